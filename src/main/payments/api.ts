@@ -1,0 +1,190 @@
+/**
+ * The payment core's public surface (issue 3), consumed by the console composition root (issue 4).
+ * Electron-free. Money is integer fen here; yuan strings appear only in the shared contract/DTOs.
+ */
+
+export type OrderStatus =
+  | 'AWAITING_PAYMENT'
+  | 'PAID'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED'
+  | 'CLOSED'
+  | 'FAILED';
+
+/** qr = alipay.trade.precreate, code = 付款码 alipay.trade.pay, link = alipay.trade.page.pay URL. */
+export type OrderMethod = 'qr' | 'code' | 'link';
+
+/** PENDING = committed, request not yet answered; UNKNOWN = outcome unknown, being resolved by query. */
+export type RefundStatus = 'PENDING' | 'SUCCESS' | 'UNKNOWN' | 'FAILED';
+
+export type EventSource = 'user' | 'notify' | 'poll' | 'sweep' | 'system';
+
+export interface Refund {
+  /** = out_request_no, committed before the call and reused by every retry. */
+  id: string;
+  orderId: string;
+  amountFen: number;
+  reason: string | null;
+  status: RefundStatus;
+  createdAt: number;
+  settledAt: number | null;
+  /** Bilingual, cashier-readable; set when FAILED (or while UNKNOWN, the last reason). */
+  message: string | null;
+}
+
+export interface Order {
+  /** = out_trade_no (≤ 64 chars). */
+  id: string;
+  method: OrderMethod;
+  status: OrderStatus;
+  amountFen: number;
+  refundedFen: number;
+  subject: string;
+  qrCode: string | null;
+  payUrl: string | null;
+  tradeNo: string | null;
+  buyerLogonId: string | null;
+  /** The notify_url this order was created with (a later tunnel URL applies to new orders only). */
+  notifyUrl: string | null;
+  createdAt: number;
+  paidAt: number | null;
+  expiresAt: number | null;
+  closedAt: number | null;
+  /** 付款码 only: true while the buyer is confirming on the phone (10003) — UI shows 用户支付中…. */
+  userPaying: boolean;
+  /** Bilingual reason for FAILED / CLOSED (declined, cancelled, expired…). */
+  message: string | null;
+  refunds: Refund[];
+}
+
+export interface OrderEvent {
+  id: number;
+  orderId: string;
+  source: EventSource;
+  kind: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+export interface ListOrdersQuery {
+  status?: OrderStatus;
+  /** createdAt range, epoch ms, [from, to). */
+  from?: number;
+  to?: number;
+  /** order number (prefix/substring) search. */
+  q?: string;
+  /** opaque keyset cursor from a previous page. */
+  cursor?: string;
+  /** default 50, max 200. */
+  limit?: number;
+}
+
+export interface OrderPage {
+  items: Order[];
+  nextCursor: string | null;
+}
+
+export interface DaySummary {
+  /** local date YYYY-MM-DD */
+  date: string;
+  /** paid orders created that day (PAID, PARTIALLY_REFUNDED, REFUNDED). */
+  count: number;
+  grossFen: number;
+  refundedFen: number;
+  netFen: number;
+  /** 24 entries, hour 0..23 local. */
+  hourly: { hour: number; count: number; netFen: number }[];
+}
+
+export interface NotificationSeen {
+  at: number;
+  verdict: 'applied' | 'duplicate' | 'rejected';
+  reason: string | null;
+  orderId: string | null;
+}
+
+export interface PaymentCoreEvents {
+  'order.updated': Order;
+  'refund.updated': Refund;
+  'notification.received': NotificationSeen;
+}
+
+/** Error with a stable code and a bilingual (中文 / English) message a cashier can read. */
+export class PaymentError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PaymentError';
+  }
+}
+
+export interface PaymentCore {
+  /** Validates (amountFen 1..10^10), commits the order, then calls the provider. For `code` it resolves
+   *  once the outcome is definite (paid / declined / cancelled), emitting order.updated on the way. */
+  createOrder(input: {
+    amountFen: number;
+    subject?: string;
+    method: OrderMethod;
+    authCode?: string;
+  }): Promise<Order>;
+  getOrder(id: string): Order | null;
+  listOrders(query: ListOrdersQuery): OrderPage;
+  /** Cashier cancels a waiting order (alipay.trade.close; cancel for 付款码). */
+  cancelOrder(id: string): Promise<Order>;
+  refund(input: { orderId: string; amountFen: number; reason?: string }): Promise<Refund>;
+  /** The audit trail of one order, oldest first. */
+  events(orderId: string): OrderEvent[];
+  summary(date: string): DaySummary;
+  /** notify_url given to new orders (null = poll only). */
+  notifyUrl(): string | null;
+  lastNotification(): NotificationSeen | null;
+  on<K extends keyof PaymentCoreEvents>(
+    event: K,
+    listener: (payload: PaymentCoreEvents[K]) => void,
+  ): () => void;
+  /** Migrations, notify server, start-up sweep, trackers for waiting orders. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface AlipayConfig {
+  appId: string;
+  sellerId: string;
+  /** PEM (PKCS1 or PKCS8). Never logged. */
+  privateKey: string;
+  alipayPublicKey: string;
+  gateway: string;
+  signType?: 'RSA2' | 'RSA';
+  timeoutMs?: number;
+}
+
+export interface PaymentCoreConfig {
+  dbPath: string;
+  alipay: AlipayConfig;
+  notify: {
+    /** Port of the local notify server (0 = any). */
+    port?: number;
+    /** Public base URL that forwards to the notify server (tunnel/custom); default = the loopback URL. null = poll only. */
+    publicUrl?: string | null;
+  };
+  orderExpiryMs?: number; // default 5 min
+  barcode?: { pollIntervalMs?: number; maxWaitMs?: number }; // 2 s, 30 s
+  poll?: { initialMs?: number; maxMs?: number }; // 2 s → 10 s
+  refundMinGapMs?: number; // 3 s (Alipay's rule)
+  clock?: Clock;
+  logger?: Logger;
+}
