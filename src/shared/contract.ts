@@ -1,0 +1,258 @@
+/**
+ * The ConsoleApi contract (design.md "One contract"): every command the renderer can send to main and
+ * every event main pushes, in one const table. The preload, the main-side handlers and the web-bridge
+ * client are all derived from it. Money crosses this boundary as yuan strings ("12.34"); main parses
+ * them strictly into integer fen (src/shared/money.ts).
+ */
+import { z } from 'zod';
+
+/* ── DTOs (what the renderer sees; never any secret) ─────────────────────────────────────────── */
+
+export const ORDER_STATUSES = [
+  'AWAITING_PAYMENT',
+  'PAID',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+  'CLOSED',
+  'FAILED',
+] as const;
+export type OrderStatusDto = (typeof ORDER_STATUSES)[number];
+
+export const ORDER_METHODS = ['qr', 'code', 'link'] as const;
+export type OrderMethodDto = (typeof ORDER_METHODS)[number];
+
+export type RefundStatusDto = 'PENDING' | 'SUCCESS' | 'UNKNOWN' | 'FAILED';
+
+export interface RefundDto {
+  id: string;
+  orderId: string;
+  /** yuan string, e.g. "2.00" */
+  amount: string;
+  reason: string | null;
+  status: RefundStatusDto;
+  createdAt: number;
+  settledAt: number | null;
+  message: string | null;
+}
+
+export interface OrderDto {
+  /** = out_trade_no */
+  id: string;
+  method: OrderMethodDto;
+  status: OrderStatusDto;
+  amount: string;
+  refunded: string;
+  /** what can still be refunded (amount − succeeded − in flight), yuan string */
+  refundable: string;
+  subject: string;
+  qrCode: string | null;
+  payUrl: string | null;
+  tradeNo: string | null;
+  buyerLogonId: string | null;
+  createdAt: number;
+  paidAt: number | null;
+  expiresAt: number | null;
+  closedAt: number | null;
+  userPaying: boolean;
+  message: string | null;
+  refunds: RefundDto[];
+}
+
+export interface OrderEventDto {
+  id: number;
+  source: 'user' | 'notify' | 'poll' | 'sweep' | 'system';
+  kind: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+export interface OrderDetailDto extends OrderDto {
+  events: OrderEventDto[];
+}
+
+export interface OrderPageDto {
+  items: OrderDto[];
+  nextCursor: string | null;
+}
+
+export interface SummaryDto {
+  date: string;
+  count: number;
+  gross: string;
+  refunded: string;
+  net: string;
+  /** net / count, yuan string ("0.00" when no sale) */
+  average: string;
+  hourly: { hour: number; count: number; net: string }[];
+}
+
+export const PROVIDER_MODES = ['demo', 'sandbox', 'production'] as const;
+export type ProviderMode = (typeof PROVIDER_MODES)[number];
+
+export const NOTIFY_MODES = ['loopback', 'localtunnel', 'custom', 'none'] as const;
+export type NotifyMode = (typeof NOTIFY_MODES)[number];
+
+export const LANGUAGES = ['zh-CN', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export interface SettingsDto {
+  providerMode: ProviderMode;
+  appId: string;
+  sellerId: string;
+  notifyMode: NotifyMode;
+  customNotifyUrl: string;
+  orderExpiryMinutes: number;
+  voice: boolean;
+  language: Language;
+  /** Only whether keys are configured and their fingerprints; never key material. */
+  keys: {
+    appPrivateKey: { configured: boolean; fingerprint: string | null };
+    alipayPublicKey: { configured: boolean; fingerprint: string | null };
+  };
+}
+
+export interface StatusDto {
+  providerMode: ProviderMode;
+  /** http(s) base of the emulator's customer pages in demo mode, else null */
+  emulatorUrl: string | null;
+  notify: {
+    mode: NotifyMode;
+    url: string | null;
+    reachability: 'reachable' | 'unreachable' | 'unknown' | 'disabled';
+    detail: string | null;
+  };
+  lastNotificationAt: number | null;
+  /** Things that need attention, bilingual sentences (keys missing, notify unreachable → polling). */
+  warnings: string[];
+}
+
+/* ── Commands ─────────────────────────────────────────────────────────────────────────────────── */
+
+const yuan = z.string().max(32);
+const orderId = z.string().min(1).max(64);
+const epochMs = z.number().int().nonnegative().max(8_640_000_000_000_000);
+
+/** channel → { input schema, output type }. Output types are carried by a phantom value. */
+export const commands = {
+  'orders.create': {
+    input: z.strictObject({
+      amount: yuan,
+      subject: z.string().max(128).optional(),
+      method: z.enum(ORDER_METHODS),
+      authCode: z.string().max(64).optional(),
+    }),
+    output: null as unknown as OrderDto,
+  },
+  'orders.get': {
+    input: z.strictObject({ id: orderId }),
+    output: null as unknown as OrderDetailDto,
+  },
+  'orders.list': {
+    input: z.strictObject({
+      status: z.enum(ORDER_STATUSES).optional(),
+      from: epochMs.optional(),
+      to: epochMs.optional(),
+      q: z.string().max(64).optional(),
+      cursor: z.string().max(256).optional(),
+      limit: z.number().int().min(1).max(200).optional(),
+    }),
+    output: null as unknown as OrderPageDto,
+  },
+  'orders.cancel': {
+    input: z.strictObject({ id: orderId }),
+    output: null as unknown as OrderDto,
+  },
+  'orders.refund': {
+    input: z.strictObject({
+      id: orderId,
+      amount: yuan,
+      reason: z.string().max(256).optional(),
+    }),
+    output: null as unknown as OrderDto,
+  },
+  'summary.today': {
+    input: z.strictObject({
+      /** local date YYYY-MM-DD; default today */
+      date: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+    }),
+    output: null as unknown as SummaryDto,
+  },
+  'settings.get': {
+    input: z.strictObject({}),
+    output: null as unknown as SettingsDto,
+  },
+  'settings.update': {
+    input: z.strictObject({
+      providerMode: z.enum(PROVIDER_MODES).optional(),
+      appId: z.string().max(32).optional(),
+      sellerId: z.string().max(32).optional(),
+      notifyMode: z.enum(NOTIFY_MODES).optional(),
+      customNotifyUrl: z.string().max(2048).optional(),
+      orderExpiryMinutes: z.number().int().min(1).max(120).optional(),
+      voice: z.boolean().optional(),
+      language: z.enum(LANGUAGES).optional(),
+    }),
+    output: null as unknown as SettingsDto,
+  },
+  'status.get': {
+    input: z.strictObject({}),
+    output: null as unknown as StatusDto,
+  },
+} as const;
+
+export type Channel = keyof typeof commands;
+export const CHANNELS = Object.keys(commands) as Channel[];
+export type CommandInput<C extends Channel> = z.input<(typeof commands)[C]['input']>;
+export type ParsedInput<C extends Channel> = z.output<(typeof commands)[C]['input']>;
+export type CommandOutput<C extends Channel> = (typeof commands)[C]['output'];
+
+/* ── Events (main → renderer) ─────────────────────────────────────────────────────────────────── */
+
+export interface ConsoleEvents {
+  'order.updated': OrderDto;
+  'refund.updated': RefundDto;
+  'status.changed': StatusDto;
+}
+export type EventName = keyof ConsoleEvents;
+export const EVENT_NAMES: EventName[] = ['order.updated', 'refund.updated', 'status.changed'];
+
+/* ── Results ──────────────────────────────────────────────────────────────────────────────────── */
+
+export interface ErrorInfo {
+  /** stable code, e.g. AMOUNT_FORMAT, INVALID_INPUT, NOT_FOUND, REFUND_EXCEEDS, PROVIDER_ERROR */
+  code: string;
+  /** bilingual: 中文 / English */
+  message: string;
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/* ── The API object (preload, web client) ─────────────────────────────────────────────────────── */
+
+/** 'orders.create' → 'ordersCreate' */
+export type MethodName<C extends string> = C extends `${infer A}.${infer B}` ? `${A}${Capitalize<B>}` : C;
+/** 'order.updated' → 'onOrderUpdated' */
+export type EventMethodName<E extends string> = E extends `${infer A}.${infer B}`
+  ? `on${Capitalize<A>}${Capitalize<B>}`
+  : never;
+
+export type ConsoleApi = {
+  [C in Channel as MethodName<C>]: (input: CommandInput<C>) => Promise<Result<CommandOutput<C>>>;
+} & {
+  [E in EventName as EventMethodName<E>]: (listener: (payload: ConsoleEvents[E]) => void) => () => void;
+};
+
+/** Runtime twin of MethodName, for code that derives methods from the table. */
+export function methodName<C extends Channel>(channel: C): MethodName<C> {
+  const [a, b] = channel.split('.') as [string, string];
+  return `${a}${b.charAt(0).toUpperCase()}${b.slice(1)}` as MethodName<C>;
+}
+
+/** Runtime twin of EventMethodName. */
+export function eventMethodName<E extends EventName>(event: E): EventMethodName<E> {
+  const [a, b] = event.split('.') as [string, string];
+  const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+  return `on${cap(a)}${cap(b)}` as EventMethodName<E>;
+}
