@@ -1,0 +1,40 @@
+/**
+ * What the composition root hands to a host (Electron IPC or the web bridge). Both hosts call
+ * `dispatch` for every command — it zod-parses the raw input against the contract, runs the handler
+ * and maps any error to a bilingual `{ code, message }` — so validation and error mapping exist once.
+ */
+import type { Channel, CommandOutput, ConsoleEvents, EventName, Result } from '../shared/contract';
+import type { ProviderMode } from '../shared/contract';
+
+export interface ConsoleConfig {
+  /** Directory for the database, settings, vault and (demo mode) the embedded emulator's state. */
+  dataDir: string;
+  /** Overrides the persisted provider mode (e.g. `npm run serve -- --provider sandbox`). */
+  providerMode?: ProviderMode;
+  /** Port of the local notify server (0 = any free port). */
+  notifyPort?: number;
+  /** Demo mode: the embedded emulator's time scale (tests speed up expiry and retries). */
+  emulatorTimeScale?: number;
+  /** Faster polling and shorter waits for tests. */
+  tuning?: {
+    pollInitialMs?: number;
+    pollMaxMs?: number;
+    barcodePollMs?: number;
+    barcodeMaxWaitMs?: number;
+    refundMinGapMs?: number;
+  };
+}
+
+export interface ConsoleHost {
+  /** Parse `rawInput` with the channel's zod schema, run it, and never throw. */
+  dispatch<C extends Channel>(channel: C, rawInput: unknown): Promise<Result<CommandOutput<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void;
+  /** Facts for the host's start-up line / logs (no secrets). */
+  info(): {
+    providerMode: ProviderMode;
+    notifyUrl: string | null;
+    /** The embedded emulator's credentials line (demo mode), without the private key. */
+    emulator: Record<string, string> | null;
+  };
+  close(): Promise<void>;
+}
