@@ -33,7 +33,8 @@ export interface ConsoleHost {
   info(): {
     providerMode: ProviderMode;
     notifyUrl: string | null;
-    /** The embedded emulator's credentials line (demo mode), without the private key. */
+    /** The embedded emulator's own JSON line (demo mode; its keys are generated demo keys, printed by the
+     *  CLI like `npm run emulator` does, never sent to the renderer). */
     emulator: Record<string, string> | null;
   };
   close(): Promise<void>;
