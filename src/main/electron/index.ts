@@ -1,32 +1,13 @@
 /**
- * Electron entry: the only layer that imports 'electron' (design.md "Processes and layers").
- * For now it opens the renderer in a locked-down window; the console shell issue wires createConsole().
+ * Electron entry (out/main/index.js): the only layer that imports 'electron' (design.md "Processes
+ * and layers"). Everything else lives in app.ts so it can be tested with an injected console.
  */
-import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app } from 'electron';
+import { createConsole } from '../console';
+import { startApp } from './app';
+import { consoleLogger } from './log';
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    title: 'PayDesk 收银台',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return win;
-}
-
-void app.whenReady().then(() => {
-  createWindow();
+startApp({ createConsole, outDir: import.meta.dirname }).catch((err: unknown) => {
+  consoleLogger.error('PayDesk failed to start 启动失败', err);
+  app.exit(1);
 });
-
-app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,153 @@
+/**
+ * App lifecycle: one instance, create the console (Electron-free composition root, injected so this
+ * is testable with a fake host), open the window, wire IPC, and close the console before quitting
+ * (so the tracker, notify server, emulator and database shut down cleanly).
+ */
+import { app, dialog, type BrowserWindow } from 'electron';
+import { PROVIDER_MODES, type ProviderMode } from '../../shared/contract';
+import type { ConsoleConfig, ConsoleHost } from '../console-host';
+import { registerIpc } from './ipc';
+import { consoleLogger, type ShellLogger } from './log';
+import { installMenu } from './menu';
+import { loopbackDevServer, originOf } from './policy';
+import { useElectronSqliteBinding } from './sqlite-binding';
+import { createMainWindow } from './window';
+
+export interface StartAppOptions {
+  createConsole: (config: ConsoleConfig) => Promise<ConsoleHost>;
+  /** Directory of the built main bundle (`import.meta.dirname` of out/main/index.js). */
+  outDir: string;
+  env?: NodeJS.ProcessEnv;
+  argv?: readonly string[];
+  log?: ShellLogger;
+  /** How long quitting waits for `host.close()` before giving up. */
+  closeTimeoutMs?: number;
+}
+
+export interface RunningApp {
+  host: ConsoleHost;
+  window: () => BrowserWindow | null;
+}
+
+/** `--provider=sandbox` / `--provider sandbox` or PAYDESK_PROVIDER; unset = the persisted mode
+ *  (demo on a fresh machine — the console's own default). */
+export function providerModeFrom(argv: readonly string[], env: NodeJS.ProcessEnv): ProviderMode | undefined {
+  let value: string | undefined = env['PAYDESK_PROVIDER'];
+  argv.forEach((arg, i) => {
+    if (arg.startsWith('--provider=')) value = arg.slice('--provider='.length);
+    else if (arg === '--provider') value = argv[i + 1];
+  });
+  return PROVIDER_MODES.find((m) => m === value);
+}
+
+const START_FAILED = 'PayDesk 收银台无法启动 / PayDesk could not start';
+
+/**
+ * Start the Electron app. Resolves with the running host, or null when another instance already
+ * runs (this one quits and the other focuses its window) or the console failed to start.
+ */
+export async function startApp(opts: StartAppOptions): Promise<RunningApp | null> {
+  const log = opts.log ?? consoleLogger;
+  const env = opts.env ?? process.env;
+  const argv = opts.argv ?? process.argv;
+  if (!app.requestSingleInstanceLock()) {
+    log.info('another PayDesk is running; focusing it 已在运行，切换到已打开的窗口');
+    app.quit();
+    return null;
+  }
+
+  let win: BrowserWindow | null = null;
+  let host: ConsoleHost | null = null;
+  let closed = false;
+  let closing = false;
+
+  app.on('second-instance', () => {
+    if (!win || win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  // A cashier console has one window; closing it quits on every platform (macOS included), so a
+  // hidden app never keeps polling or holding the database.
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', (event) => {
+    if (closed || !host) return;
+    event.preventDefault();
+    if (closing) return;
+    closing = true;
+    void closeHost(host, opts.closeTimeoutMs ?? 5000, log).finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    // Safety net for any web contents other than our window (which installs its own handlers).
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+  });
+
+  await app.whenReady();
+
+  const binding = useElectronSqliteBinding({ env, appPath: app.getAppPath(), electronVersion: process.versions.electron });
+  if (process.versions.electron && !binding.binding) log.warn(binding.note);
+  else log.info(binding.note);
+
+  const config: ConsoleConfig = { dataDir: app.getPath('userData') };
+  const providerMode = providerModeFrom(argv, env);
+  if (providerMode) config.providerMode = providerMode;
+  try {
+    host = await opts.createConsole(config);
+  } catch (err) {
+    log.error(START_FAILED, err);
+    dialog.showErrorBox(START_FAILED, err instanceof Error ? err.message : String(err));
+    app.exit(1);
+    return null;
+  }
+
+  const running = host;
+  const info = running.info();
+  // Only URLs: the emulator's line also carries (demo) keys, which are not logged here.
+  log.info(
+    `provider ${info.providerMode}; notify ${info.notifyUrl ?? 'none (polling)'}` +
+      (info.emulator ? `; emulator ${info.emulator['gateway'] ?? ''}` : ''),
+  );
+
+  // electron-vite dev sets ELECTRON_RENDERER_URL; a packaged app never loads a dev server.
+  const devServerUrl = app.isPackaged ? undefined : loopbackDevServer(env['ELECTRON_RENDERER_URL']);
+  if (env['ELECTRON_RENDERER_URL'] && !devServerUrl) log.warn('ignoring ELECTRON_RENDERER_URL (not a loopback dev server)');
+  const devTools = Boolean(devServerUrl) || env['PAYDESK_DEVTOOLS'] === '1';
+  installMenu({ devTools, platform: process.platform });
+  const main = createMainWindow({
+    outDir: opts.outDir,
+    devServerUrl,
+    devTools,
+    externalOrigins: () => emulatorOrigins(running),
+    log,
+  });
+  win = main.win;
+  registerIpc(running, main.win, { appUrl: main.appUrl, log });
+  main.load().catch((err: unknown) => log.error(`could not load 无法加载 ${main.appUrl}`, err));
+  return { host: running, window: () => win };
+}
+
+/** The demo emulator's origin, asked each time (the provider mode can change in Settings). */
+function emulatorOrigins(host: ConsoleHost): string[] {
+  const origin = originOf(host.info().emulator?.['gateway']);
+  return origin ? [origin] : [];
+}
+
+async function closeHost(host: ConsoleHost, timeoutMs: number, log: ShellLogger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.warn(`console did not close within ${timeoutMs} ms; quitting anyway 关闭超时，强制退出`);
+      resolve();
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([host.close(), timeout]);
+  } catch (err) {
+    log.error('closing the console failed 关闭失败', err);
+  } finally {
+    clearTimeout(timer);
+  }
+}

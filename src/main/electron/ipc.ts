@@ -1,0 +1,84 @@
+/**
+ * The ONE IPC entry point (design.md "One handle() in main", after electron/fiddle's IpcMainManager):
+ * every contract channel is registered once, to the same `handle()`, which first checks the sender
+ * is our window's top frame showing our app, then hands the raw input to `ConsoleHost.dispatch`
+ * (which zod-parses it and maps errors — validation lives there, once, for both hosts).
+ * Console events are forwarded to the window with `webContents.send`.
+ */
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { CHANNELS, EVENT_NAMES, type Channel, type ErrorInfo, type Result } from '../../shared/contract';
+import type { ConsoleHost } from '../console-host';
+import { consoleLogger, type ShellLogger } from './log';
+import { isAppUrl } from './policy';
+
+export const FORBIDDEN: ErrorInfo = {
+  code: 'FORBIDDEN',
+  message: '拒绝访问：请求不是来自收银台窗口 / Forbidden: the request did not come from the PayDesk window',
+};
+
+export const INTERNAL: ErrorInfo = {
+  code: 'INTERNAL',
+  message: '内部错误，请重试或查看日志 / Internal error, please retry or check the log',
+};
+
+export interface IpcOptions {
+  /** The URL our window loads (see window.ts `rendererUrl`). */
+  appUrl: string;
+  log?: ShellLogger;
+}
+
+/**
+ * Whether an invoke comes from `win`'s top-level frame while it shows our app. Anything else — another
+ * window or webContents, a subframe, a frame that navigated elsewhere, a destroyed frame — is foreign.
+ */
+export function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow, appUrl: string): boolean {
+  if (win.isDestroyed()) return false;
+  if (event.sender.id !== win.webContents.id) return false;
+  const frame = event.senderFrame;
+  if (!frame || frame.parent !== null) return false;
+  return isAppUrl(frame.url, appUrl);
+}
+
+/**
+ * Register every channel of the contract on `ipcMain` and forward every console event to `win`.
+ * Returns a dispose function (also run when the window closes) that removes the handlers and the
+ * event subscriptions, so a new window can register again.
+ */
+export function registerIpc(host: ConsoleHost, win: BrowserWindow, opts: IpcOptions): () => void {
+  const log = opts.log ?? consoleLogger;
+
+  async function handle(channel: Channel, event: IpcMainInvokeEvent, raw: unknown): Promise<Result<unknown>> {
+    if (!isTrustedSender(event, win, opts.appUrl)) {
+      log.warn(`IPC ${channel} rejected 已拒绝: foreign sender ${(event.senderFrame?.url ?? '(no frame)').slice(0, 200)}`);
+      return { ok: false, error: FORBIDDEN };
+    }
+    try {
+      return await host.dispatch(channel, raw);
+    } catch (err) {
+      // dispatch promises never to throw; if it does anyway, the renderer still gets a Result.
+      log.error(`IPC ${channel} threw`, err);
+      return { ok: false, error: INTERNAL };
+    }
+  }
+
+  for (const channel of CHANNELS) {
+    ipcMain.handle(channel, (event, raw: unknown) => handle(channel, event, raw));
+  }
+
+  const unsubscribers = EVENT_NAMES.map((name) =>
+    host.on(name, (payload) => {
+      if (win.isDestroyed() || win.webContents.isDestroyed()) return;
+      win.webContents.send(name, payload);
+    }),
+  );
+
+  let disposed = false;
+  const dispose = (): void => {
+    if (disposed) return;
+    disposed = true;
+    for (const channel of CHANNELS) ipcMain.removeHandler(channel);
+    for (const unsubscribe of unsubscribers) unsubscribe();
+  };
+  win.once('closed', dispose);
+  return dispose;
+}
