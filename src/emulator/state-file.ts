@@ -1,0 +1,75 @@
+/**
+ * `state.json` in `--state-dir`: the emulator's Alipay key pair, the registered apps (the default one
+ * with its generated private key) and the trades, so credentials and trades survive restarts
+ * (docs/emulator.md "Start"). Written atomically (temp file + rename).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { PemKeyPair } from './signing';
+import type { AppRecord, TradeRecord } from './types';
+
+/** What is persisted. */
+export interface EmulatorState {
+  version: 1;
+  alipay: PemKeyPair;
+  apps: AppRecord[];
+  trades: TradeRecord[];
+}
+
+const appSchema = z.object({
+  appId: z.string(),
+  sellerId: z.string(),
+  publicKeyPem: z.string(),
+  privateKeyPem: z.string().optional(),
+});
+
+const stateSchema = z.object({
+  version: z.literal(1),
+  alipay: z.object({ privateKeyPem: z.string(), publicKeyPem: z.string() }),
+  apps: z.array(appSchema).min(1),
+  // Trades are written by this code only; checked shallowly.
+  trades: z.array(
+    z
+      .object({ appId: z.string(), outTradeNo: z.string(), tradeNo: z.string(), status: z.string() })
+      .passthrough(),
+  ),
+});
+
+/** Path of the state file inside a state dir. */
+export function stateFilePath(stateDir: string): string {
+  return path.join(stateDir, 'state.json');
+}
+
+/** Load the state of a state dir; undefined when there is none yet. Throws on a corrupt file. */
+export function loadState(stateDir: string): EmulatorState | undefined {
+  const file = stateFilePath(stateDir);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const parsed = stateSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${file}: not an emulator state file (${parsed.error.message})`);
+  return {
+    version: 1,
+    alipay: parsed.data.alipay,
+    apps: parsed.data.apps.map((a) => {
+      const app: AppRecord = { appId: a.appId, sellerId: a.sellerId, publicKeyPem: a.publicKeyPem };
+      if (a.privateKeyPem) app.privateKeyPem = a.privateKeyPem;
+      return app;
+    }),
+    trades: parsed.data.trades as unknown as TradeRecord[],
+  };
+}
+
+/** Save the state atomically (mode 0600: it holds private keys). */
+export function saveState(stateDir: string, state: EmulatorState): void {
+  fs.mkdirSync(stateDir, { recursive: true });
+  const file = stateFilePath(stateDir);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(state, null, 1), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,56 @@
+import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AlipaySdk } from 'alipay-sdk';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator';
+import { control, exec, precreate, sdkFor, tempDir, type TradeView } from './helpers';
+
+describe('--state-dir persistence', () => {
+  it('keeps credentials, apps and trades across a restart', async () => {
+    const dir = tempDir();
+    const first = await startEmulator({ port: 0, stateDir: dir });
+    const sdk = sdkFor(first);
+    await precreate(sdk, 'S1', '7.00');
+    await control(first, 'POST', '/trades/S1/pay', {});
+    await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'S1', refundAmount: '1.00', outRequestNo: 'S1-1' });
+    await precreate(sdk, 'S2', '2.00');
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const reg = await control<{ appId: string }>(first, 'POST', '/apps', { publicKey });
+    const creds = first.credentials;
+    await first.close();
+    const file = path.join(dir, 'state.json');
+    expect(fs.existsSync(file)).toBe(true);
+    expect(fs.statSync(file).mode & 0o077).toBe(0);
+
+    const second = await startEmulator({ port: 0, stateDir: dir });
+    try {
+      const c = second.credentials;
+      expect({ ...c, gateway: '', control: '' }).toEqual({ ...creds, gateway: '', control: '' });
+      const sdk2 = sdkFor(second);
+      expect(await exec(sdk2, 'alipay.trade.query', { outTradeNo: 'S1' })).toMatchObject({ tradeStatus: 'TRADE_SUCCESS', totalAmount: '7.00' });
+      expect(await exec(sdk2, 'alipay.trade.refund', { outTradeNo: 'S1', refundAmount: '1.00', outRequestNo: 'S1-1' })).toMatchObject({ fundChange: 'N', refundFee: '1.00' });
+      // The unscanned QR still works on the new port.
+      const qr = await precreate(sdk2, 'S2', '2.00');
+      expect(qr.startsWith(second.url)).toBe(true);
+      expect((await control<TradeView>(second, 'POST', '/trades/S2/pay', {})).body.status).toBe('TRADE_SUCCESS');
+      const other = new AlipaySdk({ appId: reg.body.appId, privateKey, keyType: 'PKCS8', alipayPublicKey: c.alipayPublicKey, gateway: c.gateway });
+      expect((await exec(other, 'alipay.trade.query', { outTradeNo: 'S1' })).subCode).toBe('ACQ.TRADE_NOT_EXIST');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a corrupt state file clearly', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'state.json'), '{"version":2}');
+    await expect(startEmulator({ port: 0, stateDir: dir })).rejects.toThrow(/not an emulator state file/);
+  });
+
+  it('rejects when the port is taken, and close() is idempotent', async () => {
+    const first = await startEmulator({ port: 0 });
+    await expect(startEmulator({ port: first.port })).rejects.toThrow(/EADDRINUSE/);
+    await first.close();
+    await first.close();
+  });
+});
