@@ -1,0 +1,198 @@
+import { formatFen, MAX_FEN } from '../../shared/money';
+import { PaymentError, type EventSource, type Refund } from './api';
+import { sleep } from './clock';
+import type { Context } from './context';
+import { newRefundId } from './ids';
+import { toRefund } from './ledger';
+
+const N_IS_AMBIGUOUS = '支付宝未确认资金变动，正在查询 / Alipay did not confirm the refund (fund_change=N), checking';
+
+/**
+ * Refunds (issue 3 "Refunds").
+ *
+ * Spacing rule (Alipay: refunds of one trade ≥ 3 s apart, protocols.md C): we ENFORCE BY WAITING. The
+ * refund is reserved in the database at once (so the refundable amount is correct for concurrent
+ * callers), then the request waits until `refundMinGapMs` has passed since the last refund request or
+ * answer for that order. A second refund while one is still unresolved (PENDING/UNKNOWN) is REFUSED
+ * with REFUND_IN_PROGRESS, because the refundable amount is not known until it settles.
+ */
+export class RefundService {
+  private readonly lastActivity = new Map<string, number>();
+  private readonly retryTimers = new Map<string, unknown>();
+  private readonly resolving = new Map<string, Promise<void>>();
+
+  constructor(private readonly ctx: Context) {}
+
+  /** Validate, reserve (one synchronous transaction), then send. */
+  async refund(input: { orderId: string; amountFen: number; reason?: string }): Promise<Refund> {
+    const { ctx } = this;
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1 || input.amountFen > MAX_FEN) {
+      throw new PaymentError('AMOUNT_INVALID', '退款金额须大于 0 / Refund amount must be at least 0.01');
+    }
+    const reason = input.reason?.trim().slice(0, 256) || null;
+    const now = ctx.clock.now();
+    const id = newRefundId(now);
+    // Check-and-insert in ONE synchronous transaction: better-sqlite3 runs it to completion before any
+    // other JavaScript, so two concurrent refund() calls cannot both pass the check (issue 3).
+    const previous = ctx.ledger.run((ch) => {
+      const o = ctx.store.orders.get(input.orderId);
+      if (!o) throw new PaymentError('ORDER_NOT_FOUND', `订单不存在 / Order not found: ${input.orderId}`);
+      if (o.status !== 'PAID' && o.status !== 'PARTIALLY_REFUNDED') {
+        throw new PaymentError('ORDER_NOT_REFUNDABLE', '只有已支付的订单可以退款 / Only a paid order can be refunded');
+      }
+      const t = ctx.store.refunds.totals(o.id);
+      if (t.inflightFen > 0) {
+        throw new PaymentError('REFUND_IN_PROGRESS', '上一笔退款尚未完成，请稍后再试 / The previous refund is still being processed, try again shortly');
+      }
+      const refundable = o.amountFen - t.succeededFen - t.inflightFen;
+      if (input.amountFen > refundable) {
+        throw new PaymentError(
+          'REFUND_EXCEEDS',
+          `退款金额超过可退金额 ${formatFen(refundable)} 元 / Refund exceeds the refundable amount ${formatFen(refundable)}`,
+        );
+      }
+      ctx.store.refunds.insert({
+        id,
+        orderId: o.id,
+        amountFen: input.amountFen,
+        reason,
+        status: 'PENDING',
+        createdAt: now,
+        updatedAt: now,
+        settledAt: null,
+        attempts: 0,
+        message: null,
+      });
+      ctx.store.events.append(o.id, 'user', 'refund_requested', { refundId: id, amountFen: input.amountFen, reason }, now);
+      ch.refunds.add(id);
+      ch.orders.add(o.id);
+      return t.lastActivityAt;
+    });
+    if (previous !== null) this.noteActivity(input.orderId, previous);
+    await this.send(id, 'user');
+    if (this.status(id) === 'UNKNOWN') await this.resolve(id, 'user', 2);
+    return this.get(id);
+  }
+
+  /** Resolve every PENDING/UNKNOWN refund (start-up sweep; PENDING = crashed between commit and answer). */
+  async sweep(): Promise<void> {
+    for (const r of this.ctx.store.refunds.unsettled()) {
+      if (this.ctx.isClosed()) return;
+      this.noteActivity(r.orderId, r.updatedAt);
+      await this.resolve(r.id, 'sweep', 2);
+    }
+  }
+
+  stopAll(): Promise<unknown> {
+    for (const h of this.retryTimers.values()) this.ctx.clock.clearTimeout(h);
+    this.retryTimers.clear();
+    return Promise.allSettled([...this.resolving.values()]);
+  }
+
+  private get(id: string): Refund {
+    const r = this.ctx.store.refunds.get(id);
+    if (!r) throw new PaymentError('REFUND_NOT_FOUND', `退款不存在 / Refund not found: ${id}`);
+    return toRefund(r);
+  }
+
+  private status(id: string) {
+    return this.ctx.store.refunds.get(id)?.status;
+  }
+
+  private noteActivity(orderId: string, at: number): void {
+    this.lastActivity.set(orderId, Math.max(at, this.lastActivity.get(orderId) ?? 0));
+  }
+
+  /** Wait out Alipay's per-trade refund spacing. */
+  private async waitGap(orderId: string): Promise<void> {
+    const last = this.lastActivity.get(orderId);
+    if (last === undefined) return;
+    const wait = last + this.ctx.settings.refundMinGapMs - this.ctx.clock.now();
+    if (wait > 0) await sleep(this.ctx.clock, wait);
+  }
+
+  /** Send alipay.trade.refund with the refund's own out_request_no (first try or same-number retry). */
+  private async send(id: string, source: EventSource): Promise<void> {
+    const { ctx } = this;
+    const r0 = ctx.store.refunds.get(id);
+    if (!r0 || r0.status === 'SUCCESS' || r0.status === 'FAILED') return;
+    await this.waitGap(r0.orderId);
+    ctx.store.refunds.countAttempt(id, ctx.clock.now());
+    this.noteActivity(r0.orderId, ctx.clock.now());
+    const r = await ctx.provider.refund({ outTradeNo: r0.orderId, outRequestNo: id, amountFen: r0.amountFen, reason: r0.reason });
+    this.noteActivity(r0.orderId, ctx.clock.now());
+    if (r.kind === 'ok' && r.value.fundChange) {
+      ctx.ledger.run((ch) => ctx.ledger.refundSucceededTx(ch, id, source));
+    } else if (r.kind === 'ok') {
+      // fund_change=N: "no money moved by THIS request" — on a first try it proves nothing either way.
+      ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, N_IS_AMBIGUOUS));
+    } else if (r.kind === 'unknown') {
+      ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, r.message));
+    } else {
+      // A refusal. If this was a retry, an earlier attempt may have succeeded: confirm by query first.
+      const q = r0.attempts > 0 ? await ctx.provider.refundQuery(r0.orderId, id) : null;
+      if (q?.kind === 'ok' && q.value.succeeded) {
+        ctx.ledger.run((ch) => ctx.ledger.refundSucceededTx(ch, id, source));
+      } else if (q && q.kind !== 'ok') {
+        ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, r.message));
+      } else {
+        ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'FAILED', source, r.message));
+      }
+    }
+  }
+
+  /**
+   * Resolve an UNKNOWN/PENDING refund: alipay.trade.fastpay.refund.query; REFUND_SUCCESS → SUCCESS; no
+   * refund_status (not received) → resend with the SAME out_request_no (never a second number,
+   * principle 4). `rounds` inline rounds, then continue in the background with back-off.
+   */
+  private resolve(id: string, source: EventSource, rounds: number): Promise<void> {
+    const running = this.resolving.get(id);
+    if (running) return running;
+    const p = this.resolveLoop(id, source, rounds).finally(() => this.resolving.delete(id));
+    this.resolving.set(id, p);
+    return p;
+  }
+
+  private async resolveLoop(id: string, source: EventSource, rounds: number): Promise<void> {
+    const { ctx } = this;
+    for (let i = 0; i < rounds && !ctx.isClosed(); i++) {
+      const r = ctx.store.refunds.get(id);
+      if (!r || r.status === 'SUCCESS' || r.status === 'FAILED') return;
+      if (i > 0) await sleep(ctx.clock, ctx.settings.pollInitialMs);
+      const q = await ctx.provider.refundQuery(r.orderId, id);
+      if (q.kind === 'ok' && q.value.succeeded) {
+        ctx.ledger.run((ch) => ctx.ledger.refundSucceededTx(ch, id, source));
+        return;
+      }
+      if (q.kind === 'ok') {
+        // Alipay has no successful refund under this number: send it again, same number.
+        await this.send(id, source);
+      } else if (q.kind === 'business' && q.subCode === 'ACQ.TRADE_NOT_EXIST') {
+        ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'FAILED', source, q.message));
+        return;
+      }
+    }
+    const after = ctx.store.refunds.get(id);
+    if (after && (after.status === 'PENDING' || after.status === 'UNKNOWN') && !ctx.isClosed()) {
+      if (after.status === 'PENDING') {
+        ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, N_IS_AMBIGUOUS));
+      }
+      this.scheduleRetry(id, after.attempts);
+    }
+  }
+
+  private scheduleRetry(id: string, attempts: number): void {
+    const { settings, clock } = this.ctx;
+    const delay = Math.min(settings.pollInitialMs * 1.5 ** Math.min(attempts, 10), settings.pollMaxMs);
+    const old = this.retryTimers.get(id);
+    if (old !== undefined) clock.clearTimeout(old);
+    this.retryTimers.set(
+      id,
+      clock.setTimeout(() => {
+        this.retryTimers.delete(id);
+        void this.resolve(id, 'poll', 1);
+      }, delay),
+    );
+  }
+}

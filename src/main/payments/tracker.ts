@@ -1,0 +1,136 @@
+import type { EventSource } from './api';
+import { cancelTrade, closeTrade } from './closer';
+import { MESSAGES, type Context } from './context';
+import { applyTradeFactsTx } from './reconcile';
+
+interface Track {
+  handle: unknown;
+  delay: number;
+}
+
+/**
+ * Makes every waiting order converge without a notification (design.md principle 1): polls
+ * alipay.trade.query while an order waits (pollInitialMs, backing off ×1.5 to pollMaxMs), closes it at
+ * its expiry, and at start-up sweeps every AWAITING_PAYMENT order once.
+ */
+export class Tracker {
+  private readonly tracks = new Map<string, Track>();
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(private readonly ctx: Context) {}
+
+  /** Start (or restart) polling an order. */
+  track(orderId: string, delay = this.ctx.settings.pollInitialMs): void {
+    if (this.ctx.isClosed()) return;
+    this.stop(orderId);
+    this.schedule(orderId, delay);
+  }
+
+  stop(orderId: string): void {
+    const t = this.tracks.get(orderId);
+    if (t) this.ctx.clock.clearTimeout(t.handle);
+    this.tracks.delete(orderId);
+  }
+
+  /** Stop every timer and wait for in-flight checks to finish (close()). */
+  async stopAll(): Promise<void> {
+    for (const id of [...this.tracks.keys()]) this.stop(id);
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Orders currently tracked (diagnostics and tests). */
+  tracked(): string[] {
+    return [...this.tracks.keys()];
+  }
+
+  /**
+   * Start-up sweep: ask the provider about every AWAITING_PAYMENT order (a few at a time), apply what it
+   * says, then keep tracking the ones still waiting.
+   */
+  async sweep(): Promise<void> {
+    const waiting = this.ctx.store.orders.listByStatus('AWAITING_PAYMENT');
+    const queue = waiting.map((o) => o.id);
+    const worker = async (): Promise<void> => {
+      for (let id = queue.shift(); id !== undefined && !this.ctx.isClosed(); id = queue.shift()) {
+        try {
+          const still = await this.check(id, 'sweep');
+          if (still) this.track(id);
+        } catch (err) {
+          this.ctx.logger.error('sweep check failed', { orderId: id, error: errName(err) });
+          this.track(id);
+        }
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  }
+
+  private schedule(orderId: string, delay: number): void {
+    const row = this.ctx.store.orders.get(orderId);
+    if (!row || row.status !== 'AWAITING_PAYMENT') return;
+    // Wake up at the expiry at the latest, so expiry is handled on time.
+    const untilExpiry = row.expiresAt === null ? delay : Math.max(0, row.expiresAt - this.ctx.clock.now());
+    const wait = Math.max(10, Math.min(delay, untilExpiry));
+    const t: Track = { delay, handle: null };
+    t.handle = this.ctx.clock.setTimeout(() => {
+      if (this.tracks.get(orderId) !== t) return;
+      const p = this.tick(orderId, t.delay).finally(() => this.running.delete(p));
+      this.running.add(p);
+    }, wait);
+    this.tracks.set(orderId, t);
+  }
+
+  private async tick(orderId: string, delay: number): Promise<void> {
+    if (this.ctx.isClosed()) return;
+    let still = true;
+    if (this.ctx.busy.has(orderId)) {
+      still = true; // a 付款码 flow or a cancel owns it right now
+    } else {
+      try {
+        still = await this.check(orderId, 'poll');
+      } catch (err) {
+        this.ctx.logger.error('poll check failed', { orderId, error: errName(err) });
+      }
+    }
+    if (!still) {
+      this.tracks.delete(orderId);
+      return;
+    }
+    if (this.tracks.has(orderId) && !this.ctx.isClosed()) {
+      this.schedule(orderId, Math.min(Math.round(delay * 1.5), this.ctx.settings.pollMaxMs));
+    }
+  }
+
+  /**
+   * One check. Due → close (QR/link) or cancel (付款码) straight away: a refusal there means it was paid
+   * meanwhile and leads to a query (closer.ts). Not due → query and apply. Returns true while waiting.
+   */
+  private async check(orderId: string, source: EventSource): Promise<boolean> {
+    const { ctx } = this;
+    const row = ctx.store.orders.get(orderId);
+    if (!row || row.status !== 'AWAITING_PAYMENT') return false;
+    if (row.expiresAt !== null && ctx.clock.now() >= row.expiresAt) {
+      if (ctx.busy.has(orderId)) return true;
+      const why = { source: 'system' as const, kind: 'expired', message: MESSAGES.expired };
+      ctx.busy.add(orderId);
+      try {
+        const outcome =
+          row.method === 'code'
+            ? await cancelTrade(ctx, orderId, { ...why, message: MESSAGES.barcodeTimeout })
+            : await closeTrade(ctx, orderId, why);
+        return outcome === 'open';
+      } finally {
+        ctx.busy.delete(orderId);
+      }
+    }
+    const q = await ctx.provider.query(orderId);
+    if (q.kind === 'ok') {
+      const facts = q.value;
+      ctx.ledger.run((ch) => applyTradeFactsTx(ctx.store, ctx.ledger, ch, orderId, facts, null, source));
+    }
+    return ctx.store.orders.get(orderId)?.status === 'AWAITING_PAYMENT';
+  }
+}
+
+function errName(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

@@ -1,0 +1,39 @@
+import type { Database } from 'better-sqlite3';
+import { openDatabase } from './db';
+import { EventRepository } from './event-repository';
+import { NotificationRepository } from './notification-repository';
+import { OrderRepository } from './order-repository';
+import { RefundRepository } from './refund-repository';
+
+export { openDatabase } from './db';
+export { migrate, MIGRATIONS, LATEST_VERSION } from './migrations';
+export type { OrderRow, OrderPatch, OrderListFilter } from './order-repository';
+export type { RefundRow } from './refund-repository';
+export type { NotificationRow, NotificationVerdict } from './notification-repository';
+export { OrderRepository, RefundRepository, EventRepository, NotificationRepository };
+
+/** The database and one repository per aggregate. */
+export interface Store {
+  db: Database;
+  orders: OrderRepository;
+  refunds: RefundRepository;
+  events: EventRepository;
+  notifications: NotificationRepository;
+  /** Run `fn` in one synchronous transaction (better-sqlite3: BEGIN IMMEDIATE … COMMIT). */
+  tx<T>(fn: () => T): T;
+  close(): void;
+}
+
+/** Open the database at `path` (migrating it) and build the repositories. */
+export function openStore(path: string): Store {
+  const db = openDatabase(path);
+  return {
+    db,
+    orders: new OrderRepository(db),
+    refunds: new RefundRepository(db),
+    events: new EventRepository(db),
+    notifications: new NotificationRepository(db),
+    tx: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,198 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { OrderMethod, OrderStatus } from '../payments/api';
+
+/** An orders row, camel-cased. Money in integer fen. */
+export interface OrderRow {
+  id: string;
+  method: OrderMethod;
+  status: OrderStatus;
+  amountFen: number;
+  refundedFen: number;
+  subject: string;
+  qrCode: string | null;
+  payUrl: string | null;
+  tradeNo: string | null;
+  buyerLogonId: string | null;
+  notifyUrl: string | null;
+  createdAt: number;
+  updatedAt: number;
+  paidAt: number | null;
+  expiresAt: number | null;
+  closedAt: number | null;
+  userPaying: boolean;
+  message: string | null;
+}
+
+/** Columns that may change after creation (status changes go through the transition logic). */
+export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'method' | 'amountFen' | 'subject' | 'createdAt'>>;
+
+export interface OrderListFilter {
+  status?: OrderStatus;
+  from?: number;
+  to?: number;
+  /** Order-number prefix: a range scan on the primary key. */
+  prefix?: string;
+  /** Keyset cursor: rows strictly "older" than (createdAt, id) in (created_at DESC, id DESC) order. */
+  after?: { createdAt: number; id: string };
+  limit: number;
+}
+
+interface RawOrder {
+  id: string;
+  method: string;
+  status: string;
+  amount_fen: number;
+  refunded_fen: number;
+  subject: string;
+  qr_code: string | null;
+  pay_url: string | null;
+  trade_no: string | null;
+  buyer_logon_id: string | null;
+  notify_url: string | null;
+  created_at: number;
+  updated_at: number;
+  paid_at: number | null;
+  expires_at: number | null;
+  closed_at: number | null;
+  user_paying: number;
+  message: string | null;
+}
+
+const COLUMNS: Record<keyof OrderPatch, string> = {
+  status: 'status',
+  refundedFen: 'refunded_fen',
+  qrCode: 'qr_code',
+  payUrl: 'pay_url',
+  tradeNo: 'trade_no',
+  buyerLogonId: 'buyer_logon_id',
+  notifyUrl: 'notify_url',
+  updatedAt: 'updated_at',
+  paidAt: 'paid_at',
+  expiresAt: 'expires_at',
+  closedAt: 'closed_at',
+  userPaying: 'user_paying',
+  message: 'message',
+};
+
+function toRow(r: RawOrder): OrderRow {
+  return {
+    id: r.id,
+    method: r.method as OrderMethod,
+    status: r.status as OrderStatus,
+    amountFen: r.amount_fen,
+    refundedFen: r.refunded_fen,
+    subject: r.subject,
+    qrCode: r.qr_code,
+    payUrl: r.pay_url,
+    tradeNo: r.trade_no,
+    buyerLogonId: r.buyer_logon_id,
+    notifyUrl: r.notify_url,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    paidAt: r.paid_at,
+    expiresAt: r.expires_at,
+    closedAt: r.closed_at,
+    userPaying: r.user_paying === 1,
+    message: r.message,
+  };
+}
+
+/** Repository for the orders aggregate. Statements are prepared once (the notify path is hot). */
+export class OrderRepository {
+  private readonly insertStmt: Statement;
+  private readonly getStmt: Statement<[string], RawOrder>;
+  private readonly updateStmts = new Map<string, Statement>();
+
+  constructor(private readonly db: Database) {
+    this.insertStmt = db.prepare(`
+      INSERT INTO orders (id, method, status, amount_fen, refunded_fen, subject, qr_code, pay_url, trade_no,
+        buyer_logon_id, notify_url, created_at, updated_at, paid_at, expires_at, closed_at, user_paying, message)
+      VALUES (@id, @method, @status, @amountFen, @refundedFen, @subject, @qrCode, @payUrl, @tradeNo,
+        @buyerLogonId, @notifyUrl, @createdAt, @updatedAt, @paidAt, @expiresAt, @closedAt, @userPaying, @message)`);
+    this.getStmt = db.prepare('SELECT * FROM orders WHERE id = ?');
+  }
+
+  insert(row: OrderRow): void {
+    this.insertStmt.run({ ...row, userPaying: row.userPaying ? 1 : 0 });
+  }
+
+  get(id: string): OrderRow | null {
+    const r = this.getStmt.get(id);
+    return r ? toRow(r) : null;
+  }
+
+  /** Update the given columns. The statement for each distinct column set is prepared once. */
+  update(id: string, patch: OrderPatch): void {
+    const keys = (Object.keys(patch) as (keyof OrderPatch)[]).filter((k) => patch[k] !== undefined).sort();
+    if (keys.length === 0) return;
+    const sig = keys.join(',');
+    let stmt = this.updateStmts.get(sig);
+    if (!stmt) {
+      const sets = keys.map((k) => `${COLUMNS[k]} = @${k}`).join(', ');
+      stmt = this.db.prepare(`UPDATE orders SET ${sets} WHERE id = @id`);
+      this.updateStmts.set(sig, stmt);
+    }
+    const params: Record<string, unknown> = { id };
+    for (const k of keys) {
+      const v = patch[k];
+      params[k] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    }
+    stmt.run(params);
+  }
+
+  /**
+   * Newest first, keyset-paginated on (created_at, id): the cost of a page does not grow with the page
+   * number, and rows inserted meanwhile do not shift later pages.
+   */
+  list(filter: OrderListFilter): OrderRow[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: filter.limit };
+    if (filter.status) {
+      where.push('status = @status');
+      params.status = filter.status;
+    }
+    if (filter.from !== undefined) {
+      where.push('created_at >= @from');
+      params.from = filter.from;
+    }
+    if (filter.to !== undefined) {
+      where.push('created_at < @to');
+      params.to = filter.to;
+    }
+    if (filter.prefix) {
+      // Range on the primary key instead of LIKE (LIKE is case-insensitive and cannot use the index).
+      where.push('id >= @prefixLo AND id < @prefixHi');
+      params.prefixLo = filter.prefix;
+      params.prefixHi = `${filter.prefix}\u{10FFFF}`;
+    }
+    if (filter.after) {
+      where.push('(created_at < @afterAt OR (created_at = @afterAt AND id < @afterId))');
+      params.afterAt = filter.after.createdAt;
+      params.afterId = filter.after.id;
+    }
+    const sql = `SELECT * FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as RawOrder[]).map(toRow);
+  }
+
+  /** Orders in a given status, oldest first (the start-up sweep). */
+  listByStatus(status: OrderStatus, limit = 10_000): OrderRow[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM orders WHERE status = ? ORDER BY created_at, id LIMIT ?')
+        .all(status, limit) as RawOrder[]
+    ).map(toRow);
+  }
+
+  /** Paid (or since refunded) orders created in [from, to): the day summary. */
+  paidBetween(from: number, to: number): Pick<OrderRow, 'createdAt' | 'amountFen' | 'refundedFen'>[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT created_at, amount_fen, refunded_fen FROM orders
+           WHERE created_at >= ? AND created_at < ? AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED')`,
+        )
+        .all(from, to) as { created_at: number; amount_fen: number; refunded_fen: number }[]
+    ).map((r) => ({ createdAt: r.created_at, amountFen: r.amount_fen, refundedFen: r.refunded_fen }));
+  }
+}

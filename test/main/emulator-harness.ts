@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { createPaymentCore, type PaymentCore, type PaymentCoreConfig } from '../../src/main/payments';
+import { memoryLogger, tempDir } from './helpers';
+
+/** A trade as the emulator's control API shows it (docs/emulator.md). */
+export interface EmuTrade {
+  appId: string;
+  outTradeNo: string;
+  tradeNo: string;
+  status: string;
+  totalAmount: string;
+  refundFee: string;
+  refunds: { outRequestNo: string; refundAmount: string; at: number }[];
+  notifyUrl: string | null;
+}
+
+export interface EmuNotification {
+  id: number;
+  notifyId: string;
+  outTradeNo: string;
+  url: string;
+  attempt: number;
+  params: Record<string, string>;
+  status: number | string | null;
+  responseBody: string | null;
+  accepted: boolean;
+}
+
+/**
+ * One emulator + one payment core on a fresh SQLite file in a temp dir, with test-fast intervals.
+ * The emulator keeps its state in the temp dir too, so tests can read its "Alipay" private key to sign
+ * notifications that are genuinely Alipay-signed but carry wrong fields.
+ */
+export async function withEmulator(opts: { timeScale?: number; core?: Partial<PaymentCoreConfig>; start?: boolean } = {}) {
+  const dir = tempDir();
+  const emu: RunningEmulator = await startEmulator({ port: 0, stateDir: join(dir.path, 'emu'), timeScale: opts.timeScale ?? 100 });
+  const c = emu.credentials;
+  const logger = memoryLogger();
+  const config: PaymentCoreConfig = {
+    dbPath: join(dir.path, 'paydesk.db'),
+    alipay: {
+      appId: c.appId,
+      sellerId: c.sellerId,
+      privateKey: c.appPrivateKey,
+      alipayPublicKey: c.alipayPublicKey,
+      gateway: c.gateway,
+      timeoutMs: 1500,
+    },
+    notify: { port: 0 },
+    orderExpiryMs: 60_000,
+    barcode: { pollIntervalMs: 50, maxWaitMs: 1500 },
+    poll: { initialMs: 50, maxMs: 200 },
+    refundMinGapMs: 50,
+    logger,
+    ...opts.core,
+  };
+  const cores: PaymentCore[] = [];
+  const newCore = async (over: Partial<PaymentCoreConfig> = {}, start = true) => {
+    const core = createPaymentCore({ ...config, ...over });
+    cores.push(core);
+    if (start) await core.start();
+    return core;
+  };
+  const core = await newCore({}, opts.start ?? true);
+
+  const ctl = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> => {
+    const res = await fetch(`${c.control}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: (text ? JSON.parse(text) : null) as T };
+  };
+  const control = {
+    pay: (no: string) => ctl('POST', `/trades/${encodeURIComponent(no)}/pay`, {}),
+    scan: (no: string) => ctl('POST', `/trades/${encodeURIComponent(no)}/scan`, {}),
+    fail: (no: string) => ctl('POST', `/trades/${encodeURIComponent(no)}/fail`, {}),
+    trade: async (no: string) => {
+      const r = await ctl<EmuTrade>('GET', `/trades/${encodeURIComponent(no)}`);
+      return r.status === 200 ? r.json : null;
+    },
+    notifications: async () => (await ctl<EmuNotification[]>('GET', '/notifications')).json,
+    fault: (f: { kind: string; method?: string; count?: number; ms?: number; apply?: boolean }) => ctl('POST', '/faults', f),
+    clearFaults: () => ctl('DELETE', '/faults'),
+  };
+  /** The emulator's Alipay private key (from its state file): signs "genuine" notifications. */
+  const alipayPrivateKey = (): string =>
+    (JSON.parse(readFileSync(join(dir.path, 'emu', 'state.json'), 'utf8')) as { alipay: { privateKeyPem: string } }).alipay.privateKeyPem;
+
+  const close = async () => {
+    for (const k of cores) await k.close();
+    await emu.close();
+    dir.remove();
+  };
+  return { emu, core, config, control, logger, newCore, alipayPrivateKey, close, dir };
+}

@@ -1,0 +1,71 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/main/store/migrations';
+
+function tables(db: BetterSqlite3.Database): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(LATEST_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it.each(MIGRATIONS.map((m) => [m.version, m.name] as const))('migration %i (%s) applies alone on :memory: and sets user_version', (version, name) => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, version - 1);
+    expect(db.pragma('user_version', { simple: true })).toBe(version - 1);
+    const before = tables(db);
+    migrate(db, version);
+    expect(db.pragma('user_version', { simple: true })).toBe(version);
+    const added = tables(db).filter((t) => !before.includes(t));
+    expect(added).toContain(name);
+    // STRICT tables (design.md "Database").
+    const sql = (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
+    expect(sql).toMatch(/\)\s*STRICT$/);
+    db.close();
+  });
+
+  it('brings an empty database to the latest version and is idempotent', () => {
+    const db = new BetterSqlite3(':memory:');
+    expect(migrate(db)).toBe(LATEST_VERSION);
+    expect(migrate(db)).toBe(LATEST_VERSION);
+    expect(tables(db)).toEqual(expect.arrayContaining(['orders', 'refunds', 'events', 'notifications']));
+    db.close();
+  });
+
+  it('rolls a failing migration back entirely (transaction)', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, 1);
+    db.exec('CREATE TABLE refunds (x INTEGER) STRICT'); // makes migration 2 fail half-way
+    expect(() => migrate(db)).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'refunds_order'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('refuses a database from a newer build', () => {
+    const db = new BetterSqlite3(':memory:');
+    db.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    expect(() => migrate(db)).toThrow(/newer/);
+    db.close();
+  });
+
+  it('keeps events append-only and money columns integer-checked', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db);
+    db.prepare("INSERT INTO events (order_id, source, kind, payload, at) VALUES ('o', 'user', 'k', '{}', 1)").run();
+    expect(() => db.prepare("UPDATE events SET kind = 'x'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM events').run()).toThrow(/append-only/);
+    const insert = db.prepare(
+      `INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at) VALUES (?, 'qr', 'PAID', ?, 's', 1, 1)`,
+    );
+    expect(() => insert.run('a', 12.34)).toThrow(); // STRICT: a float is not an INTEGER
+    expect(() => insert.run('b', 0)).toThrow(); // CHECK amount ≥ 1 fen
+    expect(() => insert.run('c', '1234')).not.toThrow(); // STRICT coerces a lossless numeric text
+    db.close();
+  });
+});
