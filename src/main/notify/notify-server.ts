@@ -12,6 +12,12 @@ export interface NotifyServerOptions {
   port: number;
   host?: string;
   handle: (body: string, headers: Record<string, unknown>) => NotifyAnswer;
+  /**
+   * Optional asynchronous path, used instead of `handle` when given: the payment core's group commit
+   * (NotifyHandler.submit, issue 8). `drain` is called on close, before the connections are dropped.
+   */
+  submit?: (body: string, headers: Record<string, unknown>) => Promise<NotifyAnswer>;
+  drain?: () => void;
   logger: Logger;
   /** Slow-client protection (principle 8); defaults 10 s / 15 s. */
   headersTimeoutMs?: number;
@@ -51,6 +57,7 @@ export async function startNotifyServer(opts: NotifyServerOptions): Promise<Noti
     baseUrl: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        opts.drain?.(); // requests already read are stored and answered before their sockets go
         server.close(() => resolve());
         server.closeAllConnections();
       }),
@@ -98,6 +105,16 @@ function onRequest(req: IncomingMessage, res: ServerResponse, opts: NotifyServer
   req.on('end', () => {
     if (aborted) return;
     const body = Buffer.concat(chunks).toString('utf8');
+    if (opts.submit) {
+      opts.submit(body, { ...req.headers }).then(
+        (answer) => send(res, answer.status, answer.body),
+        (err: unknown) => {
+          opts.logger.error('notify handler failed', { error: err instanceof Error ? err.message : String(err) });
+          send(res, 500, 'fail');
+        },
+      );
+      return;
+    }
     try {
       const answer = opts.handle(body, { ...req.headers });
       send(res, answer.status, answer.body);

@@ -128,6 +128,8 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
       server = await startNotifyServer({
         port: config.notify.port ?? 0,
         handle: (body, headers) => handler.handle(body, headers),
+        submit: (body, headers) => handler.submit(body, headers),
+        drain: () => handler.drain(),
         logger,
       });
       started = true;

@@ -26,7 +26,7 @@ const notifySchema = z.object({
 
 /**
  * Verify (signature first, with the Alipay public key) and parse an Alipay async notification.
- * `verify` is alipay-sdk's `checkNotifySignV2` — on raw values (the form decoded once), not
+ * `verify` is alipay-sdk's `checkNotifySignV2` (or its proven-equivalent, alipay-notify-verify.ts) — on raw values (the form decoded once), not
  * `checkNotifySign`, which decodes twice and throws on '%' (protocols.md D, SDK issue #45).
  */
 export function parseAlipayNotification(

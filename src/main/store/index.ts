@@ -27,13 +27,17 @@ export interface Store {
 /** Open the database at `path` (migrating it) and build the repositories. */
 export function openStore(path: string): Store {
   const db = openDatabase(path);
+  // One transaction function for every tx() call (better-sqlite3 runs the callback it is given):
+  // building a new wrapper per call was measurable on the notify path, which nests one savepoint per
+  // notification (issue 8). Nested calls become SAVEPOINTs, as before.
+  const run = db.transaction((fn: () => unknown) => fn());
   return {
     db,
     orders: new OrderRepository(db),
     refunds: new RefundRepository(db),
     events: new EventRepository(db),
     notifications: new NotificationRepository(db),
-    tx: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    tx: <T>(fn: () => T): T => run.immediate(fn) as T,
     close: () => db.close(),
   };
 }

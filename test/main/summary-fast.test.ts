@@ -1,0 +1,61 @@
+/**
+ * summarize() aggregates in SQLite, one query per local hour (issue 8). It must give exactly what the
+ * per-row computation gives (every paid/refunded order bucketed by its local getHours()), including
+ * orders at the exact hour and day boundaries and orders of other statuses and days.
+ */
+import { describe, expect, it } from 'vitest';
+import { summarize } from '../../src/main/payments/queries';
+import type { DaySummary, OrderStatus } from '../../src/main/payments/api';
+import { openStore } from '../../src/main/store';
+
+function reference(rows: { createdAt: number; amountFen: number; refundedFen: number }[], date: string): DaySummary {
+  const hourly = Array.from({ length: 24 }, (_, hour) => ({ hour, count: 0, netFen: 0 }));
+  let grossFen = 0;
+  let refundedFen = 0;
+  for (const r of rows) {
+    grossFen += r.amountFen;
+    refundedFen += r.refundedFen;
+    const h = hourly[new Date(r.createdAt).getHours()]!;
+    h.count += 1;
+    h.netFen += r.amountFen - r.refundedFen;
+  }
+  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly };
+}
+
+describe('day summary (SQLite aggregates) = per-row computation', () => {
+  // Ordinary days and the US/EU DST change days (the per-row path in a DST zone, e.g. TZ=America/New_York).
+  it.each([
+    [2026, 10, 21],
+    [2026, 10, 1],
+    [2026, 2, 8],
+    [2026, 2, 29],
+    [2026, 9, 25],
+  ])('agrees on random orders around and inside %i-%i-%i (month 0-based)', (y, m, d) => {
+    const store = openStore(':memory:');
+    try {
+      const from = new Date(y, m, d).getTime();
+      const to = new Date(y, m, d + 1).getTime();
+      const statuses: OrderStatus[] = ['AWAITING_PAYMENT', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'CLOSED', 'FAILED'];
+      let seed = 7;
+      const r = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const times = [from - 1, from, from + 3_600_000 - 1, from + 3_600_000, to - 1, to, to + 5];
+      for (let i = 0; i < 3000; i++) times.push(Math.floor(from - 3_600_000 + r() * (to - from + 7_200_000)));
+      times.forEach((t, i) => {
+        const status = statuses[Math.floor(r() * statuses.length)] as OrderStatus;
+        const amountFen = 1 + Math.floor(r() * 100_000);
+        const refundedFen = status === 'REFUNDED' ? amountFen : status === 'PARTIALLY_REFUNDED' ? Math.floor(amountFen / 3) : 0;
+        store.orders.insert({
+          id: `PD${i}`, method: 'qr', status, amountFen, refundedFen, subject: 's', qrCode: null, payUrl: null,
+          tradeNo: null, buyerLogonId: null, notifyUrl: null, createdAt: t, updatedAt: t, paidAt: null,
+          expiresAt: null, closedAt: null, userPaying: false, message: null,
+        });
+      });
+      const date = `${y}-${String(m + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+      expect(summarize(store, date)).toEqual(reference(store.orders.paidBetween(from, to), date));
+      // An empty day: zeros, not nulls.
+      expect(summarize(store, '2020-01-01')).toEqual(reference([], '2020-01-01'));
+    } finally {
+      store.close();
+    }
+  });
+});
