@@ -1,0 +1,96 @@
+/**
+ * The payment core's records (integer fen) → the contract's DTOs (yuan strings). Only here do core
+ * types meet the renderer's: the notify URL and anything else internal are dropped.
+ */
+import type {
+  OrderDetailDto,
+  OrderDto,
+  OrderEventDto,
+  RefundDto,
+  SummaryDto,
+} from '../../shared/contract';
+import { formatFen } from '../../shared/money';
+import type { DaySummary, Order, OrderEvent, Refund } from '../payments/api';
+
+export function toRefundDto(refund: Refund): RefundDto {
+  return {
+    id: refund.id,
+    orderId: refund.orderId,
+    amount: formatFen(refund.amountFen),
+    reason: refund.reason,
+    status: refund.status,
+    createdAt: refund.createdAt,
+    settledAt: refund.settledAt,
+    message: refund.message,
+  };
+}
+
+/**
+ * What can still be refunded: the amount minus succeeded refunds minus refunds still in flight
+ * (PENDING / UNKNOWN may yet succeed — counting them prevents a second refund of the same money).
+ * Zero unless the order is paid.
+ */
+export function refundableFen(order: Order): number {
+  if (order.status !== 'PAID' && order.status !== 'PARTIALLY_REFUNDED') return 0;
+  const inFlight = order.refunds
+    .filter((r) => r.status === 'PENDING' || r.status === 'UNKNOWN')
+    .reduce((sum, r) => sum + r.amountFen, 0);
+  return Math.max(0, order.amountFen - order.refundedFen - inFlight);
+}
+
+export function toOrderDto(order: Order): OrderDto {
+  return {
+    id: order.id,
+    method: order.method,
+    status: order.status,
+    amount: formatFen(order.amountFen),
+    refunded: formatFen(order.refundedFen),
+    refundable: formatFen(refundableFen(order)),
+    subject: order.subject,
+    qrCode: order.qrCode,
+    payUrl: order.payUrl,
+    tradeNo: order.tradeNo,
+    buyerLogonId: order.buyerLogonId,
+    createdAt: order.createdAt,
+    paidAt: order.paidAt,
+    expiresAt: order.expiresAt,
+    closedAt: order.closedAt,
+    userPaying: order.userPaying,
+    message: order.message,
+    refunds: order.refunds.map(toRefundDto),
+  };
+}
+
+export function toOrderEventDto(event: OrderEvent): OrderEventDto {
+  return { id: event.id, source: event.source, kind: event.kind, payload: event.payload, at: event.at };
+}
+
+export function toOrderDetailDto(order: Order, events: OrderEvent[]): OrderDetailDto {
+  return { ...toOrderDto(order), events: events.map(toOrderEventDto) };
+}
+
+/** Average ticket in integer fen, rounded half away from zero — no float money (principle 2). */
+export function averageFen(netFen: number, count: number): number {
+  if (count <= 0) return 0;
+  const sign = netFen < 0 ? -1 : 1;
+  const abs = Math.abs(netFen);
+  return sign * Math.floor((2 * abs + count) / (2 * count));
+}
+
+export function toSummaryDto(summary: DaySummary): SummaryDto {
+  return {
+    date: summary.date,
+    count: summary.count,
+    gross: formatFen(summary.grossFen),
+    refunded: formatFen(summary.refundedFen),
+    net: formatFen(summary.netFen),
+    average: formatFen(averageFen(summary.netFen, summary.count)),
+    hourly: summary.hourly.map((h) => ({ hour: h.hour, count: h.count, net: formatFen(h.netFen) })),
+  };
+}
+
+/** Today's local date as YYYY-MM-DD (the summary's default). */
+export function localDate(now: Date): string {
+  const pad = (n: number): string => n.toString().padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}

@@ -1,0 +1,263 @@
+/**
+ * The web bridge: the browser host's counterpart of the Electron IPC. It serves the built renderer and
+ * the same ConsoleApi contract over HTTP on 127.0.0.1 —
+ *   POST /api/<channel>  JSON in → Result JSON out (every Result is HTTP 200; transport errors are not)
+ *   GET  /api/events     Server-Sent Events, one `event: <name>` per contract event
+ * Every API call needs the token (Bearer header, or the cookie the page receives from `/?token=…`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { commands, EVENT_NAMES, type Channel, type ErrorInfo, type Result } from '../../shared/contract';
+import type { ConsoleHost } from '../console-host';
+import type { Logger } from '../payments/api';
+import { isAllowedHost, isAllowedOrigin, isAuthorized, newToken, sameToken, tokenCookie } from './security';
+import { openStaticSite } from './static';
+
+export interface WebBridgeOptions {
+  host: ConsoleHost;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  /** 0 = any free port (default). Always bound to 127.0.0.1. */
+  port?: number;
+  /** Default: 256 random bits. */
+  token?: string;
+  logger?: Logger;
+  /** SSE keep-alive comment interval (default 15 s). */
+  keepAliveMs?: number;
+  /** Request body limit in bytes (default 64 KiB). */
+  bodyLimit?: number;
+}
+
+export interface WebBridge {
+  port: number;
+  /** http://127.0.0.1:PORT/?token=… — open this once; the page then lives on the cookie. */
+  url: string;
+  /** http://127.0.0.1:PORT/api */
+  api: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+const JSON_HEADERS = {
+  'Content-Type': 'application/json; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
+/** Start the bridge; resolves once it listens. */
+export async function startWebBridge(options: WebBridgeOptions): Promise<WebBridge> {
+  const site = await openStaticSite(options.staticDir);
+  const token = options.token ?? newToken();
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const logger = options.logger;
+  const host = options.host;
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger?.error('web bridge request failed', { error: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) sendJson(res, 500, failure('INTERNAL', '内部错误 / Internal error'));
+      else res.destroy();
+    });
+  });
+  // Slow-loris protection for normal requests; SSE responses are long-lived by design (requestTimeout
+  // only covers receiving the request).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isAllowedHost(req.headers.host, port)) {
+      sendJson(res, 403, failure('FORBIDDEN_HOST', '拒绝访问：主机名无效 / Forbidden: unexpected Host header'));
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      await handleApi(req, res, url.pathname.slice('/api/'.length));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method Not Allowed');
+      return;
+    }
+    const offered = url.searchParams.get('token');
+    if (offered !== null) {
+      // The token arrives once in the URL; swap it for an HttpOnly cookie and drop it from the address bar.
+      if (!sameToken(offered, token)) {
+        res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end('令牌无效 / Invalid token');
+        return;
+      }
+      url.searchParams.delete('token');
+      res.writeHead(303, {
+        Location: `${url.pathname}${url.search}`,
+        'Set-Cookie': tokenCookie(port, token),
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+      });
+      res.end();
+      return;
+    }
+    if (await site.serve(req, res, url.pathname)) return;
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not Found');
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    if (!isAllowedOrigin(req.headers.origin, port)) {
+      sendJson(res, 403, failure('FORBIDDEN_ORIGIN', '拒绝访问：来源无效 / Forbidden: cross-origin request'));
+      return;
+    }
+    if (!isAuthorized(req, port, token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      sendJson(res, 401, failure('UNAUTHORIZED', '需要访问令牌 / A valid token is required'));
+      return;
+    }
+    if (name === 'events') {
+      if (req.method !== 'GET') {
+        res.setHeader('Allow', 'GET');
+        sendJson(res, 405, failure('METHOD_NOT_ALLOWED', '仅支持 GET / Use GET'));
+        return;
+      }
+      openEventStream(req, res);
+      return;
+    }
+    if (!Object.hasOwn(commands, name)) {
+      sendJson(res, 404, failure('UNKNOWN_CHANNEL', `未知命令 / Unknown command: ${name.slice(0, 64)}`));
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendJson(res, 405, failure('METHOD_NOT_ALLOWED', '仅支持 POST / Use POST'));
+      return;
+    }
+    // JSON only: an HTML form from another site cannot send it without a (refused) CORS preflight.
+    const type = req.headers['content-type'] ?? '';
+    if (!/^application\/json(\s*;|$)/i.test(type)) {
+      sendJson(res, 415, failure('UNSUPPORTED_MEDIA_TYPE', '请求须为 JSON / Send application/json'));
+      return;
+    }
+    const body = await readBody(req, bodyLimit);
+    if (body === 'too-large') {
+      sendJson(res, 413, failure('BODY_TOO_LARGE', `请求过大（上限 ${bodyLimit} 字节） / Request body over ${bodyLimit} bytes`));
+      req.resume();
+      return;
+    }
+    let input: unknown;
+    try {
+      input = body.trim() === '' ? {} : (JSON.parse(body) as unknown);
+    } catch {
+      sendJson(res, 400, failure('INVALID_JSON', '请求不是有效的 JSON / The request body is not valid JSON'));
+      return;
+    }
+    const result = await host.dispatch(name as Channel, input);
+    sendJson(res, 200, result);
+  }
+
+  function openEventStream(req: IncomingMessage, res: ServerResponse): void {
+    req.socket.setTimeout(0);
+    req.socket.setKeepAlive(true);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 2000\n: connected\n\n');
+    streams.add(res);
+    const unsubscribe = EVENT_NAMES.map((event) =>
+      host.on(event, (payload) => {
+        res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+      }),
+    );
+    const ping = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
+    ping.unref();
+    const cleanup = (): void => {
+      clearInterval(ping);
+      for (const off of unsubscribe) off();
+      streams.delete(res);
+    };
+    res.on('close', cleanup);
+  }
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    url: `${base}/?token=${token}`,
+    api: `${base}/api`,
+    token,
+    close() {
+      closing ??= new Promise<void>((resolveClose) => {
+        for (const stream of streams) stream.end();
+        server.close(() => resolveClose());
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}
+
+function failure(code: string, message: string): Result<never> {
+  const error: ErrorInfo = { code, message };
+  return { ok: false, error };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The body as UTF-8, or 'too-large' as soon as it passes `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-large'> {
+  return new Promise((resolveBody, rejectBody) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      resolveBody('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        resolveBody('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!done) {
+        done = true;
+        resolveBody(Buffer.concat(chunks).toString('utf8'));
+      }
+    });
+    req.on('error', (err) => {
+      if (!done) {
+        done = true;
+        rejectBody(err);
+      }
+    });
+  });
+}

@@ -1,0 +1,183 @@
+/**
+ * An in-memory PaymentCore for console and web-bridge tests: same interface as the real one
+ * (src/main/payments/api.ts), no provider, no database. `pay()` plays a verified notification.
+ */
+import type {
+  NotificationSeen,
+  Order,
+  OrderEvent,
+  PaymentCore,
+  PaymentCoreConfig,
+  PaymentCoreEvents,
+  Refund,
+} from '../../src/main/payments/api';
+import { PaymentError } from '../../src/main/payments/api';
+
+export interface FakeCore extends PaymentCore {
+  config: PaymentCoreConfig;
+  started: boolean;
+  closed: boolean;
+  /** The buyer pays: PAID, as if a verified notification arrived. */
+  pay(id: string): void;
+  /** Make the next call of `method` throw this. */
+  failNext(method: 'createOrder' | 'refund', err: unknown): void;
+}
+
+export function createFakeCore(config: PaymentCoreConfig): FakeCore {
+  const orders = new Map<string, Order>();
+  const events = new Map<string, OrderEvent[]>();
+  const listeners = new Map<string, Set<(p: never) => void>>();
+  const failures = new Map<string, unknown>();
+  let seq = 0;
+  let eventId = 0;
+  let last: NotificationSeen | null = null;
+  const now = (): number => 1_700_000_000_000 + seq * 1000;
+
+  function emit<K extends keyof PaymentCoreEvents>(event: K, payload: PaymentCoreEvents[K]): void {
+    for (const l of listeners.get(event) ?? []) (l as (p: PaymentCoreEvents[K]) => void)(payload);
+  }
+  function record(orderId: string, source: OrderEvent['source'], kind: string, payload: Record<string, unknown>): void {
+    const list = events.get(orderId) ?? [];
+    list.push({ id: ++eventId, orderId, source, kind, payload, at: now() });
+    events.set(orderId, list);
+  }
+  function copy(o: Order): Order {
+    return { ...o, refunds: o.refunds.map((r) => ({ ...r })) };
+  }
+  function takeFailure(method: string): void {
+    if (failures.has(method)) {
+      const err = failures.get(method);
+      failures.delete(method);
+      throw err;
+    }
+  }
+
+  const core: FakeCore = {
+    config,
+    started: false,
+    closed: false,
+    async createOrder(input) {
+      takeFailure('createOrder');
+      if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1) {
+        throw new PaymentError('AMOUNT_TOO_SMALL', '金额必须大于 0 / Amount must be positive');
+      }
+      seq += 1;
+      const id = `PD${String(seq).padStart(6, '0')}`;
+      const order: Order = {
+        id,
+        method: input.method,
+        status: 'AWAITING_PAYMENT',
+        amountFen: input.amountFen,
+        refundedFen: 0,
+        subject: input.subject ?? 'PayDesk',
+        qrCode: input.method === 'qr' ? `https://qr.example.test/${id}` : null,
+        payUrl: null,
+        tradeNo: null,
+        buyerLogonId: null,
+        notifyUrl: 'http://127.0.0.1:1/notify/alipay',
+        createdAt: now(),
+        paidAt: null,
+        expiresAt: now() + 300_000,
+        closedAt: null,
+        userPaying: false,
+        message: null,
+        refunds: [],
+      };
+      orders.set(id, order);
+      record(id, 'user', 'created', { amountFen: input.amountFen });
+      emit('order.updated', copy(order));
+      return copy(order);
+    },
+    getOrder: (id) => {
+      const o = orders.get(id);
+      return o ? copy(o) : null;
+    },
+    listOrders: (query) => {
+      const items = [...orders.values()].filter((o) => !query.status || o.status === query.status).map(copy);
+      return { items: items.slice(0, query.limit ?? 50), nextCursor: null };
+    },
+    async cancelOrder(id) {
+      const o = orders.get(id);
+      if (!o) throw new PaymentError('NOT_FOUND', `找不到订单 / Order not found`);
+      o.status = 'CLOSED';
+      o.closedAt = now();
+      emit('order.updated', copy(o));
+      return copy(o);
+    },
+    async refund(input) {
+      takeFailure('refund');
+      const o = orders.get(input.orderId);
+      if (!o) throw new PaymentError('NOT_FOUND', `找不到订单 / Order not found`);
+      if (o.status !== 'PAID' && o.status !== 'PARTIALLY_REFUNDED') {
+        throw new PaymentError('NOT_REFUNDABLE', '订单不可退款 / The order cannot be refunded');
+      }
+      if (input.amountFen > o.amountFen - o.refundedFen) {
+        throw new PaymentError('REFUND_EXCEEDS', '退款金额超过可退金额 / The refund exceeds the refundable amount');
+      }
+      seq += 1;
+      const refund: Refund = {
+        id: `${o.id}-R${o.refunds.length + 1}`,
+        orderId: o.id,
+        amountFen: input.amountFen,
+        reason: input.reason ?? null,
+        status: 'SUCCESS',
+        createdAt: now(),
+        settledAt: now(),
+        message: null,
+      };
+      o.refunds.push(refund);
+      o.refundedFen += input.amountFen;
+      o.status = o.refundedFen === o.amountFen ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+      record(o.id, 'user', 'refund.succeeded', { amountFen: input.amountFen });
+      emit('refund.updated', { ...refund });
+      emit('order.updated', copy(o));
+      return { ...refund };
+    },
+    events: (orderId) => (events.get(orderId) ?? []).map((e) => ({ ...e })),
+    summary: (date) => {
+      const paid = [...orders.values()].filter((o) => o.paidAt !== null);
+      const gross = paid.reduce((s, o) => s + o.amountFen, 0);
+      const refunded = paid.reduce((s, o) => s + o.refundedFen, 0);
+      return {
+        date,
+        count: paid.length,
+        grossFen: gross,
+        refundedFen: refunded,
+        netFen: gross - refunded,
+        hourly: Array.from({ length: 24 }, (_, hour) => ({ hour, count: 0, netFen: 0 })),
+      };
+    },
+    notifyUrl: () => (config.notify.publicUrl === null ? null : (config.notify.publicUrl ?? 'http://127.0.0.1:40001/notify/alipay')),
+    lastNotification: () => last,
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      const entry = listener as (p: never) => void;
+      set.add(entry);
+      return () => set.delete(entry);
+    },
+    async start() {
+      core.started = true;
+    },
+    async close() {
+      core.closed = true;
+    },
+    pay(id) {
+      const o = orders.get(id);
+      if (!o) throw new Error(`no order ${id}`);
+      seq += 1;
+      o.status = 'PAID';
+      o.paidAt = now();
+      o.tradeNo = `2026${id}`;
+      o.buyerLogonId = '159****5620';
+      record(id, 'notify', 'paid', { tradeNo: o.tradeNo });
+      last = { at: now(), verdict: 'applied', reason: null, orderId: id };
+      emit('notification.received', last);
+      emit('order.updated', copy(o));
+    },
+    failNext(method, err) {
+      failures.set(method, err);
+    },
+  };
+  return core;
+}

@@ -1,0 +1,80 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from './helpers';
+import { readServeLine, spawnServe, waitExit, type ServeProcess } from './serve-process';
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
+
+let procs: ServeProcess[] = [];
+let cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const p of procs) await p.stop();
+  for (const c of cleanups) await c();
+  procs = [];
+  cleanups = [];
+});
+
+async function site(): Promise<{ dir: string; rendererDir: string }> {
+  const tmp = await tempDir('paydesk-serve-');
+  cleanups.push(tmp.cleanup);
+  const rendererDir = join(tmp.dir, 'renderer');
+  await mkdir(rendererDir, { recursive: true });
+  await writeFile(join(rendererDir, 'index.html'), `<meta http-equiv="Content-Security-Policy" content="${CSP}"><div id="root"></div>`);
+  return { dir: tmp.dir, rendererDir };
+}
+
+describe('npm run serve (src/main/web/cli.ts)', () => {
+  it('prints exactly one JSON line (url, api, token, notifyUrl, emulator), logs on stderr, stops on SIGTERM', async () => {
+    const { dir, rendererDir } = await site();
+    const proc = spawnServe(['--port', '0', '--data-dir', join(dir, 'data'), '--renderer-dir', rendererDir]);
+    procs.push(proc);
+    const line = await readServeLine(proc);
+    expect(line.url.startsWith(line.api.replace(/\/api$/, '/?token='))).toBe(true);
+    expect(line.url.endsWith(line.token)).toBe(true);
+    expect(line.notifyUrl).not.toBeNull();
+    expect(line.emulator?.control).toMatch(/__emulator$/);
+    const health = await fetch(`${line.emulator?.control}/health`);
+    expect(await health.json()).toEqual({ ok: true });
+    const status = await fetch(`${line.api}/status.get`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${line.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(await status.json()).toMatchObject({ ok: true, value: { providerMode: 'demo' } });
+    expect(proc.stderr()).toMatch(/"level":"info"/);
+    expect(await proc.stop()).toBe(0);
+    expect(proc.stdoutLines()).toHaveLength(1);
+  });
+
+  it('omits the emulator with a real provider (and starts without keys)', async () => {
+    const { dir, rendererDir } = await site();
+    const proc = spawnServe(['--port', '0', '--data-dir', join(dir, 'data'), '--renderer-dir', rendererDir, '--provider', 'sandbox']);
+    procs.push(proc);
+    const line = await readServeLine(proc);
+    expect(line.emulator).toBeUndefined();
+    expect(line.notifyUrl).toBeNull();
+    const created = await fetch(`${line.api}/orders.create`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${line.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ amount: '1.00', method: 'qr' }),
+    });
+    expect(await created.json()).toMatchObject({ ok: false, error: { code: 'KEYS_MISSING' } });
+  });
+
+  it('says to run npm run build when the renderer is missing', async () => {
+    const { dir } = await site();
+    const proc = spawnServe(['--data-dir', join(dir, 'data'), '--renderer-dir', join(dir, 'nope')]);
+    procs.push(proc);
+    expect(await waitExit(proc)).toBe(1);
+    expect(proc.stderr()).toMatch(/npm run build/);
+    expect(proc.stdoutLines()).toEqual([]);
+  });
+
+  it('refuses bad options', async () => {
+    const proc = spawnServe(['--port', 'abc']);
+    procs.push(proc);
+    expect(await waitExit(proc)).toBe(2);
+    expect(proc.stderr()).toMatch(/--port/);
+  });
+});

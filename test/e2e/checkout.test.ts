@@ -1,0 +1,136 @@
+/**
+ * Browser E2E against the browser host: `cli.ts --port 0 --data-dir <tmp>` (demo mode: the embedded
+ * emulator), Debian's Chromium through playwright-core. The cashier charges 12.34, the buyer pays through
+ * the emulator's control API, the page flips to 已支付 from the pushed event (no reload), then a 2.00
+ * refund shows 部分退款. A screenshot per step goes to test-results/e2e/.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../console/helpers';
+import { readServeLine, REPO, spawnServe, type ServeLine, type ServeProcess } from '../console/serve-process';
+import { ensureRendererBuilt, RENDERER_DIR } from './build';
+
+const SHOTS = join(REPO, 'test-results', 'e2e');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+let serve: ServeProcess | undefined;
+let line: ServeLine;
+let browser: Browser | undefined;
+let page: Page;
+let cleanup: (() => Promise<void>) | undefined;
+const pageProblems: string[] = [];
+const navigations: string[] = [];
+
+beforeAll(async () => {
+  await ensureRendererBuilt();
+  await mkdir(SHOTS, { recursive: true });
+  const tmp = await tempDir('paydesk-e2e-');
+  cleanup = tmp.cleanup;
+  serve = spawnServe(['--port', '0', '--data-dir', join(tmp.dir, 'data'), '--renderer-dir', RENDERER_DIR, '--poll-ms', '60000']);
+  line = await readServeLine(serve);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30_000 });
+  const context = await browser.newContext({ viewport: { width: 900, height: 900 }, locale: 'zh-CN' });
+  page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') pageProblems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => pageProblems.push(`pageerror: ${err.message}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) pageProblems.push(`HTTP ${res.status()} ${res.url()}`);
+  });
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigations.push(frame.url());
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  const code = await serve?.stop();
+  if (serve && code !== 0) console.error(`serve exited with ${code}\n${serve.stderr()}`);
+  await cleanup?.();
+});
+
+const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, name), fullPage: true });
+const testId = (id: string): string => `[data-testid="${id}"]`;
+
+describe('browser host E2E', () => {
+  it('opens with the token, swaps it for the cookie, and gets ready', async () => {
+    await page.goto(line.url);
+    await page.waitForSelector('[data-app-state="ready"]', { timeout: 15_000 });
+    // the token left the address bar (303 to /) and lives in the HttpOnly cookie
+    expect(new URL(page.url()).search).toBe('');
+    const cookies = await page.context().cookies();
+    const tokenCookie = cookies.find((c) => c.value === line.token);
+    expect(tokenCookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(await page.evaluate('document.cookie')).toBe('');
+    expect(await page.textContent(testId('provider-mode'))).toMatch(/演示/);
+    await shot('01-ready.png');
+  });
+
+  it('charges 12.34, is paid through the emulator, flips to 已支付 without reload, refunds 2.00 → 部分退款', async () => {
+    await page.fill(testId('amount-input'), '12.34');
+    await page.click(testId('charge-button'));
+    const qr = await page.waitForSelector(testId('order-qr'), { state: 'visible', timeout: 15_000 });
+    expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    const box = await qr.boundingBox();
+    expect(box?.width).toBeGreaterThanOrEqual(200);
+    expect(await page.textContent(testId('order-amount'))).toBe('¥12.34');
+    expect(await page.textContent(testId('order-status'))).toBe('等待支付');
+    const orderId = (await page.textContent(testId('order-id')))?.trim() ?? '';
+    expect(orderId).not.toBe('');
+    await shot('02-qr.png');
+
+    // Mark the document: if anything reloaded the page, the mark would be gone.
+    await page.evaluate('window.__e2eMark = 42');
+    const navigationsBefore = navigations.length;
+
+    const paid = await fetch(`${line.emulator?.control}/trades/${encodeURIComponent(orderId)}/pay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(paid.status).toBe(200);
+    await page.waitForSelector(`${testId('order-status')}[data-status="PAID"]`, { timeout: 15_000 });
+    expect(await page.textContent(testId('order-status'))).toBe('已支付');
+    expect(await page.evaluate('window.__e2eMark')).toBe(42);
+    expect(navigations.length).toBe(navigationsBefore);
+    await shot('03-paid.png');
+
+    await page.fill(testId('refund-amount-input'), '2.00');
+    await page.click(testId('refund-button'));
+    await page.waitForSelector(`${testId('order-status')}[data-status="PARTIALLY_REFUNDED"]`, { timeout: 15_000 });
+    expect(await page.textContent(testId('order-status'))).toBe('部分退款');
+    expect(await page.textContent(testId('order-refunded'))).toBe('¥2.00');
+    await shot('04-refunded.png');
+
+    const trade = (await (await fetch(`${line.emulator?.control}/trades/${encodeURIComponent(orderId)}`)).json()) as {
+      status: string;
+      refundFee: string;
+    };
+    expect(trade).toMatchObject({ status: 'TRADE_SUCCESS', refundFee: '2.00' });
+  });
+
+  it('shows a refused amount in words', async () => {
+    await page.fill(testId('amount-input'), '1.234');
+    await page.click(testId('charge-button'));
+    const error = await page.waitForSelector(testId('error'), { timeout: 10_000 });
+    expect(await error.getAttribute('data-code')).toBe('AMOUNT_FORMAT');
+    expect(await error.textContent()).toMatch(/金额格式不正确.*\/ Invalid amount/);
+    await shot('05-amount-error.png');
+  });
+
+  it('ran without page errors or CSP violations', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
