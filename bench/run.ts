@@ -1,0 +1,102 @@
+/**
+ * `npm run bench [-- --quick] [-- --only notify,create,screen,scale]`
+ *
+ * Runs PayDesk's benchmarks (issue 8), prints a table and writes bench/results.json. Figures are
+ * medians over repeated runs; ratios are measured side by side in the same run (these machines are
+ * noisy). `--quick` keeps the same fields with smaller sizes (< 60 s).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchNotifyIngest } from './notify-ingest';
+import { benchOrderCreate } from './order-create';
+import { benchPayToScreen } from './pay-to-screen';
+import { benchScale } from './scale';
+import type { BenchOptions } from './util';
+
+const ALL = ['notify', 'create', 'screen', 'scale'] as const;
+type Name = (typeof ALL)[number];
+
+/** Targets from the issue: [field path, comparison, bound]. */
+const TARGETS: [string, '>=' | '<=', number][] = [
+  ['notifyIngest.ratio', '>=', 2.0],
+  ['notifyIngest.fractionOfRaw', '>=', 0.4],
+  ['orderCreate.p50Ms', '<=', 2],
+  ['orderCreate.p99Ms', '<=', 10],
+  ['payToScreen.p95Ms', '<=', 100],
+  ['payToScreenPolling.p95Ms', '<=', 3000],
+  ['scale.listMs', '<=', 5],
+  ['scale.summaryMs', '<=', 10],
+  ['scale.lookupMs', '<=', 1],
+  ['scale.coldStartMs', '<=', 300],
+];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } },
+    strict: true,
+  });
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...ALL];
+  for (const n of only) if (!(ALL as readonly string[]).includes(n)) throw new Error(`unknown benchmark "${n}" (one of ${ALL.join(', ')})`);
+  const opts: BenchOptions = { quick: values.quick ?? false, log: (line) => process.stderr.write(`  ${line}\n`) };
+  const started = Date.now();
+  const results: Record<string, unknown> = {
+    quick: opts.quick,
+    startedAt: new Date(started).toISOString(),
+    node: process.version,
+    cpus: (await import('node:os')).cpus().length,
+  };
+  const errors: Record<string, string> = {};
+  const run = async (name: Name, fn: () => Promise<Record<string, unknown>>) => {
+    if (!only.includes(name)) return;
+    process.stderr.write(`[${name}]\n`);
+    const t0 = Date.now();
+    try {
+      Object.assign(results, await fn());
+    } catch (err) {
+      errors[name] = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      process.stderr.write(`  FAILED: ${errors[name]}\n`);
+    }
+    process.stderr.write(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  };
+  await run('notify', async () => ({ notifyIngest: await benchNotifyIngest(opts) }));
+  await run('create', async () => ({ orderCreate: await benchOrderCreate(opts) }));
+  await run('screen', async () => benchPayToScreen(opts));
+  await run('scale', async () => ({ scale: await benchScale(opts) }));
+  results.elapsedS = Math.round((Date.now() - started) / 100) / 10;
+  if (Object.keys(errors).length) results.errors = errors;
+
+  printTable(results);
+  const out = values.out ?? join(import.meta.dirname, 'results.json');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nwritten to ${out} (${results.elapsedS} s)\n`);
+  if (Object.keys(errors).length) process.exitCode = 1;
+}
+
+function get(obj: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+function printTable(results: Record<string, unknown>): void {
+  const rows: [string, string, string][] = [];
+  for (const [group, value] of Object.entries(results)) {
+    if (!value || typeof value !== 'object' || group === 'errors') continue;
+    for (const [field, v] of Object.entries(value as Record<string, unknown>)) {
+      const path = `${group}.${field}`;
+      const t = TARGETS.find(([p]) => p === path);
+      let target = '';
+      if (t && typeof v === 'number') target = `${t[1]} ${t[2]}  ${(t[1] === '>=' ? v >= t[2] : v <= t[2]) ? 'ok' : 'MISSED'}`;
+      rows.push([path, typeof v === 'number' ? String(v) : JSON.stringify(v), target]);
+    }
+  }
+  const w0 = Math.max(...rows.map((r) => r[0].length), 6);
+  const w1 = Math.max(...rows.map((r) => r[1].length), 5);
+  const line = (a: string, b: string, c: string) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`;
+  process.stdout.write(`\n${line('figure', 'value', 'target')}\n${'-'.repeat(w0 + w1 + 20)}\n`);
+  for (const r of rows) process.stdout.write(`${line(...r)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
