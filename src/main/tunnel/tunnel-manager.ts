@@ -1,0 +1,290 @@
+/**
+ * Tunnel manager (issue 6): keeps a localtunnel open to the local notify server, reconnects with
+ * exponential backoff + jitter, and self-tests reachability through the public URL. Electron-free.
+ *
+ * States: connecting → online (url) → offline (reason) → connecting … A tunnel is declared dead on
+ * the client's 'error' (the localtunnel client emits "connection refused" when the server is gone) or
+ * 'close', and also after `deadAfterFailures` failed probes in a row (a half-dead tunnel whose sockets
+ * stay up but which no longer forwards). Polling in the payment core never depends on any of this.
+ */
+import type { Clock, Logger } from '../payments/api';
+import { openLocaltunnel, type OpenTunnel, type TunnelHandle } from './localtunnel-opener';
+import type { ProbeEndpoint, Prober } from './probe';
+import { createProber } from './probe';
+import { backoffDelay, defaultClock, silentLogger, type BackoffOptions } from './timing';
+
+export type TunnelState = 'connecting' | 'online' | 'offline';
+
+export interface TunnelStatus {
+  state: TunnelState;
+  /** public base URL while online, else null */
+  url: string | null;
+  reachability: 'reachable' | 'unreachable' | 'unknown';
+  /** bilingual (中文 / English) reason or note */
+  detail: string | null;
+}
+
+export interface TunnelManagerOptions {
+  /** the local notify server */
+  localPort: number;
+  /** default 127.0.0.1 (the notify server binds 127.0.0.1 only; 'localhost' may resolve to ::1) */
+  localHost?: string;
+  /** tunnel server, e.g. https://localtunnel.me or a self-hosted localtunnel server */
+  host: string;
+  subdomain?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** [0, 1) — injectable for deterministic jitter in tests */
+  random?: () => number;
+  backoff: BackoffOptions;
+  /** Give up on one open attempt after this long. Default 15 s. */
+  openTimeoutMs?: number;
+  probe: {
+    intervalMs: number;
+    timeoutMs: number;
+    /** the notify server's probe endpoint (used to build the default prober) */
+    endpoint?: ProbeEndpoint;
+    prober?: Prober;
+    /** consecutive failed probes that mark the tunnel dead and reconnect. Default 3. */
+    deadAfterFailures?: number;
+    /** next probe after a failed one (confirm or clear quickly). Default min(intervalMs, 15 s). */
+    retryMs?: number;
+  };
+  openTunnel?: OpenTunnel;
+}
+
+export interface TunnelManager {
+  start(): void;
+  stop(): Promise<void>;
+  status(): TunnelStatus;
+  on(event: 'status', listener: (status: TunnelStatus) => void): () => void;
+}
+
+/** localtunnel-server's rule for requested subdomains. */
+export const SUBDOMAIN_RE = /^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/;
+
+/** Validates the tunnel server host (http/https, no credentials) and subdomain; null when fine. */
+export function tunnelConfigError(host: string, subdomain?: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(host);
+  } catch {
+    return '隧道服务器地址无效 / Invalid tunnel server URL';
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    return '隧道服务器须为 http(s) 地址 / Tunnel server must be an http(s) URL';
+  }
+  if (u.username || u.password) return '隧道服务器地址不能包含账号密码 / Tunnel server URL must not contain credentials';
+  if (subdomain && !SUBDOMAIN_RE.test(subdomain)) {
+    return '子域名须为 4–63 位小写字母、数字或连字符 / Subdomain must be 4–63 lowercase letters, digits or hyphens';
+  }
+  return null;
+}
+
+const NOT_STARTED: TunnelStatus = {
+  state: 'offline',
+  url: null,
+  reachability: 'unknown',
+  detail: '隧道未启动 / Tunnel not started',
+};
+
+/** Creates the manager; nothing happens until start(). */
+export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
+  const clock = opts.clock ?? defaultClock;
+  const log = opts.logger ?? silentLogger;
+  const random = opts.random ?? Math.random;
+  const open = opts.openTunnel ?? openLocaltunnel;
+  const openTimeoutMs = opts.openTimeoutMs ?? 15_000;
+  const deadAfter = Math.max(1, opts.probe.deadAfterFailures ?? 3);
+  const prober: Prober | null =
+    opts.probe.prober ??
+    (opts.probe.endpoint ? createProber({ endpoint: opts.probe.endpoint, timeoutMs: opts.probe.timeoutMs, clock }) : null);
+  const listeners = new Set<(s: TunnelStatus) => void>();
+
+  let current: TunnelStatus = NOT_STARTED;
+  let running = false;
+  /** Bumped on every (re)connect and on stop: callbacks of an older generation are ignored. */
+  let gen = 0;
+  let attempt = 0;
+  let tunnel: TunnelHandle | null = null;
+  let timer: unknown = null;
+  let probeFailures = 0;
+
+  const set = (next: TunnelStatus): void => {
+    if (
+      next.state === current.state &&
+      next.url === current.url &&
+      next.reachability === current.reachability &&
+      next.detail === current.detail
+    ) {
+      return;
+    }
+    current = next;
+    for (const l of [...listeners]) {
+      try {
+        l(next);
+      } catch (err) {
+        log.error('tunnel status listener failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  };
+
+  const clearTimer = (): void => {
+    if (timer !== null) clock.clearTimeout(timer);
+    timer = null;
+  };
+
+  const closeTunnel = (): void => {
+    const t = tunnel;
+    tunnel = null;
+    if (!t) return;
+    try {
+      t.close();
+    } catch (err) {
+      log.warn('tunnel close failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  const connect = (): void => {
+    if (!running) return;
+    clearTimer();
+    const my = ++gen;
+    probeFailures = 0;
+    set({
+      state: 'connecting',
+      url: null,
+      reachability: 'unknown',
+      detail: `正在连接隧道服务器 ${opts.host} / Connecting to tunnel server ${opts.host}`,
+    });
+    let timedOut = false;
+    const openTimer = clock.setTimeout(() => {
+      timedOut = true;
+      down(my, `${(openTimeoutMs / 1000).toFixed(1)} 秒内未建立 / not established within ${(openTimeoutMs / 1000).toFixed(1)}s`);
+    }, openTimeoutMs);
+    let attemptPromise: Promise<TunnelHandle>;
+    try {
+      attemptPromise = open({
+        port: opts.localPort,
+        host: opts.host,
+        ...(opts.subdomain ? { subdomain: opts.subdomain } : {}),
+        local_host: opts.localHost ?? '127.0.0.1',
+        timeoutMs: openTimeoutMs,
+      });
+    } catch (err) {
+      attemptPromise = Promise.reject(err);
+    }
+    attemptPromise.then(
+      (t) => {
+        clock.clearTimeout(openTimer);
+        if (my !== gen || !running || timedOut) {
+          // A late tunnel from an abandoned attempt: close it, never leave it open.
+          safeClose(t);
+          return;
+        }
+        tunnel = t;
+        t.on('error', (err: Error) => down(my, err.message));
+        t.on('close', () => down(my, '隧道已关闭 / tunnel closed'));
+        log.info('tunnel online', { url: t.url });
+        if (!prober) attempt = 0;
+        set({
+          state: 'online',
+          url: t.url,
+          reachability: 'unknown',
+          detail: prober ? '正在检测可达性 / Checking reachability' : null,
+        });
+        if (prober) runProbe(my, t.url);
+      },
+      (err: unknown) => {
+        clock.clearTimeout(openTimer);
+        down(my, err instanceof Error ? err.message : String(err));
+      },
+    );
+  };
+
+  const safeClose = (t: TunnelHandle): void => {
+    try {
+      t.on('error', () => undefined);
+      t.close();
+    } catch {
+      /* ignore */
+    }
+  };
+
+  /** The tunnel of generation `my` is gone: go offline and schedule the next attempt. */
+  const down = (my: number, reason: string): void => {
+    if (my !== gen || !running) return;
+    gen += 1; // invalidate every callback of the dead generation (incl. our own close's 'close')
+    clearTimer();
+    closeTunnel();
+    const delay = backoffDelay(opts.backoff, attempt, random);
+    attempt += 1;
+    const secs = (delay / 1000).toFixed(1);
+    log.warn('tunnel offline', { reason, retryInMs: delay, attempt });
+    set({
+      state: 'offline',
+      url: null,
+      reachability: 'unreachable',
+      detail: `隧道离线（${reason}），${secs} 秒后重连 / Tunnel offline (${reason}); reconnecting in ${secs}s`,
+    });
+    timer = clock.setTimeout(() => {
+      timer = null;
+      connect();
+    }, delay);
+  };
+
+  const runProbe = (my: number, url: string): void => {
+    if (!prober) return;
+    prober
+      .probe(url)
+      .catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }))
+      .then((r) => {
+        if (my !== gen || !running) return;
+        if (r.ok) {
+          probeFailures = 0;
+          attempt = 0; // a tunnel that carried a request is healthy: next outage starts from initialMs
+          set({ state: 'online', url, reachability: 'reachable', detail: null });
+        } else {
+          probeFailures += 1;
+          if (probeFailures >= deadAfter) {
+            down(my, `连续 ${probeFailures} 次探测失败 / ${probeFailures} probes failed in a row`);
+            return;
+          }
+          set({ state: 'online', url, reachability: 'unreachable', detail: r.detail });
+        }
+        const next = probeFailures > 0 ? (opts.probe.retryMs ?? Math.min(opts.probe.intervalMs, 15_000)) : opts.probe.intervalMs;
+        timer = clock.setTimeout(() => {
+          timer = null;
+          if (my === gen && running) runProbe(my, url);
+        }, next);
+      });
+  };
+
+  return {
+    start() {
+      if (running) return;
+      const bad = tunnelConfigError(opts.host, opts.subdomain);
+      if (bad) {
+        set({ state: 'offline', url: null, reachability: 'unreachable', detail: bad });
+        return;
+      }
+      running = true;
+      attempt = 0;
+      connect();
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      gen += 1;
+      clearTimer();
+      closeTunnel();
+      set({ state: 'offline', url: null, reachability: 'unknown', detail: '隧道已停止 / Tunnel stopped' });
+    },
+    status: () => current,
+    on(_event, listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}
