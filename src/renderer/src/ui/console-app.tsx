@@ -1,0 +1,185 @@
+import { App as AntApp, Button, ConfigProvider, Result, Spin, Tabs } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import type { ConsoleApi, ErrorInfo, Language, SettingsDto, StatusDto } from '../../../shared/contract';
+import { AttentionBanner, StatusBar } from './components/status-bar';
+import { ConsoleContext, type ConsoleContextValue } from './hooks/console-context';
+import { useAnnounce } from './hooks/use-announce';
+import { createI18n, localMessage } from './i18n';
+import { onAnnounce } from './lib/voice';
+import { CheckoutScreen } from './screens/checkout-screen';
+import { OrdersScreen } from './screens/orders-screen';
+import { SettingsScreen } from './screens/settings-screen';
+import { TodayScreen } from './screens/today-screen';
+import './console.css';
+
+const TABS = ['checkout', 'orders', 'today', 'settings'] as const;
+type TabKey = (typeof TABS)[number];
+
+/**
+ * The counter console: 收款 / 订单 / 今日 / 设置 with a status bar. `data-app-state` is `loading` until
+ * status.get answered, then `ready` (tests wait on it), or `error` when the service cannot be reached.
+ */
+export function ConsoleApp({ api, initialLanguage }: { api: ConsoleApi; initialLanguage?: Language }): React.JSX.Element {
+  const i18n = useMemo(() => createI18n(initialLanguage), [initialLanguage]);
+  const [lng, setLng] = useState(i18n.language);
+  useEffect(() => {
+    const on = (l: string): void => setLng(l);
+    i18n.on('languageChanged', on);
+    return () => i18n.off('languageChanged', on);
+  }, [i18n]);
+  useEffect(() => {
+    document.documentElement.lang = lng;
+  }, [lng]);
+  return (
+    <I18nextProvider i18n={i18n}>
+      <ConfigProvider locale={lng === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#1677ff', fontSize: 15 } }}>
+        <AntApp>
+          <Shell api={api} />
+        </AntApp>
+      </ConfigProvider>
+    </I18nextProvider>
+  );
+}
+
+function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
+  const { t, i18n } = useTranslation();
+  const [status, setStatus] = useState<StatusDto | null>(null);
+  const [settings, setSettings] = useState<SettingsDto | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [online, setOnline] = useState(true);
+  const [tab, setTab] = useState<TabKey>('checkout');
+
+  const start = useCallback(async () => {
+    setFailure(null);
+    const [s, st] = await Promise.all([api.statusGet({}), api.settingsGet({})]);
+    if (!s.ok) return setFailure(s.error.message);
+    setStatus(s.value);
+    setOnline(true);
+    if (st.ok) {
+      setSettings(st.value);
+      if (st.value.language !== i18n.language) void i18n.changeLanguage(st.value.language);
+    }
+  }, [api, i18n]);
+
+  useEffect(() => {
+    void start();
+    return api.onStatusChanged((next) => (setStatus(next), setOnline(true)));
+  }, [api, start]);
+
+  // Offline: a NETWORK failure turns the banner on; status.get is retried until the service answers.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      void api.statusGet({}).then((r) => {
+        if (r.ok) return setStatus(r.value), setOnline(true);
+        if (r.error.code === 'NETWORK') setOnline(false);
+      });
+    }, online ? 10_000 : 3_000);
+    return () => clearInterval(timer);
+  }, [api, online]);
+
+  // Alt+1..4 switch screens.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const i = ['1', '2', '3', '4'].indexOf(e.key);
+      const tabKey = TABS[i >= 0 ? i : ['Digit1', 'Digit2', 'Digit3', 'Digit4'].indexOf(e.code)];
+      if (tabKey) {
+        e.preventDefault();
+        setTab(tabKey);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const reportError = useCallback((error: ErrorInfo) => {
+    if (error.code === 'NETWORK') setOnline(false);
+  }, []);
+
+  const ctx = useMemo<ConsoleContextValue>(() => ({ api, status, settings, setSettings, reportError }), [api, status, settings, reportError]);
+
+  const switchLanguage = (): void => {
+    const next: Language = i18n.language === 'en' ? 'zh-CN' : 'en';
+    void i18n.changeLanguage(next);
+    void api.settingsUpdate({ language: next }).then((r) => r.ok && setSettings(r.value));
+  };
+  const toggleVoice = (): void => {
+    if (!settings) return;
+    setSettings({ ...settings, voice: !settings.voice });
+    void api.settingsUpdate({ voice: !settings.voice }).then((r) => (r.ok ? setSettings(r.value) : reportError(r.error)));
+  };
+
+  const state = status ? 'ready' : failure ? 'error' : 'loading';
+  return (
+    <ConsoleContext.Provider value={ctx}>
+      <div className="pd-app" data-app-state={state} data-lang={i18n.language}>
+        <header className="pd-header">
+          <h1 className="pd-title">{t('app.title')}</h1>
+          <Tabs
+            className="pd-tabs"
+            activeKey={tab}
+            onChange={(k) => setTab(k as TabKey)}
+            items={TABS.map((k, i) => ({ key: k, label: <span data-testid={`tab-${k}`} title={`Alt+${i + 1}`}>{t(`tabs.${k}`)}</span> }))}
+          />
+          <div className="pd-header-actions">
+            {settings && (
+              <Button data-testid="voice-toggle" data-voice={settings.voice ? 'on' : 'off'} onClick={toggleVoice}>
+                <SpeakerIcon on={settings.voice} /> {t(settings.voice ? 'app.voiceOn' : 'app.voiceOff')}
+              </Button>
+            )}
+            <Button data-testid="lang-switch" onClick={switchLanguage}>{t('app.langSwitch')}</Button>
+          </div>
+        </header>
+        <AttentionBanner status={status} online={online} />
+        <main className="pd-main">
+          {state === 'loading' && (
+            <div className="pd-center" data-testid="app-loading"><Spin size="large" /><div>{t('app.loading')}</div></div>
+          )}
+          {state === 'error' && (
+            <Result status="error" title={t('app.startFailed')} subTitle={<span data-testid="app-error">{localMessage(failure ?? '', i18n.language)}</span>} extra={<Button type="primary" onClick={() => void start()}>{t('app.retry')}</Button>} />
+          )}
+          {status && (
+            <>
+              <div hidden={tab !== 'checkout'}><CheckoutScreen active={tab === 'checkout'} /></div>
+              <div hidden={tab !== 'orders'}><OrdersScreen active={tab === 'orders'} /></div>
+              <div hidden={tab !== 'today'}><TodayScreen active={tab === 'today'} /></div>
+              <div hidden={tab !== 'settings'}><SettingsScreen /></div>
+              <PaidAnnouncer api={api} />
+            </>
+          )}
+        </main>
+        <StatusBar status={status} online={online} />
+      </div>
+    </ConsoleContext.Provider>
+  );
+}
+
+/** A speaker glyph drawn inline (no icon font, no emoji font needed). */
+function SpeakerIcon({ on }: { on: boolean }): React.JSX.Element {
+  return (
+    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" className="pd-icon">
+      <path d="M2 6h3l4-3v10l-4-3H2z" fill="currentColor" />
+      {on ? (
+        <path d="M11 5.5a3.5 3.5 0 0 1 0 5M12.5 3.5a6 6 0 0 1 0 9" stroke="currentColor" strokeWidth="1.4" fill="none" strokeLinecap="round" />
+      ) : (
+        <path d="M11 6l4 4M15 6l-4 4" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+      )}
+    </svg>
+  );
+}
+
+/** Announces every payment once (whichever screen is open) and shows it in a live region. */
+function PaidAnnouncer({ api }: { api: ConsoleApi }): React.JSX.Element {
+  const announce = useAnnounce();
+  const [last, setLast] = useState<{ text: string; count: number }>({ text: '', count: 0 });
+  useEffect(() => onAnnounce((text) => setLast((l) => ({ text, count: l.count + 1 }))), []);
+  useEffect(() => api.onOrderUpdated((o) => o.status === 'PAID' && announce(o)), [api, announce]);
+  return (
+    <div className="pd-sr-only" aria-live="assertive" data-testid="announcement" data-count={last.count}>
+      {last.text}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { OrderDto } from '../../../../shared/contract';
+import { announcePaid } from '../lib/voice';
+import { useConsole } from './console-context';
+
+/** announce(order): "支付宝到账 12.34 元" once per trade, unless voice is off in the settings. */
+export function useAnnounce(): (order: OrderDto) => void {
+  const { t, i18n } = useTranslation();
+  const { settings } = useConsole();
+  const muted = settings ? !settings.voice : false;
+  return useCallback(
+    (order: OrderDto) => {
+      announcePaid(order, {
+        muted,
+        text: t('voice.paid', { amount: order.amount }),
+        lang: i18n.language.startsWith('zh') ? 'zh-CN' : 'en-US',
+      });
+    },
+    [muted, t, i18n.language],
+  );
+}

@@ -1,0 +1,132 @@
+import { Alert, Descriptions, Drawer, Empty, List, Spin, Tag, Timeline } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { OrderDetailDto, RefundDto } from '../../../../shared/contract';
+import { MethodLogo } from '../components/method-logo';
+import { OrderStatusTag } from '../components/order-status-tag';
+import { RefundForm } from '../components/refund-form';
+import { useConsole, useErrorText } from '../hooks/console-context';
+import { formatDateTime } from '../lib/format';
+import { isRefundable } from '../lib/orders';
+
+const REFUND_COLORS: Record<RefundDto['status'], string> = { PENDING: 'processing', UNKNOWN: 'processing', SUCCESS: 'success', FAILED: 'error' };
+
+/** Row → detail: fields, the event timeline (who changed what), refunds and the 退款 form. */
+export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onClose: () => void }): React.JSX.Element {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const { api, reportError } = useConsole();
+  const [detail, setDetail] = useState<OrderDetailDto | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(
+    async (id: string) => {
+      const result = await api.ordersGet({ id });
+      if (!result.ok) {
+        reportError(result.error);
+        return setError(errorText(result.error));
+      }
+      setError(null);
+      setDetail((prev) => (prev && prev.id === id && prev.events.length > result.value.events.length ? prev : result.value));
+    },
+    [api], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+
+  useEffect(() => {
+    setDetail(null);
+    setError(null);
+    if (orderId) void refresh(orderId);
+  }, [orderId, refresh]);
+
+  // Live: the order or one of its refunds changed (notify, poll, a refund in UNKNOWN settling).
+  useEffect(() => {
+    if (!orderId) return;
+    const offOrder = api.onOrderUpdated((o) => o.id === orderId && void refresh(orderId));
+    const offRefund = api.onRefundUpdated((r) => r.orderId === orderId && void refresh(orderId));
+    return () => {
+      offOrder();
+      offRefund();
+    };
+  }, [api, orderId, refresh]);
+
+  const refund = async (amount: string, reason: string | undefined): Promise<string | null> => {
+    if (!detail) return null;
+    const result = await api.ordersRefund({ id: detail.id, amount, ...(reason ? { reason } : {}) });
+    if (!result.ok) {
+      reportError(result.error);
+      return result.error.message;
+    }
+    await refresh(detail.id);
+    return null;
+  };
+
+  const d = detail;
+  return (
+    <Drawer open={orderId !== null} onClose={onClose} size="large" title={t('detail.title')} destroyOnHidden data-testid="order-drawer" rootClassName="pd-drawer">
+      {error && <Alert type="error" showIcon title={error} data-testid="detail-error" />}
+      {!d && !error && <Spin size="large" className="pd-center" />}
+      {d && (
+        <div data-testid="order-detail" data-order-id={d.id} data-status={d.status}>
+          <div className="pd-detail-head">
+            <MethodLogo method={d.method} />
+            <span className="pd-detail-amount" data-testid="detail-amount">¥{d.amount}</span>
+            <OrderStatusTag order={d} testId="detail-status" large />
+          </div>
+          <Descriptions column={1} size="small" bordered className="pd-gap">
+            <Descriptions.Item label={t('orders.orderNo')}><span className="pd-mono" data-testid="detail-id">{d.id}</span></Descriptions.Item>
+            <Descriptions.Item label={t('orders.method')}>{t(`method.${d.method}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('detail.subject')}>{d.subject}</Descriptions.Item>
+            <Descriptions.Item label={t('detail.tradeNo')}><span className="pd-mono">{d.tradeNo ?? '—'}</span></Descriptions.Item>
+            <Descriptions.Item label={t('detail.buyer')}>{d.buyerLogonId ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('detail.createdAt')}>{formatDateTime(d.createdAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('detail.paidAt')}>{formatDateTime(d.paidAt)}</Descriptions.Item>
+            {d.closedAt !== null && <Descriptions.Item label={t('detail.closedAt')}>{formatDateTime(d.closedAt)}</Descriptions.Item>}
+            <Descriptions.Item label={t('orders.refunded')}><span data-testid="detail-refunded">¥{d.refunded}</span></Descriptions.Item>
+            <Descriptions.Item label={t('detail.refundable')}><span data-testid="detail-refundable">¥{d.refundable}</span></Descriptions.Item>
+            {d.message && <Descriptions.Item label={t('detail.message')}>{errorText(d.message)}</Descriptions.Item>}
+          </Descriptions>
+
+          <h3 className="pd-section-title">{t('detail.refunds')}</h3>
+          {d.refunds.length === 0 ? (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('detail.noRefunds')} />
+          ) : (
+            <List
+              size="small"
+              bordered
+              dataSource={d.refunds}
+              renderItem={(r) => (
+                <List.Item data-testid="refund-row" data-status={r.status}>
+                  <span className="pd-money">¥{r.amount}</span>
+                  <Tag color={REFUND_COLORS[r.status]} data-testid="refund-status">{t(`refundStatus.${r.status}`)}</Tag>
+                  <span className="pd-muted">{formatDateTime(r.createdAt)}</span>
+                  {(r.reason || r.message) && <span className="pd-muted">{r.message ? errorText(r.message) : r.reason}</span>}
+                </List.Item>
+              )}
+            />
+          )}
+
+          {isRefundable(d) && (
+            <>
+              <h3 className="pd-section-title">{t('refund.title')}</h3>
+              <RefundForm order={d} onRefund={refund} />
+            </>
+          )}
+
+          <h3 className="pd-section-title">{t('detail.timeline')}</h3>
+          <Timeline
+            data-testid="timeline"
+            items={d.events.map((e) => ({
+              key: e.id,
+              content: (
+                <div data-testid="timeline-event" data-source={e.source}>
+                  <Tag>{t(`detail.source.${e.source}`)}</Tag>
+                  <span data-kind={e.kind}>{t(`detail.kind.${e.kind}`, { defaultValue: e.kind })}</span> <span className="pd-muted">{formatDateTime(e.at)}</span>
+                </div>
+              ),
+            }))}
+          />
+        </div>
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,158 @@
+import { Button, Input, Result, Space, Spin } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { OrderDto } from '../../../../shared/contract';
+import { MethodLogo } from '../components/method-logo';
+import { OrderStatusTag } from '../components/order-status-tag';
+import { QrCode } from '../components/qr-code';
+import { useConsole, useErrorText } from '../hooks/console-context';
+import { useNow } from '../hooks/use-now';
+import { formatCountdown } from '../lib/format';
+
+export interface OrderPanelProps {
+  order: OrderDto;
+  onCancel: () => void;
+  onNext: () => void;
+  cancelling: boolean;
+}
+
+/** The order at the counter: big QR / pay link, amount, live state, countdown, cancel, 模拟顾客扫码. */
+export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelProps): React.JSX.Element {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const { status } = useConsole();
+  const waiting = order.status === 'AWAITING_PAYMENT';
+  const now = useNow(waiting && order.expiresAt !== null);
+  const [linkAsQr, setLinkAsQr] = useState(false);
+  const [copied, setCopied] = useState<'ok' | 'failed' | null>(null);
+  const customerUrl = order.method === 'link' ? order.payUrl : order.qrCode;
+  const demo = status?.providerMode === 'demo';
+
+  const copy = async (): Promise<void> => {
+    try {
+      await navigator.clipboard.writeText(order.payUrl ?? '');
+      setCopied('ok');
+    } catch {
+      setCopied('failed');
+    }
+  };
+
+  const header = (
+    <div className="pd-order-head">
+      <MethodLogo method={order.method} />
+      <span className="pd-order-method">{t(`method.${order.method}`)}</span>
+      <span className="pd-order-no">
+        {t('checkout.orderNo')} <span data-testid="order-id">{order.id}</span>
+      </span>
+    </div>
+  );
+  const amount = (
+    <div className="pd-order-amount" data-testid="order-amount">
+      ¥{order.amount}
+    </div>
+  );
+
+  if (order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED' || order.status === 'REFUNDED') {
+    return (
+      <div className="pd-order-panel pd-order-done" data-testid="order-panel" data-order-id={order.id}>
+        {header}
+        {amount}
+        <Result
+          className="pd-result"
+          status="success"
+          title={<span className="pd-result-title">{t('checkout.paidTitle')}</span>}
+          subTitle={<span className="pd-result-sub">{t('checkout.paidSub', { amount: order.amount })}</span>}
+          extra={
+            <Space orientation="vertical" align="center">
+              <OrderStatusTag order={order} large />
+              <Button type="primary" size="large" data-testid="next-button" onClick={onNext}>
+                {t('checkout.next')} (Esc)
+              </Button>
+            </Space>
+          }
+        />
+      </div>
+    );
+  }
+
+  if (!waiting) {
+    return (
+      <div className="pd-order-panel" data-testid="order-panel" data-order-id={order.id}>
+        {header}
+        <Result
+          status={order.status === 'FAILED' ? 'error' : 'info'}
+          title={<span className="pd-result-title">{t(order.status === 'FAILED' ? 'checkout.failedTitle' : 'checkout.closedTitle')}</span>}
+          subTitle={
+            <span data-testid="order-message" className="pd-result-sub">
+              ¥{order.amount}
+              {order.message ? ` — ${errorText(order.message)}` : ''}
+            </span>
+          }
+          extra={
+            <Space orientation="vertical" align="center">
+              <OrderStatusTag order={order} large />
+              <Button type="primary" size="large" data-testid="next-button" onClick={onNext}>
+                {t('checkout.next')} (Esc)
+              </Button>
+            </Space>
+          }
+        />
+      </div>
+    );
+  }
+
+  const left = order.expiresAt !== null ? order.expiresAt - now : null;
+  const showQr = order.method === 'qr' || (order.method === 'link' && linkAsQr);
+  return (
+    <div className="pd-order-panel" data-testid="order-panel" data-order-id={order.id}>
+      {header}
+      <div className="pd-order-state">
+        {amount}
+        <div className="pd-order-state-side">
+          <OrderStatusTag order={order} large />
+          {left !== null && (
+            <span className="pd-countdown" data-testid="countdown">
+              {left > 0 ? t('checkout.expiresIn', { time: formatCountdown(left) }) : t('checkout.expired')}
+            </span>
+          )}
+        </div>
+      </div>
+      {order.method === 'code' && (
+        <div className="pd-paying" data-testid="code-waiting">
+          <Spin size="large" />
+          <div className="pd-paying-text">{order.userPaying ? t('status.userPaying') : t('checkout.paying')}</div>
+        </div>
+      )}
+      {showQr && customerUrl && (
+        <div className="pd-qr-wrap">
+          <QrCode text={customerUrl} size={300} alt={t('method.qr')} />
+        </div>
+      )}
+      {order.method === 'link' && order.payUrl && (
+        <div className="pd-link">
+          {!linkAsQr && <Input.TextArea readOnly autoSize={{ minRows: 2, maxRows: 4 }} value={order.payUrl} data-testid="pay-link" />}
+          <Space wrap className="pd-gap">
+            <Button size="large" data-testid="copy-link" onClick={() => void copy()}>
+              {t('checkout.copyLink')}
+            </Button>
+            <Button size="large" data-testid="toggle-link-qr" onClick={() => setLinkAsQr((v) => !v)}>
+              {linkAsQr ? t('checkout.showLink') : t('checkout.showQr')}
+            </Button>
+            {copied && <span data-testid="copy-result">{t(copied === 'ok' ? 'checkout.copied' : 'checkout.copyFailed')}</span>}
+          </Space>
+        </div>
+      )}
+      <Space wrap className="pd-gap pd-order-actions">
+        {demo && customerUrl && (
+          <Button type="primary" size="large" data-testid="simulate-scan" onClick={() => window.open(customerUrl, '_blank')}>
+            {t('checkout.simulate')}
+          </Button>
+        )}
+        <Button danger size="large" loading={cancelling} data-testid="cancel-button" onClick={onCancel}>
+          {t('checkout.cancel')}
+        </Button>
+      </Space>
+      {demo && customerUrl && <div className="pd-demo-hint">{t('checkout.demoHint')}</div>}
+    </div>
+  );
+}

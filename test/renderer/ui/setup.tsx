@@ -1,0 +1,87 @@
+/**
+ * Shared jsdom setup for the console's component tests: the browser APIs antd expects (matchMedia,
+ * ResizeObserver) and a render helper with i18n + the console context.
+ */
+import { render, type RenderResult } from '@testing-library/react';
+import { I18nextProvider } from 'react-i18next';
+import type { ReactElement } from 'react';
+import { ConsoleContext, type ConsoleContextValue } from '../../../src/renderer/src/ui/hooks/console-context';
+import { createI18n } from '../../../src/renderer/src/ui/i18n';
+import type { Language, SettingsDto, StatusDto } from '../../../src/shared/contract';
+import { createFakeApi, type FakeApi } from '../fake-api';
+
+export function installBrowserStubs(): void {
+  if (!window.matchMedia) {
+    Object.defineProperty(window, 'matchMedia', {
+      writable: true,
+      value: (query: string) => ({
+        matches: false,
+        media: query,
+        onchange: null,
+        addListener: () => undefined,
+        removeListener: () => undefined,
+        addEventListener: () => undefined,
+        removeEventListener: () => undefined,
+        dispatchEvent: () => false,
+      }),
+    });
+  }
+  // jsdom has no pseudo-element styles (antd's Table measures the scrollbar with one).
+  const original = window.getComputedStyle.bind(window);
+  window.getComputedStyle = ((elt: Element) => original(elt)) as typeof window.getComputedStyle;
+  if (!('ResizeObserver' in window)) {
+    (window as unknown as { ResizeObserver: unknown }).ResizeObserver = class {
+      observe(): void {}
+      unobserve(): void {}
+      disconnect(): void {}
+    };
+  }
+}
+installBrowserStubs();
+
+export const STATUS: StatusDto = {
+  providerMode: 'demo',
+  emulatorUrl: 'http://127.0.0.1:1',
+  notify: { mode: 'loopback', url: 'http://127.0.0.1:2/notify/alipay', reachability: 'reachable', detail: null },
+  lastNotificationAt: null,
+  warnings: [],
+};
+
+export const SETTINGS: SettingsDto = {
+  providerMode: 'demo',
+  appId: '2021000000000001',
+  sellerId: '2088000000000001',
+  notifyMode: 'loopback',
+  customNotifyUrl: '',
+  orderExpiryMinutes: 15,
+  voice: true,
+  language: 'zh-CN',
+  keys: {
+    appPrivateKey: { configured: true, fingerprint: 'SHA256:ab12' },
+    alipayPublicKey: { configured: true, fingerprint: 'SHA256:cd34' },
+  },
+};
+
+/** Render `ui` inside the providers a screen needs. */
+export function renderWithConsole(
+  ui: ReactElement,
+  options: { fake?: FakeApi; language?: Language; context?: Partial<ConsoleContextValue> } = {},
+): RenderResult & { fake: FakeApi; errors: unknown[] } {
+  const fake = options.fake ?? createFakeApi();
+  const errors: unknown[] = [];
+  const value: ConsoleContextValue = {
+    api: fake.api,
+    status: STATUS,
+    settings: SETTINGS,
+    setSettings: () => undefined,
+    reportError: (e) => errors.push(e),
+    ...options.context,
+  };
+  const i18n = createI18n(options.language ?? 'zh-CN');
+  const result = render(
+    <I18nextProvider i18n={i18n}>
+      <ConsoleContext.Provider value={value}>{ui}</ConsoleContext.Provider>
+    </I18nextProvider>,
+  );
+  return { ...result, fake, errors };
+}
