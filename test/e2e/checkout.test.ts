@@ -86,7 +86,7 @@ describe('browser host E2E', () => {
     const box = await qr.boundingBox();
     expect(box?.width).toBeGreaterThanOrEqual(200);
     expect(await page.textContent(testId('order-amount'))).toBe('¥12.34');
-    expect(await page.textContent(testId('order-status'))).toBe('等待支付');
+    expect(await page.textContent(testId('order-status'))).toBe('等待付款');
     const orderId = (await page.textContent(testId('order-id')))?.trim() ?? '';
     expect(orderId).not.toBe('');
     await shot('02-qr.png');
@@ -107,11 +107,16 @@ describe('browser host E2E', () => {
     expect(navigations.length).toBe(navigationsBefore);
     await shot('03-paid.png');
 
+    // refunds live in the Orders screen's detail drawer (issue 5): row → 退款 → confirm
+    await page.click(testId('tab-orders'));
+    await page.click(`${testId('order-row')}[data-order-id="${orderId}"]`);
+    await page.waitForSelector(`${testId('order-detail')}[data-order-id="${orderId}"]`, { timeout: 15_000 });
     await page.fill(testId('refund-amount-input'), '2.00');
     await page.click(testId('refund-button'));
-    await page.waitForSelector(`${testId('order-status')}[data-status="PARTIALLY_REFUNDED"]`, { timeout: 15_000 });
-    expect(await page.textContent(testId('order-status'))).toBe('部分退款');
-    expect(await page.textContent(testId('order-refunded'))).toBe('¥2.00');
+    await page.click(testId('refund-confirm'));
+    await page.waitForSelector(`${testId('order-detail')}[data-status="PARTIALLY_REFUNDED"]`, { timeout: 15_000 });
+    expect(await page.textContent(testId('detail-status'))).toBe('部分退款');
+    expect(await page.textContent(testId('detail-refunded'))).toBe('¥2.00');
     await shot('04-refunded.png');
 
     const trade = (await (await fetch(`${line.emulator?.control}/trades/${encodeURIComponent(orderId)}`)).json()) as {
@@ -122,11 +127,14 @@ describe('browser host E2E', () => {
   });
 
   it('shows a refused amount in words', async () => {
+    await page.keyboard.press('Escape'); // close the order drawer
+    await page.click(testId('tab-checkout'));
     await page.fill(testId('amount-input'), '1.234');
     await page.click(testId('charge-button'));
     const error = await page.waitForSelector(testId('error'), { timeout: 10_000 });
     expect(await error.getAttribute('data-code')).toBe('AMOUNT_FORMAT');
-    expect(await error.textContent()).toMatch(/金额格式不正确.*\/ Invalid amount/);
+    // the Chinese half of the bilingual message (the page is in zh-CN)
+    expect(await error.textContent()).toMatch(/^金额格式不正确/);
     await shot('05-amount-error.png');
   });
 

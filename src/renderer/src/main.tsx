@@ -2,7 +2,6 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { resolveApi } from './api';
 import { App } from './app';
-import './styles.css';
 
 const root = document.getElementById('root');
 if (root) {

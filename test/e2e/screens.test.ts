@@ -1,0 +1,252 @@
+/**
+ * Console screens E2E (issue 5): browser host in demo mode (embedded emulator) + Chromium. A QR sale
+ * paid through the emulator's customer page (模拟顾客扫码) turns 已支付 without reload; a 付款码 sale with
+ * the confirm-later test code shows 用户支付中… then 已支付; a refused 付款码 ends 失败; a pay link is
+ * cancelled; partial refund → 部分退款 → the rest → 已退款, an over-limit refund is refused in the form;
+ * bad amounts are refused; the Orders filter and search; Today's figures match these sales; the CSV
+ * export; the language switch. Screenshots of every screen at 1280×800 and 1024×768 go to
+ * test-results/screens/.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRendererBuilt, RENDERER_DIR } from './build';
+import { shotBoth, startHarness, text, tid, waitAttr, waitCount, waitFocus, waitText, waitValue, type Harness } from './screens-helpers';
+
+let h: Harness;
+const sale: { qr: string; code: string } = { qr: '', code: '' };
+
+beforeAll(async () => {
+  await ensureRendererBuilt();
+  h = await startHarness(RENDERER_DIR);
+}, 180_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function typeAmount(keys: string): Promise<void> {
+  await h.page.focus(tid('amount-input'));
+  await h.page.keyboard.press('Escape');
+  await h.page.keyboard.type(keys);
+}
+
+describe('console screens E2E', { timeout: 120_000 }, () => {
+  it('gets ready on the checkout screen, in Chinese, demo mode', async () => {
+    const { page } = h;
+    await page.goto(h.line.url);
+    await page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
+    expect(await text(page, tid('tab-checkout'))).toBe('收款');
+    expect(await text(page, tid('provider-mode'))).toBe('演示模式');
+    expect(await page.isVisible(tid('checkout-idle'))).toBe(true);
+    await shotBoth(page, '01-checkout-idle');
+  });
+
+  it('refuses bad amounts: a third decimal, zero, too large', async () => {
+    const { page } = h;
+    await typeAmount('1.234');
+    expect(await page.inputValue(tid('amount-input'))).toBe('1.23');
+    expect(await text(page, tid('keypad-hint'))).toBe('最多两位小数');
+    await shotBoth(page, '02-checkout-keypad-refused');
+    await typeAmount('0');
+    await page.keyboard.press('Enter');
+    await waitAttr(page, tid('error'), 'data-code', 'AMOUNT_TOO_SMALL');
+    expect(await text(page, tid('error'))).toBe('金额必须大于 0.00 元');
+    await typeAmount('1000000000');
+    expect(await page.inputValue(tid('amount-input'))).toBe('100000000');
+    expect(await text(page, tid('keypad-hint'))).toBe('金额不能超过 100000000.00 元');
+    await page.fill(tid('amount-input'), '1.234'); // pasted, not typed: refused at Enter
+    await page.click(tid('charge-button'));
+    await waitAttr(page, tid('error'), 'data-code', 'AMOUNT_FORMAT');
+    expect(await text(page, tid('error'))).toMatch(/^金额格式不正确/);
+    await shotBoth(page, '03-checkout-amount-error');
+    await page.keyboard.press('Escape');
+  });
+
+  it('QR sale: keypad + Enter → large QR; 模拟顾客扫码 pays → 已支付 without reload, announced once', async () => {
+    const { page, context } = h;
+    await typeAmount('12.34');
+    await page.keyboard.press('Enter');
+    const qr = await page.waitForSelector(tid('order-qr'), { state: 'visible' });
+    expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    expect((await qr.boundingBox())?.width).toBeGreaterThanOrEqual(280);
+    expect(await text(page, tid('order-amount'))).toBe('¥12.34');
+    expect(await text(page, tid('order-status'))).toBe('等待付款');
+    expect(await text(page, tid('countdown'))).toMatch(/^剩余 \d{2}:\d{2}$/);
+    sale.qr = await text(page, tid('order-id'));
+    await shotBoth(page, '04-checkout-qr');
+
+    await page.evaluate('window.__e2eMark = 42');
+    const before = h.navigations.length;
+    const [customer] = await Promise.all([context.waitForEvent('page'), page.click(tid('simulate-scan'))]);
+    await customer.waitForLoadState();
+    await customer.click('[data-testid="pay"]');
+    await waitAttr(page, tid('order-status'), 'data-status', 'PAID');
+    await customer.close();
+    expect(await text(page, tid('order-status'))).toBe('已支付');
+    expect(await page.evaluate('window.__e2eMark')).toBe(42);
+    expect(h.navigations.length).toBe(before);
+    expect(await page.inputValue(tid('amount-input'))).toBe('');
+    await waitAttr(page, tid('announcement'), 'data-count', '1');
+    expect(await text(page, tid('announcement'))).toBe('支付宝到账 12.34 元');
+    await shotBoth(page, '05-checkout-paid');
+  });
+
+  it('付款码 sale with the confirm-later test code: 用户支付中… → 已支付', async () => {
+    const { page } = h;
+    await page.click(tid('method-code'));
+    await typeAmount('8.8');
+    await page.keyboard.press('Enter'); // moves the focus to the scanner field
+    await waitFocus(page, 'scan-input');
+    await page.keyboard.type('282000000000000002', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await waitAttr(page, tid('order-status'), 'data-user-paying', 'true');
+    expect(await text(page, tid('order-status'))).toBe('用户支付中…');
+    await shotBoth(page, '06-checkout-code-paying');
+    await waitAttr(page, tid('order-status'), 'data-status', 'PAID', 60_000);
+    sale.code = await text(page, tid('order-id'));
+    await waitAttr(page, tid('announcement'), 'data-count', '2');
+    expect(await text(page, tid('announcement'))).toBe('支付宝到账 8.80 元');
+  });
+
+  it('付款码 refused by the buyer’s balance ends in a definite 失败', async () => {
+    const { page } = h;
+    await typeAmount('5');
+    await page.keyboard.press('Enter');
+    await waitFocus(page, 'scan-input');
+    await page.keyboard.type('284000000000000004');
+    await page.keyboard.press('Enter');
+    await waitAttr(page, tid('order-status'), 'data-status', 'FAILED');
+    expect(await text(page, tid('order-message'))).toMatch(/余额不足/);
+    await shotBoth(page, '07-checkout-code-failed');
+  });
+
+  it('pay link: copy / show as QR, then cancel the waiting order', async () => {
+    const { page } = h;
+    await page.click(tid('method-link'));
+    await typeAmount('3');
+    await page.keyboard.press('Enter');
+    const link = await page.waitForSelector(tid('pay-link'));
+    expect(await link.inputValue()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    await shotBoth(page, '08-checkout-link');
+    await page.click(tid('toggle-link-qr'));
+    await page.waitForSelector(tid('order-qr'), { state: 'visible' });
+    await page.click(tid('cancel-button'));
+    await waitAttr(page, tid('order-status'), 'data-status', 'CLOSED');
+    await page.click(tid('method-qr'));
+  });
+
+  it('Orders: filter by status, search by order no, open the detail', async () => {
+    const { page } = h;
+    await page.click(tid('tab-orders'));
+    await page.waitForSelector(`${tid('order-row')}[data-order-id="${sale.qr}"]`);
+    expect(await page.locator(tid('order-row')).count()).toBe(4);
+    await shotBoth(page, '09-orders');
+
+    await page.click(`${tid('orders-status-filter')}`);
+    await page.click(tid('status-option-PAID'));
+    await waitCount(page, tid('order-row'), 2);
+    const statuses = await page.locator(tid('order-row')).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    expect(statuses).toEqual(['PAID', 'PAID']);
+    await page.click(tid('orders-reset'));
+    await waitCount(page, tid('order-row'), 4);
+
+    await page.fill(`${tid('orders-search')} input`, sale.qr);
+    await page.keyboard.press('Enter');
+    await waitCount(page, tid('order-row'), 1);
+    expect(await page.getAttribute(tid('order-row'), 'data-order-id')).toBe(sale.qr);
+    await page.fill(`${tid('orders-search')} input`, 'NO-SUCH-ORDER');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(tid('orders-empty'));
+    await shotBoth(page, '10-orders-empty');
+    await page.click(tid('orders-reset'));
+    await waitCount(page, tid('order-row'), 4);
+  });
+
+  it('refund: over the limit refused in the form; 2.00 → 部分退款; the rest → 已退款', async () => {
+    const { page } = h;
+    await page.click(`${tid('order-row')}[data-order-id="${sale.qr}"]`);
+    await waitAttr(page, tid('order-detail'), 'data-order-id', sale.qr);
+    expect(await page.inputValue(tid('refund-amount-input'))).toBe('12.34');
+    expect(await page.locator(tid('timeline-event')).count()).toBeGreaterThanOrEqual(2);
+    await shotBoth(page, '11-order-detail');
+
+    await page.fill(tid('refund-amount-input'), '12.35');
+    await page.click(tid('refund-button'));
+    expect(await text(page, tid('refund-error'))).toBe('退款金额不能超过可退金额 ¥12.34');
+    expect(await page.isVisible(tid('refund-confirm'))).toBe(false);
+
+    await page.fill(tid('refund-amount-input'), '2');
+    await page.fill(tid('refund-reason-input'), '少找零');
+    await page.click(tid('refund-button'));
+    expect(await text(page, tid('refund-confirm-text'))).toBe('将退还顾客 ¥2.00（原路退回支付宝）。退款后订单将显示为「部分退款」，剩余可退 ¥10.34。');
+    await shotBoth(page, '12-refund-confirm');
+    await page.click(tid('refund-confirm'));
+    await waitAttr(page, tid('order-detail'), 'data-status', 'PARTIALLY_REFUNDED');
+    expect(await text(page, tid('detail-status'))).toBe('部分退款');
+    await waitValue(page, tid('refund-amount-input'), '10.34');
+
+    await page.click(tid('refund-button'));
+    expect(await text(page, tid('refund-confirm-text'))).toContain('「已退款」');
+    await page.click(tid('refund-confirm'));
+    await waitAttr(page, tid('order-detail'), 'data-status', 'REFUNDED');
+    expect(await text(page, tid('detail-status'))).toBe('已退款');
+    expect(await text(page, tid('detail-refunded'))).toBe('¥12.34');
+    expect(await page.locator(`${tid('refund-row')}[data-status="SUCCESS"]`).count()).toBe(2);
+    await shotBoth(page, '13-order-refunded');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(tid('order-detail'), { state: 'detached' });
+    await waitAttr(page, `${tid('order-row')}[data-order-id="${sale.qr}"]`, 'data-status', 'REFUNDED');
+  });
+
+  it("Today's figures match the sales just made; CSV export of the day", async () => {
+    const { page } = h;
+    await page.click(tid('tab-today'));
+    // paid today: 12.34 (refunded in full) + 8.80 → net 8.80, 2 sales, 4.40 each, refunds 12.34
+    await waitText(page, tid('today-net'), '8.80');
+    expect(await text(page, tid('today-count'))).toBe('2');
+    expect(await text(page, tid('today-average'))).toBe('4.40');
+    expect(await text(page, tid('today-refunded'))).toBe('12.34');
+    await shotBoth(page, '14-today');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(tid('today-export'))]);
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    expect(csv.startsWith('\uFEFF时间,订单号')).toBe(true);
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(5); // header + 4 orders
+    expect(csv).toContain(sale.qr);
+    expect(csv).toContain(sale.code);
+  });
+
+  it('Settings shows the provider, keys as fingerprints only, and the note on installing keys', async () => {
+    const { page } = h;
+    await page.click(tid('tab-settings'));
+    expect(await text(page, tid('key-app'))).toMatch(/^已配置\s*SHA256:/);
+    expect(await text(page, tid('keys-note'))).toMatch(/只显示密钥指纹/);
+    await shotBoth(page, '15-settings');
+  });
+
+  it('switches to English and back (Alt+1..4 switch screens)', async () => {
+    const { page } = h;
+    await page.click(tid('lang-switch'));
+    await page.waitForSelector('[data-lang="en"]');
+    expect(await text(page, tid('tab-settings'))).toBe('Settings');
+    await shotBoth(page, '16-settings-en');
+    await page.keyboard.press('Alt+1');
+    await page.waitForSelector(`${tid('checkout-screen')}:visible`);
+    expect(await text(page, tid('charge-button'))).toBe('Charge');
+    await shotBoth(page, '17-checkout-en');
+    await page.keyboard.press('Alt+2');
+    await page.waitForSelector(`${tid('order-row')}:visible`);
+    await shotBoth(page, '18-orders-en');
+    await page.keyboard.press('Alt+3');
+    await waitText(page, tid('today-net'), '8.80');
+    await shotBoth(page, '19-today-en');
+    await page.click(tid('lang-switch'));
+    await page.waitForSelector('[data-lang="zh-CN"]');
+    expect(await text(page, tid('tab-today'))).toBe('今日');
+  });
+
+  it('ran without page errors or CSP violations', () => {
+    expect(h.problems).toEqual([]);
+  });
+});
