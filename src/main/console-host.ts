@@ -5,6 +5,7 @@
  */
 import type { Channel, CommandOutput, ConsoleEvents, EventName, Result } from '../shared/contract';
 import type { ProviderMode } from '../shared/contract';
+import type { SafeStorageLike } from './vault/safe-storage-vault';
 
 export interface ConsoleConfig {
   /** Directory for the database, settings, vault and (demo mode) the embedded emulator's state. */
@@ -15,8 +16,21 @@ export interface ConsoleConfig {
   notifyPort?: number;
   /** Demo mode: the embedded emulator's time scale (tests speed up expiry and retries). */
   emulatorTimeScale?: number;
+  /**
+   * Where keys are kept: Electron passes its safeStorage; the browser host (default) uses the AES-GCM file
+   * vault in dataDir with PAYDESK_VAULT_KEY or a generated key file.
+   */
+  vault?: { kind: 'safeStorage'; safeStorage: SafeStorageLike } | { kind: 'file'; env?: Record<string, string | undefined> };
+  /** Test hook: replace the real Alipay gateways (tests point sandbox at a local emulator; never the real Alipay). */
+  gateways?: Partial<Record<'sandbox' | 'production', string>>;
   /** Faster polling and shorter waits for tests. */
   tuning?: {
+    /** localtunnel reconnect backoff and the reachability self-test (defaults 1 s → 60 s; probe every 5 min, 10 s timeout). */
+    tunnelBackoffInitialMs?: number;
+    tunnelBackoffMaxMs?: number;
+    tunnelOpenTimeoutMs?: number;
+    probeIntervalMs?: number;
+    probeTimeoutMs?: number;
     pollInitialMs?: number;
     pollMaxMs?: number;
     barcodePollMs?: number;

@@ -1,9 +1,11 @@
 /**
  * createConsole(config): the Electron-free composition root both hosts use (Electron IPC and the web
- * bridge). It reads the settings, picks the provider (demo = the embedded emulator; sandbox/production =
- * key files until the vault exists), builds the payment core and exposes one `dispatch()` that
+ * bridge). It reads the settings, opens the key vault, picks the provider (demo = the embedded emulator;
+ * sandbox/production = the vault's keys), builds the payment core and its notify endpoint (loopback,
+ * localtunnel, custom URL or none; applied live) and exposes one `dispatch()` that
  * validates, runs and maps errors for every contract channel (design.md "One handle() in main").
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -14,6 +16,7 @@ import {
   type EventName,
   type ParsedInput,
   type ProviderMode,
+  type KeyTestDto,
   type Result,
   type SettingsDto,
 } from '../shared/contract';
@@ -22,17 +25,24 @@ import type { ConsoleConfig, ConsoleHost } from './console-host';
 import { ConsoleError, invalidInput, KEYS_MISSING_MESSAGE, toErrorInfo } from './console/errors';
 import { localDate, toOrderDetailDto, toOrderDto, toRefundDto, toSummaryDto } from './console/dto';
 import {
-  keyFingerprint,
-  keysDto,
+  defaultNotifyMode,
+  keyPaths,
   loadSettings,
-  readKeyFiles,
   saveSettings,
   settingsSchema,
   toSettingsDto,
   type Settings,
 } from './console/settings';
 import { buildStatus, type RunningConfig } from './console/status';
+import { KeyError } from './keys/key-errors';
+import { runConnectionTest } from './keys/connection-test';
+import { createKeyService, type KeyService } from './keys/key-service';
+import { keysSettingsDto, migratePlaintextKeyFiles, openHostVault } from './keys/host-glue';
+import { createRedactingLogger } from './log/redact';
 import type { AlipayConfig, Logger, PaymentCore, PaymentCoreConfig } from './payments/api';
+import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST, validateCustomNotifyUrl, type NotifyEndpoint, type NotifyEndpointState } from './tunnel/notify-endpoint';
+import { createProbeEndpoint } from './tunnel/probe';
+import type { Vault } from './vault/types';
 
 /** Alipay gateways for the real provider modes (protocols.md A1). */
 export const GATEWAYS = {
@@ -61,12 +71,15 @@ export interface ConsoleDeps {
   logger: Logger;
 }
 
-/** Log lines on stderr (stdout belongs to the hosts' one JSON line). Never pass secrets in fields. */
-export const stderrLogger: Logger = {
+/**
+ * Log lines on stderr (stdout belongs to the hosts' one JSON line). Never pass secrets in fields; keys,
+ * `sign` values and tokens are redacted anyway (src/main/log/redact.ts).
+ */
+export const stderrLogger: Logger = createRedactingLogger({
   info: (message, fields) => writeLog('info', message, fields),
   warn: (message, fields) => writeLog('warn', message, fields),
   error: (message, fields) => writeLog('error', message, fields),
-};
+});
 
 function writeLog(level: string, message: string, fields?: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ t: new Date().toISOString(), level, msg: message, ...fields })}\n`);
@@ -85,10 +98,11 @@ async function loadCoreFactory(): Promise<ConsoleDeps['createPaymentCore']> {
 
 /**
  * Build and start the console for `config.dataDir`. Throws only when the data directory or the
- * database cannot be used; missing keys or a corrupt settings file start a console that says so.
+ * database cannot be used; missing keys, an unusable vault or a corrupt settings file start a console
+ * that says so.
  */
 export async function createConsole(config: ConsoleConfig, overrides: Partial<ConsoleDeps> = {}): Promise<ConsoleHost> {
-  const logger = overrides.logger ?? stderrLogger;
+  const logger = createRedactingLogger(overrides.logger ?? stderrLogger);
   const createCore = overrides.createPaymentCore ?? (await loadCoreFactory());
   const startEmu = overrides.startEmulator ?? loadEmulator;
   const { dataDir } = config;
@@ -108,11 +122,61 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     customNotifyUrl: settings.customNotifyUrl,
     orderExpiryMinutes: settings.orderExpiryMinutes,
   };
+  const gatewayFor = (mode: 'sandbox' | 'production'): string => config.gateways?.[mode] ?? GATEWAYS[mode];
 
-  /* ── provider: the emulator (demo) or key files ── */
+  /* ── the vault and the keys (sandbox / production) ── */
+  const vaultOptions = config.vault ?? { kind: 'file' as const };
+  let keys: KeyService | null = null;
+  let vault: Vault | null = null;
+  let vaultProblem: string | null = null;
+  /** Plaintext key files of an earlier version that could not be moved into the vault (bilingual). */
+  const migrationProblems: string[] = [];
+  try {
+    vault =
+      vaultOptions.kind === 'safeStorage'
+        ? openHostVault({ kind: 'safeStorage', safeStorage: vaultOptions.safeStorage, dataDir })
+        : openHostVault({ kind: 'file', dataDir, ...(vaultOptions.env ? { env: vaultOptions.env } : {}) });
+    keys = createKeyService({ vault, logger });
+    const migration = migratePlaintextKeyFiles({ keys, files: keyPaths(dataDir), logger });
+    if (migration.migrated.length > 0) logger.info('plaintext key files moved into the vault', { migrated: migration.migrated });
+    for (const problem of migration.problems) {
+      logger.warn('plaintext key file left in place', { problem });
+      migrationProblems.push(
+        `旧版密钥文件（${join(dataDir, 'keys')}）未能导入密钥库：${problem.split(' / ')[0]}；请在「设置」中重新导入 / ` +
+          `An old plaintext key file (${join(dataDir, 'keys')}) could not be moved into the vault: ${problem.split(' / ').slice(1).join(' / ') || problem}; import the key again in Settings`,
+      );
+    }
+  } catch (err) {
+    vaultProblem = err instanceof Error ? err.message : String(err);
+    logger.error('key vault unusable', { error: vaultProblem });
+  }
+  let keysChanged = false;
+
+  /* ── provider: the emulator (demo) or the vault's keys ── */
   let emulator: EmulatorHandle | null = null;
-  let alipay: AlipayConfig | null = null;
   let disabledReason: string | null = null;
+
+  /** The AlipayConfig for a real provider from the vault, or null with disabledReason set. */
+  const realProviderConfig = (mode: 'sandbox' | 'production'): AlipayConfig | null => {
+    if (!keys) {
+      disabledReason = vaultProblem ?? KEYS_MISSING_MESSAGE;
+      return null;
+    }
+    if (!running.appId) {
+      disabledReason = KEYS_MISSING_MESSAGE;
+      return null;
+    }
+    try {
+      const alipay = keys.alipayConfig({ appId: running.appId, sellerId: running.sellerId, gateway: gatewayFor(mode) });
+      disabledReason = null;
+      return alipay;
+    } catch (err) {
+      disabledReason = err instanceof KeyError && err.code === 'KEYS_MISSING' ? KEYS_MISSING_MESSAGE : errorText(err);
+      return null;
+    }
+  };
+
+  let alipay: AlipayConfig | null = null;
   if (running.providerMode === 'demo') {
     emulator = await startEmu({
       port: 0,
@@ -128,31 +192,11 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       gateway: c.gateway,
     };
   } else {
-    const keys = await readKeyFiles(dataDir);
-    const problems: string[] = [];
-    if (!keys.appPrivateKey || !keys.alipayPublicKey || !running.appId) problems.push('missing');
-    else if (!keyFingerprint(keys.appPrivateKey, 'private') || !keyFingerprint(keys.alipayPublicKey, 'public')) {
-      problems.push('invalid');
-    }
-    if (problems.length === 0 && keys.appPrivateKey && keys.alipayPublicKey) {
-      alipay = {
-        appId: running.appId,
-        sellerId: running.sellerId,
-        privateKey: keys.appPrivateKey,
-        alipayPublicKey: keys.alipayPublicKey,
-        gateway: GATEWAYS[running.providerMode],
-      };
-    } else {
-      disabledReason =
-        problems[0] === 'invalid'
-          ? '密钥文件无法解析（需 PEM 格式），收款与退款已停用 / The key files cannot be parsed (PEM expected): payments and refunds are disabled'
-          : KEYS_MISSING_MESSAGE;
-      logger.warn('payment core disabled', { providerMode: running.providerMode, reason: problems[0] });
-    }
+    alipay = realProviderConfig(running.providerMode);
+    if (!alipay) logger.warn('payment core disabled', { providerMode: running.providerMode });
   }
 
-  /* ── the payment core ── */
-  let core: PaymentCore | null = null;
+  /* ── events ── */
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const emit = <E extends EventName>(event: E, payload: ConsoleEvents[E]): void => {
     for (const listener of listeners.get(event) ?? []) {
@@ -164,12 +208,59 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     }
   };
 
-  if (alipay) {
-    const t = config.tuning ?? {};
+  /* ── the payment core and its notify endpoint (loopback / localtunnel / custom / none) ── */
+  const t = config.tuning ?? {};
+  const probe = createProbeEndpoint();
+  let core: PaymentCore | null = null;
+  let endpoint: NotifyEndpoint | null = null;
+  let endpointOff: (() => void) | null = null;
+  let closed = false;
+
+  /** The notify mode actually used: demo + loopback default; loopback in a real mode stays loopback (warned). */
+  const startEndpoint = (c: PaymentCore): void => {
+    const loopbackUrl = c.localNotifyBase();
+    if (!loopbackUrl) return;
+    const next = createNotifyEndpoint({
+      mode: running.notifyMode,
+      loopbackUrl,
+      customUrl: running.customNotifyUrl,
+      tunnel: {
+        host: settings.tunnelHost || DEFAULT_TUNNEL_HOST,
+        ...(settings.tunnelSubdomain ? { subdomain: settings.tunnelSubdomain } : {}),
+        backoff: { initialMs: t.tunnelBackoffInitialMs ?? 1_000, maxMs: t.tunnelBackoffMaxMs ?? 60_000 },
+        ...(t.tunnelOpenTimeoutMs !== undefined ? { openTimeoutMs: t.tunnelOpenTimeoutMs } : {}),
+      },
+      probe: {
+        endpoint: probe,
+        ...(t.probeIntervalMs !== undefined ? { intervalMs: t.probeIntervalMs } : {}),
+        ...(t.probeTimeoutMs !== undefined ? { timeoutMs: t.probeTimeoutMs } : {}),
+      },
+      logger,
+    });
+    endpoint = next;
+    endpointOff = next.on('change', (state) => {
+      if (endpoint !== next || closed) return;
+      c.setNotifyBase(state.url);
+      logger.info('notify endpoint changed', { mode: state.mode, url: state.url, reachability: state.reachability });
+      emit('status.changed', status());
+    });
+    next.start();
+    c.setNotifyBase(next.current().url);
+  };
+  const stopEndpoint = async (): Promise<void> => {
+    const old = endpoint;
+    endpoint = null;
+    endpointOff?.();
+    endpointOff = null;
+    await old?.stop();
+  };
+
+  const startCore = async (config_: AlipayConfig): Promise<void> => {
     const coreConfig: PaymentCoreConfig = {
       dbPath: join(dataDir, 'paydesk.db'),
-      alipay,
-      notify: { port: config.notifyPort ?? 0, ...notifyPublicUrl(running) },
+      alipay: config_,
+      // poll only until the endpoint says otherwise (the tunnel may still be connecting)
+      notify: { port: config.notifyPort ?? 0, publicUrl: null, routes: (req, res) => probe.handle(req, res) },
       orderExpiryMs: running.orderExpiryMinutes * 60_000,
       logger,
       ...(t.pollInitialMs !== undefined || t.pollMaxMs !== undefined
@@ -180,17 +271,36 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
         : {}),
       ...(t.refundMinGapMs !== undefined ? { refundMinGapMs: t.refundMinGapMs } : {}),
     };
+    let c: PaymentCore | null = null;
     try {
-      core = createCore(coreConfig);
-      core.on('order.updated', (order) => emit('order.updated', toOrderDto(order)));
-      core.on('refund.updated', (refund) => emit('refund.updated', toRefundDto(refund)));
-      core.on('notification.received', () => emit('status.changed', status()));
-      await core.start();
+      c = createCore(coreConfig);
+      c.on('order.updated', (order) => emit('order.updated', toOrderDto(order)));
+      c.on('refund.updated', (refund) => emit('refund.updated', toRefundDto(refund)));
+      c.on('notification.received', () => emit('status.changed', status()));
+      await c.start();
     } catch (err) {
-      await core?.close().catch(() => undefined);
+      await c?.close().catch(() => undefined);
+      throw err;
+    }
+    core = c;
+    startEndpoint(c);
+  };
+
+  if (alipay) {
+    try {
+      await startCore(alipay);
+    } catch (err) {
       await emulator?.close().catch(() => undefined);
       throw err;
     }
+  }
+
+
+  /** The endpoint's state with the full notify_url new orders get (base + the core's notify path). */
+  function notifyState(): NotifyEndpointState | null {
+    const state = endpoint?.current();
+    if (!core || !state) return null;
+    return { ...state, url: state.url === null ? null : core.notifyUrl() };
   }
 
   function status() {
@@ -198,23 +308,23 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       running,
       disabledReason,
       emulatorUrl: emulator?.url ?? null,
-      notifyUrl: core?.notifyUrl() ?? null,
+      notify: notifyState(),
       lastNotificationAt: core?.lastNotification()?.at ?? null,
       settings,
       providerOverride,
       settingsProblem,
+      keysChanged,
+      // The vault backend's own warnings (basic_text, file vault) belong to Settings; an unusable vault to everyone.
+      keyWarnings: [...(vaultProblem ? [vaultProblem] : []), ...migrationProblems],
     });
   }
 
-  async function keysForSettings(): Promise<SettingsDto['keys']> {
-    if (settings.providerMode === 'demo') {
-      if (emulator) {
-        const c = emulator.credentials;
-        return keysDto({ appPrivateKey: c.appPrivateKey, alipayPublicKey: c.alipayPublicKey });
-      }
-      return keysDto({ appPrivateKey: null, alipayPublicKey: null });
+  function keysForSettings(): SettingsDto['keys'] {
+    if (!keys || !vault) {
+      const none = { configured: false, fingerprint: null };
+      return { appPrivateKey: none, alipayPublicKey: { ...none }, backend: null, warnings: vaultProblem ? [vaultProblem] : [] };
     }
-    return keysDto(await readKeyFiles(dataDir));
+    return keysSettingsDto(keys.status(), vault.backend().kind);
   }
 
   const requireCore = (): PaymentCore => {
@@ -223,6 +333,18 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   };
   const notFound = (id: string): ConsoleError =>
     new ConsoleError('NOT_FOUND', `找不到订单 ${id} / Order ${id} not found`);
+
+  /** Keys or app id completed while payments were disabled: start the core now instead of asking for a restart. */
+  const enableIfReady = async (): Promise<void> => {
+    if (core || closed || running.providerMode === 'demo') {
+      if (core && running.providerMode !== 'demo') keysChanged = true;
+      return;
+    }
+    const wanted = realProviderConfig(running.providerMode);
+    if (!wanted) return;
+    await startCore(wanted);
+    logger.info('payment core enabled after key import', { providerMode: running.providerMode });
+  };
 
   /* ── one handler per channel ── */
   const handlers: { [C in Channel]: (input: ParsedInput<C>) => Promise<CommandOutput<C>> } = {
@@ -262,20 +384,93 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       return toOrderDto(order);
     },
     'summary.today': async ({ date }) => toSummaryDto(requireCore().summary(date ?? localDate(new Date()))),
-    'settings.get': async () => toSettingsDto(settings, await keysForSettings()),
+    'settings.get': async () => toSettingsDto(settings, keysForSettings()),
     'settings.update': async (patch) => {
-      const next = settingsSchema.parse({ ...settings, ...stripUndefined(patch) });
-      checkNotifyUrl(next);
+      const merged = { ...settings, ...stripUndefined(patch) };
+      // Switching provider without choosing a notify mode: the sensible default for the new provider.
+      if (patch.providerMode && patch.providerMode !== settings.providerMode && patch.notifyMode === undefined) {
+        if (settings.notifyMode === defaultNotifyMode(settings.providerMode)) merged.notifyMode = defaultNotifyMode(patch.providerMode);
+      }
+      const next = settingsSchema.parse(merged);
+      checkNotifySettings(next);
       await saveSettings(dataDir, next, settingsProblem !== null);
+      const notifyChanged =
+        next.notifyMode !== running.notifyMode ||
+        next.customNotifyUrl !== running.customNotifyUrl ||
+        next.tunnelHost !== settings.tunnelHost ||
+        next.tunnelSubdomain !== settings.tunnelSubdomain;
       settings = next;
       settingsProblem = null;
+      if (notifyChanged) {
+        // Notify settings apply live: a new endpoint for new orders; existing orders keep their notify_url
+        // and polling covers them.
+        running.notifyMode = next.notifyMode;
+        running.customNotifyUrl = next.customNotifyUrl;
+        await stopEndpoint();
+        if (core && !closed) startEndpoint(core);
+      }
+      if (core === null && running.providerMode !== 'demo' && providerOverride === null) {
+        running.appId = next.appId;
+        running.sellerId = next.sellerId;
+        await enableIfReady();
+      }
       emit('status.changed', status());
-      return toSettingsDto(settings, await keysForSettings());
+      return toSettingsDto(settings, keysForSettings());
     },
     'status.get': async () => status(),
+    'keys.import': async ({ which, text }) => {
+      if (!keys) {
+        throw new ConsoleError('VAULT_UNAVAILABLE', vaultProblem ?? '密钥库不可用 / The key vault is not available');
+      }
+      if (which === 'appPrivateKey') keys.importAppPrivateKey(text);
+      else keys.importAlipayPublicKey(text);
+      await enableIfReady();
+      emit('status.changed', status());
+      return toSettingsDto(settings, keysForSettings());
+    },
+    'keys.test': async () => {
+      const mode = settings.providerMode;
+      const started = Date.now();
+      const done = (r: { ok: true; detail: string } | { ok: false; code: string; message: string }): KeyTestDto => ({
+        ok: r.ok,
+        code: r.ok ? null : r.code,
+        message: r.ok ? r.detail : r.message,
+        providerMode: mode,
+        durationMs: Date.now() - started,
+      });
+      if (mode === 'demo') {
+        if (!emulator) {
+          return done({
+            ok: false,
+            code: 'RESTART_REQUIRED',
+            message: '演示模式将在重启后启用，届时再测试 / Demo mode starts after a restart; test the connection then',
+          });
+        }
+        const c = emulator.credentials;
+        return done(
+          await runConnectionTest({
+            appId: c.appId,
+            gateway: c.gateway,
+            timeoutMs: 10_000,
+            privateKeyPem: c.appPrivateKey,
+            alipayPublicKeyPem: c.alipayPublicKey,
+            outTradeNo: `PDTEST${Date.now()}${randomBytes(6).toString('hex')}`,
+            log: logger,
+          }),
+        );
+      }
+      if (!keys) return done({ ok: false, code: 'KEYS_MISSING', message: vaultProblem ?? KEYS_MISSING_MESSAGE });
+      const ks = keys.status();
+      if (!ks.appPrivateKey.configured || !ks.alipayPublicKey.configured) {
+        return done(await keys.testConnection({ appId: settings.appId, gateway: gatewayFor(mode) })); // answers KEYS_MISSING
+      }
+      if (!settings.appId) {
+        return done({ ok: false, code: 'INVALID_APP_ID', message: '请先填写 AppID / Fill in the app id first' });
+      }
+      return done(await keys.testConnection({ appId: settings.appId, gateway: gatewayFor(mode) }));
+    },
   };
 
-  let closed = false;
   return {
     async dispatch<C extends Channel>(channel: C, rawInput: unknown): Promise<Result<CommandOutput<C>>> {
       if (typeof channel !== 'string' || !Object.hasOwn(commands, channel)) {
@@ -315,6 +510,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       closed = true;
       listeners.clear();
       const errors: unknown[] = [];
+      await stopEndpoint().catch((err: unknown) => errors.push(err));
       await core?.close().catch((err: unknown) => errors.push(err));
       await emulator?.close().catch((err: unknown) => errors.push(err));
       for (const err of errors) logger.error('close failed', { error: err instanceof Error ? err.message : String(err) });
@@ -322,36 +518,44 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   };
 }
 
-/** notify.publicUrl for the core: loopback (default), none (poll only), or the custom URL. */
-function notifyPublicUrl(running: RunningConfig): { publicUrl?: string | null } {
-  switch (running.notifyMode) {
-    case 'none':
-      return { publicUrl: null };
-    case 'custom':
-      return running.customNotifyUrl ? { publicUrl: running.customNotifyUrl } : {};
-    default:
-      // loopback; localtunnel arrives with the tunnel issue and falls back to loopback meanwhile
-      return {};
-  }
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
-/** A custom notify URL must be an absolute http(s) URL; custom mode needs one. */
-function checkNotifyUrl(next: Settings): void {
-  const url = next.customNotifyUrl;
-  if (url !== '') {
-    let ok = false;
-    try {
-      const parsed = new URL(url);
-      ok = parsed.protocol === 'https:' || parsed.protocol === 'http:';
-    } catch {
-      ok = false;
+/** Custom mode needs a valid custom URL; the tunnel host must be a plain http(s) origin. */
+function checkNotifySettings(next: Settings): void {
+  if (next.customNotifyUrl !== '' || next.notifyMode === 'custom') {
+    if (next.customNotifyUrl === '') {
+      throw new ConsoleError('INVALID_INPUT', '自定义通知模式需要填写通知地址 / Custom notify mode needs a notify URL');
     }
-    if (!ok) {
-      throw new ConsoleError('INVALID_INPUT', '通知地址必须是 http(s):// 开头的完整网址 / The notify URL must be a full http(s):// URL');
-    }
+    const check = validateCustomNotifyUrl(next.customNotifyUrl);
+    if (!check.ok) throw new ConsoleError('INVALID_INPUT', check.message);
   }
-  if (next.notifyMode === 'custom' && url === '') {
-    throw new ConsoleError('INVALID_INPUT', '自定义通知模式需要填写通知地址 / Custom notify mode needs a notify URL');
+  let hostOk = false;
+  try {
+    const u = new URL(next.tunnelHost);
+    hostOk =
+      (u.protocol === 'https:' || u.protocol === 'http:') &&
+      u.hostname !== '' &&
+      !u.username &&
+      !u.password &&
+      (u.pathname === '/' || u.pathname === '') &&
+      !u.search &&
+      !u.hash;
+  } catch {
+    hostOk = false;
+  }
+  if (!hostOk) {
+    throw new ConsoleError(
+      'INVALID_INPUT',
+      '隧道服务器须是 http(s):// 开头、不含路径的地址，如 https://localtunnel.me / The tunnel server must be an http(s):// origin without a path, e.g. https://localtunnel.me',
+    );
+  }
+  if (next.tunnelSubdomain !== '' && !/^[a-z0-9][a-z0-9-]{2,61}[a-z0-9]$/.test(next.tunnelSubdomain)) {
+    throw new ConsoleError(
+      'INVALID_INPUT',
+      '子域名只能包含小写字母、数字和连字符（4–63 位） / The subdomain may only contain lowercase letters, digits and hyphens (4–63 chars)',
+    );
   }
 }
 

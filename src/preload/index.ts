@@ -37,6 +37,8 @@ const api = {
   settingsGet: command('settings.get'),
   settingsUpdate: command('settings.update'),
   statusGet: command('status.get'),
+  keysImport: command('keys.import'),
+  keysTest: command('keys.test'),
   onOrderUpdated: subscribe('order.updated'),
   onRefundUpdated: subscribe('refund.updated'),
   onStatusChanged: subscribe('status.changed'),

@@ -104,11 +104,33 @@ export interface SettingsDto {
   orderExpiryMinutes: number;
   voice: boolean;
   language: Language;
-  /** Only whether keys are configured and their fingerprints; never key material. */
+  /** localtunnel mode: the tunnel server (localtunnel's `host`), e.g. https://localtunnel.me or a self-hosted one. */
+  tunnelHost: string;
+  /** localtunnel mode: requested subdomain ('' = a random one). */
+  tunnelSubdomain: string;
+  /** Only whether keys are configured and their SHA-256 fingerprints; never key material. */
   keys: {
     appPrivateKey: { configured: boolean; fingerprint: string | null };
     alipayPublicKey: { configured: boolean; fingerprint: string | null };
+    /** Where keys are kept: Electron safeStorage, the browser host's encrypted file, or null (vault unusable). */
+    backend: KeyBackend | null;
+    /** Bilingual warnings: weak backend (basic_text, file vault), unreadable vault or stored key. */
+    warnings: string[];
   };
+}
+
+export const KEY_FIELDS = ['appPrivateKey', 'alipayPublicKey'] as const;
+export type KeyFieldDto = (typeof KEY_FIELDS)[number];
+export type KeyBackend = 'safeStorage' | 'file';
+
+/** 测试连接 outcome: ok, or a stable code (APP_KEY_MISMATCH, ALIPAY_KEY_WRONG, INVALID_APP_ID, TIMEOUT, NETWORK, KEYS_MISSING, UNEXPECTED) with a bilingual explanation. */
+export interface KeyTestDto {
+  ok: boolean;
+  code: string | null;
+  message: string;
+  /** which gateway was asked (provider mode of the saved settings) */
+  providerMode: ProviderMode;
+  durationMs: number;
 }
 
 export interface StatusDto {
@@ -194,8 +216,27 @@ export const commands = {
       orderExpiryMinutes: z.number().int().min(1).max(120).optional(),
       voice: z.boolean().optional(),
       language: z.enum(LANGUAGES).optional(),
+      tunnelHost: z.string().max(2048).optional(),
+      /** localtunnel subdomains: lowercase letters, digits and hyphens, 4–63 chars; '' = random */
+      tunnelSubdomain: z
+        .string()
+        .regex(/^(|[a-z0-9][a-z0-9-]{2,61}[a-z0-9])$/)
+        .optional(),
     }),
     output: null as unknown as SettingsDto,
+  },
+  /** Import a key (PEM PKCS#1/PKCS#8/SPKI or bare base64) into the vault; answers fingerprints only. */
+  'keys.import': {
+    input: z.strictObject({
+      which: z.enum(KEY_FIELDS),
+      text: z.string().min(1).max(16_384),
+    }),
+    output: null as unknown as SettingsDto,
+  },
+  /** 测试连接: a harmless signed query of a random non-existent trade with the saved settings and keys. */
+  'keys.test': {
+    input: z.strictObject({}),
+    output: null as unknown as KeyTestDto,
   },
   'status.get': {
     input: z.strictObject({}),

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GATEWAYS } from '../../src/main/console';
 import { PaymentError } from '../../src/main/payments/api';
 import type { OrderDto, StatusDto } from '../../src/shared/contract';
-import { fakeConsole, tempDir, testKeys, type FakeConsole } from './helpers';
+import { fakeConsole, tempDir, testKeys, testKeys2, testKeys3, type FakeConsole } from './helpers';
 
 const BILINGUAL = /[\u4e00-\u9fff].* \/ .*[A-Za-z]{3}/;
 
@@ -64,12 +64,40 @@ describe('settings', () => {
 
   it('shows key fingerprints but never key material', async () => {
     const c = await start();
-    const s = await ok(c.host.dispatch('settings.get', {}));
     const k = testKeys();
+    const before = await ok(c.host.dispatch('settings.get', {}));
+    // demo mode runs on the emulator's keys; `keys` describes the vault (sandbox/production keys)
+    expect(before.keys).toMatchObject({
+      appPrivateKey: { configured: false, fingerprint: null },
+      alipayPublicKey: { configured: false, fingerprint: null },
+      backend: 'file',
+    });
+    expect(before.keys.warnings.join('\n')).toMatch(BILINGUAL);
+    const other = testKeys2();
+    await ok(c.host.dispatch('keys.import', { which: 'appPrivateKey', text: k.privatePem }));
+    const s = await ok(c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: other.publicPem }));
     expect(s.keys.appPrivateKey).toEqual({ configured: true, fingerprint: spkiFingerprint(k.publicPem) });
-    expect(s.keys.alipayPublicKey).toEqual({ configured: true, fingerprint: spkiFingerprint(k.publicPem) });
-    const text = JSON.stringify(s);
+    expect(s.keys.alipayPublicKey).toEqual({ configured: true, fingerprint: spkiFingerprint(other.publicPem) });
+    const text = JSON.stringify([s, await ok(c.host.dispatch('settings.get', {})), await ok(c.host.dispatch('status.get', {}))]);
     expect(text).not.toMatch(/BEGIN|PRIVATE|MII/);
+    // the vault file holds ciphertext only
+    const vaultText = await readFile(join(dir, 'vault.json'), 'utf8');
+    expect(vaultText).not.toMatch(/BEGIN|MII/);
+  });
+
+  it('refuses the app public key as the Alipay public key, and bad key text, changing nothing', async () => {
+    const c = await start();
+    const k = testKeys();
+    await ok(c.host.dispatch('keys.import', { which: 'appPrivateKey', text: k.privatePem }));
+    const mistake = await c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: k.publicPem });
+    expect(mistake).toMatchObject({ ok: false, error: { code: 'SAME_AS_APP_PUBLIC_KEY' } });
+    if (!mistake.ok) expect(mistake.error.message).toMatch(BILINGUAL);
+    const junk = await c.host.dispatch('keys.import', { which: 'appPrivateKey', text: 'not a key' });
+    expect(junk.ok).toBe(false);
+    if (!junk.ok) expect(junk.error.message).toMatch(BILINGUAL);
+    const s = await ok(c.host.dispatch('settings.get', {}));
+    expect(s.keys.appPrivateKey).toEqual({ configured: true, fingerprint: spkiFingerprint(k.publicPem) });
+    expect(s.keys.alipayPublicKey).toEqual({ configured: false, fingerprint: null });
   });
 
   it('persists updates to dataDir/settings.json and reads them back on the next start', async () => {
@@ -156,14 +184,15 @@ describe('sandbox / production keys', () => {
     expect(c.host.info()).toEqual({ providerMode: 'sandbox', notifyUrl: null, emulator: null });
   });
 
-  it('uses dataDir/keys/*.pem and the sandbox gateway when keys and app id are there', async () => {
+  it('moves old dataDir/keys/*.pem into the vault and uses them with the sandbox gateway', async () => {
     const k = testKeys();
+    const alipayKey = testKeys2();
     await mkdir(join(dir, 'keys'), { recursive: true });
     await writeFile(join(dir, 'keys', 'app-private-key.pem'), k.privatePem);
-    await writeFile(join(dir, 'keys', 'alipay-public-key.pem'), k.publicPem);
+    await writeFile(join(dir, 'keys', 'alipay-public-key.pem'), alipayKey.publicPem);
     await writeFile(
       join(dir, 'settings.json'),
-      JSON.stringify({ providerMode: 'sandbox', appId: '9021000000000000', sellerId: '2088000000000002' }),
+      JSON.stringify({ providerMode: 'sandbox', appId: '9021000000000000', sellerId: '2088000000000002', notifyMode: 'loopback' }),
     );
     const c = await start();
     const cfg = c.core().config;
@@ -171,9 +200,11 @@ describe('sandbox / production keys', () => {
       appId: '9021000000000000',
       sellerId: '2088000000000002',
       gateway: GATEWAYS.sandbox,
-      privateKey: k.privatePem.trim(),
-      alipayPublicKey: k.publicPem.trim(),
+      privateKey: k.privatePem.trim() + '\n',
+      alipayPublicKey: alipayKey.publicPem.trim() + '\n',
     });
+    // encrypted at rest: the plaintext files are gone
+    expect(await readdir(join(dir, 'keys'))).toEqual([]);
     const s = await ok(c.host.dispatch('settings.get', {}));
     expect(s.keys.appPrivateKey).toEqual({ configured: true, fingerprint: spkiFingerprint(k.publicPem) });
     expect(JSON.stringify(s)).not.toMatch(/BEGIN|MII/);
@@ -183,7 +214,7 @@ describe('sandbox / production keys', () => {
     expect(status.warnings.some((w) => /polling/.test(w))).toBe(true);
   });
 
-  it('reports keys that are not keys', async () => {
+  it('reports old key files that are not keys, leaves them in place, and stays disabled', async () => {
     await mkdir(join(dir, 'keys'), { recursive: true });
     await writeFile(join(dir, 'keys', 'app-private-key.pem'), 'not a key');
     await writeFile(join(dir, 'keys', 'alipay-public-key.pem'), 'nope');
@@ -191,9 +222,58 @@ describe('sandbox / production keys', () => {
     const c = await start();
     expect(c.cores).toHaveLength(0);
     const s = await ok(c.host.dispatch('settings.get', {}));
-    expect(s.keys.appPrivateKey).toEqual({ configured: true, fingerprint: null });
+    expect(s.keys.appPrivateKey).toEqual({ configured: false, fingerprint: null });
+    expect((await readdir(join(dir, 'keys'))).sort()).toEqual(['alipay-public-key.pem', 'app-private-key.pem']);
+    const status = await ok(c.host.dispatch('status.get', {}));
+    expect(status.warnings.filter((w) => /key file/.test(w))).toHaveLength(2);
     const r = await c.host.dispatch('orders.create', { amount: '1', method: 'qr' });
     expect(r).toMatchObject({ ok: false, error: { code: 'KEYS_MISSING' } });
+  });
+
+  it('starts payments as soon as keys and app id are imported, without a restart', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox' }));
+    const c = await start();
+    expect(c.cores).toHaveLength(0);
+    expect((await ok(c.host.dispatch('settings.get', {}))).notifyMode).toBe('localtunnel');
+    const k = testKeys();
+    await ok(c.host.dispatch('keys.import', { which: 'appPrivateKey', text: k.privatePem }));
+    await ok(c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: testKeys2().publicPem }));
+    expect(c.cores).toHaveLength(0); // app id still missing
+    await ok(c.host.dispatch('settings.update', { appId: '9021000000000000', notifyMode: 'none' }));
+    expect(c.cores).toHaveLength(1);
+    expect(c.core().started).toBe(true);
+    expect(c.core().config.alipay.gateway).toBe(GATEWAYS.sandbox);
+    const status = await ok(c.host.dispatch('status.get', {}));
+    expect(status.warnings).toEqual([]);
+    expect(status.notify).toMatchObject({ mode: 'none', reachability: 'disabled' });
+    expect((await c.host.dispatch('orders.create', { amount: '1.00', method: 'qr' })).ok).toBe(true);
+    // a new key while running is used after a restart, and status says so
+    await ok(c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: testKeys3().publicPem }));
+    expect((await ok(c.host.dispatch('status.get', {}))).warnings.join('\n')).toMatch(/重启.*restart/);
+  });
+
+  it('keys.test explains a missing app id and missing keys without calling anything', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'production' }));
+    const c = await start();
+    const none = await ok(c.host.dispatch('keys.test', {}));
+    expect(none).toMatchObject({ ok: false, code: 'KEYS_MISSING', providerMode: 'production' });
+    await ok(c.host.dispatch('keys.import', { which: 'appPrivateKey', text: testKeys().privatePem }));
+    await ok(c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: testKeys2().publicPem }));
+    const noApp = await ok(c.host.dispatch('keys.test', {}));
+    expect(noApp).toMatchObject({ ok: false, code: 'INVALID_APP_ID' });
+    expect(noApp.message).toMatch(BILINGUAL);
+  });
+
+  it('an unusable vault is reported and refuses imports, but the console starts', async () => {
+    await writeFile(join(dir, 'vault.json'), '{ not json');
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', appId: '1' }));
+    const c = await start();
+    const s = await ok(c.host.dispatch('settings.get', {}));
+    expect(s.keys.backend).toBeNull();
+    expect(s.keys.warnings[0]).toMatch(BILINGUAL);
+    const r = await c.host.dispatch('keys.import', { which: 'appPrivateKey', text: testKeys().privatePem });
+    expect(r).toMatchObject({ ok: false, error: { code: 'VAULT_UNAVAILABLE' } });
+    expect((await ok(c.host.dispatch('status.get', {}))).warnings.length).toBeGreaterThan(0);
   });
 });
 
@@ -325,8 +405,40 @@ describe('dispatch', () => {
   it('notify mode none gives the core no notify URL', async () => {
     await writeFile(join(dir, 'settings.json'), JSON.stringify({ notifyMode: 'none' }));
     const c = await start();
-    expect(c.core().config.notify).toEqual({ port: 0, publicUrl: null });
+    expect(c.core().notifyUrl()).toBeNull();
     const status = await ok(c.host.dispatch('status.get', {}));
     expect(status.notify).toMatchObject({ mode: 'none', url: null, reachability: 'disabled' });
+  });
+
+  it('applies notify settings live: none → custom → loopback, each new order gets the current URL', async () => {
+    const c = await start();
+    const events: StatusDto[] = [];
+    c.host.on('status.changed', (s) => events.push(s));
+    await ok(c.host.dispatch('settings.update', { notifyMode: 'none' }));
+    expect(c.core().notifyUrl()).toBeNull();
+    expect(events.at(-1)?.notify).toMatchObject({ mode: 'none', url: null });
+    expect(events.at(-1)?.warnings).toEqual([]);
+    await ok(c.host.dispatch('settings.update', { notifyMode: 'custom', customNotifyUrl: 'https://pay.example.com/paydesk' }));
+    expect(c.core().notifyUrl()).toBe('https://pay.example.com/paydesk/notify/alipay');
+    const st = await ok(c.host.dispatch('status.get', {}));
+    expect(st.notify).toMatchObject({ mode: 'custom', url: 'https://pay.example.com/paydesk/notify/alipay' });
+    await ok(c.host.dispatch('settings.update', { notifyMode: 'loopback' }));
+    expect(c.core().notifyUrl()).toBe('http://127.0.0.1:40001/notify/alipay');
+    expect(c.cores).toHaveLength(1); // no restart
+  });
+
+  it('refuses bad tunnel settings with a bilingual message and keeps the old ones', async () => {
+    const c = await start();
+    for (const patch of [{ tunnelHost: 'ftp://x' }, { tunnelHost: 'https://lt.example.com/path' }, { tunnelHost: 'not a url' }]) {
+      const r = await c.host.dispatch('settings.update', patch);
+      expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      if (!r.ok) expect(r.error.message).toMatch(BILINGUAL);
+    }
+    const bad = await c.host.dispatch('settings.update', { tunnelSubdomain: 'Bad_Name' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const s = await ok(c.host.dispatch('settings.get', {}));
+    expect(s).toMatchObject({ tunnelHost: 'https://localtunnel.me', tunnelSubdomain: '' });
+    const good = await ok(c.host.dispatch('settings.update', { tunnelHost: 'https://lt.example.com', tunnelSubdomain: 'my-shop' }));
+    expect(good).toMatchObject({ tunnelHost: 'https://lt.example.com', tunnelSubdomain: 'my-shop' });
   });
 });

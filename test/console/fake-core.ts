@@ -31,6 +31,7 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
   let seq = 0;
   let eventId = 0;
   let last: NotificationSeen | null = null;
+  let base: string | null | undefined = config.notify.publicUrl;
   const now = (): number => 1_700_000_000_000 + seq * 1000;
 
   function emit<K extends keyof PaymentCoreEvents>(event: K, payload: PaymentCoreEvents[K]): void {
@@ -74,7 +75,7 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         payUrl: null,
         tradeNo: null,
         buyerLogonId: null,
-        notifyUrl: 'http://127.0.0.1:1/notify/alipay',
+        notifyUrl: core.notifyUrl(),
         createdAt: now(),
         paidAt: null,
         expiresAt: now() + 300_000,
@@ -147,7 +148,11 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         hourly: Array.from({ length: 24 }, (_, hour) => ({ hour, count: 0, netFen: 0 })),
       };
     },
-    notifyUrl: () => (config.notify.publicUrl === null ? null : (config.notify.publicUrl ?? 'http://127.0.0.1:40001/notify/alipay')),
+    notifyUrl: () => (base === null ? null : `${(base ?? 'http://127.0.0.1:40001').replace(/\/+$/, '')}/notify/alipay`),
+    localNotifyBase: () => (core.started ? 'http://127.0.0.1:40001' : null),
+    setNotifyBase(next) {
+      base = next;
+    },
     lastNotification: () => last,
     on(event, listener) {
       let set = listeners.get(event);

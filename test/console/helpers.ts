@@ -15,10 +15,10 @@ export async function tempDir(prefix = 'paydesk-console-'): Promise<{ dir: strin
 }
 
 let keys: { privatePem: string; publicPem: string } | null = null;
-/** One RSA pair per test run (1024 bits: fast, and only fingerprints are computed from it). */
+/** One RSA pair per test run (2048 bits: the least the key import accepts). */
 export function testKeys(): { privatePem: string; publicPem: string } {
   keys ??= (() => {
-    const pair = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     return {
       privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -26,6 +26,21 @@ export function testKeys(): { privatePem: string; publicPem: string } {
   })();
   return keys;
 }
+
+const more: { privatePem: string; publicPem: string }[] = [];
+function extraPair(i: number): { privatePem: string; publicPem: string } {
+  while (more.length <= i) {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    more.push({
+      privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
+  }
+  return more[i]!;
+}
+/** Other pairs (an "Alipay" key that is not the app's own). */
+export const testKeys2 = (): { privatePem: string; publicPem: string } => extraPair(0);
+export const testKeys3 = (): { privatePem: string; publicPem: string } => extraPair(1);
 
 export interface CapturedLog {
   level: string;

@@ -31,7 +31,10 @@ describe('startApp', () => {
     const createConsole = vi.fn(async () => fake.host);
     const running = await startApp({ createConsole, outDir, env: {}, argv: [], log });
     expect(running?.host).toBe(fake.host);
-    expect(createConsole).toHaveBeenCalledExactlyOnceWith({ dataDir: '/tmp/paydesk-user-data' });
+    expect(createConsole).toHaveBeenCalledExactlyOnceWith({
+      dataDir: '/tmp/paydesk-user-data',
+      vault: { kind: 'safeStorage', safeStorage: electron.safeStorage },
+    });
     const win = only(FakeBrowserWindow.instances);
     expect(running?.window()).toBe(win);
     expect(new Set(ipcHandlers.keys())).toEqual(new Set(CHANNELS));
@@ -53,7 +56,11 @@ describe('startApp', () => {
       argv: ['electron', '.', '--provider=sandbox'],
       log,
     });
-    expect(createConsole).toHaveBeenCalledWith({ dataDir: '/tmp/paydesk-user-data', providerMode: 'sandbox' });
+    expect(createConsole).toHaveBeenCalledWith({
+      dataDir: '/tmp/paydesk-user-data',
+      vault: { kind: 'safeStorage', safeStorage: electron.safeStorage },
+      providerMode: 'sandbox',
+    });
     const win = only(FakeBrowserWindow.instances);
     expect(win.loadURL).toHaveBeenCalledWith('http://localhost:5173/');
     expect(win.options.webPreferences?.['devTools']).toBe(true);

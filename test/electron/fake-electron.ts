@@ -159,6 +159,13 @@ export const electron = {
   contextBridge: { exposeInMainWorld: vi.fn() },
   shell: { openExternal: vi.fn(async (_url: string) => {}) },
   dialog: { showErrorBox: vi.fn() },
+  /** Reversible "encryption" — enough for the glue tests; the vault's own tests cover the real logic. */
+  safeStorage: {
+    isEncryptionAvailable: vi.fn(() => true),
+    encryptString: vi.fn((text: string) => Buffer.from(text, 'utf8').reverse()),
+    decryptString: vi.fn((data: Buffer) => Buffer.from(data).reverse().toString('utf8')),
+    getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
+  },
   Menu: {
     buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
     setApplicationMenu: vi.fn(),

@@ -33,9 +33,10 @@ describe('host glue', () => {
     expect(r).toEqual({ migrated: ['appPrivateKey', 'alipayPublicKey'], problems: [] });
     expect(fs.existsSync(files.appPrivateKey)).toBe(false);
     expect(fs.existsSync(files.alipayPublicKey)).toBe(false);
-    const dto = keysSettingsDto(keys.status());
+    const dto = keysSettingsDto(keys.status(), 'file');
     expect(dto.appPrivateKey.configured && dto.alipayPublicKey.configured).toBe(true);
-    expect(Object.keys(dto)).toEqual(['appPrivateKey', 'alipayPublicKey']);
+    expect(Object.keys(dto)).toEqual(['appPrivateKey', 'alipayPublicKey', 'backend', 'warnings']);
+    expect(JSON.stringify(dto)).not.toContain('BEGIN');
 
     // the classic mistake in the old files: the Alipay file holds the app public key
     const dir2 = tempDir();

@@ -19,7 +19,7 @@ export class ConsoleError extends Error {
 }
 
 export const KEYS_MISSING_MESSAGE =
-  '尚未配置支付宝密钥（应用私钥、支付宝公钥、AppID），无法收款或退款；请在设置中配置后重启 / Alipay keys are not configured (app private key, Alipay public key, app id): payments and refunds are disabled until they are set up and the app is restarted';
+  '尚未配置支付宝密钥（应用私钥、支付宝公钥、AppID），无法收款或退款；请在「设置」中导入密钥并填写 AppID / Alipay keys are not configured (app private key, Alipay public key, app id): payments and refunds are disabled until they are imported in Settings and the app id is filled in';
 
 export const INTERNAL_MESSAGE = '内部错误，请重试；详情已记录在日志中 / Internal error, please retry; the details are in the log';
 
@@ -42,7 +42,12 @@ export function toErrorInfo(err: unknown, logger: Logger, context: Record<string
     return { code: err.code, message: err.message };
   }
   // The core may be bundled separately (another copy of the class): accept the same shape by name.
-  if (err instanceof Error && err.name === 'PaymentError' && typeof (err as { code?: unknown }).code === 'string') {
+  // KeyError / VaultError (keys, vault) carry stable codes and bilingual messages without secrets.
+  if (
+    err instanceof Error &&
+    (err.name === 'PaymentError' || err.name === 'KeyError' || err.name === 'VaultError') &&
+    typeof (err as { code?: unknown }).code === 'string'
+  ) {
     return { code: (err as Error & { code: string }).code, message: err.message };
   }
   logger.error('unexpected error in a console command', {

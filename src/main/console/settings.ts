@@ -3,27 +3,47 @@
  * defaults; a corrupt one is reported (status warning), never a crash, and is kept aside as
  * `settings.json.corrupt-<time>` the first time new settings are saved over it.
  *
- * Keys are NOT settings: until the vault issue they are PEM files under `dataDir/keys/` (sandbox and
- * production); the renderer only ever sees whether they are configured and a SHA-256 fingerprint.
+ * Keys are NOT settings: they live in the encrypted vault (src/main/vault, src/main/keys); the renderer
+ * only ever sees whether they are configured and a SHA-256 fingerprint.
  */
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LANGUAGES, NOTIFY_MODES, PROVIDER_MODES, type SettingsDto } from '../../shared/contract';
+import {
+  LANGUAGES,
+  NOTIFY_MODES,
+  PROVIDER_MODES,
+  type NotifyMode,
+  type ProviderMode,
+  type SettingsDto,
+} from '../../shared/contract';
+import { DEFAULT_TUNNEL_HOST } from '../tunnel/notify-endpoint';
 
 /** What settings.json holds. Unknown keys are dropped (a newer version may add some). */
-export const settingsSchema = z.object({
+const settingsObject = z.object({
   providerMode: z.enum(PROVIDER_MODES).default('demo'),
   appId: z.string().max(32).default(''),
   sellerId: z.string().max(32).default(''),
-  notifyMode: z.enum(NOTIFY_MODES).default('loopback'),
+  notifyMode: z.enum(NOTIFY_MODES).optional(),
   customNotifyUrl: z.string().max(2048).default(''),
   orderExpiryMinutes: z.number().int().min(1).max(120).default(5),
   voice: z.boolean().default(true),
   language: z.enum(LANGUAGES).default('zh-CN'),
+  /** localtunnel server (its `host` option): the public one or a self-hosted server. */
+  tunnelHost: z.string().max(2048).default(DEFAULT_TUNNEL_HOST),
+  /** '' = a random subdomain */
+  tunnelSubdomain: z.string().max(63).default(''),
 });
+/** A missing notify mode defaults by provider: loopback for demo, localtunnel for sandbox/production. */
+export const settingsSchema = settingsObject.transform((v) => ({
+  ...v,
+  notifyMode: v.notifyMode ?? defaultNotifyMode(v.providerMode),
+}));
 export type Settings = z.output<typeof settingsSchema>;
+
+export function defaultNotifyMode(providerMode: ProviderMode): NotifyMode {
+  return providerMode === 'demo' ? 'loopback' : 'localtunnel';
+}
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
@@ -88,78 +108,14 @@ export async function saveSettings(dataDir: string, settings: Settings, keepCorr
   await rename(tmp, file);
 }
 
-/* ── Keys (sandbox / production, until the vault exists) ───────────────────────────────────────── */
+/* ── Plaintext key files of earlier versions (moved into the vault at start-up) ──────────────────── */
 
-export interface KeyFiles {
-  appPrivateKey: string | null;
-  alipayPublicKey: string | null;
-}
-
+/** Where versions before the vault kept the sandbox/production keys; migrated and removed on start. */
 export function keyPaths(dataDir: string): { appPrivateKey: string; alipayPublicKey: string } {
   return {
     appPrivateKey: join(dataDir, 'keys', 'app-private-key.pem'),
     alipayPublicKey: join(dataDir, 'keys', 'alipay-public-key.pem'),
   };
-}
-
-/** Read the PEM files; a missing or empty file is null. */
-export async function readKeyFiles(dataDir: string): Promise<KeyFiles> {
-  const paths = keyPaths(dataDir);
-  const read = async (p: string): Promise<string | null> => {
-    try {
-      const text = (await readFile(p, 'utf8')).trim();
-      return text === '' ? null : text;
-    } catch (err) {
-      if (isNodeError(err) && err.code === 'ENOENT') return null;
-      throw err;
-    }
-  };
-  return { appPrivateKey: await read(paths.appPrivateKey), alipayPublicKey: await read(paths.alipayPublicKey) };
-}
-
-/**
- * `SHA256:<hex>` of the DER (SPKI) public key — for a private key, of its public half — so the
- * cashier can compare it with what Alipay's console shows without any key material leaving main.
- * Accepts PEM or the bare base64 that Alipay's pages hand out. Null if the text is not a key.
- */
-export function keyFingerprint(keyText: string, kind: 'private' | 'public'): string | null {
-  const pub = toPublicKey(keyText, kind);
-  if (!pub) return null;
-  const der = pub.export({ type: 'spki', format: 'der' });
-  return `SHA256:${createHash('sha256').update(der).digest('hex')}`;
-}
-
-/** PEM, or bare base64 DER (PKCS#8 / PKCS#1 private, SPKI / PKCS#1 public), to a public KeyObject. */
-function toPublicKey(keyText: string, kind: 'private' | 'public'): KeyObject | null {
-  const attempts: (() => KeyObject)[] = [];
-  if (keyText.includes('-----BEGIN')) {
-    attempts.push(() => createPublicKey(keyText));
-  } else {
-    const der = Buffer.from(keyText.replace(/\s+/g, ''), 'base64');
-    if (kind === 'private') {
-      attempts.push(() => createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })));
-      attempts.push(() => createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs1' })));
-    } else {
-      attempts.push(() => createPublicKey({ key: der, format: 'der', type: 'spki' }));
-      attempts.push(() => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }));
-    }
-  }
-  for (const attempt of attempts) {
-    try {
-      return attempt();
-    } catch {
-      // try the next encoding
-    }
-  }
-  return null;
-}
-
-export function keysDto(keys: KeyFiles): SettingsDto['keys'] {
-  const one = (text: string | null, kind: 'private' | 'public') => ({
-    configured: text !== null,
-    fingerprint: text === null ? null : keyFingerprint(text, kind),
-  });
-  return { appPrivateKey: one(keys.appPrivateKey, 'private'), alipayPublicKey: one(keys.alipayPublicKey, 'public') };
 }
 
 export function toSettingsDto(settings: Settings, keys: SettingsDto['keys']): SettingsDto {
@@ -172,6 +128,8 @@ export function toSettingsDto(settings: Settings, keys: SettingsDto['keys']): Se
     orderExpiryMinutes: settings.orderExpiryMinutes,
     voice: settings.voice,
     language: settings.language,
+    tunnelHost: settings.tunnelHost,
+    tunnelSubdomain: settings.tunnelSubdomain,
     keys,
   };
 }

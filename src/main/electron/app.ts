@@ -3,7 +3,7 @@
  * is testable with a fake host), open the window, wire IPC, and close the console before quitting
  * (so the tracker, notify server, emulator and database shut down cleanly).
  */
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, safeStorage, type BrowserWindow } from 'electron';
 import { PROVIDER_MODES, type ProviderMode } from '../../shared/contract';
 import type { ConsoleConfig, ConsoleHost } from '../console-host';
 import { registerIpc } from './ipc';
@@ -91,7 +91,8 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp | null
   if (process.versions.electron && !binding.binding) log.warn(binding.note);
   else log.info(binding.note);
 
-  const config: ConsoleConfig = { dataDir: app.getPath('userData') };
+  // Keys are encrypted with the OS keyring (safeStorage); usable only after 'ready'.
+  const config: ConsoleConfig = { dataDir: app.getPath('userData'), vault: { kind: 'safeStorage', safeStorage } };
   const providerMode = providerModeFrom(argv, env);
   if (providerMode) config.providerMode = providerMode;
   try {

@@ -50,9 +50,9 @@ export const connectionMessages = {
     `(a query of a non-existent test order answering "trade does not exist" is expected)${ms !== undefined ? `, ${ms} ms` : ''}`,
   appKeyMismatch: () =>
     `支付宝拒绝了请求签名（isv.invalid-signature）：开放平台上登记的「应用公钥」与这里的「应用私钥」不是一对。` +
-    `请把「设置」中显示的应用公钥复制到开放平台「接口加签方式」中，或导入与已登记公钥配对的私钥 / ` +
+    `请把密钥工具为这把私钥生成的应用公钥上传到开放平台「接口加签方式」，或导入与已登记公钥配对的私钥 / ` +
     `Alipay rejected the request signature (isv.invalid-signature): the app public key registered on the open platform ` +
-    `does not match this app private key. Copy the app public key shown in Settings to the open platform's "interface ` +
+    `does not match this app private key. Upload the app public key your key tool generated with this private key to the open platform's "interface ` +
     `signing method", or import the private key that belongs to the registered public key`,
   alipayKeyWrong: (alsoAppKey: boolean) =>
     `支付宝应答的签名无法用这里的「支付宝公钥」验证：支付宝公钥填错了（常见：填成了应用公钥，或是另一个应用/沙箱的支付宝公钥）。` +

@@ -30,11 +30,13 @@ export function openHostVault(options: VaultHostOptions): Vault {
   return createFileVault({ dir: options.dataDir, ...(options.env ? { env: options.env } : {}) });
 }
 
-/** `SettingsDto.keys`: configured + fingerprint only. */
-export function keysSettingsDto(status: KeyStatus): SettingsDto['keys'] {
+/** `SettingsDto.keys`: configured + fingerprint only (never `appPublicKeyPem` nor any other key text). */
+export function keysSettingsDto(status: KeyStatus, backend: SettingsDto['keys']['backend']): SettingsDto['keys'] {
   return {
     appPrivateKey: { ...status.appPrivateKey },
     alipayPublicKey: { ...status.alipayPublicKey },
+    backend,
+    warnings: [...status.warnings],
   };
 }
 

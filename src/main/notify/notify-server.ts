@@ -18,6 +18,8 @@ export interface NotifyServerOptions {
    */
   submit?: (body: string, headers: Record<string, unknown>) => Promise<NotifyAnswer>;
   drain?: () => void;
+  /** Extra routes tried before the notify path (the reachability probe); return true when handled. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   logger: Logger;
   /** Slow-client protection (principle 8); defaults 10 s / 15 s. */
   headersTimeoutMs?: number;
@@ -38,11 +40,17 @@ export interface NotifyServer {
  */
 export async function startNotifyServer(opts: NotifyServerOptions): Promise<NotifyServer> {
   const host = opts.host ?? '127.0.0.1';
-  const server: Server = createServer((req, res) => onRequest(req, res, opts));
-  server.headersTimeout = opts.headersTimeoutMs ?? 10_000;
-  server.requestTimeout = opts.requestTimeoutMs ?? 15_000;
+  const headersTimeout = opts.headersTimeoutMs ?? 10_000;
+  const requestTimeout = opts.requestTimeoutMs ?? 15_000;
+  // Node enforces headersTimeout/requestTimeout only when it sweeps its connections, every
+  // `connectionsCheckingInterval` (default 30 s): a client trickling one byte at a time (slowloris)
+  // would hold its socket ~30 s past either limit. Sweep often enough for the limits to mean something.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(Math.min(headersTimeout, requestTimeout) / 4)));
+  const server: Server = createServer({ connectionsCheckingInterval }, (req, res) => onRequest(req, res, opts));
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = requestTimeout;
   server.keepAliveTimeout = 5_000;
-  server.setTimeout(opts.requestTimeoutMs ?? 15_000); // idle socket timeout
+  server.setTimeout(requestTimeout); // idle socket timeout
   server.maxHeadersCount = 100;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -72,6 +80,16 @@ function send(res: ServerResponse, status: number, body: string, extra: Record<s
 
 function onRequest(req: IncomingMessage, res: ServerResponse, opts: NotifyServerOptions): void {
   const path = (req.url ?? '').split('?')[0];
+  if (path !== NOTIFY_PATH && opts.routes) {
+    try {
+      if (opts.routes(req, res)) return;
+    } catch (err) {
+      opts.logger.error('notify server route failed', { error: err instanceof Error ? err.message : String(err) });
+      send(res, 500, 'error');
+      req.resume();
+      return;
+    }
+  }
   if (path !== NOTIFY_PATH) {
     send(res, 404, 'not found');
     req.resume();

@@ -2,6 +2,7 @@
  * The payment core's public surface (issue 3), consumed by the console composition root (issue 4).
  * Electron-free. Money is integer fen here; yuan strings appear only in the shared contract/DTOs.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type OrderStatus =
   | 'AWAITING_PAYMENT'
@@ -139,6 +140,13 @@ export interface PaymentCore {
   summary(date: string): DaySummary;
   /** notify_url given to new orders (null = poll only). */
   notifyUrl(): string | null;
+  /** http://127.0.0.1:PORT of the local notify server once started, else null. */
+  localNotifyBase(): string | null;
+  /**
+   * Change the public base URL new orders get (tunnel came online / went away, custom URL changed):
+   * a base URL, null = poll only, undefined = the local notify server. Existing orders keep theirs.
+   */
+  setNotifyBase(base: string | null | undefined): void;
   lastNotification(): NotificationSeen | null;
   on<K extends keyof PaymentCoreEvents>(
     event: K,
@@ -180,6 +188,11 @@ export interface PaymentCoreConfig {
     port?: number;
     /** Public base URL that forwards to the notify server (tunnel/custom); default = the loopback URL. null = poll only. */
     publicUrl?: string | null;
+    /** Extra routes on the notify server (the reachability probe): return true when handled. */
+    routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+    /** Slow-client limits of the notify server (defaults 10 s / 15 s). */
+    headersTimeoutMs?: number;
+    requestTimeoutMs?: number;
   };
   orderExpiryMs?: number; // default 5 min
   barcode?: { pollIntervalMs?: number; maxWaitMs?: number }; // 2 s, 30 s

@@ -56,8 +56,9 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
     onSeen: (seen) => stream.emit('notification.received', seen),
   });
 
+  let publicBase: string | null | undefined = config.notify.publicUrl;
   const notifyUrl = (): string | null => {
-    const pub = config.notify.publicUrl;
+    const pub = publicBase;
     if (pub === null) return null; // poll only
     const base = pub ?? server?.baseUrl;
     return base ? `${base.replace(/\/+$/, '')}${NOTIFY_PATH}` : null;
@@ -120,6 +121,12 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
     events: (orderId) => store.events.byOrder(orderId),
     summary: (date: string): DaySummary => summarize(store, date),
     notifyUrl,
+    localNotifyBase: () => server?.baseUrl ?? null,
+    setNotifyBase(base) {
+      if (base === publicBase) return;
+      publicBase = base;
+      logger.info('notify URL for new orders changed', { notifyUrl: notifyUrl() });
+    },
     lastNotification: () => handler.lastSeen(),
     on: (event, listener) => stream.on(event, listener),
     async start() {
@@ -131,6 +138,9 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
         submit: (body, headers) => handler.submit(body, headers),
         drain: () => handler.drain(),
         logger,
+        ...(config.notify.routes ? { routes: config.notify.routes } : {}),
+        ...(config.notify.headersTimeoutMs !== undefined ? { headersTimeoutMs: config.notify.headersTimeoutMs } : {}),
+        ...(config.notify.requestTimeoutMs !== undefined ? { requestTimeoutMs: config.notify.requestTimeoutMs } : {}),
       });
       started = true;
       logger.info('payment core started', { notifyUrl: notifyUrl() });
