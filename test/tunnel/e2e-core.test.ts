@@ -2,7 +2,7 @@
  * End to end with the payment core and the emulator, without touching either: the core's notify server
  * on a known port, its publicUrl = the tunnel's (predictable, requested-subdomain) public URL, and the
  * real localtunnel client carrying the emulator's notifications through the fixture server.
- * (The core does not mount the probe endpoint yet, so these tests look at state, not reachability.)
+ * These look at the core's state; reachability through the console is in console-e2e.test.ts.
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
