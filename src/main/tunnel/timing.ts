@@ -1,18 +1,12 @@
 /**
- * Timing helpers of the tunnel module: a default clock (unref'd timers, so a forgotten reconnect never
- * keeps the process alive) and the exponential backoff with jitter used for reconnects.
+ * Timing helpers of the tunnel module: the default clock (the payment core's, with unref'd timers, so a
+ * forgotten reconnect never keeps the process alive) and the exponential backoff with jitter used for
+ * reconnects.
  */
 import type { Clock, Logger } from '../payments/api';
+import { systemClock } from '../payments/clock';
 
-export const defaultClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+export const defaultClock: Clock = systemClock;
 
 export const silentLogger: Logger = {
   info: () => undefined,
