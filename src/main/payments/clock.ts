@@ -1,3 +1,4 @@
+import { createRedactingLogger } from '../log/redact';
 import type { Clock, Logger } from './api';
 
 /** The real clock. Timers are unref'd so a forgotten tracker never keeps the process alive. */
@@ -11,12 +12,15 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** A logger writing one JSON line per entry to stderr. Callers never pass secrets (design.md principle 7). */
-export const stderrLogger: Logger = {
+/**
+ * A logger writing one JSON line per entry to stderr. Callers never pass secrets (design.md principle 7);
+ * keys, `sign` values and tokens are redacted anyway.
+ */
+export const stderrLogger: Logger = createRedactingLogger({
   info: (message, fields) => write('info', message, fields),
   warn: (message, fields) => write('warn', message, fields),
   error: (message, fields) => write('error', message, fields),
-};
+});
 
 function write(level: string, message: string, fields?: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ level, message, ...fields })}\n`);
