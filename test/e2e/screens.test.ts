@@ -4,9 +4,12 @@
  * the confirm-later test code shows 用户支付中… then 已支付; a refused 付款码 ends 失败; a pay link is
  * cancelled; partial refund → 部分退款 → the rest → 已退款, an over-limit refund is refused in the form;
  * bad amounts are refused; the Orders filter and search; Today's figures match these sales; the CSV
- * export; the language switch. Screenshots of every screen at 1280×800 and 1024×768 go to
+ * export; Settings › 密钥: import (paste) of a key pair generated at test time → fingerprints only, the
+ * app's own public key refused as the Alipay public key, 测试连接 in demo mode; notify mode switched to
+ * localtunnel (applied live: the status bar shows the tunnel) and back; the language switch. Screenshots of every screen at 1280×800 and 1024×768 go to
  * test-results/screens/.
  */
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt, RENDERER_DIR } from './build';
@@ -217,12 +220,105 @@ describe('console screens E2E', { timeout: 120_000 }, () => {
     expect(csv).toContain(sale.code);
   });
 
-  it('Settings shows the provider, keys as fingerprints only, and the note on installing keys', async () => {
+  it('Settings shows the provider, the vault keys as fingerprints only, and the notes', async () => {
     const { page } = h;
     await page.click(tid('tab-settings'));
-    expect(await text(page, tid('key-app'))).toMatch(/^已配置\s*SHA256:/);
-    expect(await text(page, tid('keys-note'))).toMatch(/只显示密钥指纹/);
+    // a fresh data dir: nothing in the vault yet (demo mode runs on the emulator's own keys)
+    await waitAttr(page, tid('key-app'), 'data-configured', 'false');
+    expect(await text(page, tid('key-app'))).toBe('未配置');
+    expect(await text(page, tid('keys-note'))).toMatch(/只显示密钥的 SHA-256 指纹/);
+    expect(await text(page, tid('keys-demo-note'))).toBe('演示模式使用内置模拟器自动生成的密钥；这里导入的密钥用于沙箱/正式环境。');
+    expect(await page.getAttribute(tid('keys-backend'), 'data-backend')).toBe('file');
     await shotBoth(page, '15-settings');
+  });
+
+  it('Settings › 密钥: paste a key pair → fingerprints only; the app public key refused as the Alipay key; 测试连接', async () => {
+    const { page } = h;
+    const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const appPrivatePem = app.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const appPublicPem = app.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const alipayPublicPem = alipay.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const fingerprint = (key: KeyObject): string => `SHA256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+    /** No line of any key's base64 body anywhere in the page: markup, text, attributes or field values. */
+    const expectNoKeyText = async (): Promise<void> => {
+      const html = await page.content();
+      const values = (await page.locator('input, textarea').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).join('\n');
+      for (const pem of [appPrivatePem, appPublicPem, alipayPublicPem]) {
+        for (const line of pem.split('\n').filter((l) => l.length > 0 && !l.startsWith('-----'))) {
+          expect(html.includes(line), 'key text in the page').toBe(false);
+          expect(values.includes(line), 'key text in a field').toBe(false);
+        }
+      }
+    };
+
+    // 应用私钥 (PKCS#8 PEM) pasted → the fingerprint, never the key
+    await page.click(tid('key-app-import'));
+    await page.waitForSelector(tid('key-import-text'), { state: 'visible' });
+    await page.fill(tid('key-import-text'), appPrivatePem);
+    await shotBoth(page, '15a-settings-keys-paste');
+    await page.click(tid('key-import-submit'));
+    await waitAttr(page, tid('key-app'), 'data-configured', 'true');
+    await page.waitForSelector(tid('key-import-modal'), { state: 'detached' });
+    expect(await text(page, tid('key-app-fingerprint'))).toBe(fingerprint(app.publicKey));
+    expect(await text(page, tid('key-import-done'))).toBe('应用私钥已导入');
+    await expectNoKeyText();
+
+    // the classic mistake: the app's own public key as the 支付宝公钥 → refused, explained in Chinese
+    await page.click(tid('key-alipay-import'));
+    await page.waitForSelector(tid('key-import-text'), { state: 'visible' });
+    await page.fill(tid('key-import-text'), appPublicPem);
+    await page.click(tid('key-import-submit'));
+    await page.waitForSelector(tid('key-import-error'));
+    expect(await text(page, tid('key-import-error'))).toMatch(/^填入的「支付宝公钥」与应用私钥对应的「应用公钥」相同——这是最常见的配置错误/);
+    expect(await text(page, tid('key-import-error'))).not.toMatch(/[A-Za-z]{12}/); // the Chinese half only
+    expect(await page.inputValue(tid('key-import-text'))).toBe('');
+    expect(await page.getAttribute(tid('key-alipay'), 'data-configured')).toBe('false');
+    await expectNoKeyText();
+    await shotBoth(page, '15b-settings-keys-refused');
+
+    // the real (different) Alipay public key → configured
+    await page.fill(tid('key-import-text'), alipayPublicPem);
+    await page.click(tid('key-import-submit'));
+    await waitAttr(page, tid('key-alipay'), 'data-configured', 'true');
+    await page.waitForSelector(tid('key-import-modal'), { state: 'detached' });
+    expect(await text(page, tid('key-alipay-fingerprint'))).toBe(fingerprint(alipay.publicKey));
+    await expectNoKeyText();
+
+    // 测试连接 in demo mode: against the embedded emulator
+    await page.click(tid('keys-test'));
+    await page.waitForSelector(tid('keys-test-result'));
+    expect(await page.getAttribute(tid('keys-test-result'), 'data-ok')).toBe('true');
+    expect(await text(page, tid('keys-test-meta'))).toMatch(/^连接正常 · 演示模式 · 用时 \d+ ms$/);
+    expect(await text(page, tid('keys-test-message'))).not.toContain(' / ');
+    await shotBoth(page, '15c-settings-keys-configured');
+  });
+
+  it('Settings › 支付通知方式: localtunnel applies live (the status bar shows the tunnel), then back to loopback', async () => {
+    const { page } = h;
+    expect(await page.getAttribute(tid('notify-state'), 'data-state')).toBe('loopback');
+    await page.click(tid('notify-localtunnel'));
+    await page.waitForSelector(tid('tunnel-fields'));
+    expect(await page.inputValue(tid('settings-tunnel-host'))).toBe('https://localtunnel.me');
+    await page.fill(tid('settings-tunnel-subdomain'), 'Bad_Name');
+    expect(await text(page, tid('tunnel-subdomain-error'))).toMatch(/^子域名只能用小写字母/);
+    expect(await page.isDisabled(tid('settings-save'))).toBe(true);
+    await page.fill(tid('settings-tunnel-subdomain'), 'paydesk-e2e');
+    // no tunnel server here (and no internet): a closed local port keeps it connecting/offline
+    await page.fill(tid('settings-tunnel-host'), 'http://127.0.0.1:9');
+    await page.click(tid('settings-save'));
+    await waitText(page, tid('settings-result'), '设置已保存');
+    await expect
+      .poll(() => page.getAttribute(tid('notify-state'), 'data-state'), { timeout: 20_000, interval: 100 })
+      .toMatch(/^(connecting|offline)$/);
+    expect(await text(page, tid('notify-state'))).toMatch(/^通知：隧道(连接中…|离线，轮询确认中)$/);
+    await shotBoth(page, '15d-settings-keys-tunnel');
+
+    await page.click(tid('notify-loopback'));
+    await page.waitForSelector(tid('tunnel-fields'), { state: 'detached' });
+    await page.click(tid('settings-save'));
+    await waitAttr(page, tid('notify-state'), 'data-state', 'loopback');
+    expect(await text(page, tid('notify-state'))).toMatch(/^通知：本机回环 http:\/\/127\.0\.0\.1:\d+\S* ✓可达$/);
   });
 
   it('switches to English and back (Alt+1..4 switch screens)', async () => {

@@ -56,9 +56,13 @@ export const SETTINGS: SettingsDto = {
   orderExpiryMinutes: 15,
   voice: true,
   language: 'zh-CN',
+  tunnelHost: 'https://localtunnel.me',
+  tunnelSubdomain: '',
   keys: {
     appPrivateKey: { configured: true, fingerprint: 'SHA256:ab12' },
     alipayPublicKey: { configured: true, fingerprint: 'SHA256:cd34' },
+    backend: 'file',
+    warnings: [],
   },
 };
 

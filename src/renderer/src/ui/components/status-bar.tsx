@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { StatusDto } from '../../../../shared/contract';
 import { localMessage } from '../i18n';
 import { formatListTime } from '../lib/format';
+import { describeNotify } from '../lib/notify';
 
 const MODE_COLORS: Record<StatusDto['providerMode'], string> = { demo: 'purple', sandbox: 'orange', production: 'green' };
-const REACH_BADGE = { reachable: 'success', unreachable: 'error', unknown: 'processing', disabled: 'warning' } as const;
 
 /** Bottom bar: provider mode, notify reachability, last notification, connection to the service. */
 export function StatusBar({ status, online }: { status: StatusDto | null; online: boolean }): React.JSX.Element {
@@ -17,9 +17,7 @@ export function StatusBar({ status, online }: { status: StatusDto | null; online
           <Tag color={MODE_COLORS[status.providerMode]} data-testid="provider-mode" data-mode={status.providerMode}>
             {t(`mode.${status.providerMode}`)}
           </Tag>
-          <span data-testid="notify-state" data-reachability={status.notify.reachability}>
-            <Badge status={REACH_BADGE[status.notify.reachability]} text={`${t('bar.notify')}: ${t(`bar.reach.${status.notify.reachability}`)}`} />
-          </span>
+          <NotifyState notify={status.notify} />
           <span className="pd-muted" data-testid="last-notify">
             {t('bar.lastNotify')}: {status.lastNotificationAt ? formatListTime(status.lastNotificationAt) : t('bar.never')}
           </span>
@@ -29,6 +27,35 @@ export function StatusBar({ status, online }: { status: StatusDto | null; online
         <Badge status={online ? 'success' : 'error'} text={t(online ? 'bar.online' : 'bar.offline')} />
       </span>
     </footer>
+  );
+}
+
+/**
+ * 通知：隧道在线 https://x.loca.lt ✓可达 / 通知：隧道连接中… / 通知：隧道离线，轮询确认中 — the live notify path
+ * (status.changed pushes every change). The URL is cut with an ellipsis on narrow windows; `detail`
+ * (why it is offline, what is being checked) is the tooltip.
+ */
+function NotifyState({ notify }: { notify: StatusDto['notify'] }): React.JSX.Element {
+  const { t, i18n } = useTranslation();
+  const view = describeNotify(notify);
+  const reach = view.reach ? t(`bar.reach.${view.reach}`) : '';
+  const detail = notify.detail ? localMessage(notify.detail, i18n.language) : undefined;
+  const full = [`${t('bar.notify')}${t(`bar.state.${view.kind}`)}`, view.url, reach].filter(Boolean).join(' ');
+  return (
+    <span
+      className="pd-notify-state"
+      data-testid="notify-state"
+      data-state={view.kind}
+      data-reachability={notify.reachability}
+      title={detail ? `${full}\n${detail}` : full}
+    >
+      <Badge status={view.badge} />
+      <span className="pd-notify-text">
+        {t('bar.notify')}<span data-testid="notify-kind">{t(`bar.state.${view.kind}`)}</span>
+        {view.url && <> <span className="pd-notify-url pd-mono" data-testid="notify-url">{view.url}</span></>}
+        {reach && <> <span data-testid="notify-reach">{reach}</span></>}
+      </span>
+    </span>
   );
 }
 

@@ -1,9 +1,11 @@
-import { Alert, Button, Descriptions, Input, InputNumber, Radio, Select, Space, Switch, Tag } from 'antd';
+import { Alert, Button, Descriptions, Input, InputNumber, Radio, Space, Switch } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CommandInput, SettingsDto } from '../../../../shared/contract';
 import { LANGUAGES, NOTIFY_MODES, PROVIDER_MODES } from '../../../../shared/contract';
+import { KeysSection } from '../components/keys-section';
 import { useConsole, useErrorText } from '../hooks/console-context';
+import { isValidCustomUrl, isValidSubdomain, isValidTunnelHost } from '../lib/notify';
 
 type Draft = CommandInput<'settings.update'>;
 
@@ -23,7 +25,15 @@ export function SettingsScreen(): React.JSX.Element {
     if (r.ok) setSettings(r.value);
     else setLoadError(errorText(r.error));
   };
-  useEffect(() => setDraft({}), [settings]);
+  // New settings (saved here, a key import, the header's language switch): drop the draft entries they
+  // now match, keep the edits still pending.
+  useEffect(() => {
+    if (!settings) return;
+    setDraft((d) => {
+      const rest = Object.fromEntries(Object.entries(d).filter(([k, val]) => settings[k as keyof SettingsDto] !== val)) as Draft;
+      return Object.keys(rest).length === Object.keys(d).length ? d : rest;
+    });
+  }, [settings]);
   useEffect(() => {
     if (!settings) void reload();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
@@ -48,16 +58,19 @@ export function SettingsScreen(): React.JSX.Element {
       reportError(r.error);
       return setResult({ ok: false, text: errorText(r.error) });
     }
+    setDraft({});
     setSettings(r.value);
     setResult({ ok: true, text: t('settings.saved') });
   };
 
-  const key = (k: SettingsDto['keys']['appPrivateKey'], id: string): React.JSX.Element => (
-    <span data-testid={id}>
-      <Tag color={k.configured ? 'success' : 'error'}>{t(k.configured ? 'settings.configured' : 'settings.notConfigured')}</Tag>
-      {k.fingerprint && <span className="pd-mono pd-fingerprint">{k.fingerprint}</span>}
-    </span>
-  );
+  // Client-side checks matching main's (settings.update refuses the same values).
+  const invalid = {
+    customUrl: v.notifyMode === 'custom' && !isValidCustomUrl(v.customNotifyUrl),
+    tunnelHost: v.notifyMode === 'localtunnel' && !isValidTunnelHost(v.tunnelHost),
+    tunnelSubdomain: v.notifyMode === 'localtunnel' && !isValidSubdomain(v.tunnelSubdomain),
+  };
+  const hasInvalid = Object.values(invalid).some(Boolean);
+  const unsaved = Object.keys(draft).length > 0;
 
   return (
     <div className="pd-settings pd-card" data-testid="settings-screen">
@@ -74,17 +87,28 @@ export function SettingsScreen(): React.JSX.Element {
           <Input value={v.sellerId} maxLength={32} placeholder={v.providerMode === 'demo' ? t('settings.demoAuto') : undefined} data-testid="settings-seller-id" onChange={(e) => set({ sellerId: e.target.value })} />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.keys')}>
-          <Space orientation="vertical">
-            <span>{t('settings.appPrivateKey')}: {key(settings.keys.appPrivateKey, 'key-app')}</span>
-            <span>{t('settings.alipayPublicKey')}: {key(settings.keys.alipayPublicKey, 'key-alipay')}</span>
-            <span className="pd-muted" data-testid="keys-note">{t('settings.keysNote')}</span>
-          </Space>
+          <KeysSection settings={settings} unsaved={unsaved} />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.notifyMode')}>
           <Space orientation="vertical" className="pd-full">
-            <Select value={v.notifyMode} className="pd-select" data-testid="settings-notify" onChange={(m) => set({ notifyMode: m })} options={NOTIFY_MODES.map((m) => ({ value: m, label: t(`settings.notify.${m}`) }))} />
+            <Radio.Group value={v.notifyMode} optionType="button" buttonStyle="solid" onChange={(e) => set({ notifyMode: e.target.value })} data-testid="settings-notify">
+              {NOTIFY_MODES.map((m) => <Radio.Button key={m} value={m}><span data-testid={`notify-${m}`}>{t(`settings.notify.${m}`)}</span></Radio.Button>)}
+            </Radio.Group>
+            <span className="pd-muted" data-testid="notify-explain" data-mode={v.notifyMode}>{t(`settings.notifyExplain.${v.notifyMode}`)} {t('settings.notifyLive')}</span>
             {v.notifyMode === 'custom' && (
-              <Input value={v.customNotifyUrl} placeholder="https://" aria-label={t('settings.customNotifyUrl')} data-testid="settings-custom-url" onChange={(e) => set({ customNotifyUrl: e.target.value })} />
+              <Field label={t('settings.customNotifyUrl')} htmlFor="pd-custom-url" error={invalid.customUrl ? t('settings.customUrlInvalid') : null} errorId="custom-url-error">
+                <Input id="pd-custom-url" value={v.customNotifyUrl} placeholder="https://" status={invalid.customUrl ? 'error' : undefined} data-testid="settings-custom-url" onChange={(e) => set({ customNotifyUrl: e.target.value })} />
+              </Field>
+            )}
+            {v.notifyMode === 'localtunnel' && (
+              <div className="pd-tunnel-fields" data-testid="tunnel-fields">
+                <Field label={t('settings.tunnelHost')} htmlFor="pd-tunnel-host" error={invalid.tunnelHost ? t('settings.tunnelHostInvalid') : null} errorId="tunnel-host-error">
+                  <Input id="pd-tunnel-host" value={v.tunnelHost} maxLength={2048} placeholder="https://localtunnel.me" status={invalid.tunnelHost ? 'error' : undefined} data-testid="settings-tunnel-host" onChange={(e) => set({ tunnelHost: e.target.value })} />
+                </Field>
+                <Field label={t('settings.tunnelSubdomain')} htmlFor="pd-tunnel-subdomain" error={invalid.tunnelSubdomain ? t('settings.tunnelSubdomainInvalid') : null} errorId="tunnel-subdomain-error">
+                  <Input id="pd-tunnel-subdomain" value={v.tunnelSubdomain} maxLength={63} placeholder={t('settings.tunnelSubdomainPlaceholder')} status={invalid.tunnelSubdomain ? 'error' : undefined} data-testid="settings-tunnel-subdomain" onChange={(e) => set({ tunnelSubdomain: e.target.value })} />
+                </Field>
+              </div>
             )}
           </Space>
         </Descriptions.Item>
@@ -101,11 +125,22 @@ export function SettingsScreen(): React.JSX.Element {
         </Descriptions.Item>
       </Descriptions>
       <Space className="pd-gap">
-        <Button type="primary" size="large" loading={saving} disabled={Object.keys(draft).length === 0} data-testid="settings-save" onClick={() => void save()}>
+        <Button type="primary" size="large" loading={saving} disabled={!unsaved || hasInvalid} data-testid="settings-save" onClick={() => void save()}>
           {t('settings.save')}
         </Button>
         {result && <Alert type={result.ok ? 'success' : 'error'} showIcon title={<span data-testid="settings-result">{result.text}</span>} />}
       </Space>
+    </div>
+  );
+}
+
+/** A labelled field with its validation message under it. */
+function Field({ label, htmlFor, error, errorId, children }: { label: string; htmlFor: string; error: string | null; errorId: string; children: React.ReactNode }): React.JSX.Element {
+  return (
+    <div className="pd-field">
+      <label className="pd-field-label" htmlFor={htmlFor}>{label}</label>
+      {children}
+      {error && <div className="pd-field-error" role="alert" data-testid={errorId}>{error}</div>}
     </div>
   );
 }
