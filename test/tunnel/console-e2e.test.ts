@@ -51,7 +51,7 @@ async function startConsole(settings: Record<string, unknown>, pollMs = 200): Pr
         tunnelBackoffMaxMs: 300,
         tunnelOpenTimeoutMs: 2_000,
         probeIntervalMs: 60_000,
-        probeTimeoutMs: 1_000,
+        probeTimeoutMs: 3_000,
       },
     },
     { logger: captureLogger().logger },
@@ -82,7 +82,7 @@ describe('console + localtunnel (real client, fixture server)', () => {
     // slow polling first: the notification, not a poll, must be what marks the first order paid
     const { host, control } = await startConsole(
       { notifyMode: 'localtunnel', tunnelHost: fx.host, tunnelSubdomain: 'paydesk-shop' },
-      3_000,
+      4_000,
     );
     const events: StatusDto[] = [];
     host.on('status.changed', (s) => events.push(s));
@@ -94,7 +94,7 @@ describe('console + localtunnel (real client, fixture server)', () => {
 
     const a = await ok(host.dispatch('orders.create', { amount: '12.34', method: 'qr' }));
     await post(`${control}/trades/${a.id}/pay`);
-    await eventually(() => orderStatus(host, a.id), (s) => s === 'PAID', 'A paid', 2_500);
+    await eventually(() => orderStatus(host, a.id), (s) => s === 'PAID', 'A paid', 3_500);
     expect(await paidBy(host, a.id)).toBe('notify');
     const deliveries = (await (await fetch(`${control}/notifications`)).json()) as { outTradeNo: string; url: string; accepted: boolean }[];
     expect(deliveries.find((d) => d.outTradeNo === a.id)).toMatchObject({
@@ -108,12 +108,12 @@ describe('console + localtunnel (real client, fixture server)', () => {
     expect(offline.warnings.join('\n')).toMatch(/内网穿透.*polling/);
     const b = await ok(host.dispatch('orders.create', { amount: '5.00', method: 'qr' }));
     await post(`${control}/trades/${b.id}/pay`);
-    await eventually(() => orderStatus(host, b.id), (s) => s === 'PAID', 'B paid by polling', 8_000);
+    await eventually(() => orderStatus(host, b.id), (s) => s === 'PAID', 'B paid by polling', 15_000);
     expect(await paidBy(host, b.id)).toBe('poll');
 
     // back: reconnect, self-test, reachable again, and notifications flow again
     await fx.start();
-    const again = await eventually(() => status(host), (s) => s.notify.reachability === 'reachable', 'reachable again', 10_000);
+    const again = await eventually(() => status(host), (s) => s.notify.reachability === 'reachable', 'reachable again', 15_000);
     expect(again.notify.url).toBe(`${fx.publicUrl('paydesk-shop')}/notify/alipay`);
     expect(again.warnings).toEqual([]);
   });
@@ -177,7 +177,7 @@ describe('console + custom notify URL (a reverse proxy in front of the notify se
     let notifyBase: string | null = null;
     const proxy = await startProxy(() => notifyBase, '/paydesk');
     cleanups.push(() => proxy.close());
-    const { host, control } = await startConsole({ notifyMode: 'none' }, 3_000);
+    const { host, control } = await startConsole({ notifyMode: 'none' }, 4_000);
     // learn the loopback notify server from loopback mode, then switch to custom live
     await ok(host.dispatch('settings.update', { notifyMode: 'loopback' }));
     notifyBase = new URL((await status(host)).notify.url ?? '').origin;
@@ -188,7 +188,7 @@ describe('console + custom notify URL (a reverse proxy in front of the notify se
 
     const o = await ok(host.dispatch('orders.create', { amount: '8.80', method: 'qr' }));
     await post(`${control}/trades/${o.id}/pay`);
-    await eventually(() => orderStatus(host, o.id), (x) => x === 'PAID', 'paid through the proxy', 2_500);
+    await eventually(() => orderStatus(host, o.id), (x) => x === 'PAID', 'paid through the proxy', 3_500);
     expect(await paidBy(host, o.id)).toBe('notify');
     expect(proxy.hits).toContain('POST /paydesk/notify/alipay');
   });

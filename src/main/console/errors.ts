@@ -25,9 +25,18 @@ export const INTERNAL_MESSAGE = '内部错误，请重试；详情已记录在�
 
 /** Bilingual summary of a zod error: which fields, what is wrong (no input values echoed). */
 export function invalidInput(error: z.ZodError): ErrorInfo {
+  const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
   const issues = error.issues
     .slice(0, 3)
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`)
+    .map((i) => {
+      const where = i.path.length > 0 ? clip(i.path.map(String).join('.'), 64) : '(input)';
+      // zod quotes unknown keys verbatim; name at most three, each clipped (the input is not echoed).
+      const what =
+        i.code === 'unrecognized_keys'
+          ? `Unrecognized key(s): ${i.keys.slice(0, 3).map((k) => `"${clip(k, 32)}"`).join(', ')}${i.keys.length > 3 ? ` (+${i.keys.length - 3})` : ''}`
+          : clip(i.message, 160);
+      return `${where}: ${what}`;
+    })
     .join('; ');
   return { code: 'INVALID_INPUT', message: `输入无效 / Invalid input — ${issues}` };
 }

@@ -39,7 +39,8 @@ function normalizeName(name: string): string {
 
 /** True for field names whose value must never be logged. */
 export function isSecretField(name: string): boolean {
-  const n = normalizeName(name);
+  // Trailing digits are a suffix, not a new word: the browser host's cookie is `paydesk_token_<port>`.
+  const n = normalizeName(name).replace(/\d+$/, '');
   return SECRET_FIELDS.has(n) || n.endsWith('token') || n.endsWith('privatekey') || n.endsWith('secret');
 }
 
@@ -50,8 +51,10 @@ const PEM = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----\r?\n?
 const QUOTED_FIELD = /(?<![A-Za-z0-9_-])(["']?)([A-Za-z_][A-Za-z0-9_-]*)\1(\s*[:=]\s*)(["'])((?:\\.|(?!\4)[^\\])*)\4/g;
 // sign=…&  token=…  (query strings, form bodies); the value ends at & or whitespace or a quote.
 const KV_FIELD = /(^|[?&;,\s])([A-Za-z_][A-Za-z0-9_-]*)=([^&\s"',;]*)/g;
-// Authorization: Bearer …  /  ALIPAY-SHA256withRSA app_id=…,sign=…
-const AUTH_HEADER = /\b(authorization|proxy-authorization)(\s*:\s*)[^\r\n]+/gi;
+// Authorization: Bearer …  /  ALIPAY-SHA256withRSA app_id=…,sign=…  /  Cookie: … / Set-Cookie: …
+const AUTH_HEADER = /\b(authorization|proxy-authorization|cookie|set-cookie)(\s*:\s*)[^\r\n]+/gi;
+// A bearer credential quoted without its header name.
+const BEARER = /\b(Bearer)(\s+)[A-Za-z0-9._~+/-]+=*/g;
 // Runs of base64 (standard or URL-safe), possibly broken into lines, as keys and signatures are.
 const B64_RUN = /[A-Za-z0-9+/_-]{16,}(?:(?:\r?\n|\\r\\n|\\n)[A-Za-z0-9+/_-]{8,})*={0,2}/g;
 const MIN_B64 = 80;
@@ -73,6 +76,7 @@ export function redactString(input: string): string {
   return text
     .replace(PEM, '[REDACTED PEM]')
     .replace(AUTH_HEADER, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
+    .replace(BEARER, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
     .replace(QUOTED_FIELD, (m, q: string, name: string, sep: string, vq: string) =>
       isSecretField(name) ? `${q}${name}${q}${sep}${vq}${REDACTED}${vq}` : m,
     )

@@ -78,6 +78,16 @@ function send(res: ServerResponse, status: number, body: string, extra: Record<s
   res.end(body);
 }
 
+/**
+ * 413 with `connection: close`: node:http ends the socket once the answer is flushed. Destroying the
+ * socket at once instead (while upload bytes are still unread) makes the kernel reset the connection
+ * and the client often loses the 413 it was about to read; the rest of the upload is discarded.
+ */
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  send(res, 413, 'payload too large', { connection: 'close' });
+  req.resume();
+}
+
 function onRequest(req: IncomingMessage, res: ServerResponse, opts: NotifyServerOptions): void {
   const path = (req.url ?? '').split('?')[0];
   if (path !== NOTIFY_PATH && opts.routes) {
@@ -102,8 +112,7 @@ function onRequest(req: IncomingMessage, res: ServerResponse, opts: NotifyServer
   }
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
-    send(res, 413, 'payload too large', { connection: 'close' });
-    req.destroy();
+    tooLarge(req, res);
     return;
   }
   const chunks: Buffer[] = [];
@@ -114,8 +123,7 @@ function onRequest(req: IncomingMessage, res: ServerResponse, opts: NotifyServer
     size += chunk.length;
     if (size > MAX_BODY_BYTES) {
       aborted = true;
-      send(res, 413, 'payload too large', { connection: 'close' });
-      req.destroy();
+      tooLarge(req, res);
       return;
     }
     chunks.push(chunk);

@@ -26,6 +26,9 @@ export interface WebBridgeOptions {
   keepAliveMs?: number;
   /** Request body limit in bytes (default 64 KiB). */
   bodyLimit?: number;
+  /** Slow-client limits: complete headers / a complete request within (defaults 10 s / 30 s). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 export interface WebBridge {
@@ -56,7 +59,12 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const streams = new Set<ServerResponse>();
   let port = 0;
 
-  const server: Server = createServer((req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  // node:http checks those limits only every `connectionsCheckingInterval` (default 30 s), which would let
+  // a client trickling bytes hold a socket far past them: check often enough for them to hold.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(Math.min(headersTimeout, requestTimeout) / 4)));
+  const server: Server = createServer({ connectionsCheckingInterval }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       logger?.error('web bridge request failed', { error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) sendJson(res, 500, failure('INTERNAL', '内部错误 / Internal error'));
@@ -65,8 +73,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   });
   // Slow-loris protection for normal requests; SSE responses are long-lived by design (requestTimeout
   // only covers receiving the request).
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = requestTimeout;
   server.keepAliveTimeout = 5_000;
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
