@@ -42,6 +42,24 @@ function extraPair(i: number): { privatePem: string; publicPem: string } {
 export const testKeys2 = (): { privatePem: string; publicPem: string } => extraPair(0);
 export const testKeys3 = (): { privatePem: string; publicPem: string } => extraPair(1);
 
+/** Unwrap a dispatch result that must be ok (the error's code and message otherwise). */
+export async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+/** Cleanups registered by a test, run in reverse after each test (call in the test file's afterEach). */
+export function cleanupStack(): { push(fn: () => Promise<unknown> | unknown): void; run(): Promise<void> } {
+  const fns: Array<() => Promise<unknown> | unknown> = [];
+  return {
+    push: (fn) => void fns.push(fn),
+    async run() {
+      for (const fn of fns.splice(0).reverse()) await fn();
+    },
+  };
+}
+
 export interface CapturedLog {
   level: string;
   message: string;

@@ -12,18 +12,10 @@ import { createConsole } from '../../src/main/console';
 import type { ConsoleHost } from '../../src/main/console-host';
 import type { StatusDto } from '../../src/shared/contract';
 import { startLocaltunnelServer, type LocaltunnelServer } from '../fixtures/localtunnel-server';
-import { captureLogger, tempDir } from '../console/helpers';
+import { captureLogger, cleanupStack, ok, tempDir } from '../console/helpers';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+const cleanups = cleanupStack();
+afterEach(() => cleanups.run());
 
 async function eventually<T>(fn: () => Promise<T>, accept: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -10,18 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createConsole } from '../../src/main/console';
 import type { ConsoleHost } from '../../src/main/console-host';
 import { startEmulator, type RunningEmulator as Emulator } from '../../src/emulator/index';
-import { captureLogger, tempDir } from '../console/helpers';
+import { captureLogger, cleanupStack, ok, tempDir } from '../console/helpers';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+const cleanups = cleanupStack();
+afterEach(() => cleanups.run());
 
 /** PEM → the bare base64 body Alipay's key tool shows. */
 const bare = (pem: string): string => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
