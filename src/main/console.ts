@@ -216,7 +216,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   let endpointOff: (() => void) | null = null;
   let closed = false;
 
-  /** The notify mode actually used: demo + loopback default; loopback in a real mode stays loopback (warned). */
+  /** Start the endpoint for the running notify settings; its URL becomes what new orders get. */
   const startEndpoint = (c: PaymentCore): void => {
     const loopbackUrl = c.localNotifyBase();
     if (!loopbackUrl) return;
@@ -295,7 +295,6 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     }
   }
 
-
   /** The endpoint's state with the full notify_url new orders get (base + the core's notify path). */
   function notifyState(): NotifyEndpointState | null {
     const state = endpoint?.current();
@@ -346,6 +345,17 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     logger.info('payment core enabled after key import', { providerMode: running.providerMode });
   };
 
+  /**
+   * Settings and key changes run one at a time: each may swap the notify endpoint or start the core, and
+   * two interleaved would leave a second tunnel or core behind.
+   */
+  let changes: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
+    const run = changes.then(() => fn(...args));
+    changes = run.catch(() => undefined);
+    return run;
+  };
+
   /* ── one handler per channel ── */
   const handlers: { [C in Channel]: (input: ParsedInput<C>) => Promise<CommandOutput<C>> } = {
     'orders.create': async (input) => {
@@ -385,7 +395,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     },
     'summary.today': async ({ date }) => toSummaryDto(requireCore().summary(date ?? localDate(new Date()))),
     'settings.get': async () => toSettingsDto(settings, keysForSettings()),
-    'settings.update': async (patch) => {
+    'settings.update': oneAtATime(async (patch: ParsedInput<'settings.update'>) => {
       const merged = { ...settings, ...stripUndefined(patch) };
       // Switching provider without choosing a notify mode: the sensible default for the new provider.
       if (patch.providerMode && patch.providerMode !== settings.providerMode && patch.notifyMode === undefined) {
@@ -409,16 +419,16 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
         await stopEndpoint();
         if (core && !closed) startEndpoint(core);
       }
-      if (core === null && running.providerMode !== 'demo' && providerOverride === null) {
+      if (core === null && running.providerMode !== 'demo') {
         running.appId = next.appId;
         running.sellerId = next.sellerId;
         await enableIfReady();
       }
       emit('status.changed', status());
       return toSettingsDto(settings, keysForSettings());
-    },
+    }),
     'status.get': async () => status(),
-    'keys.import': async ({ which, text }) => {
+    'keys.import': oneAtATime(async ({ which, text }: ParsedInput<'keys.import'>) => {
       if (!keys) {
         throw new ConsoleError('VAULT_UNAVAILABLE', vaultProblem ?? '密钥库不可用 / The key vault is not available');
       }
@@ -427,7 +437,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       await enableIfReady();
       emit('status.changed', status());
       return toSettingsDto(settings, keysForSettings());
-    },
+    }),
     'keys.test': async () => {
       const mode = settings.providerMode;
       const started = Date.now();

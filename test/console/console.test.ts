@@ -427,6 +427,21 @@ describe('dispatch', () => {
     expect(c.cores).toHaveLength(1); // no restart
   });
 
+  it('concurrent key imports and settings changes start exactly one core', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', notifyMode: 'none' }));
+    const c = await start();
+    const results = await Promise.all([
+      c.host.dispatch('keys.import', { which: 'appPrivateKey', text: testKeys().privatePem }),
+      c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: testKeys2().publicPem }),
+      c.host.dispatch('settings.update', { appId: '9021000000000000' }),
+      c.host.dispatch('settings.update', { notifyMode: 'loopback' }),
+      c.host.dispatch('settings.update', { notifyMode: 'none' }),
+    ]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(c.cores).toHaveLength(1);
+    expect(c.core().notifyUrl()).toBeNull();
+  });
+
   it('refuses bad tunnel settings with a bilingual message and keeps the old ones', async () => {
     const c = await start();
     for (const patch of [{ tunnelHost: 'ftp://x' }, { tunnelHost: 'https://lt.example.com/path' }, { tunnelHost: 'not a url' }]) {
