@@ -5,7 +5,6 @@
  * localtunnel, custom URL or none; applied live) and exposes one `dispatch()` that
  * validates, runs and maps errors for every contract channel (design.md "One handle() in main").
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -40,7 +39,9 @@ import { createKeyService, type KeyService } from './keys/key-service';
 import { keysSettingsDto, migratePlaintextKeyFiles, openHostVault } from './keys/host-glue';
 import { createRedactingLogger } from './log/redact';
 import type { AlipayConfig, Logger, PaymentCore, PaymentCoreConfig } from './payments/api';
-import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST, validateCustomNotifyUrl, type NotifyEndpoint, type NotifyEndpointState } from './tunnel/notify-endpoint';
+import { validateCustomNotifyUrl } from '../shared/notify-urls';
+import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST, type NotifyEndpoint, type NotifyEndpointState } from './tunnel/notify-endpoint';
+import { tunnelConfigError } from './tunnel/tunnel-manager';
 import { createProbeEndpoint } from './tunnel/probe';
 import type { Vault } from './vault/types';
 
@@ -102,7 +103,8 @@ async function loadCoreFactory(): Promise<ConsoleDeps['createPaymentCore']> {
  * that says so.
  */
 export async function createConsole(config: ConsoleConfig, overrides: Partial<ConsoleDeps> = {}): Promise<ConsoleHost> {
-  const logger = createRedactingLogger(overrides.logger ?? stderrLogger);
+  // stderrLogger redacts already; an injected logger gets the same protection.
+  const logger = overrides.logger ? createRedactingLogger(overrides.logger) : stderrLogger;
   const createCore = overrides.createPaymentCore ?? (await loadCoreFactory());
   const startEmu = overrides.startEmulator ?? loadEmulator;
   const { dataDir } = config;
@@ -118,8 +120,6 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     providerMode: providerOverride ?? settings.providerMode,
     appId: settings.appId,
     sellerId: settings.sellerId,
-    notifyMode: settings.notifyMode,
-    customNotifyUrl: settings.customNotifyUrl,
     orderExpiryMinutes: settings.orderExpiryMinutes,
   };
   const gatewayFor = (mode: 'sandbox' | 'production'): string => config.gateways?.[mode] ?? GATEWAYS[mode];
@@ -141,9 +141,11 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     if (migration.migrated.length > 0) logger.info('plaintext key files moved into the vault', { migrated: migration.migrated });
     for (const problem of migration.problems) {
       logger.warn('plaintext key file left in place', { problem });
+      const [zh, ...rest] = problem.split(' / ');
+      const where = join(dataDir, 'keys');
       migrationProblems.push(
-        `旧版密钥文件（${join(dataDir, 'keys')}）未能导入密钥库：${problem.split(' / ')[0]}；请在「设置」中重新导入 / ` +
-          `An old plaintext key file (${join(dataDir, 'keys')}) could not be moved into the vault: ${problem.split(' / ').slice(1).join(' / ') || problem}; import the key again in Settings`,
+        `旧版密钥文件（${where}）未能导入密钥库：${zh}；请在「设置」中重新导入 / ` +
+          `An old plaintext key file (${where}) could not be moved into the vault: ${rest.join(' / ') || zh}; import the key again in Settings`,
       );
     }
   } catch (err) {
@@ -221,9 +223,9 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     const loopbackUrl = c.localNotifyBase();
     if (!loopbackUrl) return;
     const next = createNotifyEndpoint({
-      mode: running.notifyMode,
+      mode: settings.notifyMode,
       loopbackUrl,
-      customUrl: running.customNotifyUrl,
+      customUrl: settings.customNotifyUrl,
       tunnel: {
         host: settings.tunnelHost || DEFAULT_TUNNEL_HOST,
         ...(settings.tunnelSubdomain ? { subdomain: settings.tunnelSubdomain } : {}),
@@ -405,8 +407,8 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       checkNotifySettings(next);
       await saveSettings(dataDir, next, settingsProblem !== null);
       const notifyChanged =
-        next.notifyMode !== running.notifyMode ||
-        next.customNotifyUrl !== running.customNotifyUrl ||
+        next.notifyMode !== settings.notifyMode ||
+        next.customNotifyUrl !== settings.customNotifyUrl ||
         next.tunnelHost !== settings.tunnelHost ||
         next.tunnelSubdomain !== settings.tunnelSubdomain;
       settings = next;
@@ -414,8 +416,6 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       if (notifyChanged) {
         // Notify settings apply live: a new endpoint for new orders; existing orders keep their notify_url
         // and polling covers them.
-        running.notifyMode = next.notifyMode;
-        running.customNotifyUrl = next.customNotifyUrl;
         await stopEndpoint();
         if (core && !closed) startEndpoint(core);
       }
@@ -461,22 +461,14 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
           await runConnectionTest({
             appId: c.appId,
             gateway: c.gateway,
-            timeoutMs: 10_000,
             privateKeyPem: c.appPrivateKey,
             alipayPublicKeyPem: c.alipayPublicKey,
-            outTradeNo: `PDTEST${Date.now()}${randomBytes(6).toString('hex')}`,
             log: logger,
           }),
         );
       }
       if (!keys) return done({ ok: false, code: 'KEYS_MISSING', message: vaultProblem ?? KEYS_MISSING_MESSAGE });
-      const ks = keys.status();
-      if (!ks.appPrivateKey.configured || !ks.alipayPublicKey.configured) {
-        return done(await keys.testConnection({ appId: settings.appId, gateway: gatewayFor(mode) })); // answers KEYS_MISSING
-      }
-      if (!settings.appId) {
-        return done({ ok: false, code: 'INVALID_APP_ID', message: '请先填写 AppID / Fill in the app id first' });
-      }
+      // KEYS_MISSING, then a missing app id, are answered without calling the gateway.
       return done(await keys.testConnection({ appId: settings.appId, gateway: gatewayFor(mode) }));
     },
   };
@@ -532,7 +524,7 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Custom mode needs a valid custom URL; the tunnel host must be a plain http(s) origin. */
+/** Custom mode needs a valid custom URL; the tunnel server and subdomain must be usable. */
 function checkNotifySettings(next: Settings): void {
   if (next.customNotifyUrl !== '' || next.notifyMode === 'custom') {
     if (next.customNotifyUrl === '') {
@@ -541,32 +533,8 @@ function checkNotifySettings(next: Settings): void {
     const check = validateCustomNotifyUrl(next.customNotifyUrl);
     if (!check.ok) throw new ConsoleError('INVALID_INPUT', check.message);
   }
-  let hostOk = false;
-  try {
-    const u = new URL(next.tunnelHost);
-    hostOk =
-      (u.protocol === 'https:' || u.protocol === 'http:') &&
-      u.hostname !== '' &&
-      !u.username &&
-      !u.password &&
-      (u.pathname === '/' || u.pathname === '') &&
-      !u.search &&
-      !u.hash;
-  } catch {
-    hostOk = false;
-  }
-  if (!hostOk) {
-    throw new ConsoleError(
-      'INVALID_INPUT',
-      '隧道服务器须是 http(s):// 开头、不含路径的地址，如 https://localtunnel.me / The tunnel server must be an http(s):// origin without a path, e.g. https://localtunnel.me',
-    );
-  }
-  if (next.tunnelSubdomain !== '' && !/^[a-z0-9][a-z0-9-]{2,61}[a-z0-9]$/.test(next.tunnelSubdomain)) {
-    throw new ConsoleError(
-      'INVALID_INPUT',
-      '子域名只能包含小写字母、数字和连字符（4–63 位） / The subdomain may only contain lowercase letters, digits and hyphens (4–63 chars)',
-    );
-  }
+  const tunnel = tunnelConfigError(next.tunnelHost, next.tunnelSubdomain);
+  if (tunnel) throw new ConsoleError('INVALID_INPUT', tunnel);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

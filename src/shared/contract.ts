@@ -5,6 +5,7 @@
  * them strictly into integer fen (src/shared/money.ts).
  */
 import { z } from 'zod';
+import { isTunnelSubdomain, TUNNEL_SUBDOMAIN_MESSAGE } from './notify-urls';
 
 /* ── DTOs (what the renderer sees; never any secret) ─────────────────────────────────────────── */
 
@@ -217,11 +218,8 @@ export const commands = {
       voice: z.boolean().optional(),
       language: z.enum(LANGUAGES).optional(),
       tunnelHost: z.string().max(2048).optional(),
-      /** localtunnel subdomains: lowercase letters, digits and hyphens, 4–63 chars; '' = random */
-      tunnelSubdomain: z
-        .string()
-        .regex(/^(|[a-z0-9][a-z0-9-]{2,61}[a-z0-9])$/)
-        .optional(),
+      /** localtunnel subdomains (TUNNEL_SUBDOMAIN_RE); '' = random */
+      tunnelSubdomain: z.string().max(63).refine(isTunnelSubdomain, TUNNEL_SUBDOMAIN_MESSAGE).optional(),
     }),
     output: null as unknown as SettingsDto,
   },

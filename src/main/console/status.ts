@@ -2,17 +2,18 @@
  * status.get: what the cashier must know about the running console — provider, notify path and the
  * bilingual warnings (keys missing, notify unreachable → polling, settings pending a restart).
  */
-import type { NotifyMode, ProviderMode, StatusDto } from '../../shared/contract';
+import type { ProviderMode, StatusDto } from '../../shared/contract';
 import type { NotifyEndpointState } from '../tunnel/notify-endpoint';
 import type { Settings } from './settings';
 
-/** The settings the running payment core was built from (changing them needs a restart). */
+/**
+ * The settings the running payment core was built from (changing them needs a restart). Notify settings
+ * are not among them: they apply live, so `settings` always holds the ones in effect.
+ */
 export interface RunningConfig {
   providerMode: ProviderMode;
   appId: string;
   sellerId: string;
-  notifyMode: NotifyMode;
-  customNotifyUrl: string;
   orderExpiryMinutes: number;
 }
 
@@ -75,7 +76,7 @@ export function buildStatus(facts: StatusFacts): StatusDto {
     providerMode: facts.running.providerMode,
     emulatorUrl: facts.emulatorUrl,
     notify: {
-      mode: facts.running.notifyMode,
+      mode: facts.settings.notifyMode,
       url: notify.url,
       reachability: notify.reachability,
       detail: notify.detail,

@@ -14,6 +14,7 @@
  *   unverified answer is trusted beyond choosing the explanation.
  * - urllib's HttpClientRequestTimeoutError → TIMEOUT; ECONNREFUSED / ENOTFOUND / … → NETWORK.
  */
+import { randomBytes } from 'node:crypto';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
 import type { Logger } from '../payments/api';
 
@@ -33,11 +34,20 @@ export type ConnectionTestResult =
 export interface ConnectionTestInput {
   appId: string;
   gateway: string;
-  timeoutMs: number;
+  /** default 10 s */
+  timeoutMs?: number;
   privateKeyPem: string;
   alipayPublicKeyPem: string;
-  outTradeNo: string;
+  /** default: a fresh random PDTEST… number, so the trade cannot exist */
+  outTradeNo?: string;
   log: Logger;
+}
+
+export const DEFAULT_TEST_TIMEOUT_MS = 10_000;
+
+/** A random order number no real trade has: the query must answer "trade does not exist". */
+export function testTradeNo(now = Date.now()): string {
+  return `PDTEST${now}${randomBytes(6).toString('hex')}`;
 }
 
 const METHOD = 'alipay.trade.query';
@@ -62,6 +72,7 @@ export const connectionMessages = {
     `app public key pasted instead, or the Alipay key of another app or of the sandbox). Copy the "Alipay public key" from ` +
     `the open platform's "interface signing method" page and import it again` +
     (alsoAppKey ? '. The unverified answer also says the request signature was rejected (isv.invalid-signature): check the app public key too' : ''),
+  appIdMissing: () => '请先在「设置」中填写 AppID / Fill in the app id in Settings first',
   invalidAppId: (appId: string) =>
     `支付宝不认识这个 App ID（isv.invalid-app-id）：${appId || '（空）'}。请核对开放平台上的 APPID，并确认网关地址与之匹配（正式环境与沙箱的 APPID 不通用） / ` +
     `Alipay does not know this App ID (isv.invalid-app-id): ${appId || '(empty)'}. Check the APPID on the open platform and ` +
@@ -120,7 +131,7 @@ function classifyTransport(err: AlipayRequestError, input: ConnectionTestInput):
   const cause = err.cause as (Error & { code?: string }) | undefined;
   if (!cause || !err.message.startsWith('HttpClient Request error')) return null;
   if (/timeout/i.test(cause.name) || cause.code === 'UND_ERR_HEADERS_TIMEOUT' || cause.code === 'UND_ERR_BODY_TIMEOUT' || cause.code === 'ETIMEDOUT') {
-    return fail('TIMEOUT', connectionMessages.timeout(input.timeoutMs));
+    return fail('TIMEOUT', connectionMessages.timeout(input.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS));
   }
   const code = cause.code ?? (cause.cause as { code?: string } | undefined)?.code ?? cause.name;
   if (NETWORK_CODES.has(code) || /^E[A-Z]+$/.test(code)) return fail('NETWORK', connectionMessages.network(input.gateway, code));
@@ -129,7 +140,8 @@ function classifyTransport(err: AlipayRequestError, input: ConnectionTestInput):
 
 /** Run the test. Never throws: every failure becomes a coded, bilingual result. */
 export async function runConnectionTest(input: ConnectionTestInput): Promise<ConnectionTestResult> {
-  if (!input.appId.trim()) return fail('INVALID_APP_ID', connectionMessages.invalidAppId(''));
+  if (!input.appId.trim()) return fail('INVALID_APP_ID', connectionMessages.appIdMissing());
+  const timeoutMs = input.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
   try {
     const gatewayUrl = new URL(input.gateway);
     if (gatewayUrl.protocol !== 'https:' && gatewayUrl.protocol !== 'http:') throw new Error('protocol');
@@ -144,10 +156,10 @@ export async function runConnectionTest(input: ConnectionTestInput): Promise<Con
       keyType: 'PKCS8',
       alipayPublicKey: input.alipayPublicKeyPem.trim(),
       gateway: input.gateway,
-      timeout: input.timeoutMs,
+      timeout: timeoutMs,
       camelcase: false,
     });
-  const bizContent = { out_trade_no: input.outTradeNo };
+  const bizContent = { out_trade_no: input.outTradeNo ?? testTradeNo() };
   let sdk: AlipaySdk;
   try {
     sdk = makeSdk();

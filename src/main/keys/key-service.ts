@@ -3,7 +3,6 @@
  * normalised PEM), report their status (fingerprints only), build the AlipayConfig, and 测试连接.
  * Electron-free; takes its vault, clock and logger.
  */
-import { randomBytes } from 'node:crypto';
 import type { AlipayConfig, Logger } from '../payments/api';
 import { createRedactingLogger } from '../log/redact';
 import type { Vault } from '../vault/types';
@@ -15,7 +14,7 @@ import {
   type ParsedPrivateKey,
   type ParsedPublicKey,
 } from './key-import';
-import { runConnectionTest, type ConnectionTestResult } from './connection-test';
+import { runConnectionTest, testTradeNo, type ConnectionTestResult } from './connection-test';
 
 export type { ConnectionTestResult, ConnectionTestCode } from './connection-test';
 
@@ -166,10 +165,10 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
       const result = await runConnectionTest({
         appId: input.appId,
         gateway: input.gateway,
-        timeoutMs: input.timeoutMs ?? 10_000,
+        ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
         privateKeyPem: keys.priv.pem,
         alipayPublicKeyPem: keys.pub.pem,
-        outTradeNo: `PDTEST${clock.now()}${randomBytes(6).toString('hex')}`,
+        outTradeNo: testTradeNo(clock.now()),
         log,
       });
       const ms = clock.now() - started;

@@ -8,6 +8,7 @@
  * Whatever it says, polling in the payment core keeps every order converging.
  */
 import type { NotifyMode } from '../../shared/contract';
+import { validateCustomNotifyUrl, type UrlCheck } from '../../shared/notify-urls';
 import type { Clock, Logger } from '../payments/api';
 import { createProber, joinUrl, type ProbeEndpoint, type Prober } from './probe';
 import { defaultClock, silentLogger, type BackoffOptions } from './timing';
@@ -66,33 +67,8 @@ export interface NotifyEndpointOptions {
   createTunnelManager?: (opts: TunnelManagerOptions) => TunnelManager;
 }
 
-export type CustomUrlCheck = { ok: true; url: string } | { ok: false; message: string };
-
-/**
- * Validates a custom notify base URL: absolute http(s), a host, no credentials (they would end up in
- * every notify_url sent to Alipay), no query or fragment (the notify path is appended). Returns it
- * without a trailing slash.
- */
-export function validateCustomNotifyUrl(input: string): CustomUrlCheck {
-  const text = input.trim();
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    return { ok: false, message: '自定义通知地址无效 / Custom notify URL is not a valid URL' };
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    return { ok: false, message: '自定义通知地址须以 https:// 或 http:// 开头 / Custom notify URL must be http(s)' };
-  }
-  if (!u.hostname) return { ok: false, message: '自定义通知地址缺少主机名 / Custom notify URL has no host' };
-  if (u.username || u.password) {
-    return { ok: false, message: '自定义通知地址不能包含账号密码 / Custom notify URL must not contain credentials' };
-  }
-  if (u.search || u.hash || text.includes('#') || /\?/.test(text)) {
-    return { ok: false, message: '自定义通知地址不能包含 ? 或 # / Custom notify URL must not contain a query or fragment' };
-  }
-  return { ok: true, url: u.toString().replace(/\/+$/, '') };
-}
+export type CustomUrlCheck = UrlCheck;
+export { validateCustomNotifyUrl };
 
 /** Creates the endpoint for one mode; the console makes a new one when Settings change the mode. */
 export function createNotifyEndpoint(opts: NotifyEndpointOptions): NotifyEndpoint {

@@ -7,6 +7,7 @@
  * 'close', and also after `deadAfterFailures` failed probes in a row (a half-dead tunnel whose sockets
  * stay up but which no longer forwards). Polling in the payment core never depends on any of this.
  */
+import { TUNNEL_SUBDOMAIN_MESSAGE, TUNNEL_SUBDOMAIN_RE, validateTunnelHost } from '../../shared/notify-urls';
 import type { Clock, Logger } from '../payments/api';
 import { openLocaltunnel, type OpenTunnel, type TunnelHandle } from './localtunnel-opener';
 import type { ProbeEndpoint, Prober } from './probe';
@@ -60,24 +61,14 @@ export interface TunnelManager {
   on(event: 'status', listener: (status: TunnelStatus) => void): () => void;
 }
 
-/** localtunnel-server's rule for requested subdomains. */
-export const SUBDOMAIN_RE = /^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/;
+/** localtunnel-server's rule for requested subdomains (src/shared/notify-urls.ts). */
+export const SUBDOMAIN_RE = TUNNEL_SUBDOMAIN_RE;
 
-/** Validates the tunnel server host (http/https, no credentials) and subdomain; null when fine. */
+/** Validates the tunnel server host (an http(s) origin) and subdomain; null when fine. */
 export function tunnelConfigError(host: string, subdomain?: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(host);
-  } catch {
-    return '隧道服务器地址无效 / Invalid tunnel server URL';
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    return '隧道服务器须为 http(s) 地址 / Tunnel server must be an http(s) URL';
-  }
-  if (u.username || u.password) return '隧道服务器地址不能包含账号密码 / Tunnel server URL must not contain credentials';
-  if (subdomain && !SUBDOMAIN_RE.test(subdomain)) {
-    return '子域名须为 4–63 位小写字母、数字或连字符 / Subdomain must be 4–63 lowercase letters, digits or hyphens';
-  }
+  const h = validateTunnelHost(host);
+  if (!h.ok) return h.message;
+  if (subdomain && !TUNNEL_SUBDOMAIN_RE.test(subdomain)) return TUNNEL_SUBDOMAIN_MESSAGE;
   return null;
 }
 

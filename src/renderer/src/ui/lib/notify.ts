@@ -1,5 +1,6 @@
 /** Notify path helpers: what the status bar says about status.notify, and the Settings field checks. */
 import type { StatusDto } from '../../../../shared/contract';
+import { isTunnelSubdomain, validateCustomNotifyUrl, validateTunnelHost } from '../../../../shared/notify-urls';
 
 export type NotifyKind = 'loopback' | 'connecting' | 'online' | 'offline' | 'custom' | 'customInvalid' | 'none' | 'disabled';
 
@@ -37,32 +38,15 @@ export function describeNotify(notify: StatusDto['notify']): NotifyView {
   }
 }
 
-/** localtunnel subdomains, exactly as the contract checks them ('' = a random one). */
-export const SUBDOMAIN_RE = /^(|[a-z0-9][a-z0-9-]{2,61}[a-z0-9])$/;
-
-export function isValidSubdomain(value: string): boolean {
-  return SUBDOMAIN_RE.test(value);
-}
-
-function parseHttp(value: string): URL | null {
-  if (value.length === 0 || value.length > 2048) return null;
-  try {
-    const u = new URL(value);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    if (!u.hostname || u.username || u.password || u.search || u.hash || value.includes('?') || value.includes('#')) return null;
-    return u;
-  } catch {
-    return null;
-  }
-}
+/** localtunnel subdomains as main checks them ('' = a random one). */
+export const isValidSubdomain = isTunnelSubdomain;
 
 /** The tunnel server (localtunnel's `host`): an http(s) origin without a path, as main checks it. */
 export function isValidTunnelHost(value: string): boolean {
-  const u = parseHttp(value);
-  return u !== null && (u.pathname === '/' || u.pathname === '');
+  return validateTunnelHost(value).ok;
 }
 
 /** A custom notify base URL: absolute http(s), a host, no credentials, query or fragment (main's check). */
 export function isValidCustomUrl(value: string): boolean {
-  return parseHttp(value.trim()) !== null;
+  return validateCustomNotifyUrl(value).ok;
 }
