@@ -121,6 +121,8 @@ export interface SettingsDto {
 }
 
 export const KEY_FIELDS = ['appPrivateKey', 'alipayPublicKey'] as const;
+/** keys.import: the most key text accepted (a 4096-bit PKCS#1 PEM is ≈ 3.3 KB). */
+export const KEY_TEXT_MAX = 16_384;
 export type KeyFieldDto = (typeof KEY_FIELDS)[number];
 export type KeyBackend = 'safeStorage' | 'file';
 
@@ -227,7 +229,7 @@ export const commands = {
   'keys.import': {
     input: z.strictObject({
       which: z.enum(KEY_FIELDS),
-      text: z.string().min(1).max(16_384),
+      text: z.string().min(1).max(KEY_TEXT_MAX),
     }),
     output: null as unknown as SettingsDto,
   },

@@ -32,7 +32,7 @@ export interface StatusFacts {
   settingsProblem: string | null;
   /** Keys were imported while the core runs with the previous ones. */
   keysChanged?: boolean;
-  /** Vault / key warnings (weak backend, unreadable vault) — bilingual. */
+  /** Key problems everyone must see (unusable vault, old key files not migrated) — bilingual; the vault backend's own warnings are shown in Settings only. */
   keyWarnings?: string[];
 }
 

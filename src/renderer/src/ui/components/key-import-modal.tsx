@@ -2,11 +2,12 @@ import { Alert, Button, Input, Modal, Space } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeyFieldDto, SettingsDto } from '../../../../shared/contract';
+import { KEY_TEXT_MAX } from '../../../../shared/contract';
 import { useConsole, useErrorText } from '../hooks/console-context';
 
 /** The contract's limit on key text (keys.import `text` max), also the file size limit in bytes. */
-export const MAX_KEY_CHARS = 16_384;
-export const MAX_KEY_FILE_BYTES = 16 * 1024;
+export const MAX_KEY_CHARS = KEY_TEXT_MAX;
+export const MAX_KEY_FILE_BYTES = KEY_TEXT_MAX;
 
 export interface KeyImportModalProps {
   /** which key is being imported (kept while the dialog closes, so its title does not flicker) */
