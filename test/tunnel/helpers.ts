@@ -41,13 +41,14 @@ export async function startStandIn(): Promise<StandIn> {
   };
 }
 
-/** Poll until `fn` is truthy or the deadline passes. */
+/** Poll until `fn` (sync or async) is truthy or the deadline passes. */
 type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
-export async function until<T>(fn: () => T, what: string, timeoutMs = 8_000): Promise<Truthy<T>> {
+export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 8_000): Promise<Truthy<Awaited<T>>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = fn();
-    if (v) return v as Truthy<T>;
+    // awaited: an async check's promise is always truthy and would end the wait at once
+    const v = await fn();
+    if (v) return v as Truthy<Awaited<T>>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
