@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers';
@@ -30,7 +31,7 @@ describe('npm run serve (src/main/web/cli.ts)', () => {
     const proc = spawnServe(['--port', '0', '--data-dir', join(dir, 'data'), '--renderer-dir', rendererDir]);
     procs.push(proc);
     const line = await readServeLine(proc);
-    expect(line.url.startsWith(line.api.replace(/\/api$/, '/?token='))).toBe(true);
+    expect(line.url.startsWith(line.api.replace(/\/api$/, '/#token='))).toBe(true);
     expect(line.url.endsWith(line.token)).toBe(true);
     expect(line.notifyUrl).not.toBeNull();
     expect(line.emulator?.control).toMatch(/__emulator$/);
@@ -60,6 +61,42 @@ describe('npm run serve (src/main/web/cli.ts)', () => {
       body: JSON.stringify({ amount: '1.00', method: 'qr' }),
     });
     expect(await created.json()).toMatchObject({ ok: false, error: { code: 'KEYS_MISSING' } });
+  });
+
+  it('takes the port this data dir used last time (a new token each start), another one when it is taken', async () => {
+    const { dir, rendererDir } = await site();
+    const dataDir = join(dir, 'data');
+    const start = async (): Promise<{ proc: ServeProcess; port: number; token: string }> => {
+      const proc = spawnServe(['--data-dir', dataDir, '--renderer-dir', rendererDir]);
+      procs.push(proc);
+      const line = await readServeLine(proc);
+      return { proc, port: Number(new URL(line.api).port), token: line.token };
+    };
+    const first = await start();
+    expect(await first.proc.stop()).toBe(0);
+    expect(JSON.parse(await readFile(join(dataDir, 'web-host.json'), 'utf8'))).toEqual({ port: first.port });
+    expect((await stat(join(dataDir, 'web-host.json'))).mode & 0o777).toBe(0o600);
+    const second = await start();
+    expect(second.port).toBe(first.port);
+    expect(second.token).not.toBe(first.token);
+    expect(await second.proc.stop()).toBe(0);
+    // someone else holds it now
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(first.port, '127.0.0.1', r));
+    try {
+      const third = await start();
+      expect(third.port).not.toBe(first.port);
+      expect(third.proc.stderr()).toContain(`上次使用的端口 ${first.port} 已被占用`);
+      expect(third.proc.stderr()).toContain(`Port ${first.port} (used last time) is taken`);
+      expect(await third.proc.stop()).toBe(0);
+      expect(JSON.parse(await readFile(join(dataDir, 'web-host.json'), 'utf8'))).toEqual({ port: third.port });
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
+    // a broken hint file: said on stderr, any free port
+    await writeFile(join(dataDir, 'web-host.json'), '{"port": "80"');
+    const fourth = await start();
+    expect(fourth.proc.stderr()).toMatch(/web-host\.json 内容无效.*is not valid/);
   });
 
   it('says to run npm run build when the renderer is missing', async () => {

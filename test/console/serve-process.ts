@@ -11,7 +11,7 @@ export const CLI = resolve(REPO, 'src/main/web/cli.ts');
 
 /** The start-up line's shape (src/main/web/cli.ts). */
 export const serveLineSchema = z.strictObject({
-  url: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/),
+  url: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/),
   api: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/api$/),
   token: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   notifyUrl: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/notify\/alipay$/).nullable(),

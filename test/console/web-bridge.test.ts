@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebBridge, type WebBridge } from '../../src/main/web/server';
 import { extractMetaCsp } from '../../src/main/web/static';
-import { cookieName } from '../../src/main/web/security';
 import type { OrderDto } from '../../src/shared/contract';
 import { fakeConsole, rawRequest, tempDir, waitFor, type FakeConsole } from './helpers';
 
@@ -53,7 +52,7 @@ function post(channel: string, body: unknown, headers: Record<string, string> = 
 
 describe('web bridge', () => {
   it('binds 127.0.0.1 and describes itself', () => {
-    expect(bridge.url).toBe(`http://127.0.0.1:${port}/?token=${bridge.token}`);
+    expect(bridge.url).toBe(`http://127.0.0.1:${port}/#token=${bridge.token}`);
     expect(bridge.api).toBe(`http://127.0.0.1:${port}/api`);
     expect(bridge.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
@@ -76,20 +75,29 @@ describe('web bridge', () => {
     expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { providerMode: 'demo' } });
   });
 
-  it('swaps ?token= for an HttpOnly SameSite=Strict cookie that then authenticates', async () => {
-    const res = await rawRequest(port, { path: `/?token=${bridge.token}` });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
-    const setCookie = res.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toMatch(new RegExp(`^${cookieName(port)}=`));
-    expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Strict/);
-    const cookie = setCookie.split(';')[0] ?? '';
-    const ok = await post('settings.get', {}, { Cookie: cookie });
-    expect(JSON.parse(ok.body)).toMatchObject({ ok: true });
-    const bad = await rawRequest(port, { path: '/?token=wrong' });
-    expect(bad.status).toBe(401);
-    expect(bad.headers['set-cookie']).toBeUndefined();
+  it('never sets or accepts a cookie: ?token= is refused, a stale token cookie is expired', async () => {
+    const page = await rawRequest(port, { path: '/' });
+    expect(page.status).toBe(200);
+    expect(page.headers['set-cookie']).toBeUndefined();
+    // the token in the query string (older versions): refused, no cookie, told where the token goes now
+    const query = await rawRequest(port, { path: `/?token=${bridge.token}` });
+    expect(query.status).toBe(400);
+    expect(query.headers['set-cookie']).toBeUndefined();
+    expect(query.body).toMatch(/#token=/);
+    expect(query.body).toMatch(BILINGUAL);
+    // the old cookie, right token and all, authenticates nothing
+    const cookie = `paydesk_token_${port}=${bridge.token}`;
+    const viaCookie = await post('settings.get', {}, { Cookie: cookie });
+    expect(viaCookie.status).toBe(401);
+    expect(JSON.parse(viaCookie.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: expect.stringMatching(BILINGUAL) } });
+    expect((await rawRequest(port, { path: '/api/events', headers: { Cookie: cookie } })).status).toBe(401);
+    // a page load carrying such cookies (this port's or another's: cookies ignore ports) expires them
+    const stale = await rawRequest(port, { path: '/', headers: { Cookie: `a=1; ${cookie}; paydesk_token_1234=x` } });
+    expect(stale.status).toBe(200);
+    expect([...(stale.headers['set-cookie'] ?? [])].sort()).toEqual([
+      `paydesk_token_1234=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`,
+      `paydesk_token_${port}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`,
+    ]);
   });
 
   it('404s an unknown channel (after authentication)', async () => {
@@ -160,13 +168,13 @@ describe('web bridge', () => {
     }
   });
 
-  it('pushes order.updated over SSE (cookie auth), with keep-alive comments', async () => {
+  it('pushes order.updated over SSE (Bearer header), with keep-alive comments', async () => {
     const chunks: string[] = [];
     const req = request({
       host: '127.0.0.1',
       port,
       path: '/api/events',
-      headers: { Host: `127.0.0.1:${port}`, Cookie: `${cookieName(port)}=${bridge.token}` },
+      headers: { Host: `127.0.0.1:${port}`, ...bearer() },
     });
     const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
       req.on('response', resolve);

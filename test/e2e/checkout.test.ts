@@ -65,14 +65,13 @@ const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHO
 const testId = (id: string): string => `[data-testid="${id}"]`;
 
 describe('browser host E2E', () => {
-  it('opens with the token, swaps it for the cookie, and gets ready', async () => {
+  it('opens with the token from the #fragment, keeps no cookie, and gets ready', async () => {
     await page.goto(line.url);
     await page.waitForSelector('[data-app-state="ready"]', { timeout: 15_000 });
-    // the token left the address bar (303 to /) and lives in the HttpOnly cookie
-    expect(new URL(page.url()).search).toBe('');
-    const cookies = await page.context().cookies();
-    const tokenCookie = cookies.find((c) => c.value === line.token);
-    expect(tokenCookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    // the token left the address bar and lives in this tab's sessionStorage, never in a cookie
+    expect(new URL(page.url()).hash).toBe('');
+    expect(page.url()).not.toContain(line.token);
+    expect(await page.context().cookies()).toEqual([]);
     expect(await page.evaluate('document.cookie')).toBe('');
     expect(await page.textContent(testId('provider-mode'))).toMatch(/演示/);
     await shot('01-ready.png');

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRedactingLogger } from '../../src/main/log/redact';
 import type { Logger } from '../../src/main/payments/api';
-import { cookieName, tokenCookie } from '../../src/main/web/security';
 import { startWebBridge } from '../../src/main/web/server';
 import { fakeConsole, tempDir } from '../console/helpers';
 import { readServeLine, spawnServe, type ServeProcess } from '../console/serve-process';
@@ -127,7 +126,7 @@ describe('logs redact keys, sign values and tokens (issue 7)', () => {
     const bridge = await startWebBridge({ host: fc.host, staticDir: RENDERER_DIR, logger: log });
     try {
       const t = bridge.token;
-      const cookie = `${cookieName(bridge.port)}=${t}`;
+      const cookie = `paydesk_token_${bridge.port}=${t}`;
       // A request the bridge cannot finish (the client goes away mid-body) makes it log an error.
       await new Promise<void>((resolve) => {
         const req = request({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: '/api/status.get', headers: { Host: `127.0.0.1:${bridge.port}`, Authorization: `Bearer ${t}`, Cookie: cookie, 'Content-Type': 'application/json', 'Content-Length': 100 } });
@@ -142,7 +141,8 @@ describe('logs redact keys, sign values and tokens (issue 7)', () => {
       log.info('ready', { url: bridge.url, api: bridge.api });
       log.warn(`request headers:\nAuthorization: Bearer ${t}\nCookie: ${cookie}`);
       log.warn('request', { headers: { authorization: `Bearer ${t}`, cookie } });
-      log.info(`set ${tokenCookie(bridge.port, t)}`);
+      log.info(`set Set-Cookie: ${cookie}; Path=/; HttpOnly`);
+      log.info(`typed ${bridge.url.replace('#', '?')} then #token=${t}&x=1`);
       log.info(`raw cookie ${cookie}; other=1`);
       log.error(`refused Bearer ${t}`);
       const text = lines.join('\n');

@@ -7,7 +7,6 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cookieName } from '../../src/main/web/security';
 import { startWebBridge, type WebBridge } from '../../src/main/web/server';
 import { CHANNELS } from '../../src/shared/contract';
 import { fakeConsole, rawRequest, tempDir, type FakeConsole, type RawResponse } from '../console/helpers';
@@ -36,6 +35,7 @@ afterAll(async () => {
   await cleanup?.();
 });
 
+const cookieName = (p: number): string => `paydesk_token_${p}`; // older versions' cookie
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 const bearer = (): Record<string, string> => ({ Authorization: `Bearer ${bridge.token}` });
 const post = (channel: string, headers: Record<string, string>, body = '{}'): Promise<RawResponse> =>
@@ -70,6 +70,7 @@ describe('browser host: the token (issue 7)', () => {
       { Authorization: `bearer ${t}` },
       { Authorization: `Basic ${Buffer.from(`user:${t}`).toString('base64')}` },
       { Authorization: t },
+      { Cookie: `${cookieName(port)}=${t}` }, // the right token as a cookie: ambient credentials are not accepted
       { Cookie: `${cookieName(port)}=` },
       { Cookie: `${cookieName(port)}=${t}x` },
       { Cookie: `${cookieName(port + 1)}=${t}` }, // another bridge's cookie
@@ -83,7 +84,7 @@ describe('browser host: the token (issue 7)', () => {
         expect(res.status, `${channel} ${JSON.stringify(headers).slice(0, 60)}`).toBe(401);
       }
     }
-    // the token in the query string is for the page only, never for the API
+    // the token in the query string is never accepted (the page takes it from the #fragment)
     const query = await rawRequest(port, { method: 'POST', path: `/api/status.get?token=${t}`, headers: JSON_TYPE, body: '{}' });
     expect(query.status).toBe(401);
     expect(calls).toBe(before);
@@ -162,7 +163,7 @@ describe('browser host: other origins get nothing (issue 7)', () => {
     expectNoCors(own, 'own origin');
   });
 
-  it('a foreign or missing Host is refused everywhere, and gets no cookie for the token', async () => {
+  it('a foreign or missing Host is refused everywhere, and never gets a cookie', async () => {
     for (const host of ['evil.example', `127.0.0.1.evil.example:${port}`, `127.0.0.1:${port}.evil.example`, `127.0.0.1:${port + 1}`, `[::1]:${port}`, '127.0.0.1']) {
       for (const path of ['/', `/?token=${bridge.token}`, '/api/status.get', '/api/events', '/assets/']) {
         const res = await rawRequest(port, { method: path.startsWith('/api/status') ? 'POST' : 'GET', path, headers: { ...bearer(), ...JSON_TYPE, Host: host }, body: path.startsWith('/api/status') ? '{}' : undefined });
@@ -177,11 +178,11 @@ describe('browser host: other origins get nothing (issue 7)', () => {
     expect(noHost.response).not.toMatch(/set-cookie/i);
   });
 
-  it('a JSON POST from an HTML form is impossible: other content types are refused even with the cookie', async () => {
-    const cookie = { Cookie: `${cookieName(port)}=${bridge.token}` };
+  it('a JSON POST from an HTML form is impossible: other content types are refused, even with the token', async () => {
+    const auth = bearer(); // a form can carry no header; defence in depth
     const before = calls;
     for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain', 'text/plain;charset=UTF-8', 'application/jsonx', '']) {
-      const res = await rawRequest(port, { method: 'POST', path: '/api/settings.update', headers: { ...cookie, 'Content-Type': type }, body: '{"voice":false}' });
+      const res = await rawRequest(port, { method: 'POST', path: '/api/settings.update', headers: { ...auth, 'Content-Type': type }, body: '{"voice":false}' });
       expect(res.status, type).toBe(415);
     }
     expect(calls).toBe(before);

@@ -49,8 +49,8 @@ const PEM = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----\r?\n?
 // "sign":"…", 'token': '…', "app_private_key" : "…" (JSON bodies, SDK error messages).
 // The lookbehind anchors the name at a word start (keeps the scan linear on long alphanumeric runs).
 const QUOTED_FIELD = /(?<![A-Za-z0-9_-])(["']?)([A-Za-z_][A-Za-z0-9_-]*)\1(\s*[:=]\s*)(["'])((?:\\.|(?!\4)[^\\])*)\4/g;
-// sign=…&  token=…  (query strings, form bodies); the value ends at & or whitespace or a quote.
-const KV_FIELD = /(^|[?&;,\s])([A-Za-z_][A-Za-z0-9_-]*)=([^&\s"',;]*)/g;
+// sign=…&  token=…  (query strings, form bodies, #token=… fragments); the value ends at & or whitespace or a quote.
+const KV_FIELD = /(^|[?&#;,\s])([A-Za-z_][A-Za-z0-9_-]*)=([^&\s"',;]*)/g;
 // Authorization: Bearer …  /  ALIPAY-SHA256withRSA app_id=…,sign=…  /  Cookie: … / Set-Cookie: …
 const AUTH_HEADER = /\b(authorization|proxy-authorization|cookie|set-cookie)(\s*:\s*)[^\r\n]+/gi;
 // A bearer credential quoted without its header name.

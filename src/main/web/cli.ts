@@ -12,11 +12,13 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { PROVIDER_MODES } from '../../shared/contract';
 import { createConsole, stderrLogger } from '../console';
-import type { ConsoleConfig } from '../console-host';
-import { startWebBridge } from './server';
+import type { ConsoleConfig, ConsoleHost } from '../console-host';
+import { readLastPort, saveLastPort } from './last-port';
+import { startWebBridge, type WebBridge } from './server';
 
 const USAGE = `Usage: npm run serve -- [--port N] [--data-dir DIR] [--provider demo|sandbox|production]
-  --port N           HTTP port on 127.0.0.1 (0 = any free port; default 0)
+  --port N           HTTP port on 127.0.0.1 (0 = any free port; default: the port this data dir
+                     used last time when it is free, else any free port)
   --data-dir DIR     settings, database, keys, emulator state (default ~/.paydesk)
   --provider MODE    override the saved provider mode for this run
   --notify-port N    port of the local notify server (default 0)
@@ -26,7 +28,7 @@ const USAGE = `Usage: npm run serve -- [--port N] [--data-dir DIR] [--provider d
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 const argsSchema = z.object({
-  port: portSchema.default(0),
+  port: portSchema.optional(),
   'data-dir': z.string().min(1).default(join(homedir(), '.paydesk')),
   provider: z.enum(PROVIDER_MODES).optional(),
   'notify-port': portSchema.default(0),
@@ -89,13 +91,16 @@ async function main(): Promise<void> {
     ...(args['poll-ms'] !== undefined ? { tuning: { pollInitialMs: args['poll-ms'], pollMaxMs: args['poll-ms'] } } : {}),
   };
   const host = await createConsole(config);
-  let bridge;
+  let bridge: WebBridge;
   try {
-    bridge = await startWebBridge({ host, staticDir: rendererDir, port: args.port, logger: stderrLogger });
+    bridge = await startBridge(host, rendererDir, config.dataDir, args.port);
   } catch (err) {
     await host.close();
     throw err;
   }
+  await saveLastPort(config.dataDir, bridge.port).catch((err: unknown) =>
+    stderrLogger.warn('无法记录浏览器端口 / Cannot remember the browser host port', { error: err instanceof Error ? err.message : String(err) }),
+  );
 
   const info = host.info();
   const line: Record<string, unknown> = {
@@ -134,6 +139,31 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/**
+ * `--port N` as asked; without it the port this data dir used last time (an open tab finds the restarted
+ * host there), or any free one when that is taken — said on stderr, since open tabs must then be
+ * reopened from the new URL.
+ */
+async function startBridge(host: ConsoleHost, staticDir: string, dataDir: string, asked: number | undefined): Promise<WebBridge> {
+  const start = (port: number): Promise<WebBridge> => startWebBridge({ host, staticDir, port, logger: stderrLogger });
+  if (asked !== undefined) return start(asked);
+  const last = await readLastPort(dataDir);
+  if (last.port === null) {
+    if (last.problem) stderrLogger.warn(last.problem);
+    return start(0);
+  }
+  try {
+    return await start(last.port);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    stderrLogger.warn(
+      `上次使用的端口 ${last.port} 已被占用，改用其他端口：已打开的页面须从新链接重新打开 / ` +
+        `Port ${last.port} (used last time) is taken; using another one: reopen open tabs from the new URL`,
+    );
+    return start(0);
+  }
 }
 
 main().catch((err: unknown) => {

@@ -2,15 +2,17 @@
  * The web bridge: the browser host's counterpart of the Electron IPC. It serves the built renderer and
  * the same ConsoleApi contract over HTTP on 127.0.0.1 —
  *   POST /api/<channel>  JSON in → Result JSON out (every Result is HTTP 200; transport errors are not)
- *   GET  /api/events     Server-Sent Events, one `event: <name>` per contract event
- * Every API call needs the token (Bearer header, or the cookie the page receives from `/?token=…`).
+ *   GET  /api/events     Server-Sent Events, one `event: <name>` per contract event (the page reads
+ *                        them through a fetch() stream, so the header can go with it)
+ * Every API call needs the token in an `Authorization: Bearer` header: the page gets it from the URL
+ * fragment (`/#token=…`, which no browser sends to any server) and never as a cookie (see security.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { commands, EVENT_NAMES, type Channel, type ErrorInfo, type Result } from '../../shared/contract';
 import type { ConsoleHost } from '../console-host';
 import type { Logger } from '../payments/api';
-import { isAllowedHost, isAllowedOrigin, isAuthorized, newToken, sameToken, tokenCookie } from './security';
+import { expireCookies, isAllowedHost, isAllowedOrigin, isAuthorized, newToken, staleTokenCookies } from './security';
 import { openStaticSite } from './static';
 
 export interface WebBridgeOptions {
@@ -33,7 +35,7 @@ export interface WebBridgeOptions {
 
 export interface WebBridge {
   port: number;
-  /** http://127.0.0.1:PORT/?token=… — open this once; the page then lives on the cookie. */
+  /** http://127.0.0.1:PORT/#token=… — the page moves the token into its tab's sessionStorage. */
   url: string;
   /** http://127.0.0.1:PORT/api */
   api: string;
@@ -42,6 +44,10 @@ export interface WebBridge {
 }
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;
+/** What a request without a valid token is told (a new token comes with every start). */
+export const REOPEN_MESSAGE =
+  '访问令牌无效或已过期（PayDesk 每次启动都会换新令牌）：请从启动时打印的链接（…/#token=…）重新打开 / ' +
+  'The access token is missing or expired (PayDesk makes a new one at every start): reopen the URL it printed at start-up (…/#token=…)';
 const JSON_HEADERS = {
   'Content-Type': 'application/json; charset=utf-8',
   'Cache-Control': 'no-store',
@@ -96,24 +102,14 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method Not Allowed');
       return;
     }
-    const offered = url.searchParams.get('token');
-    if (offered !== null) {
-      // The token arrives once in the URL; swap it for an HttpOnly cookie and drop it from the address bar.
-      if (!sameToken(offered, token)) {
-        res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-        res.end('令牌无效 / Invalid token');
-        return;
-      }
-      url.searchParams.delete('token');
-      res.writeHead(303, {
-        Location: `${url.pathname}${url.search}`,
-        'Set-Cookie': tokenCookie(port, token),
-        'Cache-Control': 'no-store',
-        'Referrer-Policy': 'no-referrer',
-      });
-      res.end();
+    if (url.searchParams.has('token')) {
+      // Older versions took the token in the query string (sent to the server, kept in history): not any more.
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+      res.end(`${REOPEN_MESSAGE}\n`);
       return;
     }
+    const stale = staleTokenCookies(req.headers.cookie);
+    if (stale.length > 0) res.setHeader('Set-Cookie', expireCookies(stale));
     if (await site.serve(req, res, url.pathname)) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not Found');
   }
@@ -123,9 +119,9 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       sendJson(res, 403, failure('FORBIDDEN_ORIGIN', '拒绝访问：来源无效 / Forbidden: cross-origin request'));
       return;
     }
-    if (!isAuthorized(req, port, token)) {
+    if (!isAuthorized(req, token)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      sendJson(res, 401, failure('UNAUTHORIZED', '需要访问令牌 / A valid token is required'));
+      sendJson(res, 401, failure('UNAUTHORIZED', REOPEN_MESSAGE));
       return;
     }
     if (name === 'events') {
@@ -209,7 +205,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   let closing: Promise<void> | null = null;
   return {
     port,
-    url: `${base}/?token=${token}`,
+    url: `${base}/#token=${token}`,
     api: `${base}/api`,
     token,
     close() {

@@ -1,9 +1,10 @@
 import { App as AntApp, Button, ConfigProvider, Result, Spin, Tabs } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { ConsoleApi, ErrorInfo, Language, SettingsDto, StatusDto } from '../../../shared/contract';
+import { link } from '../api/link';
 import { AttentionBanner, StatusBar } from './components/status-bar';
 import { ConsoleContext, type ConsoleContextValue } from './hooks/console-context';
 import { useAnnounce } from './hooks/use-announce';
@@ -51,6 +52,9 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
   const [failure, setFailure] = useState<string | null>(null);
   const [online, setOnline] = useState(true);
   const [tab, setTab] = useState<TabKey>('checkout');
+  // The browser host's connection (event stream, refused token); always 'up' inside Electron.
+  const linkState = useSyncExternalStore(link.subscribe, link.get);
+  const connected = online && linkState === 'up';
 
   const start = useCallback(async () => {
     setFailure(null);
@@ -76,9 +80,9 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
         if (r.ok) return setStatus(r.value), setOnline(true);
         if (r.error.code === 'NETWORK') setOnline(false);
       });
-    }, online ? 10_000 : 3_000);
+    }, connected ? 10_000 : 3_000);
     return () => clearInterval(timer);
-  }, [api, online]);
+  }, [api, connected]);
 
   // Alt+1..4 switch screens.
   useEffect(() => {
@@ -133,7 +137,7 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
             <Button data-testid="lang-switch" onClick={switchLanguage}>{t('app.langSwitch')}</Button>
           </div>
         </header>
-        <AttentionBanner status={status} online={online} />
+        <AttentionBanner status={status} online={connected} reauth={linkState === 'unauthorized'} browserHost={window.paydesk === undefined} />
         <main className="pd-main">
           {state === 'loading' && (
             <div className="pd-center" data-testid="app-loading"><Spin size="large" /><div>{t('app.loading')}</div></div>
@@ -151,7 +155,7 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
             </>
           )}
         </main>
-        <StatusBar status={status} online={online} />
+        <StatusBar status={status} online={connected} />
       </div>
     </ConsoleContext.Provider>
   );

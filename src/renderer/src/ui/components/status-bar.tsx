@@ -59,10 +59,15 @@ function NotifyState({ notify }: { notify: StatusDto['notify'] }): React.JSX.Ele
   );
 }
 
-/** The banner at the top when something needs attention (status.warnings), or the service is gone. */
-export function AttentionBanner({ status, online }: { status: StatusDto | null; online: boolean }): React.JSX.Element | null {
+/**
+ * The banner at the top when something needs attention (status.warnings), or the service is gone. In the
+ * browser host, `reauth` (the token was refused: the host restarted with a new one) and a lost connection
+ * (it may have restarted on another port) both say to reopen the page from the URL printed at start-up.
+ */
+export function AttentionBanner({ status, online, reauth = false, browserHost = false }: { status: StatusDto | null; online: boolean; reauth?: boolean; browserHost?: boolean }): React.JSX.Element | null {
   const { t, i18n } = useTranslation();
-  if (!online) return <Alert type="error" showIcon banner title={t('app.offline')} data-testid="offline-banner" />;
+  if (reauth) return <Alert type="error" showIcon banner title={t('app.reauth')} data-testid="reauth-banner" />;
+  if (!online) return <Alert type="error" showIcon banner title={t(browserHost ? 'app.offlineBrowser' : 'app.offline')} data-testid="offline-banner" />;
   if (!status || status.warnings.length === 0) return null;
   return (
     <Alert

@@ -8,6 +8,8 @@ export const en: Messages = {
     startFailed: 'The cashier cannot start',
     retry: 'Retry',
     offline: 'Connection to the cashier service lost, reconnecting… Payment states will not update until it is back.',
+    offlineBrowser: 'Connection to the cashier service lost, reconnecting… Payment states will not update until it is back. If PayDesk was restarted, reopen this page from the new URL it printed.',
+    reauth: 'PayDesk was restarted with a new access token: reopen this page from the new URL it printed at start-up (…/#token=…); you can paste it into this tab\'s address bar.',
     langSwitch: '中文',
     voiceOn: 'Voice on',
     voiceOff: 'Voice off',

@@ -6,6 +6,8 @@ export const zhCN = {
     startFailed: '无法启动收银台',
     retry: '重试',
     offline: '与收银服务的连接已断开，正在重连… 新的付款状态暂时不会自动更新。',
+    offlineBrowser: '与收银服务的连接已断开，正在重连… 新的付款状态暂时不会自动更新。若 PayDesk 已重新启动，请从它打印的新链接重新打开本页。',
+    reauth: 'PayDesk 已重新启动，访问令牌已更换：请从启动时打印的新链接（…/#token=…）重新打开本页，可直接粘贴到本标签页的地址栏。',
     langSwitch: 'English',
     voiceOn: '播报已开',
     voiceOff: '播报已关',
