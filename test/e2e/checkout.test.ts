@@ -35,11 +35,12 @@ const navigations: string[] = [];
 beforeAll(async () => {
   await ensureRendererBuilt();
   await mkdir(SHOTS, { recursive: true });
+  // Chromium first: when it is missing, no serve process has been started to leak
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30_000 });
   const tmp = await tempDir('paydesk-e2e-');
   cleanup = tmp.cleanup;
   serve = spawnServe(['--port', '0', '--data-dir', join(tmp.dir, 'data'), '--renderer-dir', RENDERER_DIR, '--poll-ms', '60000']);
   line = await readServeLine(serve);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30_000 });
   const context = await browser.newContext({ viewport: { width: 900, height: 900 }, locale: 'zh-CN' });
   page = await context.newPage();
   page.on('console', (msg) => {

@@ -2,6 +2,7 @@
  * Shared pieces of the console screens E2E (test/e2e/screens.test.ts): launching the browser host and
  * Chromium, screenshots at both window sizes, and small waits on data-testid / data-* attributes.
  */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -27,37 +28,61 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Start `serve` (demo mode, embedded emulator) and a Chromium page on it, watching for page errors. */
-export async function startHarness(rendererDir: string): Promise<Harness> {
+/** Debian's Chromium (the E2E tests never download a browser). */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Launch Chromium, or say plainly that it is missing and how to install it. */
+export async function launchChromium(executablePath = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executablePath)) {
+    throw new Error(`找不到 Chromium：${executablePath} 不存在（apt-get install chromium）/ Chromium is missing: ${executablePath} does not exist (apt-get install chromium)`);
+  }
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 60_000, env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN' } });
+}
+
+/**
+ * Start Chromium, then `serve` (demo mode, embedded emulator), and a page on it, watching for page
+ * errors. Chromium first: when it is missing nothing else has started; a later failure stops what did.
+ */
+export async function startHarness(rendererDir: string, options: { executablePath?: string } = {}): Promise<Harness> {
   await mkdir(SHOTS, { recursive: true });
-  const tmp = await tempDir('paydesk-screens-');
-  const serve = spawnServe(['--port', '0', '--data-dir', join(tmp.dir, 'data'), '--renderer-dir', rendererDir]);
-  const line = await readServeLine(serve);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60_000, env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN' } });
-  const context = await browser.newContext({ viewport: SIZES[0], locale: 'zh-CN', acceptDownloads: true });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const navigations: string[] = [];
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('response', (res) => res.status() >= 400 && problems.push(`HTTP ${res.status()} ${res.url()}`));
-  page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations.push(frame.url()));
-  return {
-    serve,
-    line,
-    browser,
-    context,
-    page,
-    problems,
-    navigations,
-    async close() {
-      await browser.close().catch(() => undefined);
-      const code = await serve.stop();
-      if (code !== 0) console.error(`serve exited with ${code}\n${serve.stderr()}`);
-      await tmp.cleanup();
-    },
-  };
+  const browser = await launchChromium(options.executablePath);
+  let tmp: Awaited<ReturnType<typeof tempDir>> | undefined;
+  let serve: ServeProcess | undefined;
+  try {
+    tmp = await tempDir('paydesk-screens-');
+    serve = spawnServe(['--port', '0', '--data-dir', join(tmp.dir, 'data'), '--renderer-dir', rendererDir]);
+    const line = await readServeLine(serve);
+    const context = await browser.newContext({ viewport: SIZES[0], locale: 'zh-CN', acceptDownloads: true });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const navigations: string[] = [];
+    page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('response', (res) => res.status() >= 400 && problems.push(`HTTP ${res.status()} ${res.url()}`));
+    page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations.push(frame.url()));
+    const started = { serve, tmp };
+    return {
+      serve,
+      line,
+      browser,
+      context,
+      page,
+      problems,
+      navigations,
+      async close() {
+        await browser.close().catch(() => undefined);
+        const code = await started.serve.stop();
+        if (code !== 0) console.error(`serve exited with ${code}\n${started.serve.stderr()}`);
+        await started.tmp.cleanup();
+      },
+    };
+  } catch (err) {
+    await browser.close().catch(() => undefined);
+    await serve?.stop();
+    await tmp?.cleanup();
+    throw err;
+  }
 }
 
 export const tid = (id: string): string => `[data-testid="${id}"]`;
