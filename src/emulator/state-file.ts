@@ -41,18 +41,39 @@ export function stateFilePath(stateDir: string): string {
   return path.join(stateDir, 'state.json');
 }
 
-/** Load the state of a state dir; undefined when there is none yet. Throws on a corrupt file. */
+/**
+ * The error for a state file that cannot be used: names the file, Chinese first, English too, and never
+ * quotes its content (it holds private keys).
+ */
+function unusable(file: string, zh: string, en: string): Error {
+  return new Error(
+    `模拟器状态文件无法使用：${file}（${zh}）。请修复或移走该文件后重新启动（移走会丢失演示订单和演示密钥） / ` +
+      `The emulator state file cannot be used: ${file} (${en}). Repair or move it away, then start again (moving it loses the demo trades and demo keys)`,
+  );
+}
+
+/** Load the state of a state dir; undefined when there is none yet. Throws, naming the file, on a corrupt one. */
 export function loadState(stateDir: string): EmulatorState | undefined {
   const file = stateFilePath(stateDir);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw unusable(file, `无法读取：${code ?? '未知错误'}`, `cannot read it: ${code ?? (e as Error).message}`);
   }
-  const parsed = stateSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file}: not an emulator state file (${parsed.error.message})`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw unusable(file, text.trim() === '' ? '文件为空' : '不是有效的 JSON', text.trim() === '' ? 'the file is empty' : 'not valid JSON');
+  }
+  const parsed = stateSchema.safeParse(json);
+  if (!parsed.success) {
+    const where = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))].slice(0, 5).join(', ');
+    throw unusable(file, `不是模拟器状态文件：${where}`, `not an emulator state file: ${where}`);
+  }
   return {
     version: 1,
     alipay: parsed.data.alipay,

@@ -99,6 +99,21 @@ describe('npm run serve (src/main/web/cli.ts)', () => {
     expect(fourth.proc.stderr()).toMatch(/web-host\.json 内容无效.*is not valid/);
   });
 
+  it('a corrupt emulator state.json stops start-up naming the file, in Chinese and English', async () => {
+    const { dir, rendererDir } = await site();
+    const file = join(dir, 'data', 'emulator', 'state.json');
+    await mkdir(join(dir, 'data', 'emulator'), { recursive: true });
+    await writeFile(file, '{"version":1,"alipay":{"privateKeyPem":"-----BEGIN PRIVATE KEY-----MIIEv');
+    const proc = spawnServe(['--port', '0', '--data-dir', join(dir, 'data'), '--renderer-dir', rendererDir]);
+    procs.push(proc);
+    expect(await waitExit(proc)).toBe(1);
+    expect(proc.stdoutLines()).toEqual([]);
+    expect(proc.stderr()).toContain(`模拟器状态文件无法使用：${file}`);
+    expect(proc.stderr()).toContain(`The emulator state file cannot be used: ${file} (not valid JSON)`);
+    expect(proc.stderr()).not.toContain('MIIEv');
+    expect(await readFile(file, 'utf8')).toMatch(/MIIEv$/);
+  });
+
   it('says to run npm run build when the renderer is missing', async () => {
     const { dir } = await site();
     const proc = spawnServe(['--data-dir', join(dir, 'data'), '--renderer-dir', join(dir, 'nope')]);

@@ -41,10 +41,28 @@ describe('--state-dir persistence', () => {
     }
   });
 
-  it('refuses a corrupt state file clearly', async () => {
+  it('refuses a corrupt state file clearly: names the file, Chinese then English, quotes none of it, changes nothing', async () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'state.json'), '{"version":2}');
+    const file = path.join(dir, 'state.json');
+    fs.writeFileSync(file, '{"version":2}');
     await expect(startEmulator({ port: 0, stateDir: dir })).rejects.toThrow(/not an emulator state file/);
+    const secret = '-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC';
+    for (const [content, zh, en] of [
+      ['{"version":2}', '不是模拟器状态文件', 'not an emulator state file'],
+      [`{"version":1,"alipay":{"privateKeyPem":"${secret}`, '不是有效的 JSON', 'not valid JSON'], // cut short
+      ['', '文件为空', 'the file is empty'],
+      [`{"version":1,"alipay":{"privateKeyPem":"${secret}","publicKeyPem":"x"},"apps":[],"trades":[]}`, '不是模拟器状态文件：apps', 'not an emulator state file: apps'],
+    ] as const) {
+      fs.writeFileSync(file, content);
+      const err = await startEmulator({ port: 0, stateDir: dir }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(err?.message, content).toMatch(new RegExp(`^模拟器状态文件无法使用：${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}（${zh}`));
+      expect(err?.message).toContain(` / The emulator state file cannot be used: ${file} (${en}`);
+      expect(err?.message).not.toContain('MIIEvQ');
+      expect(fs.readFileSync(file, 'utf8')).toBe(content);
+    }
   });
 
   it('rejects when the port is taken, and close() is idempotent', async () => {
