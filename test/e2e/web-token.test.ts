@@ -10,15 +10,17 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../console/helpers';
-import { readServeLine, spawnServe, type ServeLine, type ServeProcess } from '../console/serve-process';
+import { readServeLine, REPO, spawnServe, type ServeLine, type ServeProcess } from '../console/serve-process';
 import { ensureRendererBuilt, RENDERER_DIR } from './build';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const tid = (id: string): string => `[data-testid="${id}"]`;
+const SHOTS = join(REPO, 'test-results', 'e2e');
 
 interface Seen {
   url: string;
@@ -37,6 +39,7 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   await ensureRendererBuilt();
+  await mkdir(SHOTS, { recursive: true });
   // "Another local process": a plain server on another loopback port that records what it is sent.
   spy = createServer((req, res) => {
     seen.push({ url: req.url ?? '', headers: req.headers });
@@ -157,6 +160,7 @@ describe('restart of the browser host with an open tab', { timeout: 120_000 }, (
     await tab.waitForSelector(tid('reauth-banner'), { timeout: 15_000 });
     expect(await tab.getAttribute(tid('connection'), 'data-state')).toBe('offline');
     expect(await tab.textContent(tid('reauth-banner'))).toMatch(/重新打开/);
+    await tab.screenshot({ path: join(SHOTS, 'web-token-reauth.png') });
     // pasting the new URL into the same tab (only the #fragment differs) takes the new token
     await tab.goto(second.line.url);
     await ready(tab);
@@ -173,6 +177,7 @@ describe('restart of the browser host with an open tab', { timeout: 120_000 }, (
       expect(third.proc.stderr()).toMatch(new RegExp(`${first.port}`));
       await tab.waitForSelector(tid('offline-banner'), { timeout: 15_000 });
       expect(await tab.textContent(tid('offline-banner'))).toMatch(/打印的新链接/);
+      await tab.screenshot({ path: join(SHOTS, 'web-token-moved.png') });
       await tab.goto(third.line.url);
       await ready(tab);
       await third.proc.stop();
