@@ -18,18 +18,19 @@ type Win = Pick<Window, 'location' | 'history' | 'sessionStorage'>;
 /** Take the token from the fragment (if any) into sessionStorage; return the one to use. */
 export function takeToken(win: Win): string | undefined {
   const fromHash = tokenInHash(win.location.hash);
+  // also a malformed one: no token stays in the address bar (nor in this history entry)
+  if (win.location.hash.startsWith('#token=')) win.history.replaceState(win.history.state, '', `${win.location.pathname}${win.location.search}`);
   if (fromHash !== null) {
     memory = fromHash;
     try {
       win.sessionStorage.setItem(KEY, fromHash);
     } catch {
-      // storage disabled: the token lives in memory (a reload then needs the URL again)
+      // storage disabled or full: the token lives in memory (a reload then needs the URL again)
+      return fromHash;
     }
   }
-  // also a malformed one: no token stays in the address bar
-  if (win.location.hash.startsWith('#token=')) win.history.replaceState(win.history.state, '', `${win.location.pathname}${win.location.search}`);
   try {
-    return win.sessionStorage.getItem(KEY) ?? memory;
+    return win.sessionStorage.getItem(KEY) ?? undefined;
   } catch {
     return memory;
   }
