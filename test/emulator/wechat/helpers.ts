@@ -28,11 +28,15 @@ export class EmulatorTransport implements IPayRequest {
   readonly calls: { method: string; path: string; status: number }[] = [];
   last: RawAnswer | undefined;
 
-  constructor(private readonly base: string) {}
+  /** `timeoutMs`: the client gives up (the fetch aborts) after this long. */
+  constructor(
+    private readonly base: string,
+    private readonly timeoutMs = 5000,
+  ) {}
 
   private async send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<RawAnswer> {
     const u = new URL(url);
-    const res = await fetch(`${this.base}${u.pathname}${u.search}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const res = await fetch(`${this.base}${u.pathname}${u.search}`, { method, headers, signal: AbortSignal.timeout(this.timeoutMs), ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
     let data: unknown = text;
     try {
