@@ -2,6 +2,7 @@
  * The WeChat part of the control API, under `{control}/wechat/…` (docs/emulator.md "WeChat Pay → Control
  * API"): the same shape as the Alipay calls (trades, scan / pay / fail, notifications, faults, reset), plus
  * refund settlement and the response signer. JSON in and out, bodies checked with zod. Amounts are fen.
+ * Not modelled: several merchants (one default merchant per emulator).
  */
 import { z } from 'zod';
 import type { ControlAnswer } from '../control';

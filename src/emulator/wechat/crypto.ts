@@ -5,6 +5,7 @@
  *   timestamp="…",serial_no="…"`, SHA256withRSA over `METHOD\nURL\ntimestamp\nnonce\nbody\n`;
  * - answers and notifications: `Wechatpay-Timestamp / -Nonce / -Signature / -Serial` over `ts\nnonce\nbody\n`;
  * - AEAD_AES_256_GCM with the APIv3 key: ciphertext = base64(encrypted ‖ 16-byte tag).
+ * Not modelled: RSA-OAEP encryption of sensitive fields (Wechatpay-Serial request header), SM2/SM3 (国密).
  */
 import { createCipheriv, createSign, createVerify, randomBytes, type KeyObject } from 'node:crypto';
 

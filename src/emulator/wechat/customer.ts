@@ -2,6 +2,7 @@
  * The buyer's side of a Native code_url: `weixin://wxpay/bizpayurl?pr=<token>` is "scanned" by opening
  * `http://127.0.0.1:PORT/wxpay/bizpayurl?pr=<token>` (the same query on the emulator). The page offers
  * buyers, 确认支付 and 取消 (declining leaves the order NOTPAY, as in the app). Plain HTML, Chinese, no assets.
+ * Not modelled: the QR image itself, the app's password step (paying is one click), payment methods.
  */
 import type http from 'node:http';
 import { formatFen } from '../../shared/money';

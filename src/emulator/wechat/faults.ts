@@ -2,6 +2,7 @@
  * Fault injection for the WeChat Pay side (docs/emulator.md "WeChat Pay → Faults"): the same shape as the
  * Alipay faults (`{kind, method?, count?, ms?, apply?}`), with WeChat's failure modes. `method` is an
  * operation name (WX_OPERATIONS).
+ * Not modelled: faults on the control API or the buyer page.
  */
 import { z } from 'zod';
 

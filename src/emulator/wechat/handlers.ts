@@ -4,6 +4,8 @@
  * malformed field → 400 PARAM_ERROR naming `/body/<field>`, an undocumented field → 400 PARAM_ERROR
  * 请求中含有未在API文档中定义的参数 (as real answers do). Each handler returns `{status, body}`; the caller
  * signs and sends it.
+ * Not modelled: goods_tag / detail / settle_info semantics (accepted, ignored), profit sharing, merchant balance
+ * (refund NOT_ENOUGH), the exact wording of every real error message (codes and HTTP statuses follow the docs).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';

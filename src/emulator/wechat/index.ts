@@ -2,6 +2,7 @@
  * The WeChat Pay API v3 side of the emulator (docs/emulator.md "WeChat Pay"), served by the same process
  * and port as the Alipay gateway: /v3/* (the API), /__emulator/wechat/* (control), /wxpay/* (the buyer).
  * Wires keys, ledger, notifier, faults and signer together; index.ts starts it.
+ * Not modelled: partner (服务商) mode, JSAPI / APP / H5, bills; see docs/emulator.md "Not modelled".
  */
 import type http from 'node:http';
 import { createPrivateKey } from 'node:crypto';

@@ -3,7 +3,9 @@
  * pair and certificate serial number (商户API证书序列号), the APIv3 key (AES-256-GCM for notifications and
  * /v3/certificates), a platform certificate (平台证书, a real X.509 certificate made with @peculiar/x509)
  * and the WeChat Pay public key (微信支付公钥) with its `PUB_KEY_ID_…` id. Generated once (three 2048-bit
- * RSA pairs, in parallel off the main thread) and kept in the state file.
+ * RSA pairs, in parallel off the main thread, once per process) and kept in the state file.
+ * Not modelled: several merchants, certificate rotation (one platform certificate), the merchant's own API
+ * certificate (only its serial number is used).
  */
 import { randomBytes, randomInt, webcrypto } from 'node:crypto';
 import { generateRsaKeyPair, type PemKeyPair } from '../signing';
@@ -133,13 +135,28 @@ export async function ensureCertificate(keys: WechatKeys): Promise<string> {
   return p.certificatePem;
 }
 
-/** Generate a new merchant with its keys (≈ 3 RSA key generations in parallel, unless `pairs` are given). */
+let processPairs: Promise<PemKeyPair[]> | undefined;
+
+/**
+ * The RSA pairs of merchants made in this process: generated once (three in parallel) and shared, so the
+ * many in-memory emulators a test run starts (most never touch WeChat) do not each pay for three more
+ * 2048-bit generations. Every merchant still gets its own mchid, appid, serial numbers, key id and APIv3 key.
+ */
+function sharedPairs(): Promise<PemKeyPair[]> {
+  processPairs ??= Promise.all([generateRsaKeyPair(), generateRsaKeyPair(), generateRsaKeyPair()]).catch((e: unknown) => {
+    processPairs = undefined;
+    throw e;
+  });
+  return processPairs;
+}
+
+/** Generate a new merchant with its keys (RSA pairs: `pairs`, else the process's shared ones). */
 export async function generateWechatKeys(now: number, pairs: WechatKeyPairs = {}): Promise<WechatKeys> {
-  const [merchant, platform, wechatpay] = await Promise.all([
-    pairs.merchant ?? generateRsaKeyPair(),
-    pairs.platform ?? generateRsaKeyPair(),
-    pairs.wechatpay ?? generateRsaKeyPair(),
-  ]);
+  const needShared = !pairs.merchant || !pairs.platform || !pairs.wechatpay;
+  const shared = needShared ? await sharedPairs() : [];
+  const merchant = pairs.merchant ?? (shared[0] as PemKeyPair);
+  const platform = pairs.platform ?? (shared[1] as PemKeyPair);
+  const wechatpay = pairs.wechatpay ?? (shared[2] as PemKeyPair);
   const mchid = `16${randomDigits(8)}`;
   const platformSerial = newSerial();
   // Platform certificates are valid five years (the /v3/certificates examples show effective → expire).

@@ -1,6 +1,7 @@
 /**
  * The WeChat part of `state.json` (keys, default merchant, signer mode, transactions), checked with zod
  * when loaded (docs/emulator.md "Start": credentials and trades survive restarts).
+ * Not modelled: pending notification retries (not persisted, as on the Alipay side).
  */
 import { z } from 'zod';
 import type { WxSignerMode } from './control';

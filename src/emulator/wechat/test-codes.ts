@@ -2,6 +2,7 @@
  * Test 付款码 for /v3/pay/transactions/codepay (docs/emulator.md "WeChat Pay"), like card networks' test
  * numbers. Real WeChat 付款码 are 18 digits starting 10–15 (付款码支付 product docs); the buyers the
  * customer page offers.
+ * Not modelled: a real 付款码 refreshing every minute and being single-use; password-free limits.
  */
 import { createHash } from 'node:crypto';
 import type { WxBuyer } from './types';

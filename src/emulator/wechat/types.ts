@@ -1,6 +1,7 @@
 /**
  * Records of the emulated WeChat Pay (official docs: 查询订单 trade_state, 查询单笔退款 status). Money is
  * integer fen; times are emulated epoch ms (the shared ScaledClock).
+ * Not modelled: promotion / discount records, sub-merchants (partner mode).
  */
 
 /** trade_state of 查询订单. */

@@ -1,6 +1,7 @@
 /**
  * JSON bodies as WeChat Pay v3 returns them (official docs: 查询订单 / 付款码支付 应答参数, 申请退款 /
  * 查询单笔退款 应答参数, 退款结果通知 resource). Keys in ASCII order like real answers; amounts integer fen.
+ * Not modelled: promotion_detail contents (always []), scene_info / device_id echoes, refund goods_detail.
  */
 import { rfc3339 } from './crypto';
 import { WxEngine } from './engine';

@@ -8,7 +8,7 @@ describe('Native下单 / 查询订单 / 关闭订单 with wechatpay-node-v3', ()
   it('order → NOTPAY (no transaction_id) → the buyer scans and pays on the page → SUCCESS by out_trade_no and by transaction_id', async () => {
     const t = await setup();
     const codeUrl = await nativeOrder(t, 'NAT00001', 1234, { attach: '桌号 7' });
-    const q = async (p: { out_trade_no?: string; transaction_id?: string }): Promise<RawAnswer> => verified(t.pay, t.emu, t.pay.query(p), t.http);
+    const q = async (p: { out_trade_no: string } | { transaction_id: string }): Promise<RawAnswer> => verified(t.pay, t.emu, t.pay.query(p), t.http);
     const before = await q({ out_trade_no: 'NAT00001' });
     expect(before.status).toBe(200);
     expect(before.data).toMatchObject({ trade_state: 'NOTPAY', trade_state_desc: '订单未支付', trade_type: 'NATIVE', out_trade_no: 'NAT00001', appid: t.c.appid, mchid: t.c.mchid, amount: { total: 1234, currency: 'CNY' } });

@@ -80,7 +80,8 @@ describe('申请退款 / 查询单笔退款 with wechatpay-node-v3: asynchronous
   it('errors: unknown order / refund → 404 RESOURCE_NOT_EXISTS; unpaid → INVALID_REQUEST; total mismatch; no order number or currency → PARAM_ERROR', async () => {
     const t = await setup();
     await nativeOrder(t, 'RF000004', 100);
-    const r = (b: Json): Promise<RawAnswer> => verified(t.pay, t.emu, t.pay.refunds(b), t.http);
+    // Deliberately malformed bodies too: the library passes them through.
+    const r = (b: Json): Promise<RawAnswer> => verified(t.pay, t.emu, t.pay.refunds(b as unknown as Parameters<typeof t.pay.refunds>[0]), t.http);
     const amount = { refund: 10, total: 100, currency: 'CNY' };
     const none = await r({ out_trade_no: 'RF000099', out_refund_no: 'x1', amount });
     expect(none.status).toBe(404);
