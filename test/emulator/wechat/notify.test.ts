@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { WECHAT_NOTIFY_RETRY_DELAYS_MS } from '../../../src/emulator';
 import { nativeOrder, setup, verified, waitFor, wxControl, wxMerchant, type TestPay, type WxMerchant } from './helpers';
 
@@ -52,12 +53,12 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
     });
   }
 
-  it('retried at 15s, 15s, 30s, 3m … (time scale 1000×) until the merchant answers 200 or 204; same id every time', async () => {
-    const t = await setup({ timeScale: 1000 });
+  it('retried at 15s, 15s, 30s, 3m … (time scale 200×) until the merchant answers 200 or 204; same id every time', async () => {
+    const t = await setup({ timeScale: 200 }); // 15 s ≈ 75 ms, 3 min ≈ 0.9 s
     const m = await wxMerchant((i) => [500, 404, 302, 500][i] ?? 204);
     await nativeOrder(t, 'NT000002', 1, { notify_url: m.url });
     await wxControl(t.emu, 'POST', '/trades/NT000002/pay', {});
-    await waitFor(() => m.received.length === 5, 5000, 'five attempts');
+    await waitFor(() => m.received.length === 5, 10_000, 'five attempts');
     const attempts = (await wxControl<Attempt[]>(t.emu, 'GET', '/notifications')).body;
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5]);
     expect(attempts.map((a) => a.status)).toEqual([500, 404, 302, 500, 204]);
@@ -70,6 +71,31 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
     expect((gaps[3] as number) / (gaps[0] as number)).toBeGreaterThan(5);
     await new Promise((r) => setTimeout(r, 100));
     expect(m.received).toHaveLength(5);
+  });
+
+  it('a merchant that does not answer within the timeout counts as a failure and gets the retry', async () => {
+    const t = await setup({ timeScale: 1000, notifyTimeoutMs: 150 });
+    let first = true;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      if (first) {
+        first = false; // never answered: the emulator gives up after 150 ms
+        return;
+      }
+      res.writeHead(204);
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    onTestFinished(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+    const addr = server.address() as { port: number };
+    await nativeOrder(t, 'NT000004', 1, { notify_url: `http://127.0.0.1:${addr.port}/slow` });
+    await wxControl(t.emu, 'POST', '/trades/NT000004/pay', {});
+    const attempts = await waitFor(async () => {
+      const list = (await wxControl<(Attempt & { error?: string })[]>(t.emu, 'GET', '/notifications')).body;
+      return list.length === 2 && list[1]?.accepted ? list : undefined;
+    }, 5000, 'timeout then retry');
+    expect(attempts[0]).toMatchObject({ status: null, accepted: false, error: expect.stringContaining('timeout') });
+    expect(attempts[1]).toMatchObject({ status: 204, accepted: true, attempt: 2 });
   });
 
   it('16 attempts in all (about 24 hours), then it gives up', async () => {
