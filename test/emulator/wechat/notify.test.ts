@@ -103,9 +103,17 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
     const m = await wxMerchant(() => 500);
     await nativeOrder(t, 'NT000003', 1, { notify_url: m.url });
     await wxControl(t.emu, 'POST', '/trades/NT000003/pay', {});
-    for (let i = 0; i < WECHAT_NOTIFY_RETRY_DELAYS_MS.length; i += 1) {
+    const advance = (ms: number): Promise<Response> => fetch(`${t.emu.credentials.control}/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
+    // The documented schedule, in seconds (支付成功回调通知): each retry comes neither early nor late.
+    const schedule = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600];
+    expect(WECHAT_NOTIFY_RETRY_DELAYS_MS).toEqual(schedule.map((sec) => sec * 1000));
+    for (const [i, sec] of schedule.entries()) {
       await waitFor(() => m.received.length === i + 1, 3000, `attempt ${i + 1}`);
-      await fetch(`${t.emu.credentials.control}/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: WECHAT_NOTIFY_RETRY_DELAYS_MS[i] }) });
+      await new Promise((r) => setTimeout(r, 20)); // let the failed attempt schedule its retry
+      await advance(sec * 1000 - 1000);
+      await new Promise((r) => setTimeout(r, 30));
+      expect(m.received, `attempt ${i + 2} came early`).toHaveLength(i + 1);
+      await advance(1000);
     }
     await waitFor(() => m.received.length === 16, 3000, 'attempt 16');
     await fetch(`${t.emu.credentials.control}/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 86_400_000 }) });
