@@ -33,7 +33,15 @@ interface Route {
   run: (deps: WxApiDeps, mchid: string, body: unknown, query: URLSearchParams) => WxAnswer | Promise<WxAnswer>;
 }
 
-function match(path: string): Route[] {
+function match(rawPath: string): Route[] {
+  try {
+    return matchDecoded(rawPath);
+  } catch {
+    return []; // a malformed %-escape in a path segment: no such resource
+  }
+}
+
+function matchDecoded(path: string): Route[] {
   const seg = (s: string): string => decodeURIComponent(s);
   let m: RegExpExecArray | null;
   if (path === '/v3/pay/transactions/native') return [{ op: 'native', method: 'POST', run: (d, mchid, b) => nativeOrder(d, mchid, b) }];

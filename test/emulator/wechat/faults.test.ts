@@ -73,3 +73,15 @@ describe('WeChat fault injection: unknown outcomes the merchant must resolve by 
     expect((await wxControl<unknown[]>(t.emu, 'GET', '/trades')).body).toEqual([]);
   });
 });
+
+describe('WeChat /v3 routing edges', () => {
+  it('unknown paths → 404 NOT_FOUND, a wrong method → 405, a malformed %-escape → 404 (never a crash)', async () => {
+    const t = await setup();
+    for (const [method, path, status] of [['GET', '/v3/pay/transactions/h5', 404], ['GET', '/v3/pay/transactions/native', 405], ['GET', '/v3/refund/domestic/refunds/%E0%A4%A', 404]] as const) {
+      const res = await fetch(`${t.c.baseUrl}${path}`, { method });
+      expect(res.status, path).toBe(status);
+      expect(((await res.json()) as { code: string }).code).toMatch(/^(NOT_FOUND|INVALID_REQUEST)$/);
+    }
+    expect((await verified(t.pay, t.emu, t.pay.query({ out_trade_no: 'still-fine' }), t.http)).status).toBe(404);
+  });
+});
