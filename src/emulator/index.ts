@@ -1,6 +1,7 @@
 /**
  * The Alipay gateway emulator (docs/emulator.md): a real HTTP server on 127.0.0.1 that speaks
  * gateway.do v2 (protocols.md A, C, D) so the official alipay-sdk works against it unchanged.
+ * The same server also speaks WeChat Pay API v3 (wechat/, `credentials.wechat`; docs/emulator.md).
  *
  * ```ts
  * const emu = await startEmulator({ port: 0, stateDir, timeScale: 1000 });

@@ -24,6 +24,8 @@ describe('WeChat Pay v3 request auth and response signatures (签名认证, 微�
     expect(t.http.calls.map((c) => c.path)).toEqual(['/v3/pay/transactions/native', '/v3/certificates']);
     // The library's own get_certificates decrypts and parses the certificate.
     const certs = await t.pay.get_certificates(t.c.apiV3Key);
+    // The certificates answer itself is signed too (the library does not check it; the test does).
+    expect(await verify(t.pay, t.http.last as RawAnswer, t.c.apiV3Key)).toBe(true);
     expect(certs[0]?.serial_no).toBe(a.headers['wechatpay-serial']);
     expect(certs[0]?.publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     expect(certs[0]?.expire_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);

@@ -87,7 +87,7 @@ describe('付款码支付 (codepay) and 撤销 (reverse) with wechatpay-node-v3 
     expect((await verified(t.pay, t.emu, t.pay.query({ out_trade_no: 'CP000010' }), t.http)).data).toMatchObject({ trade_state: 'REVOKED', transaction_id: expect.any(String) });
     const refund = await verified(t.pay, t.emu, t.pay.refunds({ out_trade_no: 'CP000010', out_refund_no: 'R-CP10', amount: { refund: 1, total: 1000, currency: 'CNY' } }), t.http);
     expect(refund.data).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('撤销') });
-    await t.pay.transactions_native({ description: 'n', out_trade_no: 'CP000011', notify_url: 'https://example.com/n', amount: { total: 1 } });
+    await verified(t.pay, t.emu, t.pay.transactions_native({ description: 'n', out_trade_no: 'CP000011', notify_url: 'https://example.com/n', amount: { total: 1 } }), t.http);
     const nat = await verified(t.pay, t.emu, t.pay.signed('POST', '/v3/pay/transactions/out-trade-no/CP000011/reverse', { appid: t.c.appid, mchid: t.c.mchid }), t.http);
     expect(nat.data).toMatchObject({ code: 'INVALID_REQUEST' });
     const none = await verified(t.pay, t.emu, t.pay.signed('POST', '/v3/pay/transactions/out-trade-no/CP000099/reverse', { appid: t.c.appid, mchid: t.c.mchid }), t.http);
