@@ -77,6 +77,8 @@ describe('Native下单 / 查询订单 / 关闭订单 with wechatpay-node-v3', ()
     // 支付结束时间 earlier than 1 minute after the order is adjusted to 1 minute (Native下单).
     const codeUrl = await nativeOrder(t, 'NAT00006', 100, { time_expire: new Date(Date.now() - 3600_000).toISOString().replace('Z', '+00:00') });
     const pr = new URL(codeUrl).searchParams.get('pr') as string;
+    const scanned = await wxControl<Record<string, unknown>>(t.emu, 'POST', '/trades/NAT00006/scan', {});
+    expect(scanned.body).toMatchObject({ state: 'NOTPAY', scannedAt: expect.any(Number), customerUrl: `${t.c.baseUrl}/wxpay/bizpayurl?pr=${pr}`, codeUrl });
     expect(await (await fetch(`${t.c.baseUrl}/wxpay/${pr}/decline`, { method: 'POST' })).text()).toContain('data-page-state="declined"');
     expect((await verified(t.pay, t.emu, t.pay.query({ out_trade_no: 'NAT00006' }), t.http)).data).toMatchObject({ trade_state: 'NOTPAY' });
     await new Promise((r) => setTimeout(r, 80)); // 80 ms × 1000 = 80 s emulated > 1 min

@@ -97,4 +97,15 @@ describe('申请退款 / 查询单笔退款 with wechatpay-node-v3: asynchronous
     expect(q.data).toMatchObject({ code: 'RESOURCE_NOT_EXISTS' });
     expect((await wxControl<{ refunds: unknown[] }>(t.emu, 'GET', '/trades/RF000004')).body.refunds).toEqual([]);
   });
+
+  it('at most 50 refunds per order (申请退款: 部分退款次数不能超过50次)', async () => {
+    const t = await setup();
+    await paidNative(t, 'RF000005', 100);
+    for (let i = 1; i <= 50; i += 1) {
+      const a = await verified(t.pay, t.emu, t.pay.refunds({ out_trade_no: 'RF000005', out_refund_no: `RF5-${i}`, amount: { refund: 1, total: 100, currency: 'CNY' } }), t.http);
+      expect(a.status, `refund ${i}`).toBe(200);
+    }
+    const over = await verified(t.pay, t.emu, t.pay.refunds({ out_trade_no: 'RF000005', out_refund_no: 'RF5-51', amount: { refund: 1, total: 100, currency: 'CNY' } }), t.http);
+    expect(over.data).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('50') });
+  });
 });
