@@ -1,6 +1,7 @@
 /**
  * The Alipay gateway emulator (docs/emulator.md): a real HTTP server on 127.0.0.1 that speaks
  * gateway.do v2 (protocols.md A, C, D) so the official alipay-sdk works against it unchanged.
+ * The same server also speaks WeChat Pay API v3 (wechat/, `credentials.wechat`; docs/emulator.md).
  *
  * ```ts
  * const emu = await startEmulator({ port: 0, stateDir, timeScale: 1000 });
@@ -20,11 +21,13 @@ import { createEmulatorServer } from './server';
 import { generateRsaKeyPair, type PemKeyPair } from './signing';
 import { loadState, saveState, type EmulatorState } from './state-file';
 import { TradeEngine } from './trades';
+import { generateWechatKeys, WechatSide, type WechatCredentials, type WechatKeyPairs, type WechatState } from './wechat';
 
 export { TEST_AUTH_CODES, BUYERS } from './test-codes';
 export { NOTIFY_RETRY_DELAYS_MS, type NotificationAttempt } from './notifier';
 export type { TradeRecord, TradeStatus } from './types';
 export { generateRsaKeyPair, type PemKeyPair } from './signing';
+export { WECHAT_TEST_AUTH_CODES, WECHAT_BUYERS, WECHAT_NOTIFY_RETRY_DELAYS_MS, REFUND_SETTLE_MS, type WechatCredentials, type WechatKeyPairs, type WxNotificationAttempt } from './wechat';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -42,7 +45,7 @@ export interface EmulatorOptions {
    * Key pairs to use instead of generating new ones on a first start (tests reuse pairs to save the
    * ~0.1 s each 2048-bit generation costs). Ignored when stateDir already holds a state.
    */
-  keys?: { alipay?: PemKeyPair; app?: PemKeyPair };
+  keys?: { alipay?: PemKeyPair; app?: PemKeyPair; wechat?: WechatKeyPairs };
   /** Log sink (default: nothing; the CLI logs to stderr). */
   log?: (msg: string) => void;
 }
@@ -57,6 +60,8 @@ export interface EmulatorCredentials {
   /** SPKI PEM `-----BEGIN PUBLIC KEY-----` of the emulator's "Alipay" key. */
   alipayPublicKey: string;
   control: string;
+  /** The WeChat Pay API v3 side (docs/emulator.md "WeChat Pay"). */
+  wechat: WechatCredentials;
 }
 
 /** A running emulator. */
@@ -70,18 +75,24 @@ export interface RunningEmulator {
 }
 
 async function initialState(options: EmulatorOptions): Promise<EmulatorState> {
+  const newWechat = async (): Promise<WechatState> => ({ keys: await generateWechatKeys(Date.now(), options.keys?.wechat), signer: 'publicKey', trades: [] });
   const loaded = options.stateDir ? loadState(options.stateDir) : undefined;
-  if (loaded) return loaded;
-  const [alipay, app]: PemKeyPair[] = await Promise.all([
+  if (loaded) {
+    loaded.wechat ??= await newWechat();
+    return loaded;
+  }
+  // Both providers' keys at once (2 + 3 RSA pairs in parallel, off the main thread).
+  const [alipay, app, wechat] = await Promise.all([
     options.keys?.alipay ?? generateRsaKeyPair(),
     options.keys?.app ?? generateRsaKeyPair(),
+    newWechat(),
   ]);
-  if (!alipay || !app) throw new Error('key generation failed');
   return {
     version: 1,
     alipay,
     apps: [{ appId: newAppId(), sellerId: newSellerId(), publicKeyPem: app.publicKeyPem, privateKeyPem: app.privateKeyPem }],
     trades: [],
+    wechat,
   };
 }
 
@@ -102,7 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let closed = false;
   const flush = (): void => {
     saveQueued = false;
-    if (options.stateDir) saveState(options.stateDir, { ...state, apps: apps.list(), trades: engine.list() });
+    if (options.stateDir) saveState(options.stateDir, { ...state, apps: apps.list(), trades: engine.list(), wechat: wechat.state() });
   };
   const persist = (): void => {
     if (!options.stateDir || saveQueued || closed) return;
@@ -124,6 +135,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const hanging = new Set<http.ServerResponse>();
   const hangTimers = new Set<NodeJS.Timeout>();
+  const onHang = (res: http.ServerResponse, ms: number): void => {
+    hanging.add(res);
+    const t = setTimeout(() => {
+      hangTimers.delete(t);
+      hanging.delete(res);
+      res.socket?.destroy();
+    }, ms);
+    hangTimers.add(t);
+  };
+  const wechat = new WechatSide({
+    clock,
+    state: state.wechat as WechatState,
+    baseUrl,
+    persist,
+    notifyTimeoutMs: options.notifyTimeoutMs ?? 5000,
+    log,
+    onHang,
+  });
   const server = createEmulatorServer({
     engine,
     clock,
@@ -135,15 +164,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     notifier,
     persist,
     log,
-    onHang: (res, ms) => {
-      hanging.add(res);
-      const t = setTimeout(() => {
-        hangTimers.delete(t);
-        hanging.delete(res);
-        res.socket?.destroy();
-      }, ms);
-      hangTimers.add(t);
-    },
+    onHang,
+    wechat,
   });
   const sockets = new Set<net.Socket>();
   server.on('connection', (s) => {
@@ -162,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     // e.g. EADDRINUSE: leave no timers behind.
     clock.close();
     notifier.close();
+    wechat.close();
     throw e;
   }
   const address = server.address();
@@ -177,6 +200,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     appPrivateKey: defaultApp.privateKeyPem,
     alipayPublicKey: state.alipay.publicKeyPem,
     control: `${baseUrl()}/__emulator`,
+    wechat: wechat.credentials(),
   };
   log(`emulator listening on ${baseUrl()} (time scale ${clock.timeScale})`);
 
@@ -190,6 +214,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closed = true;
       clock.close();
       notifier.close();
+      wechat.close();
       for (const t of hangTimers) clearTimeout(t);
       hangTimers.clear();
       const done = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,9 +7,10 @@ import { handleControl, type ControlDeps } from './control';
 import { handleCustomer, type CustomerDeps } from './customer';
 import { handleGateway, type GatewayDeps } from './gateway';
 import { statePage } from './pages';
+import type { WechatSide } from './wechat';
 
 /** Everything the routes need. */
-export type ServerDeps = GatewayDeps & ControlDeps & CustomerDeps;
+export type ServerDeps = GatewayDeps & ControlDeps & CustomerDeps & { wechat?: WechatSide };
 
 const MAX_BODY = 1_048_576;
 
@@ -50,6 +51,8 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, deps: 
   const path = url.pathname;
   const method = req.method ?? 'GET';
   const raw = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+  // WeChat Pay v3 (/v3/*, /__emulator/wechat/*, /wxpay/*): wechat/index.ts.
+  if (deps.wechat && (await deps.wechat.route(req, res, url, raw))) return;
   if (path === '/gateway.do') {
     if (method !== 'GET' && method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' });
     const isJson = (req.headers['content-type'] ?? '').includes('application/json');

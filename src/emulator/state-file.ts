@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { PemKeyPair } from './signing';
 import type { AppRecord, TradeRecord } from './types';
+import { toWechatState, wechatStateSchema, type WechatState } from './wechat/state';
 
 /** What is persisted. */
 export interface EmulatorState {
@@ -15,6 +16,8 @@ export interface EmulatorState {
   alipay: PemKeyPair;
   apps: AppRecord[];
   trades: TradeRecord[];
+  /** The WeChat Pay side (absent in files written before it existed: generated on start). */
+  wechat?: WechatState;
 }
 
 const appSchema = z.object({
@@ -34,6 +37,7 @@ const stateSchema = z.object({
       .object({ appId: z.string(), outTradeNo: z.string(), tradeNo: z.string(), status: z.string() })
       .passthrough(),
   ),
+  wechat: wechatStateSchema.optional(),
 });
 
 /** Path of the state file inside a state dir. */
@@ -74,7 +78,7 @@ export function loadState(stateDir: string): EmulatorState | undefined {
     const where = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))].slice(0, 5).join(', ');
     throw unusable(file, `不是模拟器状态文件：${where}`, `not an emulator state file: ${where}`);
   }
-  return {
+  const state: EmulatorState = {
     version: 1,
     alipay: parsed.data.alipay,
     apps: parsed.data.apps.map((a) => {
@@ -84,6 +88,8 @@ export function loadState(stateDir: string): EmulatorState | undefined {
     }),
     trades: parsed.data.trades as unknown as TradeRecord[],
   };
+  if (parsed.data.wechat) state.wechat = toWechatState(parsed.data.wechat);
+  return state;
 }
 
 /** Save the state atomically (mode 0600: it holds private keys). */

@@ -23,6 +23,18 @@ export const serveLineSchema = z.strictObject({
       appPrivateKey: z.string().startsWith('-----BEGIN'),
       alipayPublicKey: z.string().startsWith('-----BEGIN'),
       control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/__emulator$/),
+      // The embedded emulator's WeChat Pay side, printed like `npm run emulator` does.
+      wechat: z.strictObject({
+        baseUrl: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+$/),
+        mchid: z.string().regex(/^\d+$/),
+        appid: z.string().min(1),
+        merchantPrivateKey: z.string().startsWith('-----BEGIN'),
+        merchantSerialNo: z.string().regex(/^[0-9A-F]{40}$/i),
+        apiV3Key: z.string().length(32),
+        wechatpayPublicKey: z.string().startsWith('-----BEGIN'),
+        wechatpayPublicKeyId: z.string().startsWith('PUB_KEY_ID_'),
+        control: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/__emulator\/wechat$/),
+      }),
     })
     .optional(),
 });

@@ -26,7 +26,8 @@ describe('npm run emulator (cli.ts)', () => {
       child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
     });
     const creds = JSON.parse(first) as Record<string, string>;
-    expect(Object.keys(creds)).toEqual(['gateway', 'appId', 'sellerId', 'appPrivateKey', 'alipayPublicKey', 'control']);
+    // The Alipay fields first, as they always were; the WeChat Pay side under `wechat` (test/emulator/wechat/cli.test.ts).
+    expect(Object.keys(creds)).toEqual(['gateway', 'appId', 'sellerId', 'appPrivateKey', 'alipayPublicKey', 'control', 'wechat']);
     expect(creds.gateway).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/gateway\.do$/);
     expect(creds.control).toBe(creds.gateway?.replace('/gateway.do', '/__emulator'));
     expect(creds.appPrivateKey).toMatch(/^-----BEGIN PRIVATE KEY-----/);
