@@ -88,7 +88,14 @@ describe('console + localtunnel (real client, fixture server)', () => {
     await post(`${control}/trades/${a.id}/pay`);
     await eventually(() => orderStatus(host, a.id), (s) => s === 'PAID', 'A paid', 3_500);
     expect(await paidBy(host, a.id)).toBe('notify');
-    const deliveries = (await (await fetch(`${control}/notifications`)).json()) as { outTradeNo: string; url: string; accepted: boolean }[];
+    // PAID is committed before the answer has travelled back through the tunnel: wait for the emulator's record
+    type Delivery = { outTradeNo: string; url: string; accepted: boolean; status: number | null; error?: string };
+    const deliveries = await eventually(
+      async () => (await (await fetch(`${control}/notifications`)).json()) as Delivery[],
+      (ds) => ds.some((d) => d.outTradeNo === a.id && (d.status !== null || d.error !== undefined)),
+      'delivery answered',
+      3_000,
+    );
     expect(deliveries.find((d) => d.outTradeNo === a.id)).toMatchObject({
       url: `${fx.publicUrl('paydesk-shop')}/notify/alipay`,
       accepted: true,
