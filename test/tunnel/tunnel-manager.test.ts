@@ -112,6 +112,14 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
     expect(s.detail).toBe(
       `请求的子域名 counter-01 未获分配（可能仍被占用），当前为 ${granted} / Requested subdomain counter-01 was not granted (probably still taken); got ${granted}`,
     );
+    // while a probe fails, both reasons, each language on its side of the one " / "
+    const id = granted;
+    fx.setBlackhole(id, true);
+    const down = await until(() => mgr.status().reachability === 'unreachable' && mgr.status(), 'unreachable');
+    const [zh, en] = down.detail!.split(' / ');
+    expect(down.detail!.split(' / ')).toHaveLength(2);
+    expect(zh).toMatch(/^探测请求未到达本机（HTTP 502）；请求的子域名 counter-01 未获分配/);
+    expect(en).toMatch(/^Probe did not reach this PC \(HTTP 502\); Requested subdomain counter-01 was not granted/);
   });
 
   it('a probe-triggered reconnect waits out the server\'s 1 s grace period and gets the requested subdomain back', async () => {

@@ -120,7 +120,7 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
   let grantNote: string | null = null;
   const soonMs = opts.probe.soonMs ?? Math.min(opts.probe.intervalMs, 3_000);
   const releaseMs = opts.subdomainReleaseMs ?? 2_000;
-  const withNote = (detail: string | null): string | null => (grantNote ? (detail ? `${detail} · ${grantNote}` : grantNote) : detail);
+  const withNote = (detail: string | null): string | null => (grantNote ? (detail ? joinBilingual(detail, grantNote) : grantNote) : detail);
 
   const set = (next: TunnelStatus): void => {
     if (
@@ -340,4 +340,15 @@ function grantedNote(requested: string | undefined, t: TunnelHandle): string | n
   if (granted === requested) return null;
   const got = granted || t.url;
   return `请求的子域名 ${requested} 未获分配（可能仍被占用），当前为 ${got} / Requested subdomain ${requested} was not granted (probably still taken); got ${got}`;
+}
+
+/** "甲 / A" + "乙 / B" → "甲；乙 / A; B" (the renderer shows the side before or after the first " / "). */
+function joinBilingual(a: string, b: string): string {
+  const split = (m: string): [string, string] => {
+    const at = m.indexOf(' / ');
+    return at < 0 ? [m, m] : [m.slice(0, at), m.slice(at + 3)];
+  };
+  const [za, ea] = split(a);
+  const [zb, eb] = split(b);
+  return `${za}；${zb} / ${ea}; ${eb}`;
 }
