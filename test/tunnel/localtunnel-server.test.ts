@@ -88,7 +88,7 @@ describe('localtunnel-protocol fixture', () => {
     expect(noHost).toBe(400);
   });
 
-  it('a requested subdomain: granted; invalid → 403; taken → a random id; freed 1 s (grace) after its sockets close', async () => {
+  it('a requested subdomain: granted; invalid → 403; taken → a random id; freed only after the grace period (real: 1 s; here 300 ms)', async () => {
     const local = await setup({ graceMs: 300 });
     const c = await open(local, 'paydesk-counter1');
     expect(c.url).toBe(fx.publicUrl('paydesk-counter1'));
