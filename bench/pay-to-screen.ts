@@ -25,7 +25,7 @@ export interface PayToScreenFigures {
   payments: number;
 }
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -51,17 +51,18 @@ const OBSERVER = `
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 `;
 
-interface Serve {
+export interface Serve {
   child: ChildProcess;
   url: string;
   control: string;
 }
 
-async function startServe(dataDir: string): Promise<Serve> {
+/** `imports`: extra modules the child loads first (the tunnel bench: *.localhost resolution). */
+export async function startServe(dataDir: string, imports: string[] = []): Promise<Serve> {
   const repo = join(import.meta.dirname, '..');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repo, 'src/main/web/cli.ts'), '--port', '0', '--data-dir', dataDir, '--renderer-dir', RENDERER_DIR],
+    ['--import', 'tsx', ...imports.flatMap((m) => ['--import', m]), join(repo, 'src/main/web/cli.ts'), '--port', '0', '--data-dir', dataDir, '--renderer-dir', RENDERER_DIR],
     { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   const rl = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
@@ -79,7 +80,7 @@ async function startServe(dataDir: string): Promise<Serve> {
   return { child, url: info.url, control: info.emulator.control };
 }
 
-async function stopServe(s: Serve): Promise<void> {
+export async function stopServe(s: Serve): Promise<void> {
   if (s.child.exitCode !== null || s.child.signalCode !== null) return;
   const exited = new Promise((r) => s.child.once('exit', r));
   s.child.kill('SIGTERM');
@@ -88,7 +89,7 @@ async function stopServe(s: Serve): Promise<void> {
   clearTimeout(timer);
 }
 
-async function openPage(browser: Browser, url: string): Promise<Page> {
+export async function openPage(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 900, height: 900 }, locale: 'zh-CN' });
   await context.addInitScript(OBSERVER);
   const page = await context.newPage();
@@ -98,7 +99,7 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
 }
 
 /** One payment in `page`: charge, wait for the QR, pay, wait for 已支付. Returns pay → screen in ms. */
-async function onePayment(page: Page, control: string, amount: string, timeoutMs: number): Promise<number> {
+export async function onePayment(page: Page, control: string, amount: string, timeoutMs: number): Promise<number> {
   await page.fill('[data-testid="amount-input"]', amount);
   await page.click('[data-testid="charge-button"]');
   await page.waitForSelector('[data-testid="order-panel"]:has([data-testid="order-status"][data-status="AWAITING_PAYMENT"]) [data-testid="order-qr"]', {

@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --only notify,create,screen,scale]`
+ * `npm run bench [-- --quick] [-- --only notify,create,screen,tunnel,scale]`
  *
  * Runs PayDesk's benchmarks (issue 8), prints a table and writes bench/results.json. Figures are
  * medians over repeated runs; ratios are measured side by side in the same run (these machines are
- * noisy). `--quick` keeps the same fields with smaller sizes (< 60 s).
+ * noisy). `--quick` keeps the same fields with smaller sizes (< 60 s, plus the tunnel part's one 30 s idle).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,10 +11,11 @@ import { parseArgs } from 'node:util';
 import { benchNotifyIngest } from './notify-ingest';
 import { benchOrderCreate } from './order-create';
 import { benchPayToScreen } from './pay-to-screen';
+import { benchPayToScreenTunnel } from './pay-to-screen-tunnel';
 import { benchScale } from './scale';
 import type { BenchOptions } from './util';
 
-const ALL = ['notify', 'create', 'screen', 'scale'] as const;
+const ALL = ['notify', 'create', 'screen', 'tunnel', 'scale'] as const;
 type Name = (typeof ALL)[number];
 
 /** Targets from the issue: [field path, comparison, bound]. */
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   await run('notify', async () => ({ notifyIngest: await benchNotifyIngest(opts) }));
   await run('create', async () => ({ orderCreate: await benchOrderCreate(opts) }));
   await run('screen', async () => benchPayToScreen(opts));
+  await run('tunnel', async () => benchPayToScreenTunnel(opts));
   await run('scale', async () => ({ scale: await benchScale(opts) }));
   results.elapsedS = Math.round((Date.now() - started) / 100) / 10;
   if (Object.keys(errors).length) results.errors = errors;

@@ -225,6 +225,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     const next = createNotifyEndpoint({
       mode: settings.notifyMode,
       loopbackUrl,
+      tunnelLocal: c.tunnelLocal(),
       customUrl: settings.customNotifyUrl,
       tunnel: {
         host: settings.tunnelHost || DEFAULT_TUNNEL_HOST,

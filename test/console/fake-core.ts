@@ -150,6 +150,7 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
     },
     notifyUrl: () => (base === null ? null : `${(base ?? 'http://127.0.0.1:40001').replace(/\/+$/, '')}/notify/alipay`),
     localNotifyBase: () => (core.started ? 'http://127.0.0.1:40001' : null),
+    tunnelLocal: () => null,
     setNotifyBase(next) {
       base = next;
     },

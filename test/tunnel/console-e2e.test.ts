@@ -9,6 +9,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConsole } from '../../src/main/console';
+import { createPaymentCore } from '../../src/main/payments/index';
+import type { PaymentCoreConfig } from '../../src/main/payments/api';
 import type { ConsoleHost } from '../../src/main/console-host';
 import type { StatusDto } from '../../src/shared/contract';
 import { startLocaltunnelServer, type LocaltunnelServer } from '../fixtures/localtunnel-server';
@@ -28,7 +30,14 @@ async function eventually<T>(fn: () => Promise<T>, accept: (v: T) => boolean, wh
   }
 }
 
-async function startConsole(settings: Record<string, unknown>, pollMs = 200): Promise<{ host: ConsoleHost; control: string; dir: string }> {
+/** The notify server's slow-client limits, lowered so a short idle outlasts every one of them. */
+const SHORT_LIMITS = { headersTimeoutMs: 300, requestTimeoutMs: 500, keepAliveTimeoutMs: 400 };
+
+async function startConsole(
+  settings: Record<string, unknown>,
+  pollMs = 200,
+  notifyLimits?: typeof SHORT_LIMITS,
+): Promise<{ host: ConsoleHost; control: string; dir: string }> {
   const { dir, cleanup } = await tempDir('paydesk-tunnel-');
   cleanups.push(cleanup);
   await writeFile(join(dir, 'settings.json'), JSON.stringify(settings));
@@ -46,7 +55,13 @@ async function startConsole(settings: Record<string, unknown>, pollMs = 200): Pr
         probeTimeoutMs: 3_000,
       },
     },
-    { logger: captureLogger().logger },
+    {
+      logger: captureLogger().logger,
+      // the real payment core, its notify server with lowered limits
+      ...(notifyLimits
+        ? { createPaymentCore: (c: PaymentCoreConfig) => createPaymentCore({ ...c, notify: { ...c.notify, ...notifyLimits } }) }
+        : {}),
+    },
   );
   cleanups.push(() => host.close());
   const control = host.info().emulator?.['control'];
@@ -88,7 +103,14 @@ describe('console + localtunnel (real client, fixture server)', () => {
     await post(`${control}/trades/${a.id}/pay`);
     await eventually(() => orderStatus(host, a.id), (s) => s === 'PAID', 'A paid', 3_500);
     expect(await paidBy(host, a.id)).toBe('notify');
-    const deliveries = (await (await fetch(`${control}/notifications`)).json()) as { outTradeNo: string; url: string; accepted: boolean }[];
+    // PAID is committed before the answer has travelled back through the tunnel: wait for the emulator's record
+    type Delivery = { outTradeNo: string; url: string; accepted: boolean; status: number | null; error?: string };
+    const deliveries = await eventually(
+      async () => (await (await fetch(`${control}/notifications`)).json()) as Delivery[],
+      (ds) => ds.some((d) => d.outTradeNo === a.id && (d.status !== null || d.error !== undefined)),
+      'delivery answered',
+      3_000,
+    );
     expect(deliveries.find((d) => d.outTradeNo === a.id)).toMatchObject({
       url: `${fx.publicUrl('paydesk-shop')}/notify/alipay`,
       accepted: true,
@@ -108,6 +130,23 @@ describe('console + localtunnel (real client, fixture server)', () => {
     const again = await eventually(() => status(host), (s) => s.notify.reachability === 'reachable', 'reachable again', 15_000);
     expect(again.notify.url).toBe(`${fx.publicUrl('paydesk-shop')}/notify/alipay`);
     expect(again.warnings).toEqual([]);
+  });
+
+  it('after the tunnel idled past every timeout of the notify server, a notification through it still marks the order paid', async () => {
+    fx = await startLocaltunnelServer();
+    cleanups.push(() => fx.stop());
+    const { host, control } = await startConsole(
+      { notifyMode: 'localtunnel', tunnelHost: fx.host, tunnelSubdomain: 'paydesk-idle' },
+      10_000,
+      SHORT_LIMITS,
+    );
+    await eventually(() => status(host), (s) => s.notify.reachability === 'reachable', 'tunnel reachable');
+    await eventually(async () => fx.tunnels()[0]?.sockets ?? 0, (n) => n === 10, 'the client connected its sockets');
+    await new Promise((r) => setTimeout(r, 1_500)); // past the header, request and keep-alive limits
+    const o = await ok(host.dispatch('orders.create', { amount: '6.60', method: 'qr' }));
+    await post(`${control}/trades/${o.id}/pay`);
+    await eventually(() => orderStatus(host, o.id), (s) => s === 'PAID', 'paid', 5_000);
+    expect(await paidBy(host, o.id)).toBe('notify');
   });
 
   it('switching to localtunnel live (no restart), and back to none: orders keep the URL they were created with', async () => {

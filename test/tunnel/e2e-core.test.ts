@@ -26,14 +26,23 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(poll: { initialMs: number; maxMs: number }): Promise<{ env: Env; fx: LocaltunnelServer; mgr: TunnelManager }> {
+/** The notify server's slow-client limits, lowered so a short idle outlasts every one of them. */
+const SHORT_LIMITS = { headersTimeoutMs: 300, requestTimeoutMs: 500, keepAliveTimeoutMs: 400 };
+
+async function setup(
+  poll: { initialMs: number; maxMs: number },
+  limits: Partial<typeof SHORT_LIMITS> = {},
+): Promise<{ env: Env; fx: LocaltunnelServer; mgr: TunnelManager }> {
   const fx = await startLocaltunnelServer({ graceMs: 500 });
   cleanups.push(() => fx.stop());
   const port = await freePort();
-  const env = await withEmulator({ core: { notify: { port, publicUrl: fx.publicUrl('paydesk-e2e') }, poll } });
+  const env = await withEmulator({ core: { notify: { port, publicUrl: fx.publicUrl('paydesk-e2e'), ...limits }, poll } });
   cleanups.push(() => env.close());
+  // the client connects to the notify server's tunnel listener, as the console wires it
+  const tunnelLocal = env.core.tunnelLocal();
+  if (!tunnelLocal) throw new Error('core not started');
   const mgr = createTunnelManager({
-    localPort: port,
+    localPort: Number(new URL(tunnelLocal.url).port),
     host: fx.host,
     subdomain: 'paydesk-e2e',
     backoff: { initialMs: 50, maxMs: 300 },
@@ -57,6 +66,23 @@ describe('notifications through the tunnel (payment core + emulator + real local
     await until(() => env.core.getOrder(o.id)?.status === 'PAID', 'PAID via notify', 8_000);
     expect(env.core.events(o.id).at(-1)).toMatchObject({ source: 'notify', kind: 'paid' });
     expect(fx.tunnels()[0]!.forwarded).toBeGreaterThanOrEqual(1);
+  });
+
+  it('after the tunnel idled past every timeout on the path, a notification still arrives through it and marks the order paid', async () => {
+    const { env, fx } = await setup({ initialMs: 10_000, maxMs: 10_000 }, SHORT_LIMITS);
+    await until(() => fx.tunnels()[0]?.pooled === 10, 'the client pooled its 10 sockets');
+    // idle: well past the notify server's header, request and keep-alive timeouts (and its sweeps)
+    await new Promise((r) => setTimeout(r, 1_500));
+    const o = await env.core.createOrder({ amountFen: 4321, method: 'qr' });
+    await env.control.pay(o.id);
+    await until(() => env.core.getOrder(o.id)?.status === 'PAID', 'PAID via notify', 6_000);
+    expect(env.core.events(o.id).find((e) => e.kind === 'paid')).toMatchObject({ source: 'notify' });
+    // the first delivery was answered "success" (PAID is committed before the answer is back: wait for it)
+    const first = await until(async () => {
+      const d = (await env.control.notifications()).find((x) => x.outTradeNo === o.id);
+      return d && d.status !== null ? d : null;
+    }, 'first delivery answered');
+    expect(first).toMatchObject({ attempt: 1, status: 200, responseBody: 'success' });
   });
 
   it('tunnel server killed → offline, polling still converges → server back → reconnect → notifications flow again', async () => {

@@ -8,6 +8,9 @@ import {
   type NotifyEndpoint,
   type NotifyEndpointState,
 } from '../../src/main/tunnel/notify-endpoint';
+import { connect } from 'node:net';
+import { startNotifyServer } from '../../src/main/notify/notify-server';
+import { createProbeEndpoint } from '../../src/main/tunnel/probe';
 import { startLocaltunnelServer } from '../fixtures/localtunnel-server';
 import { startStandIn, until } from './helpers';
 
@@ -146,7 +149,7 @@ describe('notify endpoint policy', () => {
     ep.start();
     expect(ep.current()).toMatchObject({ mode: 'localtunnel', url: null, reachability: 'unknown' });
     const online = await until(() => ep.current().reachability === 'reachable' && ep.current(), 'reachable');
-    expect(online.url).toMatch(/\/__t\//);
+    expect(online.url).toMatch(/^http:\/\/[a-z0-9-]+\.localhost:\d+$/);
     await fx.stop();
     await until(() => ep.current().url === null && ep.current().reachability === 'unreachable', 'offline');
     await fx.start();
@@ -155,5 +158,47 @@ describe('notify endpoint policy', () => {
     await ep.stop();
     expect(ep.current()).toMatchObject({ url: null, reachability: 'unknown' });
   });
-});
 
+  it('localtunnel: a request through the tunnel that times out on the notify server brings the next probe forward', async () => {
+    const fx = await startLocaltunnelServer();
+    cleanups.push(() => fx.stop());
+    const probe = createProbeEndpoint();
+    let probes = 0;
+    const server = await startNotifyServer({
+      port: 0,
+      handle: () => ({ status: 200, body: 'success' }),
+      routes: (req, res) => {
+        const handled = probe.handle(req, res);
+        if (handled) probes += 1;
+        return handled;
+      },
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 500,
+    });
+    cleanups.push(() => server.close());
+    const ep = createNotifyEndpoint({
+      mode: 'localtunnel',
+      loopbackUrl: server.baseUrl,
+      tunnelLocal: server.tunnel,
+      tunnel: { host: fx.host, backoff: { initialMs: 50, maxMs: 300 }, openTimeoutMs: 2_000 },
+      probe: { endpoint: probe, intervalMs: 60_000, timeoutMs: 1_000, soonMs: 300 },
+    });
+    track(ep);
+    ep.start();
+    const online = await until(() => ep.current().reachability === 'reachable' && ep.current(), 'reachable');
+    expect(probes).toBe(1);
+    // a notification whose body stops half way (the caller stalls): the notify server answers 408
+    const publicHost = new URL(online.url!).host;
+    const stalled = connect(fx.port, '127.0.0.1');
+    cleanups.push(() => stalled.destroy());
+    let answer = '';
+    stalled.on('data', (d: Buffer) => (answer += d.toString()));
+    stalled.on('error', () => undefined);
+    stalled.write(`POST /notify/alipay HTTP/1.1\r\nHost: ${publicHost}\r\nContent-Length: 100\r\n\r\nout_trade_no=`);
+    await until(() => answer.startsWith('HTTP/1.1 408'), 'the 408 came back through the tunnel', 3_000);
+    // the next probe comes within soonMs, not after the 60 s interval
+    await until(() => probes >= 2, 'a probe soon after the failure', 2_000);
+    expect(ep.current().reachability).toBe('reachable');
+  });
+});

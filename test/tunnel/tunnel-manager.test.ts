@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenTunnel, TunnelHandle } from '../../src/main/tunnel/localtunnel-opener';
 import { backoffDelay } from '../../src/main/tunnel/timing';
@@ -11,7 +12,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(fixtureOpts: Parameters<typeof startLocaltunnelServer>[0] = {}, extra: { subdomain?: string; deadAfterFailures?: number; intervalMs?: number } = {}) {
+async function setup(
+  fixtureOpts: Parameters<typeof startLocaltunnelServer>[0] = {},
+  extra: { subdomain?: string; deadAfterFailures?: number; intervalMs?: number; subdomainReleaseMs?: number } = {},
+) {
   const fx = await startLocaltunnelServer({ graceMs: 500, ...fixtureOpts });
   cleanups.push(() => fx.stop());
   const local: StandIn = await startStandIn();
@@ -20,6 +24,7 @@ async function setup(fixtureOpts: Parameters<typeof startLocaltunnelServer>[0] =
     localPort: local.port,
     host: fx.host,
     ...(extra.subdomain ? { subdomain: extra.subdomain } : {}),
+    ...(extra.subdomainReleaseMs !== undefined ? { subdomainReleaseMs: extra.subdomainReleaseMs } : {}),
     backoff: { initialMs: 50, maxMs: 400 },
     openTimeoutMs: 2_000,
     probe: { intervalMs: extra.intervalMs ?? 5_000, timeoutMs: 1_000, endpoint: local.probe, deadAfterFailures: extra.deadAfterFailures ?? 3 },
@@ -40,7 +45,7 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
     expect(mgr.status().state).toBe('connecting');
     const s = await until(reachable(mgr), 'reachable');
     expect(s).toMatchObject({ state: 'online', detail: null });
-    expect(s.url).toMatch(new RegExp(`^${fx.host}/__t/`));
+    expect(s.url).toMatch(new RegExp(`^http://[a-z0-9-]+\\.localhost:${fx.port}$`));
     expect(seen.map((x) => `${x.state}/${x.reachability}`)).toEqual(['connecting/unknown', 'online/unknown', 'online/reachable']);
 
     const res = await fetch(`${s.url}/notify/alipay`, { method: 'POST', body: 'out_trade_no=T1&trade_status=TRADE_SUCCESS' });
@@ -58,7 +63,8 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
     const { fx, mgr } = await setup({}, { subdomain: 'counter-01' });
     mgr.start();
     const s = await until(reachable(mgr), 'reachable');
-    expect(s.url).toBe(`${fx.host}/__t/counter-01`);
+    expect(s.url).toBe(fx.publicUrl('counter-01'));
+    expect(s.detail).toBeNull();
   });
 
   it('server killed → offline with a reason; server back → reconnects → reachable again', async () => {
@@ -82,12 +88,52 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
     const { fx, mgr, seen } = await setup({}, { deadAfterFailures: 2, intervalMs: 100 });
     mgr.start();
     const first = await until(reachable(mgr), 'reachable');
-    const id = first.url!.split('/').pop()!;
+    const id = new URL(first.url!).hostname.split('.')[0]!;
     fx.setBlackhole(id, true);
     await until(() => seen.some((x) => x.state === 'online' && x.reachability === 'unreachable'), 'unreachable');
     await until(() => seen.some((x) => x.state === 'offline' && /2 probes failed/.test(x.detail ?? '')), 'offline after probes');
     const again = await until(() => mgr.status().reachability === 'reachable' && mgr.status().url !== first.url && mgr.status(), 'new tunnel');
     expect(again.url).not.toBe(first.url);
+  });
+
+  it('says so when the server grants another subdomain than the one asked for (still taken)', async () => {
+    const { fx, mgr } = await setup({}, { subdomain: 'counter-01' });
+    // someone else holds counter-01 on this server
+    const other = await fetch(`${fx.host}/counter-01`);
+    const held = (await other.json()) as { id: string; port: number };
+    expect(held.id).toBe('counter-01');
+    const sock = connect(held.port, '127.0.0.1');
+    sock.on('error', () => undefined);
+    cleanups.push(() => sock.destroy());
+    mgr.start();
+    const s = await until(reachable(mgr), 'reachable');
+    expect(s.url).not.toBe(fx.publicUrl('counter-01'));
+    const granted = new URL(s.url!).hostname.split('.')[0]!;
+    expect(s.detail).toBe(
+      `请求的子域名 counter-01 未获分配（可能仍被占用），当前为 ${granted} / Requested subdomain counter-01 was not granted (probably still taken); got ${granted}`,
+    );
+    // while a probe fails, both reasons, each language on its side of the one " / "
+    const id = granted;
+    fx.setBlackhole(id, true);
+    const down = await until(() => mgr.status().reachability === 'unreachable' && mgr.status(), 'unreachable');
+    const [zh, en] = down.detail!.split(' / ');
+    expect(down.detail!.split(' / ')).toHaveLength(2);
+    expect(zh).toMatch(/^探测请求未到达本机（HTTP 502）；请求的子域名 counter-01 未获分配/);
+    expect(en).toMatch(/^Probe did not reach this PC \(HTTP 502\); Requested subdomain counter-01 was not granted/);
+  });
+
+  it('a probe-triggered reconnect waits out the server\'s 1 s grace period and gets the requested subdomain back', async () => {
+    // the real server's grace (1 s); backoff alone would retry after 50 ms
+    const { fx, mgr, seen } = await setup({ graceMs: 1_000 }, { subdomain: 'counter-02', deadAfterFailures: 1, intervalMs: 100 });
+    mgr.start();
+    const first = await until(reachable(mgr), 'reachable');
+    expect(first.url).toBe(fx.publicUrl('counter-02'));
+    fx.setBlackhole('counter-02', true);
+    const off = await until(() => seen.find((x) => x.state === 'offline'), 'offline after a failed probe', 5_000);
+    fx.setBlackhole('counter-02', false);
+    expect(off.detail).toMatch(/reconnecting in 2\.0s/);
+    const again = await until(() => seen.filter((x) => x.reachability === 'reachable').length >= 2 && mgr.status(), 'reachable again', 8_000);
+    expect(again).toMatchObject({ url: fx.publicUrl('counter-02'), detail: null });
   });
 
   it('an invalid subdomain is reported and never sent', async () => {
@@ -181,6 +227,60 @@ describe('reconnect backoff', () => {
     expect(tunnels.at(-1)!.closed).toBe(true);
     await mgr.stop();
     expect(clock.pending()).toBe(0);
+  });
+
+  it('recheckSoon(): after a failed delivery the next probe comes in soonMs, not at the interval; a burst makes one probe', async () => {
+    const clock = manualClock();
+    let probes = 0;
+    let release: (() => void) | null = null;
+    let hold = false;
+    const mgr = createTunnelManager({
+      localPort: 1,
+      host: 'http://127.0.0.1:9',
+      clock,
+      random: () => 0,
+      backoff: { initialMs: 100, maxMs: 800 },
+      openTunnel: async () => fakeTunnel('https://t.example'),
+      probe: {
+        intervalMs: 300_000,
+        timeoutMs: 1_000,
+        soonMs: 3_000,
+        prober: {
+          probe: async () => {
+            probes += 1;
+            if (hold) await new Promise<void>((r) => (release = r));
+            return { ok: true, detail: null };
+          },
+        },
+      },
+    });
+    mgr.start();
+    await flush();
+    expect(probes).toBe(1);
+    clock.advance(60_000);
+    expect(probes).toBe(1); // the next regular probe is 5 min away
+    for (let i = 0; i < 5; i++) mgr.recheckSoon();
+    clock.advance(2_999);
+    expect(probes).toBe(1);
+    clock.advance(1);
+    await flush();
+    expect(probes).toBe(2);
+    clock.advance(10_000);
+    await flush();
+    expect(probes).toBe(2); // back to the interval
+    // a failure reported while a probe is running: one more probe soon after it
+    hold = true;
+    clock.advance(300_000);
+    await flush();
+    expect(probes).toBe(3);
+    mgr.recheckSoon();
+    hold = false;
+    release!();
+    await flush();
+    clock.advance(3_000);
+    await flush();
+    expect(probes).toBe(4);
+    await mgr.stop();
   });
 
   it('gives up on an attempt after openTimeoutMs and closes a tunnel that arrives late', async () => {

@@ -3,6 +3,7 @@
  * Electron-free. Money is integer fen here; yuan strings appear only in the shared contract/DTOs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TunnelLocal } from '../notify/notify-server';
 
 export type OrderStatus =
   | 'AWAITING_PAYMENT'
@@ -142,6 +143,8 @@ export interface PaymentCore {
   notifyUrl(): string | null;
   /** http://127.0.0.1:PORT of the local notify server once started, else null. */
   localNotifyBase(): string | null;
+  /** The notify server's listener for a tunnel client (held idle sockets, trouble reports) once started, else null. */
+  tunnelLocal(): TunnelLocal | null;
   /**
    * Change the public base URL new orders get (tunnel came online / went away, custom URL changed):
    * a base URL, null = poll only, undefined = the local notify server. Existing orders keep theirs.
@@ -190,9 +193,10 @@ export interface PaymentCoreConfig {
     publicUrl?: string | null;
     /** Extra routes on the notify server (the reachability probe): return true when handled. */
     routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
-    /** Slow-client limits of the notify server (defaults 10 s / 15 s). */
+    /** Slow-client limits of the notify server (defaults 10 s / 15 s; keep-alive 5 s). */
     headersTimeoutMs?: number;
     requestTimeoutMs?: number;
+    keepAliveTimeoutMs?: number;
   };
   orderExpiryMs?: number; // default 5 min
   barcode?: { pollIntervalMs?: number; maxWaitMs?: number }; // 2 s, 30 s

@@ -122,6 +122,7 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
     summary: (date: string): DaySummary => summarize(store, date),
     notifyUrl,
     localNotifyBase: () => server?.baseUrl ?? null,
+    tunnelLocal: () => server?.tunnel ?? null,
     setNotifyBase(base) {
       if (base === publicBase) return;
       publicBase = base;
@@ -141,6 +142,7 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
         ...(config.notify.routes ? { routes: config.notify.routes } : {}),
         ...(config.notify.headersTimeoutMs !== undefined ? { headersTimeoutMs: config.notify.headersTimeoutMs } : {}),
         ...(config.notify.requestTimeoutMs !== undefined ? { requestTimeoutMs: config.notify.requestTimeoutMs } : {}),
+        ...(config.notify.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: config.notify.keepAliveTimeoutMs } : {}),
       });
       started = true;
       logger.info('payment core started', { notifyUrl: notifyUrl() });

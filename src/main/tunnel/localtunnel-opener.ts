@@ -29,6 +29,8 @@ export interface OpenTunnelOptions {
 /** What the manager needs of a tunnel; `localtunnel()`'s own Tunnel satisfies it. */
 export interface TunnelHandle {
   url: string;
+  /** the id (subdomain) the server assigned; localtunnel's Tunnel sets it */
+  clientId?: string;
   on(event: 'error', listener: (err: Error) => void): unknown;
   on(event: 'close', listener: () => void): unknown;
   close(): void;

@@ -19,6 +19,7 @@ import {
   type TunnelStatus,
 } from './tunnel-manager';
 import type { OpenTunnel } from './localtunnel-opener';
+import type { TunnelLocal } from '../notify/notify-server';
 
 export type Reachability = 'reachable' | 'unreachable' | 'unknown' | 'disabled';
 
@@ -44,6 +45,12 @@ export interface NotifyEndpointOptions {
   mode: NotifyMode;
   /** the local notify server's base URL, e.g. http://127.0.0.1:PORT */
   loopbackUrl: string;
+  /**
+   * localtunnel mode: the notify server's tunnel listener (held idle sockets; see notify-server.ts).
+   * The tunnel client connects there (else to loopbackUrl), and a troubled request seen there makes
+   * the reachability probe run again soon.
+   */
+  tunnelLocal?: TunnelLocal | null;
   /** custom mode: the merchant's public base URL */
   customUrl?: string;
   tunnel?: {
@@ -52,12 +59,16 @@ export interface NotifyEndpointOptions {
     backoff?: BackoffOptions;
     openTimeoutMs?: number;
     openTunnel?: OpenTunnel;
+    /** least wait before reconnecting with a requested subdomain (tunnel-manager.ts); default 2 s */
+    subdomainReleaseMs?: number;
   };
   /** reachability self-test; without it custom/localtunnel report 'unknown' */
   probe?: {
     endpoint: ProbeEndpoint;
     intervalMs?: number; // default 5 min
     timeoutMs?: number; // default 10 s
+    /** next probe after a failed delivery through the tunnel; default 3 s */
+    soonMs?: number;
     prober?: Prober;
   };
   clock?: Clock;
@@ -114,6 +125,7 @@ export function createNotifyEndpoint(opts: NotifyEndpointOptions): NotifyEndpoin
   let timer: unknown = null;
   let tunnel: TunnelManager | null = null;
   let unsubscribe: (() => void) | null = null;
+  let troubleOff: (() => void) | null = null;
 
   const set = (next: NotifyEndpointState): void => {
     if (
@@ -172,7 +184,7 @@ export function createNotifyEndpoint(opts: NotifyEndpointOptions): NotifyEndpoin
         probeCustom(my, state.url);
       } else if (opts.mode === 'localtunnel') {
         const make = opts.createTunnelManager ?? createTunnelManager;
-        const local = new URL(opts.loopbackUrl);
+        const local = new URL(opts.tunnelLocal?.url ?? opts.loopbackUrl);
         tunnel = make({
           localPort: Number(local.port || (local.protocol === 'https:' ? 443 : 80)),
           localHost: local.hostname,
@@ -184,9 +196,17 @@ export function createNotifyEndpoint(opts: NotifyEndpointOptions): NotifyEndpoin
           backoff: opts.tunnel?.backoff ?? { initialMs: 1_000, maxMs: 60_000 },
           ...(opts.tunnel?.openTimeoutMs ? { openTimeoutMs: opts.tunnel.openTimeoutMs } : {}),
           ...(opts.tunnel?.openTunnel ? { openTunnel: opts.tunnel.openTunnel } : {}),
-          probe: { intervalMs, timeoutMs, ...(prober ? { prober } : {}) },
+          ...(opts.tunnel?.subdomainReleaseMs !== undefined ? { subdomainReleaseMs: opts.tunnel.subdomainReleaseMs } : {}),
+          probe: {
+            intervalMs,
+            timeoutMs,
+            ...(opts.probe?.soonMs !== undefined ? { soonMs: opts.probe.soonMs } : {}),
+            ...(prober ? { prober } : {}),
+          },
         });
         unsubscribe = tunnel.on('status', (s) => set(fromTunnel(s)));
+        const t = tunnel;
+        troubleOff = opts.tunnelLocal?.onTrouble(() => t.recheckSoon()) ?? null;
         tunnel.start();
         set(fromTunnel(tunnel.status()));
       }
@@ -199,6 +219,8 @@ export function createNotifyEndpoint(opts: NotifyEndpointOptions): NotifyEndpoin
       timer = null;
       unsubscribe?.();
       unsubscribe = null;
+      troubleOff?.();
+      troubleOff = null;
       const t = tunnel;
       tunnel = null;
       if (t) {

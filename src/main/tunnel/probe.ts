@@ -178,7 +178,7 @@ export function createProber(opts: ProberOptions): Prober {
         if (first.kind === 'http') {
           return {
             ok: false,
-            detail: `探测请求未到达本机（HTTP ${first.status}）/ Probe did not reach this PC (HTTP ${first.status})`,
+            detail: `探测请求未到达本机（HTTP ${first.status}） / Probe did not reach this PC (HTTP ${first.status})`,
           };
         }
         return { ok: false, detail: `探测请求失败：${first.message} / Probe request failed: ${first.message}` };

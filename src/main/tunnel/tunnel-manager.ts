@@ -50,7 +50,15 @@ export interface TunnelManagerOptions {
     deadAfterFailures?: number;
     /** next probe after a failed one (confirm or clear quickly). Default min(intervalMs, 15 s). */
     retryMs?: number;
+    /** next probe after recheckSoon() (a delivery through the tunnel failed). Default min(intervalMs, 3 s). */
+    soonMs?: number;
   };
+  /**
+   * With a requested subdomain, the least wait before reconnecting: localtunnel-server frees a
+   * subdomain 1 s after the tunnel's last socket closed, and gives a random one to anyone asking
+   * sooner. Default 2 s (the grace period plus a margin for the sockets' close to reach the server).
+   */
+  subdomainReleaseMs?: number;
   openTunnel?: OpenTunnel;
 }
 
@@ -58,6 +66,8 @@ export interface TunnelManager {
   start(): void;
   stop(): Promise<void>;
   status(): TunnelStatus;
+  /** A delivery through the tunnel failed: probe again soon instead of at the next interval. */
+  recheckSoon(): void;
   on(event: 'status', listener: (status: TunnelStatus) => void): () => void;
 }
 
@@ -100,6 +110,17 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
   let tunnel: TunnelHandle | null = null;
   let timer: unknown = null;
   let probeFailures = 0;
+  /** online: the URL being probed, whether a probe is running, when the next one is due */
+  let onlineUrl: string | null = null;
+  /** the generation whose probe is running, if any */
+  let probingGen: number | null = null;
+  let recheckAfterProbe = false;
+  let nextProbeAt = 0;
+  /** bilingual note when the server granted another subdomain than the one asked for */
+  let grantNote: string | null = null;
+  const soonMs = opts.probe.soonMs ?? Math.min(opts.probe.intervalMs, 3_000);
+  const releaseMs = opts.subdomainReleaseMs ?? 2_000;
+  const withNote = (detail: string | null): string | null => (grantNote ? (detail ? joinBilingual(detail, grantNote) : grantNote) : detail);
 
   const set = (next: TunnelStatus): void => {
     if (
@@ -141,6 +162,8 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
     clearTimer();
     const my = ++gen;
     probeFailures = 0;
+    onlineUrl = null;
+    grantNote = null;
     set({
       state: 'connecting',
       url: null,
@@ -175,13 +198,15 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
         tunnel = t;
         t.on('error', (err: Error) => down(my, err.message));
         t.on('close', () => down(my, '隧道已关闭 / tunnel closed'));
-        log.info('tunnel online', { url: t.url });
+        grantNote = grantedNote(opts.subdomain, t);
+        log.info('tunnel online', { url: t.url, ...(grantNote ? { requested: opts.subdomain } : {}) });
         if (!prober) attempt = 0;
+        onlineUrl = t.url;
         set({
           state: 'online',
           url: t.url,
           reachability: 'unknown',
-          detail: prober ? '正在检测可达性 / Checking reachability' : null,
+          detail: withNote(prober ? '正在检测可达性 / Checking reachability' : null),
         });
         if (prober) runProbe(my, t.url);
       },
@@ -207,8 +232,10 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
     gen += 1; // invalidate every callback of the dead generation (incl. our own close's 'close')
     clearTimer();
     closeTunnel();
-    const delay = backoffDelay(opts.backoff, attempt, random);
+    // a requested subdomain is given to us again only once the server has let go of it
+    const delay = Math.max(backoffDelay(opts.backoff, attempt, random), opts.subdomain ? releaseMs : 0);
     attempt += 1;
+    onlineUrl = null;
     const secs = (delay / 1000).toFixed(1);
     log.warn('tunnel offline', { reason, retryInMs: delay, attempt });
     set({
@@ -223,30 +250,39 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
     }, delay);
   };
 
+  const scheduleProbe = (my: number, url: string, ms: number): void => {
+    clearTimer();
+    nextProbeAt = clock.now() + ms;
+    timer = clock.setTimeout(() => {
+      timer = null;
+      if (my === gen && running) runProbe(my, url);
+    }, ms);
+  };
+
   const runProbe = (my: number, url: string): void => {
     if (!prober) return;
+    probingGen = my;
+    recheckAfterProbe = false;
     prober
       .probe(url)
       .catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }))
       .then((r) => {
+        if (probingGen === my) probingGen = null;
         if (my !== gen || !running) return;
         if (r.ok) {
           probeFailures = 0;
           attempt = 0; // a tunnel that carried a request is healthy: next outage starts from initialMs
-          set({ state: 'online', url, reachability: 'reachable', detail: null });
+          set({ state: 'online', url, reachability: 'reachable', detail: withNote(null) });
         } else {
           probeFailures += 1;
           if (probeFailures >= deadAfter) {
             down(my, `连续 ${probeFailures} 次探测失败 / ${probeFailures} probes failed in a row`);
             return;
           }
-          set({ state: 'online', url, reachability: 'unreachable', detail: r.detail });
+          set({ state: 'online', url, reachability: 'unreachable', detail: withNote(r.detail) });
         }
         const next = probeFailures > 0 ? (opts.probe.retryMs ?? Math.min(opts.probe.intervalMs, 15_000)) : opts.probe.intervalMs;
-        timer = clock.setTimeout(() => {
-          timer = null;
-          if (my === gen && running) runProbe(my, url);
-        }, next);
+        scheduleProbe(my, url, recheckAfterProbe ? Math.min(next, soonMs) : next);
       });
   };
 
@@ -271,6 +307,16 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
       set({ state: 'offline', url: null, reachability: 'unknown', detail: '隧道已停止 / Tunnel stopped' });
     },
     status: () => current,
+    recheckSoon() {
+      if (!running || !prober || onlineUrl === null) return;
+      if (probingGen === gen) {
+        recheckAfterProbe = true; // the running probe may have started before the failure
+        return;
+      }
+      if (nextProbeAt <= clock.now() + soonMs) return; // one is due soon anyway (debounces a burst)
+      log.info('tunnel delivery failed: re-checking reachability soon', { inMs: soonMs });
+      scheduleProbe(gen, onlineUrl, soonMs);
+    },
     on(_event, listener) {
       listeners.add(listener);
       return () => {
@@ -278,4 +324,31 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
       };
     },
   };
+}
+
+/** Bilingual note when the server granted a different subdomain than the one requested, else null. */
+function grantedNote(requested: string | undefined, t: TunnelHandle): string | null {
+  if (!requested) return null;
+  let granted = t.clientId ?? '';
+  if (!granted) {
+    try {
+      granted = new URL(t.url).hostname.split('.')[0] ?? '';
+    } catch {
+      granted = '';
+    }
+  }
+  if (granted === requested) return null;
+  const got = granted || t.url;
+  return `请求的子域名 ${requested} 未获分配（可能仍被占用），当前为 ${got} / Requested subdomain ${requested} was not granted (probably still taken); got ${got}`;
+}
+
+/** "甲 / A" + "乙 / B" → "甲；乙 / A; B" (the renderer shows the side before or after the first " / "). */
+function joinBilingual(a: string, b: string): string {
+  const split = (m: string): [string, string] => {
+    const at = m.indexOf(' / ');
+    return at < 0 ? [m, m] : [m.slice(0, at), m.slice(at + 3)];
+  };
+  const [za, ea] = split(a);
+  const [zb, eb] = split(b);
+  return `${za}；${zb} / ${ea}; ${eb}`;
 }
