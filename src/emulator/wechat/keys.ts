@@ -71,42 +71,9 @@ function pemBody(pem: string): Buffer {
 }
 
 /** A platform certificate for `pair`, issued in the name of Tenpay's CA (self-signed: nobody checks the chain). */
-/**
- * @peculiar/x509 (through tsyringe) needs a Reflect metadata polyfill, and none is installed: this is the
- * small subset tsyringe reads (metadata kept in a WeakMap). Installed once, only when a certificate is made.
- */
-function installReflectMetadata(): void {
-  type Key = string | symbol;
-  type Target = object;
-  const R = Reflect as unknown as Record<string, unknown>;
-  if (typeof R.getMetadata === 'function') return;
-  const store = new WeakMap<Target, Map<string, Map<Key, unknown>>>();
-  const slot = (t: Target, p: Key | undefined): Map<Key, unknown> => {
-    let byProp = store.get(t);
-    if (!byProp) store.set(t, (byProp = new Map()));
-    const name = p === undefined ? '' : String(p);
-    let m = byProp.get(name);
-    if (!m) byProp.set(name, (m = new Map()));
-    return m;
-  };
-  const getOwn = (k: Key, t: Target, p?: Key): unknown => store.get(t)?.get(p === undefined ? '' : String(p))?.get(k);
-  const get = (k: Key, t: Target, p?: Key): unknown => {
-    for (let o: Target | null = t; o; o = Object.getPrototypeOf(o) as Target | null) {
-      const v = getOwn(k, o, p);
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  };
-  R.defineMetadata = (k: Key, v: unknown, t: Target, p?: Key) => void slot(t, p).set(k, v);
-  R.getOwnMetadata = getOwn;
-  R.getMetadata = get;
-  R.hasMetadata = (k: Key, t: Target, p?: Key) => get(k, t, p) !== undefined;
-  R.hasOwnMetadata = (k: Key, t: Target, p?: Key) => getOwn(k, t, p) !== undefined;
-  R.metadata = (k: Key, v: unknown) => (t: Target, p?: Key) => void slot(t, p).set(k, v);
-}
-
 async function makeCertificate(pair: PemKeyPair, serialNo: string, mchid: string, notBefore: Date, notAfter: Date): Promise<string> {
-  installReflectMetadata();
+  // @peculiar/x509 (through tsyringe) needs the Reflect metadata API; loaded only when a certificate is made.
+  await import('reflect-metadata');
   const x509 = await import('@peculiar/x509');
   const subtle = webcrypto.subtle;
   const privateKey = await subtle.importKey('pkcs8', pemBody(pair.privateKeyPem), ALG, false, ['sign']);
