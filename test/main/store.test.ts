@@ -23,6 +23,9 @@ function order(id: string, createdAt: number, patch: Partial<OrderRow> = {}): Or
     closedAt: null,
     userPaying: false,
     message: null,
+    environment: 'production',
+    appId: 'app',
+    provider: 'alipay',
     ...patch,
   };
 }
@@ -101,7 +104,10 @@ describe('store', () => {
     r('R3', 300, 'FAILED');
     r('R4', 50, 'PENDING');
     expect(store.refunds.totals('A')).toMatchObject({ succeededFen: 100, inflightFen: 250 });
-    expect(store.refunds.unsettled().map((x) => x.id)).toEqual(['R2', 'R4']);
+    expect(store.refunds.unsettled({ environment: 'production', appId: 'app' }).map((x) => x.id)).toEqual(['R2', 'R4']);
+    // Another environment's or app's unresolved refunds are not this sweep's to resolve.
+    expect(store.refunds.unsettled({ environment: 'demo', appId: 'app' })).toEqual([]);
+    expect(store.refunds.unsettled({ environment: 'production', appId: 'other' })).toEqual([]);
     expect(() =>
       (store as Store).refunds.insert({ id: 'R6', orderId: 'nope', amountFen: 1, reason: null, status: 'PENDING', createdAt: 1, updatedAt: 1, settledAt: null, attempts: 0, message: null }),
     ).toThrow(/FOREIGN KEY/);
