@@ -7,7 +7,7 @@
  * cashier refunded the same 4.00 again in production. Every switch below must leave the refund alone.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -151,6 +151,31 @@ describe('an order belongs to its environment and app', () => {
     await backToProduction(w, ids);
   });
 
+  it('a missing settings.json next to production keys and orders: disabled until the merchant saves settings, then payments start', async () => {
+    const w = await world();
+    const ids = await unknownProductionRefund(w);
+    await rm(join(w.dir, 'settings.json'));
+    await w.control('DELETE', '/faults');
+
+    const host = await w.start();
+    const create = await host.dispatch('orders.create', { amount: '1.00', method: 'qr' });
+    expect(create.ok ? null : create.error.code).toBe('SETTINGS_REQUIRED');
+    await settle();
+    expect(existsSync(join(w.dir, 'settings.json'))).toBe(false); // nothing written by itself
+    expect(existsSync(join(w.dir, 'emulator'))).toBe(false);
+
+    const c = w.emu.credentials;
+    await ok(host.dispatch('settings.update', { providerMode: 'production', appId: c.appId, sellerId: c.sellerId, notifyMode: 'none' }));
+    // Payments start without a restart, and the production sweep settles the refund the gateway made.
+    await until(
+      async () => (await ok(host.dispatch('orders.get', { id: ids.orderId }))).refunds[0]?.status === 'SUCCESS',
+      5_000,
+      'refund resolved once settings were saved',
+    );
+    expect(await ok(host.dispatch('orders.get', { id: ids.orderId }))).toMatchObject({ refunded: '4.00', refundable: '6.00' });
+    expect((await ok(host.dispatch('status.get', {}))).warnings).toEqual([]);
+  });
+
   it('a deliberate switch to demo: production orders are shown read-only and marked; the demo sweep never touches them', async () => {
     const w = await world();
     const ids = await unknownProductionRefund(w);
@@ -214,5 +239,34 @@ describe('an order belongs to its environment and app', () => {
     expect(order.refunds[0]?.status).toBe('UNKNOWN');
     const cancel = await host.dispatch('orders.refund', { id: ids.orderId, amount: '1.00' });
     expect(cancel.ok).toBe(false);
+  });
+
+  it('orders from before environments were recorded: foreign until the environment named by the saved settings runs, then adopted', async () => {
+    const w = await world();
+    const ids = await unknownProductionRefund(w);
+    // What migration 0005 leaves on rows of an older version.
+    const db = new BetterSqlite3(join(w.dir, 'paydesk.db'));
+    db.prepare("UPDATE orders SET environment = 'unknown', app_id = ''").run();
+    db.close();
+    await w.control('DELETE', '/faults');
+
+    const demo = await w.start({ providerMode: 'demo' }); // not what settings.json says: no adoption
+    await settle();
+    expect(await ok(demo.dispatch('orders.get', { id: ids.orderId }))).toMatchObject({ environment: 'unknown', foreign: true });
+    await demo.close();
+    expect(refundRow(w.dir, ids.refundId).status).toBe('UNKNOWN');
+
+    const prod = await w.start(); // settings.json says production: its orders are adopted and swept
+    await until(
+      async () => (await ok(prod.dispatch('orders.get', { id: ids.orderId }))).refunds[0]?.status === 'SUCCESS',
+      5_000,
+      'adopted refund resolved',
+    );
+    expect(await ok(prod.dispatch('orders.get', { id: ids.orderId }))).toMatchObject({
+      environment: 'production',
+      appId: w.emu.credentials.appId,
+      foreign: false,
+      refunded: '4.00',
+    });
   });
 });
