@@ -279,7 +279,12 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       alipay: config_,
       environment: running.providerMode,
       // Orders from before environments were recorded belong to the environment the saved settings name.
-      adoptUnknownOrders: loaded.found && settingsProblem === null && running.providerMode === loaded.settings.providerMode,
+      // (Demo adopts them only when the vault holds no keys: keys mean the dir was set up for real money.)
+      adoptUnknownOrders:
+        loaded.found &&
+        settingsProblem === null &&
+        running.providerMode === loaded.settings.providerMode &&
+        (running.providerMode !== 'demo' || !keysStored),
       // poll only until the endpoint says otherwise (the tunnel may still be connecting)
       notify: { port: config.notifyPort ?? 0, publicUrl: null, routes: (req, res) => probe.handle(req, res) },
       orderExpiryMs: running.orderExpiryMinutes * 60_000,

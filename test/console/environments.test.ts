@@ -119,6 +119,7 @@ async function backToProduction(w: World, ids: { orderId: string; refundId: stri
   const trade = (await w.control('GET', `/trades/${ids.orderId}`)) as { refundFee: string; refunds: unknown[] };
   expect(trade.refundFee).toBe('4.00');
   expect(trade.refunds).toHaveLength(1);
+  expect(await ok(host.dispatch('summary.today', {}))).toMatchObject({ count: 1, gross: '10.00', refunded: '4.00', net: '6.00' });
 }
 
 describe('an order belongs to its environment and app', () => {
@@ -197,6 +198,8 @@ describe('an order belongs to its environment and app', () => {
       expect(again.error.code).toBe('ORDER_FOREIGN');
       expect(again.error.message).toMatch(/生产.*\/.*production/i);
     }
+    // 今日 in demo adds up demo money only: the production 10.00 is not in it.
+    expect(await ok(demo.dispatch('summary.today', {}))).toMatchObject({ count: 0, gross: '0.00' });
     // A demo order of its own works as usual.
     const own = await ok(demo.dispatch('orders.create', { amount: '1.00', method: 'qr' }));
     expect(own).toMatchObject({ environment: 'demo', foreign: false });

@@ -129,4 +129,18 @@ describe('store', () => {
     expect(() => summarize(store as Store, '2026-02-30')).toThrow(/Invalid date/);
     expect(() => summarize(store as Store, '22/11/2026')).toThrow(/YYYY-MM-DD/);
   });
+
+  it("summarises one environment's money: demo payments are not production takings", () => {
+    store = openStore(':memory:');
+    const at = (h: number) => new Date(2026, 10, 22, h).getTime();
+    store.orders.insert(order('P', at(9), { status: 'PAID', amountFen: 1000 }));
+    store.orders.insert(order('D', at(10), { status: 'PAID', amountFen: 50, environment: 'demo' }));
+    const dst = new Date(2026, 2, 29, 12).getTime(); // a DST day in many zones takes the per-row path
+    store.orders.insert(order('Q', dst, { status: 'PAID', amountFen: 70, environment: 'demo' }));
+    expect(summarize(store, '2026-11-22', 'production')).toMatchObject({ count: 1, grossFen: 1000 });
+    expect(summarize(store, '2026-11-22', 'demo')).toMatchObject({ count: 1, grossFen: 50 });
+    expect(summarize(store, '2026-11-22')).toMatchObject({ count: 2, grossFen: 1050 });
+    expect(summarize(store, '2026-03-29', 'production')).toMatchObject({ count: 0 });
+    expect(summarize(store, '2026-03-29', 'demo')).toMatchObject({ count: 1, grossFen: 70 });
+  });
 });

@@ -121,7 +121,8 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
       return op(refunds.refund(input));
     },
     events: (orderId) => store.events.byOrder(orderId),
-    summary: (date: string): DaySummary => summarize(store, date),
+    // 今日 adds up this environment's money only (demo payments are not takings).
+    summary: (date: string): DaySummary => summarize(store, date, scope.environment),
     notifyUrl,
     localNotifyBase: () => server?.baseUrl ?? null,
     setNotifyBase(base) {
