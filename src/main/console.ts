@@ -166,6 +166,8 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     ? keyStatus.appPrivateKey.configured || keyStatus.alipayPublicKey.configured
     : ['vault.json', 'vault.safestorage.json'].some((f) => existsSync(join(dataDir, f)));
   const realOrders = dbFacts.scopes.some((s) => s.environment === 'sandbox' || s.environment === 'production');
+  /** The mode a valid settings.json named at start-up (null: missing or unusable). */
+  const savedMode: ProviderMode | null = loaded.found && loaded.problem === null ? loaded.settings.providerMode : null;
   let settingsBlocked: string | null =
     (settingsProblem !== null || !loaded.found) && (realOrders || keysStored) ? settingsRequiredMessage(dataDir) : null;
 
@@ -280,11 +282,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       environment: running.providerMode,
       // Orders from before environments were recorded belong to the environment the saved settings name.
       // (Demo adopts them only when the vault holds no keys: keys mean the dir was set up for real money.)
-      adoptUnknownOrders:
-        loaded.found &&
-        settingsProblem === null &&
-        running.providerMode === loaded.settings.providerMode &&
-        (running.providerMode !== 'demo' || !keysStored),
+      adoptUnknownOrders: running.providerMode === savedMode && (savedMode !== 'demo' || !keysStored),
       // poll only until the endpoint says otherwise (the tunnel may still be connecting)
       notify: { port: config.notifyPort ?? 0, publicUrl: null, routes: (req, res) => probe.handle(req, res) },
       orderExpiryMs: running.orderExpiryMinutes * 60_000,
