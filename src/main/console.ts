@@ -5,7 +5,7 @@
  * localtunnel, custom URL or none; applied live) and exposes one `dispatch()` that
  * validates, runs and maps errors for every contract channel (design.md "One handle() in main").
  */
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   commands,
@@ -33,6 +33,7 @@ import {
   type Settings,
 } from './console/settings';
 import { buildStatus, type RunningConfig } from './console/status';
+import { DB_FILE, inspectDatabase, secureDataDir } from './console/data-dir';
 import { KeyError } from './keys/key-errors';
 import { runConnectionTest } from './keys/connection-test';
 import { createKeyService, type KeyService } from './keys/key-service';
@@ -108,9 +109,11 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   const createCore = overrides.createPaymentCore ?? (await loadCoreFactory());
   const startEmu = overrides.startEmulator ?? loadEmulator;
   const { dataDir } = config;
-  await mkdir(dataDir, { recursive: true });
+  await secureDataDir(dataDir);
 
   const loaded = await loadSettings(dataDir);
+  // A vanished or corrupt database stops start-up here, in words (never a silent empty one).
+  const dbFacts = inspectDatabase(dataDir);
   let settings: Settings = loaded.settings;
   let settingsProblem = loaded.problem;
   if (settingsProblem) logger.warn('settings file unusable; defaults in effect', { dataDir });
@@ -154,9 +157,34 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   }
   let keysChanged = false;
 
+  /*
+   * Settings missing or unusable in a data dir that holds sandbox/production orders or keys: the defaults
+   * (demo) would be a guess. Payments stay disabled until the merchant saves settings; nothing is written.
+   */
+  const keyStatus = keys?.status();
+  const keysStored = keyStatus
+    ? keyStatus.appPrivateKey.configured || keyStatus.alipayPublicKey.configured
+    : ['vault.json', 'vault.safestorage.json'].some((f) => existsSync(join(dataDir, f)));
+  const realOrders = dbFacts.scopes.some((s) => s.environment === 'sandbox' || s.environment === 'production');
+  /** The mode a valid settings.json named at start-up (null: missing or unusable). */
+  const savedMode: ProviderMode | null = loaded.found && loaded.problem === null ? loaded.settings.providerMode : null;
+  let settingsBlocked: string | null =
+    (settingsProblem !== null || !loaded.found) && (realOrders || keysStored) ? settingsRequiredMessage(dataDir) : null;
+
   /* ── provider: the emulator (demo) or the vault's keys ── */
   let emulator: EmulatorHandle | null = null;
-  let disabledReason: string | null = null;
+  let disabledReason: string | null = settingsBlocked;
+
+  /** Demo: the embedded emulator (started once) and its generated app. */
+  const demoProviderConfig = async (): Promise<AlipayConfig> => {
+    emulator ??= await startEmu({
+      port: 0,
+      stateDir: join(dataDir, 'emulator'),
+      ...(config.emulatorTimeScale !== undefined ? { timeScale: config.emulatorTimeScale } : {}),
+    });
+    const c = emulator.credentials;
+    return { appId: c.appId, sellerId: c.sellerId, privateKey: c.appPrivateKey, alipayPublicKey: c.alipayPublicKey, gateway: c.gateway };
+  };
 
   /** The AlipayConfig for a real provider from the vault, or null with disabledReason set. */
   const realProviderConfig = (mode: 'sandbox' | 'production'): AlipayConfig | null => {
@@ -179,20 +207,10 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   };
 
   let alipay: AlipayConfig | null = null;
-  if (running.providerMode === 'demo') {
-    emulator = await startEmu({
-      port: 0,
-      stateDir: join(dataDir, 'emulator'),
-      ...(config.emulatorTimeScale !== undefined ? { timeScale: config.emulatorTimeScale } : {}),
-    });
-    const c = emulator.credentials;
-    alipay = {
-      appId: c.appId,
-      sellerId: c.sellerId,
-      privateKey: c.appPrivateKey,
-      alipayPublicKey: c.alipayPublicKey,
-      gateway: c.gateway,
-    };
+  if (settingsBlocked) {
+    logger.warn('payments disabled: settings missing or unusable in a data dir with sandbox/production data', { dataDir });
+  } else if (running.providerMode === 'demo') {
+    alipay = await demoProviderConfig();
   } else {
     alipay = realProviderConfig(running.providerMode);
     if (!alipay) logger.warn('payment core disabled', { providerMode: running.providerMode });
@@ -260,8 +278,12 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
 
   const startCore = async (config_: AlipayConfig): Promise<void> => {
     const coreConfig: PaymentCoreConfig = {
-      dbPath: join(dataDir, 'paydesk.db'),
+      dbPath: join(dataDir, DB_FILE),
       alipay: config_,
+      environment: running.providerMode,
+      // Orders from before environments were recorded belong to the environment the saved settings name.
+      // (Demo adopts them only when the vault holds no keys: keys mean the dir was set up for real money.)
+      adoptUnknownOrders: running.providerMode === savedMode && (savedMode !== 'demo' || !keysStored),
       // poll only until the endpoint says otherwise (the tunnel may still be connecting)
       notify: { port: config.notifyPort ?? 0, publicUrl: null, routes: (req, res) => probe.handle(req, res) },
       orderExpiryMs: running.orderExpiryMinutes * 60_000,
@@ -293,7 +315,8 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     try {
       await startCore(alipay);
     } catch (err) {
-      await emulator?.close().catch(() => undefined);
+      // (set inside demoProviderConfig: TypeScript cannot see that assignment here)
+      await (emulator as EmulatorHandle | null)?.close().catch(() => undefined);
       throw err;
     }
   }
@@ -330,7 +353,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   }
 
   const requireCore = (): PaymentCore => {
-    if (!core) throw new ConsoleError('KEYS_MISSING', disabledReason ?? KEYS_MISSING_MESSAGE);
+    if (!core) throw new ConsoleError(settingsBlocked ? 'SETTINGS_REQUIRED' : 'KEYS_MISSING', disabledReason ?? KEYS_MISSING_MESSAGE);
     return core;
   };
   const notFound = (id: string): ConsoleError =>
@@ -338,8 +361,14 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
 
   /** Keys or app id completed while payments were disabled: start the core now instead of asking for a restart. */
   const enableIfReady = async (): Promise<void> => {
-    if (core || closed || running.providerMode === 'demo') {
+    if (settingsBlocked) return;
+    if (core || closed) {
       if (core && running.providerMode !== 'demo') keysChanged = true;
+      return;
+    }
+    if (running.providerMode === 'demo') {
+      await startCore(await demoProviderConfig());
+      logger.info('payment core enabled', { providerMode: 'demo' });
       return;
     }
     const wanted = realProviderConfig(running.providerMode);
@@ -369,6 +398,8 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       const order = await requireCore().createOrder({
         amountFen,
         method: input.method,
+        // 订单有效期 applies to new orders at once (no restart).
+        expiryMs: running.orderExpiryMinutes * 60_000,
         ...(input.subject !== undefined ? { subject: input.subject } : {}),
         ...(input.authCode !== undefined ? { authCode: input.authCode } : {}),
       });
@@ -414,13 +445,20 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
         next.tunnelSubdomain !== settings.tunnelSubdomain;
       settings = next;
       settingsProblem = null;
+      running.orderExpiryMinutes = next.orderExpiryMinutes;
+      if (settingsBlocked) {
+        // The merchant decided: run what they saved (still under a --provider override, if any).
+        settingsBlocked = null;
+        disabledReason = null;
+        running.providerMode = providerOverride ?? next.providerMode;
+      }
       if (notifyChanged) {
         // Notify settings apply live: a new endpoint for new orders; existing orders keep their notify_url
         // and polling covers them.
         await stopEndpoint();
         if (core && !closed) startEndpoint(core);
       }
-      if (core === null && running.providerMode !== 'demo') {
+      if (core === null) {
         running.appId = next.appId;
         running.sellerId = next.sellerId;
         await enableIfReady();
@@ -440,7 +478,8 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       return toSettingsDto(settings, keysForSettings());
     }),
     'keys.test': async () => {
-      const mode = settings.providerMode;
+      // The mode being set up: a --provider override is the one this run uses.
+      const mode = providerOverride ?? settings.providerMode;
       const started = Date.now();
       const done = (r: { ok: true; detail: string } | { ok: false; code: string; message: string }): KeyTestDto => ({
         ok: r.ok,
@@ -519,6 +558,18 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       for (const err of errors) logger.error('close failed', { error: err instanceof Error ? err.message : String(err) });
     },
   };
+}
+
+/** Why payments stay disabled when settings.json is missing or unusable next to real data (bilingual). */
+function settingsRequiredMessage(dataDir: string): string {
+  const file = join(dataDir, 'settings.json');
+  return (
+    `设置文件 ${file} 缺失或无法使用，而此数据目录存有沙箱或生产环境的订单或密钥：为免误入演示模式，收款和退款已停用，` +
+    `文件未做任何改动。请修复该文件，或在「设置」中确认服务商模式、AppID 和卖家 ID 后保存 / ` +
+    `The settings file ${file} is missing or unusable while this data directory holds sandbox or production orders or keys: ` +
+    `payments and refunds stay disabled rather than guessing demo mode, and nothing was changed. Fix the file, or confirm the ` +
+    `provider mode, app id and seller id in Settings and save`
+  );
 }
 
 function errorText(err: unknown): string {

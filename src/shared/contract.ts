@@ -57,6 +57,11 @@ export interface OrderDto {
   userPaying: boolean;
   message: string | null;
   refunds: RefundDto[];
+  /** Where the order was created ('unknown': before PayDesk recorded it) and with which app id. */
+  environment: ProviderMode | 'unknown';
+  appId: string;
+  /** Another environment's or app's order: shown read-only, never cancelled, refunded or polled here. */
+  foreign: boolean;
 }
 
 export interface OrderEventDto {

@@ -83,6 +83,9 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         userPaying: false,
         message: null,
         refunds: [],
+        environment: config.environment ?? 'demo',
+        appId: config.alipay.appId,
+        foreign: false,
       };
       orders.set(id, order);
       record(id, 'user', 'created', { amountFen: input.amountFen });

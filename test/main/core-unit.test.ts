@@ -229,6 +229,22 @@ describe('payment core (fake provider)', () => {
     expect(fake.trades.get(id)?.refunds.size).toBe(1);
   });
 
+  it('"trade does not exist" from a refund query is never final: the refund stays UNKNOWN, reserved, and asks for attention', async () => {
+    const { core, fake } = await setup();
+    const id = await paidOrder(core, fake, 1000);
+    const notExist = { kind: 'business', code: '40004', subCode: 'ACQ.TRADE_NOT_EXIST', message: '交易不存在 / not exist' } as const;
+    fake.next('refund', UNKNOWN, true); // the gateway that took the refund applied it
+    for (let i = 0; i < 20; i++) fake.next('refundQuery', notExist); // then a wrong gateway or app answers
+    const r = await core.refund({ orderId: id, amountFen: 400 });
+    expect(r.status).toBe('UNKNOWN');
+    expect(r.message).toMatch(/交易不存在.*错误的网关或 AppID.* \/ .*wrong gateway or app id/);
+    // Still not FAILED after several background rounds; its amount stays out of the refundable rest.
+    await waitFor(() => fake.count('refundQuery') >= 4, 'background queries');
+    expect(core.getOrder(id)?.refunds[0]?.status).toBe('UNKNOWN');
+    await expect(core.refund({ orderId: id, amountFen: 400 })).rejects.toMatchObject({ code: 'REFUND_IN_PROGRESS' });
+    expect(fake.count('refund')).toBe(1); // never sent again under a new number
+  });
+
   it('restart with a PENDING refund (crash between commit and answer) → sweep resolves it with the same number', async () => {
     const fake = new FakeProvider();
     const first = await setup({}, fake);

@@ -14,7 +14,9 @@ describe('migrations', () => {
     expect(LATEST_VERSION).toBe(MIGRATIONS.length);
   });
 
-  it.each(MIGRATIONS.map((m) => [m.version, m.name] as const))('migration %i (%s) applies alone on :memory: and sets user_version', (version, name) => {
+  /** Migrations 1–4 each create the table they are named after; later ones alter tables (tested below). */
+  const TABLE_MIGRATIONS = MIGRATIONS.filter((m) => m.version <= 4);
+  it.each(TABLE_MIGRATIONS.map((m) => [m.version, m.name] as const))('migration %i (%s) applies alone on :memory: and sets user_version', (version, name) => {
     const db = new BetterSqlite3(':memory:');
     migrate(db, version - 1);
     expect(db.pragma('user_version', { simple: true })).toBe(version - 1);
@@ -66,6 +68,30 @@ describe('migrations', () => {
     expect(() => insert.run('a', 12.34)).toThrow(); // STRICT: a float is not an INTEGER
     expect(() => insert.run('b', 0)).toThrow(); // CHECK amount ≥ 1 fen
     expect(() => insert.run('c', '1234')).not.toThrow(); // STRICT coerces a lossless numeric text
+    db.close();
+  });
+
+  it('migration 5 (order_environment) applies alone: existing orders become environment unknown, provider alipay; the column is checked', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, 4);
+    db.prepare(
+      `INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at) VALUES ('old', 'qr', 'PAID', 1000, 's', 1, 1)`,
+    ).run();
+    migrate(db, 5);
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.prepare("SELECT environment, app_id AS appId, provider FROM orders WHERE id = 'old'").get()).toEqual({
+      environment: 'unknown',
+      appId: '',
+      provider: 'alipay',
+    });
+    const insert = db.prepare(
+      `INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at, environment, app_id)
+       VALUES (?, 'qr', 'PAID', 100, 's', 1, 1, ?, '2021000000000001')`,
+    );
+    expect(() => insert.run('p', 'production')).not.toThrow();
+    expect(() => insert.run('x', 'staging')).toThrow(/CHECK/);
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'orders'").get() as { sql: string }).sql;
+    expect(sql).toMatch(/\)\s*STRICT$/);
     db.close();
   });
 });

@@ -23,6 +23,9 @@ function order(id: string, createdAt: number, patch: Partial<OrderRow> = {}): Or
     closedAt: null,
     userPaying: false,
     message: null,
+    environment: 'production',
+    appId: 'app',
+    provider: 'alipay',
     ...patch,
   };
 }
@@ -101,7 +104,10 @@ describe('store', () => {
     r('R3', 300, 'FAILED');
     r('R4', 50, 'PENDING');
     expect(store.refunds.totals('A')).toMatchObject({ succeededFen: 100, inflightFen: 250 });
-    expect(store.refunds.unsettled().map((x) => x.id)).toEqual(['R2', 'R4']);
+    expect(store.refunds.unsettled({ environment: 'production', appId: 'app' }).map((x) => x.id)).toEqual(['R2', 'R4']);
+    // Another environment's or app's unresolved refunds are not this sweep's to resolve.
+    expect(store.refunds.unsettled({ environment: 'demo', appId: 'app' })).toEqual([]);
+    expect(store.refunds.unsettled({ environment: 'production', appId: 'other' })).toEqual([]);
     expect(() =>
       (store as Store).refunds.insert({ id: 'R6', orderId: 'nope', amountFen: 1, reason: null, status: 'PENDING', createdAt: 1, updatedAt: 1, settledAt: null, attempts: 0, message: null }),
     ).toThrow(/FOREIGN KEY/);
@@ -122,5 +128,19 @@ describe('store', () => {
     expect(s.hourly[23]).toEqual({ hour: 23, count: 1, netFen: 0 });
     expect(() => summarize(store as Store, '2026-02-30')).toThrow(/Invalid date/);
     expect(() => summarize(store as Store, '22/11/2026')).toThrow(/YYYY-MM-DD/);
+  });
+
+  it("summarises one environment's money: demo payments are not production takings", () => {
+    store = openStore(':memory:');
+    const at = (h: number) => new Date(2026, 10, 22, h).getTime();
+    store.orders.insert(order('P', at(9), { status: 'PAID', amountFen: 1000 }));
+    store.orders.insert(order('D', at(10), { status: 'PAID', amountFen: 50, environment: 'demo' }));
+    const dst = new Date(2026, 2, 29, 12).getTime(); // a DST day in many zones takes the per-row path
+    store.orders.insert(order('Q', dst, { status: 'PAID', amountFen: 70, environment: 'demo' }));
+    expect(summarize(store, '2026-11-22', 'production')).toMatchObject({ count: 1, grossFen: 1000 });
+    expect(summarize(store, '2026-11-22', 'demo')).toMatchObject({ count: 1, grossFen: 50 });
+    expect(summarize(store, '2026-11-22')).toMatchObject({ count: 2, grossFen: 1050 });
+    expect(summarize(store, '2026-03-29', 'production')).toMatchObject({ count: 0 });
+    expect(summarize(store, '2026-03-29', 'demo')).toMatchObject({ count: 1, grossFen: 70 });
   });
 });

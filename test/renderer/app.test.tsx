@@ -37,6 +37,9 @@ function order(patch: Partial<OrderDto> = {}): OrderDto {
     userPaying: false,
     message: null,
     refunds: [],
+    environment: 'demo',
+    appId: '2021000000000001',
+    foreign: false,
     ...patch,
   };
 }

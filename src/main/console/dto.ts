@@ -58,6 +58,9 @@ export function toOrderDto(order: Order): OrderDto {
     userPaying: order.userPaying,
     message: order.message,
     refunds: order.refunds.map(toRefundDto),
+    environment: order.environment,
+    appId: order.appId,
+    foreign: order.foreign,
   };
 }
 

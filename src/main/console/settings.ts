@@ -49,6 +49,8 @@ export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
 export interface LoadedSettings {
   settings: Settings;
+  /** Whether settings.json exists (a missing file means defaults; see the console for what that allows). */
+  found: boolean;
   /** Bilingual description of why the file could not be used (defaults are in effect), else null. */
   problem: string | null;
 }
@@ -64,9 +66,10 @@ export async function loadSettings(dataDir: string): Promise<LoadedSettings> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if (isNodeError(err) && err.code === 'ENOENT') return { settings: DEFAULT_SETTINGS, problem: null };
+    if (isNodeError(err) && err.code === 'ENOENT') return { settings: DEFAULT_SETTINGS, found: false, problem: null };
     return {
       settings: DEFAULT_SETTINGS,
+      found: true,
       problem: `无法读取设置文件 ${file}，已使用默认设置 / Cannot read ${file} (${describe(err)}); using defaults`,
     };
   }
@@ -76,6 +79,7 @@ export async function loadSettings(dataDir: string): Promise<LoadedSettings> {
   } catch {
     return {
       settings: DEFAULT_SETTINGS,
+      found: true,
       problem: `设置文件 ${file} 不是有效的 JSON，已使用默认设置 / ${file} is not valid JSON; using defaults`,
     };
   }
@@ -87,10 +91,11 @@ export async function loadSettings(dataDir: string): Promise<LoadedSettings> {
       .join('; ');
     return {
       settings: DEFAULT_SETTINGS,
+      found: true,
       problem: `设置文件 ${file} 内容无效，已使用默认设置 / ${file} is invalid (${where}); using defaults`,
     };
   }
-  return { settings: parsed.data, problem: null };
+  return { settings: parsed.data, found: true, problem: null };
 }
 
 /**

@@ -37,7 +37,7 @@ export interface StatusFacts {
 }
 
 export const RESTART_NOTE =
-  '服务商、AppID 或订单有效期的设置已保存，重启 PayDesk 后生效 / Provider, app id or order expiry settings are saved and take effect after PayDesk restarts';
+  '服务商或 AppID 的设置已保存，重启 PayDesk 后生效 / Provider or app id settings are saved and take effect after PayDesk restarts';
 
 export const KEYS_RESTART_NOTE =
   '新密钥已保存，重启 PayDesk 后用于收款 / The new keys are saved and are used for payments after PayDesk restarts';

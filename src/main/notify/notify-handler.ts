@@ -2,7 +2,8 @@ import type { AlipayConfig, Clock, EventSource, Logger, NotificationSeen } from 
 import { Changes, type Ledger } from '../payments/ledger';
 import { applyTradeFactsTx } from '../payments/reconcile';
 import type { PaymentProvider, ProviderNotification } from '../providers/provider';
-import type { NotificationVerdict, Store } from '../store';
+import type { NotificationVerdict, OrderScope, Store } from '../store';
+import { owns } from '../payments/context';
 
 /** What the HTTP layer answers. Alipay retries unless the body is exactly `success` (protocols.md D). */
 export interface NotifyAnswer {
@@ -67,6 +68,8 @@ export class NotifyHandler {
       clock: Clock;
       logger: Logger;
       onSeen: (seen: NotificationSeen) => void;
+      /** The core's environment and app: a notification about an order of another scope changes nothing. */
+      scope?: OrderScope;
     },
   ) {
     const row = deps.store.notifications.last();
@@ -211,6 +214,7 @@ export class NotifyHandler {
     if (n.appId !== alipay.appId) return reject('app_id mismatch', n.outTradeNo, n.notifyId);
     const order = store.orders.get(n.outTradeNo);
     if (!order) return reject('unknown out_trade_no', null, n.notifyId);
+    if (this.deps.scope && !owns(this.deps.scope, order)) return reject('order of another environment or app', order.id, n.notifyId);
     if (n.totalFen !== order.amountFen) return reject('total_amount mismatch', order.id, n.notifyId);
     if (n.sellerId !== alipay.sellerId) return reject('seller_id mismatch', order.id, n.notifyId);
 

@@ -57,6 +57,11 @@ export interface Order {
   /** Bilingual reason for FAILED / CLOSED (declined, cancelled, expired…). */
   message: string | null;
   refunds: Refund[];
+  /** The environment and app the order was created with ('unknown' / '' before they were recorded). */
+  environment: 'demo' | 'sandbox' | 'production' | 'unknown';
+  appId: string;
+  /** True when it belongs to another environment or app than this core's: shown, never touched. */
+  foreign: boolean;
 }
 
 export interface OrderEvent {
@@ -130,6 +135,8 @@ export interface PaymentCore {
     subject?: string;
     method: OrderMethod;
     authCode?: string;
+    /** QR / link orders: how long the order may be paid (whole minutes, 1–120); default orderExpiryMs. */
+    expiryMs?: number;
   }): Promise<Order>;
   getOrder(id: string): Order | null;
   listOrders(query: ListOrdersQuery): OrderPage;
@@ -186,6 +193,13 @@ export interface AlipayConfig {
 export interface PaymentCoreConfig {
   dbPath: string;
   alipay: AlipayConfig;
+  /**
+   * The environment `alipay` points at (default demo). With `alipay.appId` it scopes the core: only
+   * orders created in this environment with this app id are polled, swept, cancelled or refunded.
+   */
+  environment?: 'demo' | 'sandbox' | 'production';
+  /** Give orders older than the environment columns ('unknown') to this core's environment and app at start. */
+  adoptUnknownOrders?: boolean;
   notify: {
     /** Port of the local notify server (0 = any). */
     port?: number;

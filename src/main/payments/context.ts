@@ -1,6 +1,6 @@
 import type { PaymentProvider } from '../providers/provider';
-import type { Store } from '../store';
-import type { Clock, Logger } from './api';
+import type { OrderRow, OrderScope, Store } from '../store';
+import { PaymentError, type Clock, type Logger } from './api';
 import type { Ledger } from './ledger';
 
 /** Resolved timing settings (PaymentCoreConfig with defaults applied). */
@@ -25,6 +25,30 @@ export interface Context {
   busy: Set<string>;
   /** True once close() was called: loops stop. */
   isClosed(): boolean;
+  /** The environment and app this core talks to; orders of any other scope are never touched. */
+  scope: OrderScope;
+}
+
+/** Whether `row` was created in `scope` (same environment and app id). */
+export function owns(scope: OrderScope, row: Pick<OrderRow, 'environment' | 'appId'>): boolean {
+  return row.environment === scope.environment && row.appId === scope.appId;
+}
+
+const ENVIRONMENT_NAMES = {
+  demo: '演示',
+  sandbox: '沙箱',
+  production: '生产',
+  unknown: '未知',
+} as const;
+
+/** Refusal for an order of another environment or app (bilingual). */
+export function foreignOrderError(row: Pick<OrderRow, 'id' | 'environment' | 'appId'>): PaymentError {
+  return new PaymentError(
+    'ORDER_FOREIGN',
+    `订单 ${row.id} 属于${ENVIRONMENT_NAMES[row.environment]}环境${row.appId ? `（AppID ${row.appId}）` : ''}，` +
+      `当前环境只能查看，不能取消或退款；请切换回该环境后操作 / Order ${row.id} belongs to the ${row.environment} environment` +
+      `${row.appId ? ` (app id ${row.appId})` : ''}: here it is read-only; switch back to that environment to cancel or refund it`,
+  );
 }
 
 export const MESSAGES = {

@@ -2,7 +2,7 @@ import { NotifyHandler } from '../notify/notify-handler';
 import { NOTIFY_PATH, startNotifyServer, type NotifyServer } from '../notify/notify-server';
 import { AlipayProvider } from '../providers/alipay-provider';
 import type { PaymentProvider } from '../providers/provider';
-import { openStore } from '../store';
+import { openStore, type OrderScope } from '../store';
 import {
   PaymentError,
   type DaySummary,
@@ -36,14 +36,15 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
     pollMaxMs: config.poll?.maxMs ?? 10_000,
     refundMinGapMs: config.refundMinGapMs ?? 3_000,
   };
+  const scope: OrderScope = { environment: config.environment ?? 'demo', appId: config.alipay.appId };
   const store = openStore(config.dbPath);
   const stream = new EventStream(logger);
-  const ledger = new Ledger(store, clock, stream, logger);
+  const ledger = new Ledger(store, clock, stream, logger, scope);
   const prov = provider ?? new AlipayProvider(config.alipay, logger);
   let closed = false;
   let started = false;
   let server: NotifyServer | null = null;
-  const ctx: Context = { store, ledger, provider: prov, clock, logger, settings, busy: new Set(), isClosed: () => closed };
+  const ctx: Context = { store, ledger, provider: prov, clock, logger, settings, busy: new Set(), isClosed: () => closed, scope };
   const tracker = new Tracker(ctx);
   const refunds = new RefundService(ctx);
   const handler = new NotifyHandler({
@@ -54,6 +55,7 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
     clock,
     logger,
     onSeen: (seen) => stream.emit('notification.received', seen),
+    scope,
   });
 
   let publicBase: string | null | undefined = config.notify.publicUrl;
@@ -119,7 +121,8 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
       return op(refunds.refund(input));
     },
     events: (orderId) => store.events.byOrder(orderId),
-    summary: (date: string): DaySummary => summarize(store, date),
+    // 今日 adds up this environment's money only (demo payments are not takings).
+    summary: (date: string): DaySummary => summarize(store, date, scope.environment),
     notifyUrl,
     localNotifyBase: () => server?.baseUrl ?? null,
     tunnelLocal: () => server?.tunnel ?? null,
@@ -145,7 +148,11 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
         ...(config.notify.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: config.notify.keepAliveTimeoutMs } : {}),
       });
       started = true;
-      logger.info('payment core started', { notifyUrl: notifyUrl() });
+      if (config.adoptUnknownOrders) {
+        const adopted = store.orders.adoptUnknown(scope);
+        if (adopted > 0) logger.info('orders from before environments were recorded adopted', { adopted, ...scope });
+      }
+      logger.info('payment core started', { notifyUrl: notifyUrl(), ...scope });
       // The sweep runs in the background: start() must not wait on a slow or unreachable gateway.
       spawn(tracker.sweep(), 'order sweep');
       spawn(refunds.sweep(), 'refund sweep');

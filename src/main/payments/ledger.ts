@@ -1,5 +1,6 @@
 import type { TradeFacts } from '../providers/provider';
-import type { OrderRow, RefundRow, Store } from '../store';
+import type { OrderRow, OrderScope, RefundRow, Store } from '../store';
+import { owns } from './context';
 import type { Clock, EventSource, Logger, Order, Refund } from './api';
 import type { EventStream } from './events';
 
@@ -18,6 +19,8 @@ export class Ledger {
     readonly clock: Clock,
     private readonly stream: EventStream,
     private readonly logger: Logger,
+    /** The core's environment and app: orders of another scope are marked foreign. */
+    private readonly scope: OrderScope | null = null,
   ) {}
 
   toOrder(row: OrderRow): Order {
@@ -40,6 +43,9 @@ export class Ledger {
       userPaying: row.userPaying,
       message: row.message,
       refunds: this.store.refunds.byOrder(row.id).map(toRefund),
+      environment: row.environment,
+      appId: row.appId,
+      foreign: this.scope === null || !owns(this.scope, row),
     };
   }
 

@@ -2,7 +2,7 @@ import { MAX_FEN, MIN_FEN } from '../../shared/money';
 import { PaymentError, type Order, type OrderMethod } from './api';
 import { cancelTrade, closeTrade } from './closer';
 import { sleep } from './clock';
-import { MESSAGES, type Context } from './context';
+import { foreignOrderError, MESSAGES, owns, type Context } from './context';
 import { maskAuthCode, newOrderId } from './ids';
 import { applyTradeFactsTx } from './reconcile';
 import type { Tracker } from './tracker';
@@ -15,6 +15,7 @@ export interface CreateOrderInput {
   subject?: string;
   method: OrderMethod;
   authCode?: string;
+  expiryMs?: number;
 }
 
 /** Validate a create request before anything is stored. Throws PaymentError with a bilingual message. */
@@ -27,6 +28,9 @@ export function validateCreate(input: CreateOrderInput): { subject: string } {
   }
   if (input.method === 'code' && (typeof input.authCode !== 'string' || !AUTH_CODE.test(input.authCode))) {
     throw new PaymentError('AUTH_CODE_INVALID', '付款码格式不正确，请重新扫描 / Payment code not recognised, please scan again');
+  }
+  if (input.expiryMs !== undefined && !(Number.isSafeInteger(input.expiryMs / 60_000) && input.expiryMs >= 60_000 && input.expiryMs <= 120 * 60_000)) {
+    throw new PaymentError('EXPIRY_INVALID', '订单有效期须为 1 至 120 分钟 / Order expiry must be 1 to 120 whole minutes');
   }
   const subject = (input.subject ?? '').trim() || 'PayDesk 收银';
   if (subject.length > 256) throw new PaymentError('SUBJECT_TOO_LONG', '商品名称过长 / Subject too long (max 256)');
@@ -50,7 +54,7 @@ export class OrderService {
     const { ctx } = this;
     const now = ctx.clock.now();
     const id = newOrderId(now);
-    const expiryMs = input.method === 'code' ? ctx.settings.barcodeMaxWaitMs : ctx.settings.orderExpiryMs;
+    const expiryMs = input.method === 'code' ? ctx.settings.barcodeMaxWaitMs : (input.expiryMs ?? ctx.settings.orderExpiryMs);
     const notifyUrl = this.notifyUrl();
     ctx.ledger.run((ch) => {
       ctx.store.orders.insert({
@@ -72,6 +76,9 @@ export class OrderService {
         closedAt: null,
         userPaying: false,
         message: null,
+        environment: ctx.scope.environment,
+        appId: ctx.scope.appId,
+        provider: 'alipay',
       });
       // The 付款码 is a bearer credential: only a masked form reaches the database.
       ctx.store.events.append(id, 'user', 'created', {
@@ -112,6 +119,7 @@ export class OrderService {
   async cancel(id: string): Promise<Order> {
     const row = this.ctx.store.orders.get(id);
     if (!row) throw new PaymentError('ORDER_NOT_FOUND', `订单不存在 / Order not found: ${id}`);
+    if (!owns(this.ctx.scope, row)) throw foreignOrderError(row);
     if (row.status !== 'AWAITING_PAYMENT') {
       throw new PaymentError('ORDER_NOT_WAITING', '订单不在等待支付状态，无法取消 / Only a waiting order can be cancelled');
     }

@@ -1,4 +1,4 @@
-import type { OrderRow, Store } from '../store';
+import type { OrderEnvironment, OrderRow, Store } from '../store';
 import { PaymentError, type DaySummary } from './api';
 
 /** Opaque keyset cursor: base64url of "createdAt:id". */
@@ -17,7 +17,7 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
  * Day summary by LOCAL calendar day (the shop's day, the machine's time zone): paid orders created that
  * day (PAID, PARTIALLY_REFUNDED, REFUNDED), gross, refunded and net in fen, and 24 local hours.
  */
-export function summarize(store: Store, date: string): DaySummary {
+export function summarize(store: Store, date: string, environment: OrderEnvironment | null = null): DaySummary {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new PaymentError('DATE_INVALID', '日期格式应为 YYYY-MM-DD / Date must be YYYY-MM-DD');
   const y = Number(m[1]);
@@ -40,7 +40,7 @@ export function summarize(store: Store, date: string): DaySummary {
   if (uniform) {
     // One read transaction: the 24 aggregates see one snapshot, like the single query they replace.
     const totals = store.db.transaction(() =>
-      hourly.map((h) => store.orders.paidTotals(from + h.hour * 3_600_000, from + (h.hour + 1) * 3_600_000)),
+      hourly.map((h) => store.orders.paidTotals(from + h.hour * 3_600_000, from + (h.hour + 1) * 3_600_000, environment)),
     )();
     let count = 0;
     for (const h of hourly) {
@@ -53,7 +53,7 @@ export function summarize(store: Store, date: string): DaySummary {
     }
     return { date, count, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly };
   }
-  const rows = store.orders.paidBetween(from, to);
+  const rows = store.orders.paidBetween(from, to, environment);
   for (const r of rows) {
     grossFen += r.amountFen;
     refundedFen += r.refundedFen;

@@ -1,9 +1,14 @@
 import { formatFen, MAX_FEN } from '../../shared/money';
 import { PaymentError, type EventSource, type Refund } from './api';
 import { sleep } from './clock';
-import type { Context } from './context';
+import { foreignOrderError, owns, type Context } from './context';
 import { newRefundId } from './ids';
 import { toRefund } from './ledger';
+
+/** A refund query answered ACQ.TRADE_NOT_EXIST (bilingual; shown on the refund while it waits). */
+export const TRADE_NOT_EXIST_FOR_REFUND =
+  '支付宝称该交易不存在：可能连接了错误的网关或 AppID。退款结果未确认，金额保持冻结，请核对设置（服务商模式、AppID、密钥） / ' +
+  'Alipay says the trade does not exist: probably the wrong gateway or app id. The refund is unresolved and its amount stays reserved; check the provider mode, app id and keys';
 
 const N_IS_AMBIGUOUS = '支付宝未确认资金变动，正在查询 / Alipay did not confirm the refund (fund_change=N), checking';
 
@@ -37,6 +42,7 @@ export class RefundService {
     const previous = ctx.ledger.run((ch) => {
       const o = ctx.store.orders.get(input.orderId);
       if (!o) throw new PaymentError('ORDER_NOT_FOUND', `订单不存在 / Order not found: ${input.orderId}`);
+      if (!owns(ctx.scope, o)) throw foreignOrderError(o);
       if (o.status !== 'PAID' && o.status !== 'PARTIALLY_REFUNDED') {
         throw new PaymentError('ORDER_NOT_REFUNDABLE', '只有已支付的订单可以退款 / Only a paid order can be refunded');
       }
@@ -76,7 +82,8 @@ export class RefundService {
 
   /** Resolve every PENDING/UNKNOWN refund (start-up sweep; PENDING = crashed between commit and answer). */
   async sweep(): Promise<void> {
-    for (const r of this.ctx.store.refunds.unsettled()) {
+    // Only this environment's and app's refunds: another gateway knows nothing about them.
+    for (const r of this.ctx.store.refunds.unsettled(this.ctx.scope)) {
       if (this.ctx.isClosed()) return;
       this.noteActivity(r.orderId, r.updatedAt);
       await this.resolve(r.id, 'sweep', 2);
@@ -169,8 +176,14 @@ export class RefundService {
         // Alipay has no successful refund under this number: send it again, same number.
         await this.send(id, source);
       } else if (q.kind === 'business' && q.subCode === 'ACQ.TRADE_NOT_EXIST') {
-        ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'FAILED', source, q.message));
-        return;
+        // The order was paid, so its trade exists at the gateway it was created with: "trade does not
+        // exist" about a refund that was sent means a wrong gateway or app answered. Never final —
+        // the refund stays unresolved (its amount stays reserved) and asks for attention.
+        if (r.status !== 'UNKNOWN' || r.message !== TRADE_NOT_EXIST_FOR_REFUND) {
+          ctx.logger.warn('refund query: trade does not exist (wrong gateway or app?)', { refundId: id, orderId: r.orderId });
+          ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, TRADE_NOT_EXIST_FOR_REFUND));
+        }
+        break;
       }
     }
     const after = ctx.store.refunds.get(id);

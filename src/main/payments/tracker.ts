@@ -1,6 +1,6 @@
 import type { EventSource } from './api';
 import { cancelTrade, closeTrade } from './closer';
-import { MESSAGES, type Context } from './context';
+import { MESSAGES, owns, type Context } from './context';
 import { applyTradeFactsTx } from './reconcile';
 
 interface Track {
@@ -48,7 +48,8 @@ export class Tracker {
    * says, then keep tracking the ones still waiting.
    */
   async sweep(): Promise<void> {
-    const waiting = this.ctx.store.orders.listByStatus('AWAITING_PAYMENT');
+    // Only this environment's and app's orders: another gateway would answer "trade does not exist".
+    const waiting = this.ctx.store.orders.listByStatus('AWAITING_PAYMENT', this.ctx.scope);
     const queue = waiting.map((o) => o.id);
     const worker = async (): Promise<void> => {
       for (let id = queue.shift(); id !== undefined && !this.ctx.isClosed(); id = queue.shift()) {
@@ -66,7 +67,7 @@ export class Tracker {
 
   private schedule(orderId: string, delay: number): void {
     const row = this.ctx.store.orders.get(orderId);
-    if (!row || row.status !== 'AWAITING_PAYMENT') return;
+    if (!row || row.status !== 'AWAITING_PAYMENT' || !owns(this.ctx.scope, row)) return;
     // Wake up at the expiry at the latest, so expiry is handled on time.
     const untilExpiry = row.expiresAt === null ? delay : Math.max(0, row.expiresAt - this.ctx.clock.now());
     const wait = Math.max(10, Math.min(delay, untilExpiry));
@@ -107,7 +108,7 @@ export class Tracker {
   private async check(orderId: string, source: EventSource): Promise<boolean> {
     const { ctx } = this;
     const row = ctx.store.orders.get(orderId);
-    if (!row || row.status !== 'AWAITING_PAYMENT') return false;
+    if (!row || row.status !== 'AWAITING_PAYMENT' || !owns(ctx.scope, row)) return false;
     if (row.expiresAt !== null && ctx.clock.now() >= row.expiresAt) {
       if (ctx.busy.has(orderId)) return true;
       const why = { source: 'system' as const, kind: 'expired', message: MESSAGES.expired };

@@ -7,7 +7,7 @@ import { RefundRepository } from './refund-repository';
 
 export { openDatabase } from './db';
 export { migrate, MIGRATIONS, LATEST_VERSION } from './migrations';
-export type { OrderRow, OrderPatch, OrderListFilter } from './order-repository';
+export type { OrderRow, OrderPatch, OrderListFilter, OrderEnvironment, OrderScope, NewOrderRow } from './order-repository';
 export type { RefundRow } from './refund-repository';
 export type { NotificationRow, NotificationVerdict } from './notification-repository';
 export { OrderRepository, RefundRepository, EventRepository, NotificationRepository };

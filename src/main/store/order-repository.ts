@@ -21,10 +21,31 @@ export interface OrderRow {
   closedAt: number | null;
   userPaying: boolean;
   message: string | null;
+  /** Where the order was created: it is only ever polled, cancelled or refunded there (migration 0005). */
+  environment: OrderEnvironment;
+  /** The app id it was created with ('' for rows older than migration 0005). */
+  appId: string;
+  /** 'alipay' */
+  provider: string;
 }
 
+/** demo = the embedded emulator; 'unknown' = created before environments were recorded. */
+export type OrderEnvironment = 'demo' | 'sandbox' | 'production' | 'unknown';
+
+/** The environment and app a payment core runs against: it touches only orders of exactly this scope. */
+export interface OrderScope {
+  environment: Exclude<OrderEnvironment, 'unknown'>;
+  appId: string;
+}
+
+/** An insert may leave the scope out (tests of the store alone): such a row is 'unknown', i.e. foreign. */
+export type NewOrderRow = Omit<OrderRow, 'environment' | 'appId' | 'provider'> &
+  Partial<Pick<OrderRow, 'environment' | 'appId' | 'provider'>>;
+
 /** Columns that may change after creation (status changes go through the transition logic). */
-export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'method' | 'amountFen' | 'subject' | 'createdAt'>>;
+export type OrderPatch = Partial<
+  Omit<OrderRow, 'id' | 'method' | 'amountFen' | 'subject' | 'createdAt' | 'environment' | 'appId' | 'provider'>
+>;
 
 export interface OrderListFilter {
   status?: OrderStatus;
@@ -56,6 +77,9 @@ interface RawOrder {
   closed_at: number | null;
   user_paying: number;
   message: string | null;
+  environment: string;
+  app_id: string;
+  provider: string;
 }
 
 const COLUMNS: Record<keyof OrderPatch, string> = {
@@ -94,6 +118,9 @@ function toRow(r: RawOrder): OrderRow {
     closedAt: r.closed_at,
     userPaying: r.user_paying === 1,
     message: r.message,
+    environment: r.environment as OrderEnvironment,
+    appId: r.app_id,
+    provider: r.provider,
   };
 }
 
@@ -107,14 +134,22 @@ export class OrderRepository {
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(`
       INSERT INTO orders (id, method, status, amount_fen, refunded_fen, subject, qr_code, pay_url, trade_no,
-        buyer_logon_id, notify_url, created_at, updated_at, paid_at, expires_at, closed_at, user_paying, message)
+        buyer_logon_id, notify_url, created_at, updated_at, paid_at, expires_at, closed_at, user_paying, message,
+        environment, app_id, provider)
       VALUES (@id, @method, @status, @amountFen, @refundedFen, @subject, @qrCode, @payUrl, @tradeNo,
-        @buyerLogonId, @notifyUrl, @createdAt, @updatedAt, @paidAt, @expiresAt, @closedAt, @userPaying, @message)`);
+        @buyerLogonId, @notifyUrl, @createdAt, @updatedAt, @paidAt, @expiresAt, @closedAt, @userPaying, @message,
+        @environment, @appId, @provider)`);
     this.getStmt = db.prepare('SELECT * FROM orders WHERE id = ?');
   }
 
-  insert(row: OrderRow): void {
-    this.insertStmt.run({ ...row, userPaying: row.userPaying ? 1 : 0 });
+  insert(row: NewOrderRow): void {
+    this.insertStmt.run({
+      environment: 'unknown',
+      appId: '',
+      provider: 'alipay',
+      ...row,
+      userPaying: row.userPaying ? 1 : 0,
+    });
   }
 
   get(id: string): OrderRow | null {
@@ -176,13 +211,27 @@ export class OrderRepository {
     return (this.db.prepare(sql).all(params) as RawOrder[]).map(toRow);
   }
 
-  /** Orders in a given status, oldest first (the start-up sweep). */
-  listByStatus(status: OrderStatus, limit = 10_000): OrderRow[] {
+  /** Orders of one environment and app in a given status, oldest first (the start-up sweep). */
+  listByStatus(status: OrderStatus, scope: OrderScope, limit = 10_000): OrderRow[] {
     return (
       this.db
-        .prepare('SELECT * FROM orders WHERE status = ? ORDER BY created_at, id LIMIT ?')
-        .all(status, limit) as RawOrder[]
+        .prepare('SELECT * FROM orders WHERE environment = ? AND app_id = ? AND status = ? ORDER BY created_at, id LIMIT ?')
+        .all(scope.environment, scope.appId, status, limit) as RawOrder[]
     ).map(toRow);
+  }
+
+  /** How many orders each environment and app holds (start-up: does this data dir hold real money?). */
+  scopes(): { environment: OrderEnvironment; appId: string; count: number }[] {
+    return this.db
+      .prepare('SELECT environment, app_id AS appId, count(*) AS count FROM orders GROUP BY environment, app_id')
+      .all() as { environment: OrderEnvironment; appId: string; count: number }[];
+  }
+
+  /** Give the rows older than migration 0005 ('unknown') to `scope`; returns how many. */
+  adoptUnknown(scope: OrderScope): number {
+    return this.db
+      .prepare("UPDATE orders SET environment = ?, app_id = ? WHERE environment = 'unknown'")
+      .run(scope.environment, scope.appId).changes;
   }
 
   /**
@@ -190,26 +239,28 @@ export class OrderRepository {
    * Issue 8: the summary of a busy day materialised ~11,000 rows as JS objects (~9 ms on a 1M-order
    * database); 24 of these aggregates (one per hour) read the same index range in ~1 ms in total.
    */
-  paidTotals(from: number, to: number): { count: number; grossFen: number; refundedFen: number } {
+  paidTotals(from: number, to: number, environment: OrderEnvironment | null = null): { count: number; grossFen: number; refundedFen: number } {
     if (!this.paidTotalsStmt) {
       this.paidTotalsStmt = this.db.prepare(
         `SELECT count(*) AS count, coalesce(sum(amount_fen), 0) AS grossFen, coalesce(sum(refunded_fen), 0) AS refundedFen
          FROM orders
-         WHERE created_at >= ? AND created_at < ? AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED')`,
+         WHERE created_at >= @from AND created_at < @to AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED')
+           AND (@environment IS NULL OR environment = @environment)`,
       );
     }
-    return this.paidTotalsStmt.get(from, to) as { count: number; grossFen: number; refundedFen: number };
+    return this.paidTotalsStmt.get({ from, to, environment }) as { count: number; grossFen: number; refundedFen: number };
   }
 
-  /** Paid (or since refunded) orders created in [from, to): the day summary. */
-  paidBetween(from: number, to: number): Pick<OrderRow, 'createdAt' | 'amountFen' | 'refundedFen'>[] {
+  /** Paid (or since refunded) orders created in [from, to) (of one environment, if given): the day summary. */
+  paidBetween(from: number, to: number, environment: OrderEnvironment | null = null): Pick<OrderRow, 'createdAt' | 'amountFen' | 'refundedFen'>[] {
     return (
       this.db
         .prepare(
           `SELECT created_at, amount_fen, refunded_fen FROM orders
-           WHERE created_at >= ? AND created_at < ? AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED')`,
+           WHERE created_at >= @from AND created_at < @to AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED')
+             AND (@environment IS NULL OR environment = @environment)`,
         )
-        .all(from, to) as { created_at: number; amount_fen: number; refunded_fen: number }[]
+        .all({ from, to, environment }) as { created_at: number; amount_fen: number; refunded_fen: number }[]
     ).map((r) => ({ createdAt: r.created_at, amountFen: r.amount_fen, refundedFen: r.refunded_fen }));
   }
 }

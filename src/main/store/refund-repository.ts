@@ -1,3 +1,4 @@
+import type { OrderScope } from './order-repository';
 import type { Database, Statement } from 'better-sqlite3';
 import type { RefundStatus } from '../payments/api';
 
@@ -98,12 +99,16 @@ export class RefundRepository {
     return { succeededFen: r?.succeeded ?? 0, inflightFen: r?.inflight ?? 0, lastActivityAt: r?.last ?? null };
   }
 
-  /** Refunds whose outcome is not known yet: the start-up sweep resolves them. */
-  unsettled(): RefundRow[] {
+  /** Refunds of one environment's and app's orders whose outcome is not known yet: the start-up sweep resolves them. */
+  unsettled(scope: OrderScope): RefundRow[] {
     return (
       this.getStmt.database
-        .prepare("SELECT * FROM refunds WHERE status IN ('PENDING', 'UNKNOWN') ORDER BY created_at, id")
-        .all() as RawRefund[]
+        .prepare(
+          `SELECT r.* FROM refunds r JOIN orders o ON o.id = r.order_id
+           WHERE r.status IN ('PENDING', 'UNKNOWN') AND o.environment = ? AND o.app_id = ?
+           ORDER BY r.created_at, r.id`,
+        )
+        .all(scope.environment, scope.appId) as RawRefund[]
     ).map(toRow);
   }
 }

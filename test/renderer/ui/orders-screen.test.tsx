@@ -27,6 +27,9 @@ function order(n: number, patch: Partial<OrderDto> = {}): OrderDto {
     userPaying: false,
     message: null,
     refunds: [],
+    environment: 'demo',
+    appId: '2021000000000001',
+    foreign: false,
     ...patch,
   };
 }

@@ -1,13 +1,18 @@
-import { Tag } from 'antd';
+import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { OrderDto } from '../../../../shared/contract';
 import { STATUS_COLORS } from '../lib/orders';
 
-/** The order's state as a coloured tag; 用户支付中… while a 付款码 buyer confirms. */
-export function OrderStatusTag({ order, testId = 'order-status', large }: { order: Pick<OrderDto, 'status' | 'userPaying'>; testId?: string; large?: boolean }): React.JSX.Element {
+type TagOrder = Pick<OrderDto, 'status' | 'userPaying'> & Partial<Pick<OrderDto, 'foreign' | 'environment' | 'appId'>>;
+
+/**
+ * The order's state as a coloured tag; 用户支付中… while a 付款码 buyer confirms. An order of another
+ * environment or app also gets a read-only mark (its gateway is not the one running).
+ */
+export function OrderStatusTag({ order, testId = 'order-status', large }: { order: TagOrder; testId?: string; large?: boolean }): React.JSX.Element {
   const { t } = useTranslation();
   const paying = order.status === 'AWAITING_PAYMENT' && order.userPaying;
-  return (
+  const tag = (
     <Tag
       color={paying ? 'gold' : STATUS_COLORS[order.status]}
       data-testid={testId}
@@ -17,5 +22,17 @@ export function OrderStatusTag({ order, testId = 'order-status', large }: { orde
     >
       {paying ? t('status.userPaying') : t(`status.${order.status}`)}
     </Tag>
+  );
+  if (!order.foreign) return tag;
+  const env = t(`origin.${order.environment ?? 'unknown'}`);
+  return (
+    <>
+      {tag}
+      <Tooltip title={t('origin.hint', { env, appId: order.appId || '—' })}>
+        <Tag color="default" data-testid="order-foreign" data-environment={order.environment}>
+          {t('origin.foreign', { env })}
+        </Tag>
+      </Tooltip>
+    </>
   );
 }

@@ -15,6 +15,14 @@ export const en: Messages = {
     voiceOff: 'Voice off',
   },
   tabs: { checkout: 'Checkout', orders: 'Orders', today: 'Today', settings: 'Settings' },
+  origin: {
+    foreign: '{{env}} order · read-only',
+    hint: 'This order was created in the {{env}} environment (app id {{appId}}); here it is read-only. Switch back to that environment to refund or cancel it.',
+    demo: 'Demo',
+    sandbox: 'Sandbox',
+    production: 'Production',
+    unknown: 'Unknown environment',
+  },
   status: {
     AWAITING_PAYMENT: 'Awaiting payment',
     PAID: 'Paid',

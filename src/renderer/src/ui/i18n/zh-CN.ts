@@ -13,6 +13,15 @@ export const zhCN = {
     voiceOff: '播报已关',
   },
   tabs: { checkout: '收款', orders: '订单', today: '今日', settings: '设置' },
+  /** An order of another environment or app: read-only here. */
+  origin: {
+    foreign: '{{env}}订单 · 只读',
+    hint: '此订单创建于{{env}}环境（AppID {{appId}}），当前环境只能查看；切换回该环境后才能退款或取消。',
+    demo: '演示',
+    sandbox: '沙箱',
+    production: '生产',
+    unknown: '未知环境',
+  },
   status: {
     AWAITING_PAYMENT: '等待付款',
     PAID: '已支付',

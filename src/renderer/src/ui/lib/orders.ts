@@ -38,5 +38,7 @@ export const STATUS_COLORS: Record<OrderStatusDto, string> = {
 
 /** Whether the order can still be refunded. */
 export function isRefundable(order: OrderDto): boolean {
+  // Another environment's or app's order is read-only here (its gateway is not this one).
+  if (order.foreign) return false;
   return (order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED') && yuanToFen(order.refundable) > 0;
 }

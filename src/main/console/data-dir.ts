@@ -1,0 +1,129 @@
+/**
+ * The data directory at start-up, before anything runs on it:
+ * - the directory is private to the OS user (0700) and its files are 0600 (the database and its WAL
+ *   files, settings, vault, marker);
+ * - a database that vanished (the marker `database.json` says one was created here) is an error, never a
+ *   silently recreated empty one: the orders, refunds and audit trail would be gone without a word;
+ * - `PRAGMA quick_check` on the existing database: a corrupt one is an error at start-up, in words, not
+ *   INTERNAL on every command later;
+ * - which environments and apps its orders belong to (does this data dir hold real money?).
+ */
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { migrate } from '../store';
+import type { OrderEnvironment } from '../store';
+
+export const DB_FILE = 'paydesk.db';
+/** Written once a database exists in the directory; its presence without the database means it vanished. */
+export const DB_MARKER = 'database.json';
+
+/** Start-up refused because the database cannot be used safely (bilingual message). */
+export class DataDirError extends Error {
+  constructor(
+    readonly code: 'DATABASE_MISSING' | 'DATABASE_CORRUPT',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DataDirError';
+  }
+}
+
+export interface DatabaseFacts {
+  /** Orders per environment and app id ('unknown': created before environments were recorded). */
+  scopes: { environment: OrderEnvironment; appId: string; count: number }[];
+}
+
+/** Create the data directory (0700) or tighten an existing one. */
+export async function secureDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
+}
+
+/**
+ * Check (and if new, create) the database file. Throws DataDirError for a vanished or corrupt database;
+ * otherwise brings it to the latest schema and says which environments its orders belong to.
+ */
+export function inspectDatabase(dataDir: string): DatabaseFacts {
+  const file = join(dataDir, DB_FILE);
+  const marker = join(dataDir, DB_MARKER);
+  if (!existsSync(file)) {
+    if (existsSync(marker)) {
+      throw new DataDirError(
+        'DATABASE_MISSING',
+        `订单数据库 ${file} 不见了（此目录曾有数据库）。为免丢失订单和退款记录，PayDesk 不会新建空数据库：` +
+          `请从备份恢复该文件；若确定要从空数据库开始，请删除 ${marker} 后重启 / ` +
+          `The order database ${file} is missing (this directory had one). PayDesk will not silently start an empty one: ` +
+          `restore the file from a backup, or delete ${marker} and restart to start with an empty database`,
+      );
+    }
+    // A new database: created empty with 0600 (SQLite gives its -wal/-shm files the same mode).
+    closeSync(openSync(file, 'a', 0o600));
+  }
+  tightenFiles(dataDir);
+  const facts = checkAndRead(file);
+  if (!existsSync(marker)) {
+    writeFileSync(marker, `${JSON.stringify({ database: DB_FILE, createdAt: new Date().toISOString() })}\n`, { mode: 0o600 });
+  }
+  return facts;
+}
+
+function checkAndRead(file: string): DatabaseFacts {
+  const corrupt = (detail: string): DataDirError =>
+    new DataDirError(
+      'DATABASE_CORRUPT',
+      `订单数据库 ${file} 已损坏（${detail}），PayDesk 不会在损坏的数据库上收款或退款：请从备份恢复该文件，` +
+        `或将其移走后重启以新建空数据库 / The order database ${file} is corrupt (${detail}). PayDesk will not take ` +
+        `payments or refunds on it: restore the file from a backup, or move it away and restart to start an empty one`,
+    );
+  const nativeBinding = process.env['PAYDESK_SQLITE_BINDING'];
+  let db: BetterSqlite3.Database;
+  try {
+    db = new BetterSqlite3(file, { ...(nativeBinding ? { nativeBinding } : {}), fileMustExist: true });
+  } catch (err) {
+    throw corrupt(errorText(err));
+  }
+  try {
+    let result: { quick_check: string }[];
+    try {
+      result = db.pragma('quick_check') as { quick_check: string }[];
+    } catch (err) {
+      throw corrupt(errorText(err));
+    }
+    if (result.length !== 1 || result[0]?.quick_check !== 'ok') {
+      throw corrupt(result.slice(0, 3).map((r) => r.quick_check).join('; '));
+    }
+    migrate(db);
+    const scopes = db
+      .prepare('SELECT environment, app_id AS appId, count(*) AS count FROM orders GROUP BY environment, app_id')
+      .all() as DatabaseFacts['scopes'];
+    return { scopes };
+  } finally {
+    db.close();
+  }
+}
+
+/** Every file directly in the data dir and in its emulator state dir: 0600. */
+function tightenFiles(dataDir: string): void {
+  for (const dir of [dataDir, join(dataDir, 'emulator')]) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      try {
+        if (statSync(path).isFile()) chmodSync(path, 0o600);
+      } catch {
+        // vanished meanwhile or not ours to change: the modes test shows what PayDesk itself creates
+      }
+    }
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

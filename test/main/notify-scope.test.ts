@@ -1,0 +1,73 @@
+/**
+ * A notification changes only an order of the core's own environment and app: one about an order that
+ * another environment created (same number space, same database) is kept raw and rejected.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NotifyHandler } from '../../src/main/notify/notify-handler';
+import { systemClock } from '../../src/main/payments/clock';
+import { EventStream } from '../../src/main/payments/events';
+import { Ledger } from '../../src/main/payments/ledger';
+import type { ProviderNotification } from '../../src/main/providers/provider';
+import { openStore, type OrderEnvironment, type Store } from '../../src/main/store';
+import { FakeProvider } from './fake-provider';
+import { memoryLogger, tempDir } from './helpers';
+
+const APP = { appId: '2021000000000001', sellerId: '2088000000000001' };
+
+describe('notify handler: orders of another environment', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+
+  it('rejects a validly parsed notification about another environment\'s order and leaves the order alone', async () => {
+    const dir = tempDir();
+    const store: Store = openStore(join(dir.path, 'paydesk.db'));
+    cleanups.push(() => {
+      store.close();
+      dir.remove();
+    });
+    const logger = memoryLogger();
+    const scope = { environment: 'production' as const, appId: APP.appId };
+    const ledger = new Ledger(store, systemClock, new EventStream(logger), logger, scope);
+    const notice = (out: string): ProviderNotification => ({
+      notifyId: `n-${out}`,
+      appId: APP.appId,
+      sellerId: APP.sellerId,
+      outTradeNo: out,
+      totalFen: 100,
+      facts: { status: 'TRADE_SUCCESS', tradeNo: `T${out}`, totalFen: 100, buyerLogonId: null, paidAt: null },
+      refund: null,
+    });
+    const handler = new NotifyHandler({
+      store,
+      ledger,
+      provider: new FakeProvider((fields) => ({ ok: true, value: notice(fields.out as string) })),
+      alipay: APP,
+      clock: systemClock,
+      logger,
+      onSeen: () => undefined,
+      scope,
+    });
+    const now = Date.now();
+    const insert = (id: string, environment: OrderEnvironment) =>
+      store.orders.insert({
+        id, method: 'qr', status: 'AWAITING_PAYMENT', amountFen: 100, refundedFen: 0, subject: 's', qrCode: null,
+        payUrl: null, tradeNo: null, buyerLogonId: null, notifyUrl: null, createdAt: now, updatedAt: now, paidAt: null,
+        expiresAt: now + 60_000, closedAt: null, userPaying: false, message: null, environment, appId: APP.appId,
+      });
+    insert('PDDEMO', 'demo');
+    insert('PDPROD', 'production');
+
+    const demo = await handler.submit('out=PDDEMO', { 'content-type': 'application/x-www-form-urlencoded' });
+    const prod = await handler.submit('out=PDPROD', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect([demo.body, prod.body]).toEqual(['fail', 'success']);
+    expect(store.orders.get('PDDEMO')?.status).toBe('AWAITING_PAYMENT');
+    expect(store.orders.get('PDPROD')?.status).toBe('PAID');
+    expect(store.notifications.all().map((r) => [r.verdict, r.reason])).toEqual([
+      ['rejected', 'order of another environment or app'],
+      ['applied', null],
+    ]);
+  });
+});
