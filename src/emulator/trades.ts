@@ -178,6 +178,19 @@ export class TradeEngine {
     return { ok: true, trade };
   }
 
+  /**
+   * alipay.trade.cancel of a QR nobody scanned yet: the number is voided. It stays invisible to the
+   * merchant (query/close: ACQ.TRADE_NOT_EXIST), no notification is sent, and a later scan is refused.
+   */
+  voidUnscanned(trade: TradeRecord): void {
+    if (trade.scanned || trade.status !== 'WAIT_BUYER_PAY') return;
+    this.clearTimers(trade);
+    trade.status = 'TRADE_CLOSED';
+    trade.cancelled = 'close';
+    trade.closedAt = this.clock.now();
+    this.onChange();
+  }
+
   /** The refund period is over: TRADE_SUCCESS → TRADE_FINISHED (no more refunds) + notification. */
   finish(trade: TradeRecord): TransitionResult {
     if (trade.status !== 'TRADE_SUCCESS') return { ok: false, reason: trade.status === 'TRADE_CLOSED' ? 'closed' : 'not-scanned' };
