@@ -104,6 +104,8 @@ export interface NotificationSeen {
   verdict: 'applied' | 'duplicate' | 'rejected';
   reason: string | null;
   orderId: string | null;
+  /** The seller_id Alipay sent, when a validly signed notice was refused only because of it. */
+  sellerIdSent?: string;
 }
 
 export interface PaymentCoreEvents {
