@@ -1,7 +1,8 @@
 /**
  * The trade store and state machine of the emulated Alipay (protocols.md C):
  * (unscanned QR) → WAIT_BUYER_PAY → TRADE_SUCCESS → TRADE_CLOSED (fully refunded), or
- * WAIT_BUYER_PAY → TRADE_CLOSED (expired, declined, closed, cancelled).
+ * WAIT_BUYER_PAY → TRADE_CLOSED (expired, declined, closed, cancelled), or
+ * (unscanned QR) → voided by alipay.trade.cancel: TRADE_CLOSED, still invisible, never payable (docs/emulator.md).
  * Every transition that Alipay notifies about is handed to `onEvent` (the notifier).
  */
 import { randomBytes, randomInt } from 'node:crypto';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock, Order, PaymentCore } from '../../src/main/payments';
+import { localDate } from '../../src/main/console/dto';
 import { parseYuanAllowZero } from '../../src/shared/money';
 import { waitFor } from './helpers';
 import { withEmulator, type EmuTrade } from './emulator-harness';
@@ -77,6 +78,7 @@ describe('a cancelled or closed order paid late (notify mode none)', () => {
     expect(paid).toMatchObject({ latePayment: 'after_cancel', message: expect.stringContaining('已取消的订单收到了付款') });
     expect(core.events(o.id).at(-1)).toMatchObject({ source: 'poll', kind: 'paid_after_cancel', payload: { from: 'CLOSED', totalFen: 6600 } });
     await expectAgreement(env, core, o.id);
+    expect(core.summary(localDate(new Date(o.createdAt)))).toMatchObject({ count: 1, grossFen: 6600 }); // 今日 counts it
     // The refund offered in the order drawer: the whole amount, one call.
     const r = await core.refund({ orderId: o.id, amountFen: paid.amountFen - paid.refundedFen });
     expect(r.status).toBe('SUCCESS');
