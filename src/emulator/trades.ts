@@ -1,7 +1,8 @@
 /**
  * The trade store and state machine of the emulated Alipay (protocols.md C):
  * (unscanned QR) → WAIT_BUYER_PAY → TRADE_SUCCESS → TRADE_CLOSED (fully refunded), or
- * WAIT_BUYER_PAY → TRADE_CLOSED (expired, declined, closed, cancelled).
+ * WAIT_BUYER_PAY → TRADE_CLOSED (expired, declined, closed, cancelled), or
+ * (unscanned QR) → voided by alipay.trade.cancel: TRADE_CLOSED, still invisible, never payable (docs/emulator.md).
  * Every transition that Alipay notifies about is handed to `onEvent` (the notifier).
  */
 import { randomBytes, randomInt } from 'node:crypto';
@@ -176,6 +177,19 @@ export class TradeEngine {
     this.onChange();
     this.onEvent({ type: 'closed', trade });
     return { ok: true, trade };
+  }
+
+  /**
+   * alipay.trade.cancel of a QR nobody scanned yet: the number is voided. It stays invisible to the
+   * merchant (query/close: ACQ.TRADE_NOT_EXIST), no notification is sent, and a later scan is refused.
+   */
+  voidUnscanned(trade: TradeRecord): void {
+    if (trade.scanned || trade.status !== 'WAIT_BUYER_PAY') return;
+    this.clearTimers(trade);
+    trade.status = 'TRADE_CLOSED';
+    trade.cancelled = 'close';
+    trade.closedAt = this.clock.now();
+    this.onChange();
   }
 
   /** The refund period is over: TRADE_SUCCESS → TRADE_FINISHED (no more refunds) + notification. */

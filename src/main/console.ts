@@ -32,6 +32,7 @@ import {
   toSettingsDto,
   type Settings,
 } from './console/settings';
+import { latePaymentWarnings, SellerIdWatch } from './console/payment-warnings';
 import { buildStatus, type RunningConfig } from './console/status';
 import { DB_FILE, inspectDatabase, secureDataDir } from './console/data-dir';
 import { KeyError } from './keys/key-errors';
@@ -276,6 +277,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     await old?.stop();
   };
 
+  const sellerWatch = new SellerIdWatch();
   const startCore = async (config_: AlipayConfig): Promise<void> => {
     const coreConfig: PaymentCoreConfig = {
       dbPath: join(dataDir, DB_FILE),
@@ -299,9 +301,16 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     let c: PaymentCore | null = null;
     try {
       c = createCore(coreConfig);
-      c.on('order.updated', (order) => emit('order.updated', toOrderDto(order)));
+      sellerWatch.reset();
+      c.on('order.updated', (order) => {
+        emit('order.updated', toOrderDto(order));
+        if (order.latePayment) emit('status.changed', status()); // paid after a cancel: warn loudly
+      });
       c.on('refund.updated', (refund) => emit('refund.updated', toRefundDto(refund)));
-      c.on('notification.received', () => emit('status.changed', status()));
+      c.on('notification.received', (seen) => {
+        sellerWatch.seen(seen);
+        emit('status.changed', status());
+      });
       await c.start();
     } catch (err) {
       await c?.close().catch(() => undefined);
@@ -341,6 +350,10 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       keysChanged,
       // The vault backend's own warnings (basic_text, file vault) belong to Settings; an unusable vault to everyone.
       keyWarnings: [...(vaultProblem ? [vaultProblem] : []), ...migrationProblems],
+      paymentWarnings: [
+        ...latePaymentWarnings(core, Date.now()),
+        ...[sellerWatch.warning(running.sellerId)].filter((w): w is string => w !== null),
+      ],
     });
   }
 
@@ -437,6 +450,9 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       }
       const next = settingsSchema.parse(merged);
       checkNotifySettings(next);
+      if (patch.sellerId !== undefined || patch.appId !== undefined || patch.providerMode !== undefined) {
+        checkSellerId(next, providerOverride); // the account fields are being saved
+      }
       await saveSettings(dataDir, next, settingsProblem !== null);
       const notifyChanged =
         next.notifyMode !== settings.notifyMode ||
@@ -587,6 +603,16 @@ function checkNotifySettings(next: Settings): void {
   }
   const tunnel = tunnelConfigError(next.tunnelHost, next.tunnelSubdomain);
   if (tunnel) throw new ConsoleError('INVALID_INPUT', tunnel);
+}
+
+/** Outside demo a blank seller id (PID) would turn every genuine notification into a seller_id mismatch. */
+function checkSellerId(next: Settings, providerOverride: ProviderMode | null): void {
+  if ((providerOverride ?? next.providerMode) !== 'demo' && next.sellerId.trim() === '') {
+    throw new ConsoleError(
+      'INVALID_INPUT',
+      '沙箱/正式模式必须填写 PID（卖家支付宝用户 ID，2088 开头），否则支付宝的通知会全部被拒绝 / Sandbox and production need the seller id (PID, starts with 2088); without it every Alipay notification is refused',
+    );
+  }
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -56,6 +56,8 @@ export interface OrderDto {
   closedAt: number | null;
   userPaying: boolean;
   message: string | null;
+  /** Paid after PayDesk had cancelled / closed it (a late scan): a loud warning and a one-click refund. Absent = null. */
+  latePayment?: 'after_cancel' | 'after_close' | null;
   refunds: RefundDto[];
   /** Where the order was created ('unknown': before PayDesk recorded it) and with which app id. */
   environment: ProviderMode | 'unknown';

@@ -122,7 +122,7 @@ describe('settings', () => {
 
   it('says a provider change takes effect after a restart', async () => {
     const c = await start();
-    await ok(c.host.dispatch('settings.update', { providerMode: 'sandbox', appId: '2021000000000009' }));
+    await ok(c.host.dispatch('settings.update', { providerMode: 'sandbox', appId: '2021000000000009', sellerId: '2088000000000009' }));
     const status = await ok(c.host.dispatch('status.get', {}));
     expect(status.providerMode).toBe('demo');
     expect(status.warnings.some((w) => /重启/.test(w) && /restart/.test(w))).toBe(true);
@@ -231,7 +231,7 @@ describe('sandbox / production keys', () => {
   });
 
   it('starts payments as soon as keys and app id are imported, without a restart', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', sellerId: '2088000000000001' }));
     const c = await start();
     expect(c.cores).toHaveLength(0);
     expect((await ok(c.host.dispatch('settings.get', {}))).notifyMode).toBe('localtunnel');
@@ -428,7 +428,7 @@ describe('dispatch', () => {
   });
 
   it('concurrent key imports and settings changes start exactly one core', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', notifyMode: 'none' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', notifyMode: 'none', sellerId: '2088000000000001' }));
     const c = await start();
     const results = await Promise.all([
       c.host.dispatch('keys.import', { which: 'appPrivateKey', text: testKeys().privatePem }),

@@ -82,6 +82,7 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         closedAt: null,
         userPaying: false,
         message: null,
+        latePayment: null,
         refunds: [],
         environment: config.environment ?? 'demo',
         appId: config.alipay.appId,

@@ -138,14 +138,27 @@ describe('alipay.trade.pay (付款码) and alipay.trade.cancel', () => {
     await waitFor(() => m.received.length === 2, 3000, 'two notices');
     expect(m.received[1]?.params).toMatchObject({ trade_status: 'TRADE_CLOSED', refund_fee: '3.00' });
     expect(await exec(sdk, 'alipay.trade.cancel', { outTradeNo: 'P9' })).toMatchObject({ code: '10000', action: 'refund' });
-    expect(await exec(sdk, 'alipay.trade.cancel', { outTradeNo: 'NONE' })).toMatchObject({ subCode: 'ACQ.TRADE_NOT_EXIST' });
+    // A number Alipay does not know: 10000 without action (统一收单交易撤销接口: "未返回：未查询到交易").
+    const none = await exec(sdk, 'alipay.trade.cancel', { outTradeNo: 'NONE' });
+    expect(none).toMatchObject({ code: '10000', retryFlag: 'N' });
+    expect(none.action).toBeUndefined();
+    expect(await exec(sdk, 'alipay.trade.cancel', { tradeNo: '2099010122001000000000000000' })).toMatchObject({ subCode: 'ACQ.TRADE_NOT_EXIST' });
   });
 
-  it('cancel of an unscanned QR closes it so a late scan cannot pay', async () => {
+  it('cancel of an unscanned QR: 10000 without action (no trade yet), and the QR can no longer be paid', async () => {
     const { emu, sdk } = await setup();
-    await precreate(sdk, 'P10');
-    expect(await exec(sdk, 'alipay.trade.cancel', { outTradeNo: 'P10' })).toMatchObject({ code: '10000', action: 'close' });
+    const qr = await precreate(sdk, 'P10');
+    const c = await exec(sdk, 'alipay.trade.cancel', { outTradeNo: 'P10' });
+    expect(c).toMatchObject({ code: '10000', retryFlag: 'N', outTradeNo: 'P10' });
+    expect(c.action).toBeUndefined();
+    expect(c.tradeNo).toBeUndefined();
+    // Still invisible to the merchant, and voided for the buyer.
+    expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'P10' })).toMatchObject({ subCode: 'ACQ.TRADE_NOT_EXIST' });
     expect((await control(emu, 'POST', '/trades/P10/pay', {})).status).toBe(409);
+    expect((await control(emu, 'POST', '/trades/P10/scan', {})).status).toBe(409);
+    expect(await (await fetch(qr)).text()).toContain('交易已关闭');
+    expect(await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'P10', totalAmount: '1.00', subject: 'x' })).toMatchObject({ subCode: 'ACQ.TRADE_HAS_CLOSE' });
+    expect(await exec(sdk, 'alipay.trade.cancel', { outTradeNo: 'P10' })).toMatchObject({ code: '10000' });
     const attempts = await control<AttemptView[]>(emu, 'GET', '/notifications');
     expect(attempts.body).toEqual([]);
   });

@@ -101,8 +101,10 @@ export class FakeProvider implements PaymentProvider {
     this.calls.push({ method: 'cancel', outTradeNo: no });
     return this.scripted('cancel', () => {
       const t = this.trades.get(no);
+      // Like Alipay: a trade it does not know yet (unscanned QR) → 10000 without action, number voided.
+      const known = t !== undefined && t.status !== 'NOT_SCANNED';
       if (t) t.status = 'TRADE_CLOSED';
-      return { kind: 'ok', value: { action: 'close', retry: false } };
+      return { kind: 'ok', value: { action: known ? 'close' : null, retry: false } };
     });
   }
 

@@ -50,8 +50,15 @@ export function close(ctx: ApiContext): Content {
 }
 
 /**
- * alipay.trade.cancel (撤销): an unpaid trade is closed, a paid one fully refunded; retry_flag N.
- * Unlike close it also works on a QR nobody scanned yet, so a late scan cannot pay it.
+ * alipay.trade.cancel (撤销): an unpaid trade is closed (action close), a paid one fully refunded (action
+ * refund); retry_flag N. Alipay's reference for this API (统一收单交易撤销接口, response field `action`)
+ * says `action` is returned only "when the call succeeds and the trade exists", and "not returned: the
+ * trade was not found" — so a cancel by out_trade_no of a trade Alipay does not know (a precreated QR
+ * nobody scanned yet, or a number never used) answers 10000 without action and without trade_no.
+ * Integrators widely report that such a cancel still voids the number: a later scan of that QR fails
+ * ("交易已关闭"). The emulator models that: the unscanned QR is voided (TRADE_CLOSED, still invisible to
+ * query/close, no notification) and can no longer be paid. A cancel by an unknown trade_no alone
+ * answers ACQ.TRADE_NOT_EXIST.
  */
 export function cancel(ctx: ApiContext): Content {
   const biz = parseBiz(refSchema, ctx.biz);
@@ -61,7 +68,12 @@ export function cancel(ctx: ApiContext): Content {
   const { engine } = ctx.deps;
   const trade = engine.lookup(ctx.app.appId, b.out_trade_no, b.trade_no);
   if (trade) engine.touch(trade);
-  if (!trade || trade.expired) return businessError('ACQ.TRADE_NOT_EXIST', '交易不存在');
+  if (trade === undefined || !trade.scanned || trade.expired) {
+    // Not visible to the merchant (engine.exists): no trade yet, or an unscanned QR that expired.
+    if (!b.out_trade_no) return businessError('ACQ.TRADE_NOT_EXIST', '交易不存在');
+    if (trade && !trade.expired) engine.voidUnscanned(trade);
+    return ok({ out_trade_no: b.out_trade_no, retry_flag: 'N' });
+  }
   const base = { out_trade_no: trade.outTradeNo, trade_no: trade.tradeNo, retry_flag: 'N' };
   if (trade.status === 'WAIT_BUYER_PAY') {
     trade.cancelled = 'close';

@@ -57,6 +57,7 @@ export function toOrderDto(order: Order): OrderDto {
     closedAt: order.closedAt,
     userPaying: order.userPaying,
     message: order.message,
+    latePayment: order.latePayment,
     refunds: order.refunds.map(toRefundDto),
     environment: order.environment,
     appId: order.appId,

@@ -34,6 +34,8 @@ export interface StatusFacts {
   keysChanged?: boolean;
   /** Key problems everyone must see (unusable vault, old key files not migrated) — bilingual; the vault backend's own warnings are shown in Settings only. */
   keyWarnings?: string[];
+  /** From the payments: orders paid after a cancel, notifications refused for their seller id (bilingual). */
+  paymentWarnings?: string[];
 }
 
 export const RESTART_NOTE =
@@ -72,6 +74,8 @@ export function buildStatus(facts: StatusFacts): StatusDto {
   }
   const notify = notifyView(facts);
   if (notify.warning) warnings.push(notify.warning);
+  // A late payment is money the cashier may have to give back: first in the list.
+  warnings.unshift(...(facts.paymentWarnings ?? []).filter((w) => !warnings.includes(w)));
   return {
     providerMode: facts.running.providerMode,
     emulatorUrl: facts.emulatorUrl,

@@ -30,6 +30,8 @@ interface Verdict {
   reason: string | null;
   orderId: string | null;
   notifyId: string | null;
+  /** Set when a validly signed notice about our order and amount was refused ONLY for its seller_id. */
+  sellerIdSent?: string;
 }
 
 /**
@@ -173,6 +175,7 @@ export class NotifyHandler {
         verdict: verdict.verdict === 'pending' ? 'rejected' : verdict.verdict,
         reason: verdict.reason,
         orderId: verdict.orderId,
+        ...(verdict.sellerIdSent !== undefined ? { sellerIdSent: verdict.sellerIdSent } : {}),
       };
       this.last = seen;
       this.deps.onSeen(seen);
@@ -216,7 +219,11 @@ export class NotifyHandler {
     if (!order) return reject('unknown out_trade_no', null, n.notifyId);
     if (this.deps.scope && !owns(this.deps.scope, order)) return reject('order of another environment or app', order.id, n.notifyId);
     if (n.totalFen !== order.amountFen) return reject('total_amount mismatch', order.id, n.notifyId);
-    if (n.sellerId !== alipay.sellerId) return reject('seller_id mismatch', order.id, n.notifyId);
+    if (n.sellerId !== alipay.sellerId) {
+      // Signature, app_id, order and amount are right: most likely the seller id in Settings is blank or
+      // wrong, and every genuine notification is refused. Say which seller id Alipay sent (console status).
+      return { ...reject('seller_id mismatch', order.id, n.notifyId), sellerIdSent: n.sellerId ?? '' };
+    }
 
     const source: EventSource = 'notify';
     const changed = applyTradeFactsTx(store, ledger, ch, order.id, n.facts, n.refund, source);

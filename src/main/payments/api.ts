@@ -56,6 +56,8 @@ export interface Order {
   userPaying: boolean;
   /** Bilingual reason for FAILED / CLOSED (declined, cancelled, expired…). */
   message: string | null;
+  /** Paid after PayDesk had cancelled / closed it (a late scan): warn loudly and offer the refund. */
+  latePayment: 'after_cancel' | 'after_close' | null;
   refunds: Refund[];
   /** The environment and app the order was created with ('unknown' / '' before they were recorded). */
   environment: 'demo' | 'sandbox' | 'production' | 'unknown';
@@ -108,6 +110,8 @@ export interface NotificationSeen {
   verdict: 'applied' | 'duplicate' | 'rejected';
   reason: string | null;
   orderId: string | null;
+  /** The seller_id Alipay sent, when a validly signed notice was refused only because of it. */
+  sellerIdSent?: string;
 }
 
 export interface PaymentCoreEvents {
@@ -216,6 +220,8 @@ export interface PaymentCoreConfig {
   barcode?: { pollIntervalMs?: number; maxWaitMs?: number }; // 2 s, 30 s
   poll?: { initialMs?: number; maxMs?: number }; // 2 s → 10 s
   refundMinGapMs?: number; // 3 s (Alipay's rule)
+  /** A closed order is watched for a late payment until the provider's expiry + this (default 10 min). */
+  lateWatchMarginMs?: number;
   clock?: Clock;
   logger?: Logger;
 }

@@ -31,24 +31,50 @@ function outcomeOf(ctx: Context, orderId: string): CloseOutcome {
 /**
  * Close a waiting QR / pay-link order with alipay.trade.close (protocols.md C).
  * - success → CLOSED;
- * - ACQ.TRADE_NOT_EXIST: the buyer never scanned, Alipay has no trade → CLOSED locally;
+ * - ACQ.TRADE_NOT_EXIST: the buyer never scanned, Alipay has no trade to close — but the QR / link stays
+ *   payable until its timeout_express. So PayDesk also calls alipay.trade.cancel, which voids the number
+ *   (see voidUnscanned below), and closes locally; the tracker keeps watching the order until the
+ *   provider's own expiry has passed (tracker.ts, late watch), because the void is not a documented promise;
  * - any other refusal (typically ACQ.TRADE_STATUS_ERROR: it was paid meanwhile) → query, and the
  *   provider's answer wins (PAID);
  * - unknown → the order stays AWAITING_PAYMENT; the tracker retries.
  */
 export async function closeTrade(ctx: Context, orderId: string, why: CloseReason): Promise<CloseOutcome> {
   const r = await ctx.provider.close(orderId);
-  if (r.kind === 'ok' || (r.kind === 'business' && r.subCode === 'ACQ.TRADE_NOT_EXIST')) {
-    const local = r.kind !== 'ok';
-    ctx.ledger.run((ch) => ctx.ledger.closedTx(ch, orderId, why.source, why.kind, why.message, { local }));
+  if (r.kind === 'ok') {
+    ctx.ledger.run((ch) => ctx.ledger.closedTx(ch, orderId, why.source, why.kind, why.message, { local: false }));
     return outcomeOf(ctx, orderId);
   }
+  if (r.kind === 'business' && r.subCode === 'ACQ.TRADE_NOT_EXIST') return voidUnscanned(ctx, orderId, why);
   if (r.kind === 'business') {
     ctx.logger.info('close refused, querying', { orderId, subCode: r.subCode });
     return queryAndApply(ctx, orderId, why.source);
   }
   ctx.logger.warn('close outcome unknown', { orderId, reason: r.reason });
   return 'open';
+}
+
+/**
+ * The trade does not exist at Alipay yet (nobody scanned the QR / opened the link). alipay.trade.cancel
+ * by out_trade_no then answers 10000 without `action` ("未返回：未查询到交易", Alipay's 统一收单交易撤销接口
+ * reference) and, as integrators report and the emulator models, voids the number so a late scan cannot
+ * pay. If the buyer scanned in between, cancel closes the trade (action close) or, if it was paid,
+ * refunds it (action refund): either way no sale. Whatever cancel answers, the order is CLOSED locally
+ * and stays under the tracker's late watch until the provider's expiry has passed.
+ */
+async function voidUnscanned(ctx: Context, orderId: string, why: CloseReason): Promise<CloseOutcome> {
+  const c = await ctx.provider.cancel(orderId);
+  const voided = c.kind === 'ok' && !c.value.retry;
+  if (!voided) ctx.logger.warn('cancel of an unscanned trade not confirmed; watching it', { orderId, result: c.kind });
+  const action = c.kind === 'ok' ? c.value.action : null;
+  ctx.ledger.run((ch) =>
+    ctx.ledger.closedTx(ch, orderId, why.source, why.kind, why.message, {
+      local: action === null,
+      voided,
+      ...(action ? { action } : {}),
+    }),
+  );
+  return outcomeOf(ctx, orderId);
 }
 
 /**

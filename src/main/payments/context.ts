@@ -11,6 +11,8 @@ export interface Settings {
   pollInitialMs: number;
   pollMaxMs: number;
   refundMinGapMs: number;
+  /** How long after the provider's own expiry a closed order is still watched for a late payment. */
+  lateWatchMarginMs: number;
 }
 
 /** What the payment services share. */

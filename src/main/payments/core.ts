@@ -35,6 +35,7 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
     pollInitialMs: config.poll?.initialMs ?? 2_000,
     pollMaxMs: config.poll?.maxMs ?? 10_000,
     refundMinGapMs: config.refundMinGapMs ?? 3_000,
+    lateWatchMarginMs: config.lateWatchMarginMs ?? 10 * 60_000,
   };
   const scope: OrderScope = { environment: config.environment ?? 'demo', appId: config.alipay.appId };
   const store = openStore(config.dbPath);

@@ -4,8 +4,18 @@ import { owns } from './context';
 import type { Clock, EventSource, Logger, Order, Refund } from './api';
 import type { EventStream } from './events';
 
-/** Message for an order paid after PayDesk had closed it locally (the provider wins). */
-const PAID_AFTER_CLOSE = '关闭后收到支付，以支付宝为准 / Paid after local close: Alipay is the source of truth';
+/** Messages of an order paid after PayDesk had cancelled / closed it (the provider wins): loud, refund offered. */
+export const PAID_AFTER_CANCEL =
+  '⚠ 已取消的订单收到了付款（以支付宝为准）：请与顾客核对，不需要的请退款 / Paid AFTER it was cancelled (Alipay is the source of truth): check with the customer and refund it if the sale is off';
+export const PAID_AFTER_CLOSE =
+  '⚠ 已关闭的订单收到了付款（以支付宝为准）：请与顾客核对，不需要的请退款 / Paid AFTER it was closed (Alipay is the source of truth): check with the customer and refund it if the sale is off';
+
+/** Which late payment an order's message marks (null: an ordinary order). */
+export function latePaymentOf(message: string | null): 'after_cancel' | 'after_close' | null {
+  if (message === PAID_AFTER_CANCEL) return 'after_cancel';
+  if (message === PAID_AFTER_CLOSE) return 'after_close';
+  return null;
+}
 
 /**
  * The single place where order and refund states change (design.md principles 1 and 5).
@@ -42,6 +52,7 @@ export class Ledger {
       closedAt: row.closedAt,
       userPaying: row.userPaying,
       message: row.message,
+      latePayment: latePaymentOf(row.message),
       refunds: this.store.refunds.byOrder(row.id).map(toRefund),
       environment: row.environment,
       appId: row.appId,
@@ -87,7 +98,9 @@ export class Ledger {
     // locally (e.g. close answered TRADE_NOT_EXIST before a scan) and the buyer paid anyway: the money
     // moved, so the provider wins (principle 1) and the order becomes refundable.
     const late = o.status !== 'AWAITING_PAYMENT';
-    if (late) this.logger.warn('order paid after local close', { orderId, was: o.status, source });
+    // Cancelled by the cashier (or a 付款码 cancel) → paid_after_cancel; expired / closed → paid_after_close.
+    const afterCancel = late && this.store.events.byOrder(orderId).some((e) => e.kind === 'cancelled');
+    if (late) this.logger.warn('order paid after local close', { orderId, was: o.status, source, afterCancel });
     this.store.orders.update(orderId, {
       status: 'PAID',
       paidAt: facts.paidAt ?? now,
@@ -95,10 +108,10 @@ export class Ledger {
       buyerLogonId: facts.buyerLogonId ?? o.buyerLogonId,
       userPaying: false,
       closedAt: null,
-      message: late ? PAID_AFTER_CLOSE : null,
+      message: late ? (afterCancel ? PAID_AFTER_CANCEL : PAID_AFTER_CLOSE) : null,
       updatedAt: now,
     });
-    this.store.events.append(orderId, source, late ? 'paid_after_close' : 'paid', {
+    this.store.events.append(orderId, source, late ? (afterCancel ? 'paid_after_cancel' : 'paid_after_close') : 'paid', {
       from: o.status,
       tradeNo: facts.tradeNo,
       buyerLogonId: facts.buyerLogonId,

@@ -128,7 +128,8 @@ export class OrderService {
     if (outcome === 'open') {
       throw new PaymentError('PROVIDER_UNAVAILABLE', '暂时无法联系支付宝，订单仍在等待，请稍后重试 / Alipay unreachable; the order is still waiting, try again');
     }
-    this.tracker.stop(id);
+    // A closed order whose QR / link / 付款码 could still be paid stays watched (late-watch.ts).
+    this.tracker.track(id);
     return this.get(id);
   }
 
@@ -196,8 +197,8 @@ export class OrderService {
         }
       }
       if (ctx.isClosed()) return this.get(id);
-      const outcome = await cancelTrade(ctx, id, { source: 'system', kind: 'cancelled', message: MESSAGES.barcodeTimeout });
-      if (outcome === 'open') this.tracker.track(id); // keep trying in the background
+      await cancelTrade(ctx, id, { source: 'system', kind: 'cancelled', message: MESSAGES.barcodeTimeout });
+      this.tracker.track(id); // still open: keep trying; closed: watched until the provider's expiry
       return this.get(id);
     } finally {
       ctx.busy.delete(id);

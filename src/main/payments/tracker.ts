@@ -1,6 +1,7 @@
 import type { EventSource } from './api';
 import { cancelTrade, closeTrade } from './closer';
 import { MESSAGES, owns, type Context } from './context';
+import { closedInWindow, inLateWatch, lateCheck, lateWatchUntil } from './late-watch';
 import { applyTradeFactsTx } from './reconcile';
 
 interface Track {
@@ -11,7 +12,8 @@ interface Track {
 /**
  * Makes every waiting order converge without a notification (design.md principle 1): polls
  * alipay.trade.query while an order waits (pollInitialMs, backing off ×1.5 to pollMaxMs), closes it at
- * its expiry, and at start-up sweeps every AWAITING_PAYMENT order once.
+ * its expiry, and at start-up sweeps every AWAITING_PAYMENT order once. A CLOSED order whose QR, link or
+ * 付款码 trade could still be paid is tracked on until the provider's expiry + margin (late-watch.ts).
  */
 export class Tracker {
   private readonly tracks = new Map<string, Track>();
@@ -19,7 +21,7 @@ export class Tracker {
 
   constructor(private readonly ctx: Context) {}
 
-  /** Start (or restart) polling an order. */
+  /** Start (or restart) polling an order (a waiting one, or a closed one inside its late watch). */
   track(orderId: string, delay = this.ctx.settings.pollInitialMs): void {
     if (this.ctx.isClosed()) return;
     this.stop(orderId);
@@ -50,7 +52,7 @@ export class Tracker {
   async sweep(): Promise<void> {
     // Only this environment's and app's orders: another gateway would answer "trade does not exist".
     const waiting = this.ctx.store.orders.listByStatus('AWAITING_PAYMENT', this.ctx.scope);
-    const queue = waiting.map((o) => o.id);
+    const queue = [...waiting.map((o) => o.id), ...closedInWindow(this.ctx).map((o) => o.id)];
     const worker = async (): Promise<void> => {
       for (let id = queue.shift(); id !== undefined && !this.ctx.isClosed(); id = queue.shift()) {
         try {
@@ -67,10 +69,25 @@ export class Tracker {
 
   private schedule(orderId: string, delay: number): void {
     const row = this.ctx.store.orders.get(orderId);
-    if (!row || row.status !== 'AWAITING_PAYMENT' || !owns(this.ctx.scope, row)) return;
-    // Wake up at the expiry at the latest, so expiry is handled on time.
-    const untilExpiry = row.expiresAt === null ? delay : Math.max(0, row.expiresAt - this.ctx.clock.now());
-    const wait = Math.max(10, Math.min(delay, untilExpiry));
+    const now = this.ctx.clock.now();
+    let until: number;
+    if (row && !owns(this.ctx.scope, row)) {
+      this.tracks.delete(orderId);
+      return;
+    }
+    if (row?.status === 'AWAITING_PAYMENT') {
+      // Wake up at the expiry at the latest, so expiry is handled on time.
+      until = row.expiresAt === null ? delay : Math.max(0, row.expiresAt - now);
+    } else if (row && inLateWatch(row, this.ctx.settings, now)) {
+      until = Math.max(0, lateWatchUntil(row, this.ctx.settings) - now);
+    } else {
+      if (row?.status === 'CLOSED' && this.tracks.has(orderId)) {
+        this.ctx.logger.info('late watch over: past the provider expiry', { orderId });
+      }
+      this.tracks.delete(orderId);
+      return;
+    }
+    const wait = Math.max(10, Math.min(delay, until));
     const t: Track = { delay, handle: null };
     t.handle = this.ctx.clock.setTimeout(() => {
       if (this.tracks.get(orderId) !== t) return;
@@ -108,7 +125,9 @@ export class Tracker {
   private async check(orderId: string, source: EventSource): Promise<boolean> {
     const { ctx } = this;
     const row = ctx.store.orders.get(orderId);
-    if (!row || row.status !== 'AWAITING_PAYMENT' || !owns(ctx.scope, row)) return false;
+    if (!row || !owns(ctx.scope, row)) return false;
+    if (row.status === 'CLOSED') return lateCheck(ctx, orderId, source);
+    if (row.status !== 'AWAITING_PAYMENT') return false;
     if (row.expiresAt !== null && ctx.clock.now() >= row.expiresAt) {
       if (ctx.busy.has(orderId)) return true;
       const why = { source: 'system' as const, kind: 'expired', message: MESSAGES.expired };
@@ -118,7 +137,7 @@ export class Tracker {
           row.method === 'code'
             ? await cancelTrade(ctx, orderId, { ...why, message: MESSAGES.barcodeTimeout })
             : await closeTrade(ctx, orderId, why);
-        return outcome === 'open';
+        return outcome === 'open' || inLateWatch(ctx.store.orders.get(orderId), ctx.settings, ctx.clock.now());
       } finally {
         ctx.busy.delete(orderId);
       }
@@ -128,7 +147,8 @@ export class Tracker {
       const facts = q.value;
       ctx.ledger.run((ch) => applyTradeFactsTx(ctx.store, ctx.ledger, ch, orderId, facts, null, source));
     }
-    return ctx.store.orders.get(orderId)?.status === 'AWAITING_PAYMENT';
+    const after = ctx.store.orders.get(orderId);
+    return after?.status === 'AWAITING_PAYMENT' || inLateWatch(after, ctx.settings, ctx.clock.now());
   }
 }
 

@@ -13,7 +13,8 @@ export function useAnnounce(): (order: OrderDto) => void {
     (order: OrderDto) => {
       announcePaid(order, {
         muted,
-        text: t('voice.paid', { amount: order.amount }),
+        // A payment for an order PayDesk had cancelled / closed: say so, loudly (the drawer offers the refund).
+        text: t(order.latePayment ? 'voice.latePaid' : 'voice.paid', { amount: order.amount }),
         lang: i18n.language.startsWith('zh') ? 'zh-CN' : 'en-US',
       });
     },

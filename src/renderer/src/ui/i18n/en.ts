@@ -73,7 +73,7 @@ export const en: Messages = {
     creating: 'Creating the order…',
     paying: 'Charging…',
   },
-  voice: { paid: 'Alipay received {{amount}} yuan' },
+  voice: { paid: 'Alipay received {{amount}} yuan', latePaid: 'Attention! A cancelled order was paid {{amount}} yuan, please check' },
   orders: {
     time: 'Time',
     orderNo: 'Order no.',
@@ -105,6 +105,10 @@ export const en: Messages = {
     timeline: 'History',
     refunds: 'Refunds',
     noRefunds: 'No refunds',
+    lateAfterCancel: 'This order was cancelled, yet the buyer paid ¥{{amount}} (Alipay is the source of truth). Check with the customer and refund it if the sale is off.',
+    lateAfterClose: 'This order was closed, yet the buyer paid ¥{{amount}} (Alipay is the source of truth). Check with the customer and refund it if the sale is off.',
+    lateRefund: 'Refund all ¥{{amount}}',
+    lateRefundReason: 'Payment received after the order was cancelled',
     kind: {
       created: 'Order created',
       qr_issued: 'QR code issued',
@@ -112,6 +116,8 @@ export const en: Messages = {
       user_paying: 'Buyer confirming',
       paid: 'Paid',
       paid_after_close: 'Paid after closing',
+      paid_after_cancel: 'Paid after cancelling',
+      closed_after_late_scan: 'Buyer scanned a cancelled code; closed at Alipay',
       failed: 'Payment failed',
       declined: 'Buyer declined',
       cancelled: 'Cancelled',

@@ -72,7 +72,7 @@ export const zhCN = {
     creating: '正在创建订单…',
     paying: '正在扣款…',
   },
-  voice: { paid: '支付宝到账 {{amount}} 元' },
+  voice: { paid: '支付宝到账 {{amount}} 元', latePaid: '注意！已取消的订单收到付款 {{amount}} 元，请核对' },
   orders: {
     time: '时间',
     orderNo: '订单号',
@@ -104,6 +104,10 @@ export const zhCN = {
     timeline: '状态变化记录',
     refunds: '退款记录',
     noRefunds: '暂无退款',
+    lateAfterCancel: '这笔订单已取消，顾客仍然付了 {{amount}} 元（以支付宝为准）。请与顾客核对：不需要的请退款。',
+    lateAfterClose: '这笔订单已关闭，顾客仍然付了 {{amount}} 元（以支付宝为准）。请与顾客核对：不需要的请退款。',
+    lateRefund: '全额退款 ¥{{amount}}',
+    lateRefundReason: '订单取消后收到的付款',
     kind: {
       created: '创建订单',
       qr_issued: '生成收款码',
@@ -111,6 +115,8 @@ export const zhCN = {
       user_paying: '顾客确认中',
       paid: '支付成功',
       paid_after_close: '关闭后收到付款',
+      paid_after_cancel: '取消后收到付款',
+      closed_after_late_scan: '顾客扫了已取消的码，已在支付宝关闭',
       failed: '支付失败',
       declined: '顾客拒绝付款',
       cancelled: '已取消',

@@ -1,4 +1,4 @@
-import { Alert, Descriptions, Drawer, Empty, List, Spin, Tag, Timeline } from 'antd';
+import { Alert, Button, Descriptions, Drawer, Empty, List, Spin, Tag, Timeline } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderDetailDto, RefundDto } from '../../../../shared/contract';
@@ -18,6 +18,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
   const { api, reportError } = useConsole();
   const [detail, setDetail] = useState<OrderDetailDto | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [lateBusy, setLateBusy] = useState(false);
 
   const refresh = useCallback(
     async (id: string) => {
@@ -72,6 +73,30 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
             <span className="pd-detail-amount" data-testid="detail-amount">¥{d.amount}</span>
             <OrderStatusTag order={d} testId="detail-status" large />
           </div>
+          {d.latePayment && isRefundable(d) && (
+            // Paid after PayDesk had cancelled / closed it: say so first, and offer the full refund in one click.
+            <Alert
+              type="error"
+              showIcon
+              className="pd-gap"
+              data-testid="late-payment"
+              title={t(d.latePayment === 'after_cancel' ? 'detail.lateAfterCancel' : 'detail.lateAfterClose', { amount: d.refundable })}
+              action={
+                <Button
+                  danger
+                  type="primary"
+                  loading={lateBusy}
+                  data-testid="late-refund"
+                  onClick={() => {
+                    setLateBusy(true);
+                    void refund(d.refundable, t('detail.lateRefundReason')).finally(() => setLateBusy(false));
+                  }}
+                >
+                  {t('detail.lateRefund', { amount: d.refundable })}
+                </Button>
+              }
+            />
+          )}
           <Descriptions column={1} size="small" bordered className="pd-gap">
             <Descriptions.Item label={t('orders.orderNo')}><span className="pd-mono" data-testid="detail-id">{d.id}</span></Descriptions.Item>
             <Descriptions.Item label={t('orders.method')}>{t(`method.${d.method}`)}</Descriptions.Item>
