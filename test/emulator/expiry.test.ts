@@ -18,10 +18,14 @@ describe('trade clock: timeout_express', () => {
   });
 
   it('a scanned unpaid trade is closed at expiry with a TRADE_CLOSED notice (no refund fields)', async () => {
-    const { emu, sdk } = await setup({ timeScale: 1000 });
+    // The emulator's clock is advanced past the 1m expiry (a fast real time scale would leave only a few
+    // real milliseconds between the precreate and the scan, which a loaded machine can miss).
+    const { emu, sdk } = await setup();
     const m = await merchant();
     await precreate(sdk, 'X2', '3.00', { notifyUrl: m.url }, { timeoutExpress: '1m' });
     await control(emu, 'POST', '/trades/X2/scan', {});
+    expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'X2' })).toMatchObject({ tradeStatus: 'WAIT_BUYER_PAY' });
+    await control(emu, 'POST', '/clock/advance', { ms: 61_000 });
     await waitFor(() => m.received.length === 1, 3000, 'close notice');
     const n = m.received[0]?.params ?? {};
     expect(sdk.checkNotifySignV2(n)).toBe(true);
