@@ -32,6 +32,7 @@ import {
   toSettingsDto,
   type Settings,
 } from './console/settings';
+import { checkMaxPerSale, createDuplicateCodeGuard, saleLimitsPatch } from './console/sale-guard';
 import { buildStatus, type RunningConfig } from './console/status';
 import { KeyError } from './keys/key-errors';
 import { runConnectionTest } from './keys/connection-test';
@@ -358,6 +359,8 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     return run;
   };
 
+  const codeGuard = createDuplicateCodeGuard();
+
   /* ── one handler per channel ── */
   const handlers: { [C in Channel]: (input: ParsedInput<C>) => Promise<CommandOutput<C>> } = {
     'orders.create': async (input) => {
@@ -365,12 +368,22 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       if (input.method === 'code' && !input.authCode) {
         throw new ConsoleError('INVALID_INPUT', '请扫描顾客的付款码 / Scan the customer\'s payment code (authCode is required)');
       }
-      const order = await requireCore().createOrder({
-        amountFen,
-        method: input.method,
-        ...(input.subject !== undefined ? { subject: input.subject } : {}),
-        ...(input.authCode !== undefined ? { authCode: input.authCode } : {}),
-      });
+      checkMaxPerSale(amountFen, settings);
+      const c = requireCore();
+      const settle = input.method === 'code' && input.authCode ? codeGuard.begin(input.authCode) : null;
+      let order;
+      try {
+        order = await c.createOrder({
+          amountFen,
+          method: input.method,
+          ...(input.subject !== undefined ? { subject: input.subject } : {}),
+          ...(input.authCode !== undefined ? { authCode: input.authCode } : {}),
+        });
+      } catch (err) {
+        settle?.('failed');
+        throw err;
+      }
+      settle?.(order.status === 'FAILED' || order.status === 'CLOSED' ? 'failed' : 'charged');
       return toOrderDto(order);
     },
     'orders.get': async ({ id }) => {
@@ -398,7 +411,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     'summary.today': async ({ date }) => toSummaryDto(requireCore().summary(date ?? localDate(new Date()))),
     'settings.get': async () => toSettingsDto(settings, keysForSettings()),
     'settings.update': oneAtATime(async (patch: ParsedInput<'settings.update'>) => {
-      const merged = { ...settings, ...stripUndefined(patch) };
+      const merged = { ...settings, ...stripUndefined(patch), ...saleLimitsPatch(patch, settings) };
       // Switching provider without choosing a notify mode: the sensible default for the new provider.
       if (patch.providerMode && patch.providerMode !== settings.providerMode && patch.notifyMode === undefined) {
         if (settings.notifyMode === defaultNotifyMode(settings.providerMode)) merged.notifyMode = defaultNotifyMode(patch.providerMode);

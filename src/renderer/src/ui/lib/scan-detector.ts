@@ -19,6 +19,8 @@
  * - Any other key (letters, Backspace, modifiers) flushes the held run first and is passed through.
  */
 
+import { SCAN_GAP_MS } from '../../../../shared/contract';
+
 export interface ScanClock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
@@ -27,9 +29,8 @@ export interface ScanClock {
 
 export const SCAN_MIN_LENGTH = 16;
 export const SCAN_MAX_LENGTH = 24;
-/** The default gap: covers scanners at 0–50 ms per character with jitter; slower than any run of typing. */
-export const DEFAULT_SCAN_MAX_GAP_MS = 60;
-export const SCAN_GAP_RANGE = { min: 10, max: 250 } as const;
+/** The default gap (60 ms): covers scanners at 0–50 ms per character with jitter; no run of typing is that fast. */
+export const DEFAULT_SCAN_MAX_GAP_MS: number = SCAN_GAP_MS.default;
 
 export interface HeldKey<T> {
   key: string;
