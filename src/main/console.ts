@@ -16,6 +16,7 @@ import {
   type ParsedInput,
   type ProviderMode,
   type KeyTestDto,
+  type OrderDto,
   type Result,
   type SettingsDto,
 } from '../shared/contract';
@@ -33,6 +34,7 @@ import {
   type Settings,
 } from './console/settings';
 import { checkMaxPerSale, createDuplicateCodeGuard, saleLimitsPatch } from './console/sale-guard';
+import { createShortLinks } from './console/short-links';
 import { buildStatus, type RunningConfig } from './console/status';
 import { KeyError } from './keys/key-errors';
 import { runConnectionTest } from './keys/connection-test';
@@ -219,6 +221,17 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   let endpointOff: (() => void) | null = null;
   let closed = false;
 
+  /** 收款链接 as a short URL on the notify endpoint while it is reachable (console/short-links.ts). */
+  const shortLinks = createShortLinks((id) => {
+    const o = core?.getOrder(id);
+    return o ? { payUrl: o.payUrl, awaiting: o.status === 'AWAITING_PAYMENT' } : null;
+  });
+  const withLink = <T extends OrderDto>(dto: T): T => {
+    const state = endpoint?.current();
+    if (dto.method !== 'link' || dto.status !== 'AWAITING_PAYMENT' || !dto.payUrl || !state?.url || state.reachability !== 'reachable') return dto;
+    return { ...dto, shortUrl: shortLinks.urlFor(dto.id, state.url) };
+  };
+
   /** Start the endpoint for the running notify settings; its URL becomes what new orders get. */
   const startEndpoint = (c: PaymentCore): void => {
     const loopbackUrl = c.localNotifyBase();
@@ -263,7 +276,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       dbPath: join(dataDir, 'paydesk.db'),
       alipay: config_,
       // poll only until the endpoint says otherwise (the tunnel may still be connecting)
-      notify: { port: config.notifyPort ?? 0, publicUrl: null, routes: (req, res) => probe.handle(req, res) },
+      notify: { port: config.notifyPort ?? 0, publicUrl: null, routes: (req, res) => probe.handle(req, res) || shortLinks.handle(req, res) },
       orderExpiryMs: running.orderExpiryMinutes * 60_000,
       logger,
       ...(t.pollInitialMs !== undefined || t.pollMaxMs !== undefined
@@ -277,7 +290,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     let c: PaymentCore | null = null;
     try {
       c = createCore(coreConfig);
-      c.on('order.updated', (order) => emit('order.updated', toOrderDto(order)));
+      c.on('order.updated', (order) => emit('order.updated', withLink(toOrderDto(order))));
       c.on('refund.updated', (refund) => emit('refund.updated', toRefundDto(refund)));
       c.on('notification.received', () => emit('status.changed', status()));
       await c.start();
@@ -384,17 +397,17 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
         throw err;
       }
       settle?.(order.status === 'FAILED' || order.status === 'CLOSED' ? 'failed' : 'charged');
-      return toOrderDto(order);
+      return withLink(toOrderDto(order));
     },
     'orders.get': async ({ id }) => {
       const c = requireCore();
       const order = c.getOrder(id);
       if (!order) throw notFound(id);
-      return toOrderDetailDto(order, c.events(id));
+      return withLink(toOrderDetailDto(order, c.events(id)));
     },
     'orders.list': async (query) => {
       const page = requireCore().listOrders(query);
-      return { items: page.items.map(toOrderDto), nextCursor: page.nextCursor };
+      return { items: page.items.map((o) => withLink(toOrderDto(o))), nextCursor: page.nextCursor };
     },
     'orders.cancel': async ({ id }) => toOrderDto(await requireCore().cancelOrder(id)),
     'orders.refund': async ({ id, amount, reason }) => {

@@ -48,6 +48,8 @@ export interface OrderDto {
   subject: string;
   qrCode: string | null;
   payUrl: string | null;
+  /** 收款链接 while awaiting payment and the notify endpoint is reachable: a short redirect URL for a QR. */
+  shortUrl?: string | null;
   tradeNo: string | null;
   buyerLogonId: string | null;
   createdAt: number;
