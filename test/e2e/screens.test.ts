@@ -30,7 +30,7 @@ afterAll(async () => {
 async function typeAmount(keys: string): Promise<void> {
   await h.page.focus(tid('amount-input'));
   await h.page.keyboard.press('Escape');
-  await h.page.keyboard.type(keys);
+  await h.page.keyboard.type(keys, { delay: 120 }); // a person: a burst of digits would be taken for a scanner
 }
 
 describe('console screens E2E', { timeout: 120_000 }, () => {

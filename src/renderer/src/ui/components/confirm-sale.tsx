@@ -1,5 +1,5 @@
 import { Button, Modal } from 'antd';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderMethodDto } from '../../../../shared/contract';
 import { toChineseCapital } from '../../../../shared/money';
@@ -23,23 +23,29 @@ export function ConfirmSale({ sale, limit, onConfirm, onCancel }: ConfirmSalePro
   const body = useRef<HTMLDivElement>(null);
   const [nudged, setNudged] = useState(0);
 
-  const onKeyDown = (e: React.KeyboardEvent): void => {
-    if (e.key === 'Escape') {
+  const latest = useRef({ onConfirm, onCancel });
+  latest.current = { onConfirm, onCancel };
+  const open = sale !== null;
+
+  // The keys are taken on the whole window while the dialog is open, wherever the focus is (the amount
+  // field keeps it when the modal opens late): Enter is swallowed, Ctrl+Enter confirms, Esc goes back.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key !== 'Enter' && e.key !== 'Escape') return;
       e.preventDefault();
-      e.stopPropagation();
-      onCancel();
-      return;
-    }
-    if (e.key !== 'Enter') return;
-    e.preventDefault();
-    e.stopPropagation();
-    if (e.ctrlKey || e.metaKey) onConfirm();
-    else setNudged((n) => n + 1);
-  };
+      e.stopImmediatePropagation();
+      if (e.key === 'Escape') latest.current.onCancel();
+      else if (e.ctrlKey || e.metaKey) latest.current.onConfirm();
+      else setNudged((n) => n + 1);
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, [open]);
 
   return (
     <Modal
-      open={sale !== null}
+      open={open}
       title={t('counter.confirmTitle')}
       footer={null}
       keyboard={false}
@@ -50,7 +56,7 @@ export function ConfirmSale({ sale, limit, onConfirm, onCancel }: ConfirmSalePro
       destroyOnHidden
     >
       {sale && (
-        <div ref={body} tabIndex={-1} className="pd-confirm" data-testid="confirm-sale" onKeyDownCapture={onKeyDown}>
+        <div ref={body} tabIndex={-1} className="pd-confirm" data-testid="confirm-sale">
           <div className="pd-confirm-hint">{t('counter.confirmHint', { limit })}</div>
           <div className="pd-confirm-amount" data-testid="confirm-amount">¥{sale.yuan}</div>
           <div className="pd-confirm-capital" data-testid="confirm-capital">{toChineseCapital(sale.fen)}</div>

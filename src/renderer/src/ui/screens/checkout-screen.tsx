@@ -107,9 +107,12 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
     void create(m, check.yuan, authCode);
   };
 
+  /**
+   * `method` is the sale's: a scan charges by 付款码 whichever tab shows, and the tab stays (the next
+   * customer at a QR counter gets a QR again).
+   */
   const create = async (method: OrderMethodDto, yuan: string, authCode?: string): Promise<void> => {
     if (busy || waiting) return;
-    setMethod(method);
     setKept(null);
     setNotice(null);
     const check = { yuan };
@@ -129,19 +132,18 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
     pendingCode.current = null;
     setBusy(null);
     if (!result.ok) {
-      if (method === 'code') {
-        setOrder(null);
-        setScanRound((n) => n + 1);
-      }
-      setError({ code: result.error.code, text: errorText(result.error.message) });
-      reportError(result.error);
-      if (method !== 'code') setAmountRound((n) => n + 1);
-      return;
+      if (method === 'code') setOrder(null);
+      return fail(result.error.code, result.error.message); // focus back: the 付款码 field if it shows, else the amount
     }
     setOrder((current) => newerOrder(current, result.value));
     // A refused 付款码 (wrong code, balance): the cashier scans again right away.
-    if (method === 'code' && result.value.status === 'FAILED') setScanRound((n) => n + 1);
+    if (method === 'code' && result.value.status === 'FAILED') refocus();
   };
+
+  // Back on 收款 (a click on the tab, Alt+1): the next key belongs to the amount.
+  useEffect(() => {
+    if (active) refocus();
+  }, [active]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // The pushed outcome of a 付款码 sale ends the wait even before the command answers.
   const settled = order !== null && order.status !== 'AWAITING_PAYMENT';

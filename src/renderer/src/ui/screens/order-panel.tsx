@@ -42,7 +42,7 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
   const header = (
     <div className="pd-order-head">
       <MethodLogo method={order.method} />
-      <span className="pd-order-method">{t(`method.${order.method}`)}</span>
+      <span className="pd-order-method" data-testid="order-method">{t(`method.${order.method}`)}</span>
       <span className="pd-order-no">
         {t('checkout.orderNo')} <span data-testid="order-id">{order.id}</span>
       </span>
