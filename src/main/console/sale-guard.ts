@@ -9,7 +9,7 @@ import { formatFen, MAX_FEN, parseYuan } from '../../shared/money';
 import { ConsoleError } from './errors';
 
 /**
- * Defaults (README "Counter safety"): a small shop's tickets are ¥5–¥100, so ¥500 is rare enough that a
+ * Defaults (README "Confirmation threshold and maximum per sale"): a small shop's tickets are ¥5–¥100, so ¥500 is rare enough that a
  * confirmation costs little, and low enough that the classic slips (an extra "00", a 付款码 read as an
  * amount) of any sale over ¥5 land above it. ¥5,000 as one sale is far beyond a small counter.
  */

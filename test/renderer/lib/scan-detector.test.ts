@@ -125,3 +125,19 @@ describe('scan detector: the rhythm of a USB scanner vs a person', () => {
     expect(r.typed).toBe('1234');
   });
 });
+
+describe('scan detector: key times', () => {
+  it('uses when each key was pressed, not when a busy page got round to it', () => {
+    const events: ScanEvent<string>[] = [];
+    const d = createScanDetector<string>({ clock, onEvent: (e) => events.push(e) });
+    const t0 = Date.now();
+    // the page was busy: keys pressed 5 ms apart are handled 100 ms apart (no timer ran in between)
+    [...'281000000000000001'].forEach((k, i) => {
+      vi.setSystemTime(t0 + 200 + i * 100);
+      d.key(k, 'x', false, t0 + i * 5);
+    });
+    vi.setSystemTime(t0 + 2_000);
+    d.key('Enter', 'x', false, t0 + 90);
+    expect(events).toEqual([{ kind: 'scan', code: '281000000000000001', suffix: 'Enter', target: 'x' }]);
+  });
+});

@@ -107,6 +107,23 @@ describe('scanner input on 收款', () => {
   });
 });
 
+describe('scanner input in other fields', () => {
+  it('digits a person types into a text field still arrive there, in order; a scan into it leaves it untouched', async () => {
+    const fake = scripted();
+    await ready(fake);
+    const note = screen.getByTestId('note-input') as HTMLInputElement;
+    note.focus();
+    await type('2');
+    expect(note.value).toBe('2');
+    await type('34');
+    expect(note.value).toBe('234');
+    burst('281000000000000001');
+    await waitFor(() => expect(screen.getByTestId('kept-code')).toBeTruthy());
+    expect(note.value).toBe('234');
+    expect(amount().value).toBe('');
+  });
+});
+
 describe('confirmation above the threshold (¥500 here) and the maximum (¥5,000)', () => {
   it('shows the amount large and in 大写; Enter alone does not pass; Ctrl+Enter does', async () => {
     const fake = scripted();

@@ -210,8 +210,9 @@ function PaidAnnouncer({ api }: { api: ConsoleApi }): React.JSX.Element {
           key: `paid-${orderId}`,
           title: <span data-testid="paid-toast" data-order-id={orderId}>{t('counter.paidToast', { amount })}</span>,
           description: text,
-          placement: 'topRight',
-          duration: 6,
+          // bottom right: never over the header, the amount or the messages at the top of the order panel
+          placement: 'bottomRight',
+          duration: 5,
         });
       }),
     [notification, t],

@@ -55,7 +55,7 @@ export function useScanner(maxGapMs: number, onOutcome: (outcome: ScannerOutcome
     const onKey = (e: KeyboardEvent): void => {
       if (replayed.has(e) || e.isComposing) return;
       const modifiers = e.ctrlKey || e.altKey || e.metaKey;
-      if (d.key(e.key, e.target, modifiers) === 'hold') {
+      if (d.key(e.key, e.target, modifiers, e.timeStamp) === 'hold') {
         e.preventDefault();
         e.stopImmediatePropagation();
       }

@@ -50,8 +50,12 @@ export interface ScanDetectorOptions<T> {
 }
 
 export interface ScanDetector<T> {
-  /** Feed one keydown. `hold` = the caller must stop it (preventDefault); `pass` = let it through. */
-  key(key: string, target: T, modifiers?: boolean): 'hold' | 'pass';
+  /**
+   * Feed one keydown. `hold` = the caller must stop it (preventDefault); `pass` = let it through. `at` is
+   * when the key was pressed (KeyboardEvent.timeStamp, same origin as performance.now()): a busy page
+   * that handles queued keys late does not stretch the gaps. Default: the clock's now.
+   */
+  key(key: string, target: T, modifiers?: boolean, at?: number): 'hold' | 'pass';
   setMaxGap(ms: number): void;
   /** Whether digits are being held right now. */
   holding(): boolean;
@@ -102,8 +106,8 @@ export function createScanDetector<T>(options: ScanDetectorOptions<T>): ScanDete
   };
 
   return {
-    key(key, target, modifiers = false) {
-      const now = clock.now();
+    key(key, target, modifiers = false, at) {
+      const now = at !== undefined && Number.isFinite(at) && at > 0 ? Math.min(at, clock.now()) : clock.now();
       if (!modifiers && DIGIT.test(key)) {
         if (held.length > 0 && now - lastAt > maxGapMs) finish('none');
         held.push({ key, target });
