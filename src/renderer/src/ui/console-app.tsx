@@ -200,22 +200,20 @@ function dialogOpen(): boolean {
 function PaidAnnouncer({ api }: { api: ConsoleApi }): React.JSX.Element {
   const { t } = useTranslation();
   const announce = useAnnounce();
-  const { notification } = AntApp.useApp();
+  const { message } = AntApp.useApp();
   const [last, setLast] = useState<{ text: string; count: number }>({ text: '', count: 0 });
   useEffect(
     () =>
       onAnnounce((text, orderId, amount) => {
         setLast((l) => ({ text, count: l.count + 1 }));
-        notification.success({
+        // a compact toast at the top centre: over the header's middle only, never over the amount or a button
+        void message.success({
           key: `paid-${orderId}`,
-          title: <span data-testid="paid-toast" data-order-id={orderId}>{t('counter.paidToast', { amount })}</span>,
-          description: text,
-          // bottom right: never over the header, the amount or the messages at the top of the order panel
-          placement: 'bottomRight',
+          content: <span data-testid="paid-toast" data-order-id={orderId}>{t('counter.paidToast', { amount })}</span>,
           duration: 5,
         });
       }),
-    [notification, t],
+    [message, t],
   );
   useEffect(
     () =>

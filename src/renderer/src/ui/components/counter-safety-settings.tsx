@@ -18,7 +18,7 @@ export function CounterSafetySettings({ value, onChange }: { value: Values; onCh
   const { t } = useTranslation();
   const invalid = counterSafetyInvalid(value);
   return (
-    <div className="pd-tunnel-fields" data-testid="counter-safety">
+    <div className="pd-counter-fields" data-testid="counter-safety">
       <div className="pd-field">
         <label className="pd-field-label" htmlFor="pd-scan-gap">{t('counter.scanGap')}</label>
         <InputNumber id="pd-scan-gap" min={SCAN_GAP_MS.min} max={SCAN_GAP_MS.max} precision={0} value={value.scanMaxGapMs} data-testid="settings-scan-gap" onChange={(n) => typeof n === 'number' && onChange({ scanMaxGapMs: n })} />
