@@ -241,3 +241,36 @@ describe('amount text is normalised', () => {
     expect(screen.getByTestId('amount-error').textContent).toMatch(/两位小数/);
   });
 });
+
+describe('the timeouts on the path', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a kept code expires after 30 s (then Enter makes a QR, not a 付款码 sale); a second Esc after 2 s only asks again', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const fake = scripted();
+    await ready(fake);
+    burst('282000000000000002');
+    await screen.findByTestId('kept-code');
+    await act(async () => {
+      vi.advanceTimersByTime(30_500);
+    });
+    await waitFor(() => expect(screen.queryByTestId('kept-code')).toBeNull());
+    expect(screen.getByTestId('checkout-notice').textContent).toMatch(/已过期/);
+    fireEvent.change(amount(), { target: { value: '8' } });
+    fireEvent.keyDown(amount(), { key: 'Enter' });
+    await waitFor(() => expect(creates(fake)).toEqual([{ amount: '8.00', method: 'qr' }]));
+
+    await screen.findByTestId('countdown');
+    fireEvent.keyDown(amount(), { key: 'Escape' });
+    await screen.findByTestId('checkout-notice');
+    await act(async () => {
+      vi.advanceTimersByTime(2_100);
+    });
+    await waitFor(() => expect(screen.queryByTestId('checkout-notice')).toBeNull());
+    fireEvent.keyDown(amount(), { key: 'Escape' });
+    expect((await screen.findByTestId('checkout-notice')).textContent).toMatch(/再按一次 Esc/);
+    expect(fake.calls.some((c) => c.channel === 'orders.cancel')).toBe(false);
+  });
+});
