@@ -16,6 +16,7 @@ import {
   type ParsedInput,
   type ProviderMode,
   type KeyTestDto,
+  type OrderDto,
   type Result,
   type SettingsDto,
 } from '../shared/contract';
@@ -33,6 +34,8 @@ import {
   type Settings,
 } from './console/settings';
 import { latePaymentWarnings, SellerIdWatch } from './console/payment-warnings';
+import { checkMaxPerSale, createDuplicateCodeGuard, saleLimitsPatch } from './console/sale-guard';
+import { createShortLinks } from './console/short-links';
 import { buildStatus, type RunningConfig } from './console/status';
 import { DB_FILE, inspectDatabase, secureDataDir } from './console/data-dir';
 import { KeyError } from './keys/key-errors';
@@ -237,6 +240,17 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   let endpointOff: (() => void) | null = null;
   let closed = false;
 
+  /** 收款链接 as a short URL on the notify endpoint while it is reachable (console/short-links.ts). */
+  const shortLinks = createShortLinks((id) => {
+    const o = core?.getOrder(id);
+    return o ? { payUrl: o.payUrl, awaiting: o.status === 'AWAITING_PAYMENT' } : null;
+  });
+  const withLink = <T extends OrderDto>(dto: T): T => {
+    const state = endpoint?.current();
+    if (dto.method !== 'link' || dto.status !== 'AWAITING_PAYMENT' || !dto.payUrl || !state?.url || state.reachability !== 'reachable') return dto;
+    return { ...dto, shortUrl: shortLinks.urlFor(dto.id, state.url) };
+  };
+
   /** Start the endpoint for the running notify settings; its URL becomes what new orders get. */
   const startEndpoint = (c: PaymentCore): void => {
     const loopbackUrl = c.localNotifyBase();
@@ -287,7 +301,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       // (Demo adopts them only when the vault holds no keys: keys mean the dir was set up for real money.)
       adoptUnknownOrders: running.providerMode === savedMode && (savedMode !== 'demo' || !keysStored),
       // poll only until the endpoint says otherwise (the tunnel may still be connecting)
-      notify: { port: config.notifyPort ?? 0, publicUrl: null, routes: (req, res) => probe.handle(req, res) },
+      notify: { port: config.notifyPort ?? 0, publicUrl: null, routes: (req, res) => probe.handle(req, res) || shortLinks.handle(req, res) },
       orderExpiryMs: running.orderExpiryMinutes * 60_000,
       logger,
       ...(t.pollInitialMs !== undefined || t.pollMaxMs !== undefined
@@ -303,7 +317,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       c = createCore(coreConfig);
       sellerWatch.reset();
       c.on('order.updated', (order) => {
-        emit('order.updated', toOrderDto(order));
+        emit('order.updated', withLink(toOrderDto(order)));
         if (order.latePayment) emit('status.changed', status()); // paid after a cancel: warn loudly
       });
       c.on('refund.updated', (refund) => emit('refund.updated', toRefundDto(refund)));
@@ -401,6 +415,8 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     return run;
   };
 
+  const codeGuard = createDuplicateCodeGuard();
+
   /* ── one handler per channel ── */
   const handlers: { [C in Channel]: (input: ParsedInput<C>) => Promise<CommandOutput<C>> } = {
     'orders.create': async (input) => {
@@ -408,25 +424,35 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       if (input.method === 'code' && !input.authCode) {
         throw new ConsoleError('INVALID_INPUT', '请扫描顾客的付款码 / Scan the customer\'s payment code (authCode is required)');
       }
-      const order = await requireCore().createOrder({
-        amountFen,
-        method: input.method,
-        // 订单有效期 applies to new orders at once (no restart).
-        expiryMs: running.orderExpiryMinutes * 60_000,
-        ...(input.subject !== undefined ? { subject: input.subject } : {}),
-        ...(input.authCode !== undefined ? { authCode: input.authCode } : {}),
-      });
-      return toOrderDto(order);
+      checkMaxPerSale(amountFen, settings);
+      const c = requireCore();
+      const settle = input.method === 'code' && input.authCode ? codeGuard.begin(input.authCode) : null;
+      let order;
+      try {
+        order = await c.createOrder({
+          amountFen,
+          method: input.method,
+          // 订单有效期 applies to new orders at once (no restart).
+          expiryMs: running.orderExpiryMinutes * 60_000,
+          ...(input.subject !== undefined ? { subject: input.subject } : {}),
+          ...(input.authCode !== undefined ? { authCode: input.authCode } : {}),
+        });
+      } catch (err) {
+        settle?.('failed');
+        throw err;
+      }
+      settle?.(order.status === 'FAILED' || order.status === 'CLOSED' ? 'failed' : 'charged');
+      return withLink(toOrderDto(order));
     },
     'orders.get': async ({ id }) => {
       const c = requireCore();
       const order = c.getOrder(id);
       if (!order) throw notFound(id);
-      return toOrderDetailDto(order, c.events(id));
+      return withLink(toOrderDetailDto(order, c.events(id)));
     },
     'orders.list': async (query) => {
       const page = requireCore().listOrders(query);
-      return { items: page.items.map(toOrderDto), nextCursor: page.nextCursor };
+      return { items: page.items.map((o) => withLink(toOrderDto(o))), nextCursor: page.nextCursor };
     },
     'orders.cancel': async ({ id }) => toOrderDto(await requireCore().cancelOrder(id)),
     'orders.refund': async ({ id, amount, reason }) => {
@@ -443,7 +469,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     'summary.today': async ({ date }) => toSummaryDto(requireCore().summary(date ?? localDate(new Date()))),
     'settings.get': async () => toSettingsDto(settings, keysForSettings()),
     'settings.update': oneAtATime(async (patch: ParsedInput<'settings.update'>) => {
-      const merged = { ...settings, ...stripUndefined(patch) };
+      const merged = { ...settings, ...stripUndefined(patch), ...saleLimitsPatch(patch, settings) };
       // Switching provider without choosing a notify mode: the sensible default for the new provider.
       if (patch.providerMode && patch.providerMode !== settings.providerMode && patch.notifyMode === undefined) {
         if (settings.notifyMode === defaultNotifyMode(settings.providerMode)) merged.notifyMode = defaultNotifyMode(patch.providerMode);

@@ -48,6 +48,8 @@ export interface OrderDto {
   subject: string;
   qrCode: string | null;
   payUrl: string | null;
+  /** 收款链接 while awaiting payment and the notify endpoint is reachable: a short redirect URL for a QR. */
+  shortUrl?: string | null;
   tradeNo: string | null;
   buyerLogonId: string | null;
   createdAt: number;
@@ -116,6 +118,12 @@ export interface SettingsDto {
   tunnelHost: string;
   /** localtunnel mode: requested subdomain ('' = a random one). */
   tunnelSubdomain: string;
+  /** Counter safety: the scanner's longest gap between keystrokes (ms; README "Scanner timing"). */
+  scanMaxGapMs: number;
+  /** Counter safety: sales above this (yuan) need a confirmation showing the amount in 大写. */
+  confirmAbove: string;
+  /** Counter safety: the largest sale (yuan) main accepts. */
+  maxPerSale: string;
   /** Only whether keys are configured and their SHA-256 fingerprints; never key material. */
   keys: {
     appPrivateKey: { configured: boolean; fingerprint: string | null };
@@ -161,6 +169,8 @@ export interface StatusDto {
 /* ── Commands ─────────────────────────────────────────────────────────────────────────────────── */
 
 const yuan = z.string().max(32);
+/** The scanner gap setting's range (ms). */
+export const SCAN_GAP_MS = { min: 10, max: 250, default: 60 } as const;
 const orderId = z.string().min(1).max(64);
 const epochMs = z.number().int().nonnegative().max(8_640_000_000_000_000);
 
@@ -229,6 +239,10 @@ export const commands = {
       tunnelHost: z.string().max(2048).optional(),
       /** localtunnel subdomains (TUNNEL_SUBDOMAIN_RE); '' = random */
       tunnelSubdomain: z.string().max(63).refine(isTunnelSubdomain, TUNNEL_SUBDOMAIN_MESSAGE).optional(),
+      scanMaxGapMs: z.number().int().min(SCAN_GAP_MS.min).max(SCAN_GAP_MS.max).optional(),
+      /** yuan strings, parsed strictly by main */
+      confirmAbove: yuan.optional(),
+      maxPerSale: yuan.optional(),
     }),
     output: null as unknown as SettingsDto,
   },

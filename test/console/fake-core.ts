@@ -72,7 +72,7 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         refundedFen: 0,
         subject: input.subject ?? 'PayDesk',
         qrCode: input.method === 'qr' ? `https://qr.example.test/${id}` : null,
-        payUrl: null,
+        payUrl: input.method === 'link' ? `https://pay.example.test/gateway.do?out_trade_no=${id}&sign=${'x'.repeat(1400)}` : null,
         tradeNo: null,
         buyerLogonId: null,
         notifyUrl: core.notifyUrl(),

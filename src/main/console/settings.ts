@@ -17,7 +17,9 @@ import {
   type ProviderMode,
   type SettingsDto,
 } from '../../shared/contract';
+import { formatFen } from '../../shared/money';
 import { DEFAULT_TUNNEL_HOST } from '../tunnel/notify-endpoint';
+import { saleLimitFields } from './sale-guard';
 
 /** What settings.json holds. Unknown keys are dropped (a newer version may add some). */
 const settingsObject = z.object({
@@ -33,6 +35,8 @@ const settingsObject = z.object({
   tunnelHost: z.string().max(2048).default(DEFAULT_TUNNEL_HOST),
   /** '' = a random subdomain */
   tunnelSubdomain: z.string().max(63).default(''),
+  /** counter safety: scanner timing, confirmation threshold, maximum per sale (sale-guard.ts) */
+  ...saleLimitFields,
 });
 /** A missing notify mode defaults by provider: loopback for demo, localtunnel for sandbox/production. */
 export const settingsSchema = settingsObject.transform((v) => ({
@@ -135,6 +139,9 @@ export function toSettingsDto(settings: Settings, keys: SettingsDto['keys']): Se
     language: settings.language,
     tunnelHost: settings.tunnelHost,
     tunnelSubdomain: settings.tunnelSubdomain,
+    scanMaxGapMs: settings.scanMaxGapMs,
+    confirmAbove: formatFen(settings.confirmAboveFen),
+    maxPerSale: formatFen(settings.maxPerSaleFen),
     keys,
   };
 }

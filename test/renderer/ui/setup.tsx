@@ -58,6 +58,9 @@ export const SETTINGS: SettingsDto = {
   language: 'zh-CN',
   tunnelHost: 'https://localtunnel.me',
   tunnelSubdomain: '',
+  scanMaxGapMs: 60,
+  confirmAbove: '500.00',
+  maxPerSale: '5000.00',
   keys: {
     appPrivateKey: { configured: true, fingerprint: 'SHA256:ab12' },
     alipayPublicKey: { configured: true, fingerprint: 'SHA256:cd34' },

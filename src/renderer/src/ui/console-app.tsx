@@ -8,8 +8,10 @@ import { link } from '../api/link';
 import { AttentionBanner, StatusBar } from './components/status-bar';
 import { ConsoleContext, type ConsoleContextValue } from './hooks/console-context';
 import { useAnnounce } from './hooks/use-announce';
+import { useScanner, type ScannerOutcome } from './hooks/use-scanner';
 import { createI18n, localMessage } from './i18n';
 import { onAnnounce } from './lib/voice';
+import { SCAN_GAP_MS } from '../../../shared/contract';
 import { CheckoutScreen } from './screens/checkout-screen';
 import { OrdersScreen } from './screens/orders-screen';
 import { SettingsScreen } from './screens/settings-screen';
@@ -99,6 +101,20 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Scanner input, wherever the focus is: a 付款码 goes to 收款 (never into a field); other bursts are dropped.
+  const { message } = AntApp.useApp();
+  const [scan, setScan] = useState<{ code: string; seq: number } | null>(null);
+  useScanner(settings?.scanMaxGapMs ?? SCAN_GAP_MS.default, (outcome: ScannerOutcome) => {
+    if (outcome.kind === 'rejected') return void message.warning({ content: <span data-testid="scan-toast">{t('counter.scanNotCode', { length: outcome.length })}</span>, key: 'scan' });
+    if (dialogOpen()) return void message.warning({ content: <span data-testid="scan-toast">{t('counter.scanDialogOpen')}</span>, key: 'scan' });
+    if (!status) return;
+    if (tab !== 'checkout') {
+      setTab('checkout');
+      void message.info({ content: <span data-testid="scan-toast">{t('counter.scanOtherScreen')}</span>, key: 'scan' });
+    }
+    setScan((s) => ({ code: outcome.code, seq: (s?.seq ?? 0) + 1 }));
+  });
+
   const reportError = useCallback((error: ErrorInfo) => {
     if (error.code === 'NETWORK') setOnline(false);
   }, []);
@@ -147,7 +163,7 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
           )}
           {status && (
             <>
-              <div hidden={tab !== 'checkout'}><CheckoutScreen active={tab === 'checkout'} /></div>
+              <div hidden={tab !== 'checkout'}><CheckoutScreen active={tab === 'checkout'} scan={scan} /></div>
               <div hidden={tab !== 'orders'}><OrdersScreen active={tab === 'orders'} /></div>
               <div hidden={tab !== 'today'}><TodayScreen active={tab === 'today'} /></div>
               <div hidden={tab !== 'settings'}><SettingsScreen /></div>
@@ -175,12 +191,41 @@ function SpeakerIcon({ on }: { on: boolean }): React.JSX.Element {
   );
 }
 
-/** Announces every payment once (whichever screen is open) and shows it in a live region. */
+/** An antd modal or drawer is open (a scan must not act behind it, nor confirm it). */
+function dialogOpen(): boolean {
+  const wraps = [...document.querySelectorAll<HTMLElement>('.ant-modal-wrap')].some((w) => w.style.display !== 'none');
+  return wraps || document.querySelector('.ant-drawer-open') !== null;
+}
+
+/**
+ * Announces every payment once (whichever screen is open): voice, a toast, and a live region.
+ * After a reload a payment that arrives is announced the same way (the waiting order is restored on 收款).
+ */
 function PaidAnnouncer({ api }: { api: ConsoleApi }): React.JSX.Element {
+  const { t } = useTranslation();
   const announce = useAnnounce();
+  const { message } = AntApp.useApp();
   const [last, setLast] = useState<{ text: string; count: number }>({ text: '', count: 0 });
-  useEffect(() => onAnnounce((text) => setLast((l) => ({ text, count: l.count + 1 }))), []);
-  useEffect(() => api.onOrderUpdated((o) => o.status === 'PAID' && announce(o)), [api, announce]);
+  useEffect(
+    () =>
+      onAnnounce((text, orderId, amount) => {
+        setLast((l) => ({ text, count: l.count + 1 }));
+        // a compact toast at the top centre: over the header's middle only, never over the amount or a button
+        void message.success({
+          key: `paid-${orderId}`,
+          content: <span data-testid="paid-toast" data-order-id={orderId}>{t('counter.paidToast', { amount })}</span>,
+          duration: 5,
+        });
+      }),
+    [message, t],
+  );
+  useEffect(
+    () =>
+      api.onOrderUpdated((o) => {
+        if (o.status === 'PAID') announce(o);
+      }),
+    [api, announce],
+  );
   return (
     <div className="pd-sr-only" aria-live="assertive" data-testid="announcement" data-count={last.count}>
       {last.text}

@@ -1,7 +1,8 @@
 import { Button } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { pressKey, toKeypadKey, type KeypadKey, type KeyRefusal } from '../lib/amount';
+import { normaliseAmountText, pressKey, toKeypadKey, type KeypadKey, type KeyRefusal } from '../lib/amount';
+import { useErrorText } from '../hooks/console-context';
 
 export interface AmountKeypadProps {
   value: string;
@@ -34,6 +35,9 @@ export function AmountKeypad(props: AmountKeypadProps): React.JSX.Element {
   const { value, onChange, onSubmit, onEscape, disabled, captureGlobal, submitLabel, focusKey, submitDisabled } = props;
   const { t } = useTranslation();
   const [refused, setRefused] = useState<KeyRefusal>(null);
+  /** Why pasted / IME text was refused (bilingual message from the shared parser), else null. */
+  const [textRefused, setTextRefused] = useState<string | null>(null);
+  const errorText = useErrorText();
   const input = useRef<HTMLInputElement>(null);
   const latest = useRef({ value, props });
   latest.current = { value, props };
@@ -41,7 +45,12 @@ export function AmountKeypad(props: AmountKeypadProps): React.JSX.Element {
   const press = (key: KeypadKey): void => {
     const out = pressKey(latest.current.value, key);
     setRefused(out.refused);
-    if (out.value !== latest.current.value) latest.current.props.onChange(out.value);
+    setTextRefused(null);
+    if (out.value !== latest.current.value) {
+      // Keys replayed in one burst arrive before React re-renders: the next one must see this value.
+      latest.current = { ...latest.current, value: out.value };
+      latest.current.props.onChange(out.value);
+    }
   };
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>): void => {
@@ -73,7 +82,7 @@ export function AmountKeypad(props: AmountKeypadProps): React.JSX.Element {
     if (!captureGlobal) return;
     const handler = (e: KeyboardEvent): void => {
       const target = e.target as HTMLElement | null;
-      if (target && target !== document.body && target.closest('input, textarea, select, [contenteditable="true"], .ant-select, .ant-drawer')) return;
+      if (target && target !== document.body && target.closest('input, textarea, select, [contenteditable="true"], .ant-select, .ant-drawer, .ant-modal-wrap')) return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'Enter' && target?.closest('button, a')) return; // the focused button acts
       if (e.key === 'Enter' || e.key === 'Escape' || toKeypadKey(e.key)) {
@@ -92,7 +101,7 @@ export function AmountKeypad(props: AmountKeypadProps): React.JSX.Element {
       <label className="pd-field-label" htmlFor="pd-amount">
         {t('checkout.amount')}
       </label>
-      <div className={`pd-amount-display${refused ? ' pd-refused' : ''}`}>
+      <div className={`pd-amount-display${refused || textRefused ? ' pd-refused' : ''}`}>
         <span className="pd-currency">¥</span>
         <input
           id="pd-amount"
@@ -109,12 +118,17 @@ export function AmountKeypad(props: AmountKeypadProps): React.JSX.Element {
           onChange={(e) => {
             if (disabled) return;
             setRefused(null);
-            onChange(e.target.value.trim());
+            // Pasted or IME text: "１２.３４", "¥12.34", "12.34元", "1,234.50" are normalised; anything
+            // ambiguous is refused with the reason and the amount stays as it was.
+            const out = normaliseAmountText(e.target.value);
+            if (!out.ok) return setTextRefused(errorText(out.message));
+            setTextRefused(null);
+            onChange(out.value);
           }}
         />
       </div>
       <div className="pd-keypad-hint" data-testid="keypad-hint" aria-live="polite">
-        {refused ? t(`checkout.${refused}`) : t('checkout.hint')}
+        {textRefused ? <span data-testid="amount-error">{textRefused}</span> : refused ? t(`checkout.${refused}`) : t('checkout.hint')}
       </div>
       <div className="pd-keys">
         {GRID.map((k) => (

@@ -2,7 +2,7 @@
  * Keypad arithmetic on yuan strings (never floats). `pressKey` is what both the on-screen keypad and
  * the physical keys go through; the final check at Enter is the shared strict `parseYuan`.
  */
-import { AmountError, formatFen, MAX_FEN, parseYuan } from '../../../../shared/money';
+import { AmountError, formatFen, MAX_FEN, parseAmountInput, parseYuan } from '../../../../shared/money';
 
 export type KeypadKey = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '.' | '00' | 'Backspace' | 'Clear';
 
@@ -69,4 +69,24 @@ export function checkAmount(input: string): AmountCheck {
 /** "12.34" (two-decimal server string) → 1234. */
 export function yuanToFen(yuan: string): number {
   return fenOf(yuan);
+}
+
+/**
+ * Text that arrived in the amount field as a whole (paste, IME, autofill): full-width forms, ¥/￥, 元 and
+ * spaces around them are dropped; a partial amount ("12.", "0.5") stays as typed; anything else must
+ * pass the shared `parseAmountInput` (grouped thousands) or is refused with its bilingual reason.
+ */
+export function normaliseAmountText(text: string): { ok: true; value: string } | { ok: false; message: string } {
+  let plain = text.normalize('NFKC').trim();
+  if (plain.startsWith('¥')) plain = plain.slice(1).trimStart();
+  if (plain.endsWith('元')) plain = plain.slice(0, -1).trimEnd();
+  if (/^\d*(\.\d{0,2})?$/.test(plain) && (plain === '' || fenOf(plain) <= MAX_FEN)) {
+    return { ok: true, value: plain.replace(/^0+(?=\d)/, '') };
+  }
+  try {
+    return { ok: true, value: formatFen(parseAmountInput(text)) };
+  } catch (err) {
+    if (err instanceof AmountError) return { ok: false, message: err.message };
+    throw err;
+  }
 }

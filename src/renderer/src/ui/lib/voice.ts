@@ -13,7 +13,7 @@ try {
 } catch {
   // no speech support: the chime is used
 }
-const listeners = new Set<(text: string, orderId: string) => void>();
+const listeners = new Set<(text: string, orderId: string, amount: string) => void>();
 
 /** A payment older than this (e.g. an old order refreshed by a refund event) is not announced. */
 const FRESH_MS = 10 * 60_000;
@@ -26,7 +26,7 @@ export interface AnnounceOptions {
 }
 
 /** Subscribe to announcements (the live region shows them; tests count them). */
-export function onAnnounce(listener: (text: string, orderId: string) => void): () => void {
+export function onAnnounce(listener: (text: string, orderId: string, amount: string) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
@@ -37,7 +37,7 @@ export function announcePaid(order: OrderDto, options: AnnounceOptions): boolean
   const now = options.now ?? Date.now();
   if (order.paidAt !== null && now - order.paidAt > FRESH_MS) return false;
   announced.add(order.id);
-  for (const l of [...listeners]) l(options.text, order.id);
+  for (const l of [...listeners]) l(options.text, order.id, order.amount);
   if (!options.muted) speak(options.text, options.lang);
   return true;
 }

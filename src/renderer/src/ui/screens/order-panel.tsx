@@ -1,4 +1,4 @@
-import { Button, Input, Result, Space, Spin } from 'antd';
+import { Alert, Button, Input, Result, Space, Spin } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderDto } from '../../../../shared/contract';
@@ -26,6 +26,8 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
   const [linkAsQr, setLinkAsQr] = useState(false);
   const [copied, setCopied] = useState<'ok' | 'failed' | null>(null);
   const customerUrl = order.method === 'link' ? order.payUrl : order.qrCode;
+  /** A pay link as a QR: the short redirect URL when the notify endpoint is reachable (a small, easy code). */
+  const qrText = order.method === 'link' ? (order.shortUrl ?? order.payUrl) : order.qrCode;
   const demo = status?.providerMode === 'demo';
 
   const copy = async (): Promise<void> => {
@@ -40,7 +42,7 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
   const header = (
     <div className="pd-order-head">
       <MethodLogo method={order.method} />
-      <span className="pd-order-method">{t(`method.${order.method}`)}</span>
+      <span className="pd-order-method" data-testid="order-method">{t(`method.${order.method}`)}</span>
       <span className="pd-order-no">
         {t('checkout.orderNo')} <span data-testid="order-id">{order.id}</span>
       </span>
@@ -123,10 +125,22 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
           <div className="pd-paying-text">{order.userPaying ? t('status.userPaying') : t('checkout.paying')}</div>
         </div>
       )}
-      {showQr && customerUrl && (
+      {showQr && qrText && (
         <div className="pd-qr-wrap">
-          <QrCode text={customerUrl} size={300} alt={t('method.qr')} />
+          <QrCode text={qrText} size={300} alt={t('method.qr')} />
         </div>
+      )}
+      {order.method === 'link' && order.payUrl && (
+        order.shortUrl ? (
+          linkAsQr && (
+            <div className="pd-muted" data-testid="link-short">
+              {t('counter.linkShort')}
+              <div className="pd-short-link">{order.shortUrl}</div>
+            </div>
+          )
+        ) : (
+          <Alert type="warning" showIcon className="pd-gap" title={<span data-testid="link-no-short">{t('counter.linkNoShort')}</span>} />
+        )
       )}
       {order.method === 'link' && order.payUrl && (
         <div className="pd-link">

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { CommandInput, SettingsDto } from '../../../../shared/contract';
 import { LANGUAGES, NOTIFY_MODES, PROVIDER_MODES } from '../../../../shared/contract';
 import { KeysSection } from '../components/keys-section';
+import { CounterSafetySettings, counterSafetyInvalid } from '../components/counter-safety-settings';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { isValidCustomUrl, isValidSubdomain, isValidTunnelHost } from '../lib/notify';
 
@@ -69,7 +70,7 @@ export function SettingsScreen(): React.JSX.Element {
     tunnelHost: v.notifyMode === 'localtunnel' && !isValidTunnelHost(v.tunnelHost),
     tunnelSubdomain: v.notifyMode === 'localtunnel' && !isValidSubdomain(v.tunnelSubdomain),
   };
-  const hasInvalid = Object.values(invalid).some(Boolean);
+  const hasInvalid = Object.values(invalid).some(Boolean) || Object.values(counterSafetyInvalid(v)).some(Boolean);
   const unsaved = Object.keys(draft).length > 0;
 
   return (
@@ -114,6 +115,9 @@ export function SettingsScreen(): React.JSX.Element {
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.expiry')}>
           <InputNumber min={1} max={120} precision={0} value={v.orderExpiryMinutes} data-testid="settings-expiry" onChange={(n) => typeof n === 'number' && set({ orderExpiryMinutes: n })} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('counter.settingsTitle')}>
+          <CounterSafetySettings value={v} onChange={set} />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.voice')}>
           <Switch checked={v.voice} data-testid="settings-voice" onChange={(on) => set({ voice: on })} />
