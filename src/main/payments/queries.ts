@@ -1,5 +1,5 @@
 import type { OrderRow, Store } from '../store';
-import { PaymentError, type DaySummary } from './api';
+import { PaymentError, type DaySummary, type MethodTotals } from './api';
 
 /** Opaque keyset cursor: base64url of "createdAt:id". */
 export function encodeCursor(row: Pick<OrderRow, 'createdAt' | 'id'>): string {
@@ -32,28 +32,34 @@ export function summarize(store: Store, date: string): DaySummary {
   const hourly = Array.from({ length: 24 }, (_, hour) => ({ hour, count: 0, netFen: 0 }));
   let grossFen = 0;
   let refundedFen = 0;
-  // Fast path (issue 8): one SQLite aggregate per local hour instead of every row as a JS object —
+  // Fast path: SQLite aggregates (method × local hour) instead of every row as a JS object —
   // taken when every local hour of the day starts exactly h × 3,600,000 ms after local midnight (any
   // day without a DST change, whatever the UTC offset); a DST day takes the per-row path below.
   let uniform = to - from === 24 * 3_600_000;
   for (let h = 1; uniform && h < 24; h++) uniform = new Date(y, mo, d, h).getTime() === from + h * 3_600_000;
   if (uniform) {
-    // One read transaction: the 24 aggregates see one snapshot, like the single query they replace.
-    const totals = store.db.transaction(() =>
-      hourly.map((h) => store.orders.paidTotals(from + h.hour * 3_600_000, from + (h.hour + 1) * 3_600_000)),
-    )();
+    // One grouped aggregate (method × hour) over the day's index range, summed up here both ways.
+    const rows = store.orders.paidTotalsByMethodBucket(from, to, 3_600_000);
+    const methods = new Map<MethodTotals['method'], { method: MethodTotals['method']; count: number; grossFen: number; refundedFen: number }>();
     let count = 0;
-    for (const h of hourly) {
-      const t = totals[h.hour] as { count: number; grossFen: number; refundedFen: number };
-      h.count = t.count;
-      h.netFen = t.grossFen - t.refundedFen;
-      count += t.count;
-      grossFen += t.grossFen;
-      refundedFen += t.refundedFen;
+    for (const r of rows) {
+      const h = hourly[r.bucket];
+      if (h) {
+        h.count += r.count;
+        h.netFen += r.grossFen - r.refundedFen;
+      }
+      count += r.count;
+      grossFen += r.grossFen;
+      refundedFen += r.refundedFen;
+      const m = methods.get(r.method) ?? { method: r.method, count: 0, grossFen: 0, refundedFen: 0 };
+      m.count += r.count;
+      m.grossFen += r.grossFen;
+      m.refundedFen += r.refundedFen;
+      methods.set(r.method, m);
     }
-    return { date, count, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly };
+    return { date, count, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals([...methods.values()]) };
   }
-  const rows = store.orders.paidBetween(from, to);
+  const [rows, methods] = store.db.transaction(() => [store.orders.paidBetween(from, to), store.orders.paidTotalsByMethod(from, to)] as const)();
   for (const r of rows) {
     grossFen += r.amountFen;
     refundedFen += r.refundedFen;
@@ -63,5 +69,10 @@ export function summarize(store: Store, date: string): DaySummary {
       h.netFen += r.amountFen - r.refundedFen;
     }
   }
-  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly };
+  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods) };
+}
+
+/** Every order is an Alipay order today; the provider field lets 今日 split by provider when there are more. */
+function methodTotals(rows: { method: MethodTotals['method']; count: number; grossFen: number; refundedFen: number }[]): MethodTotals[] {
+  return rows.map((r) => ({ provider: 'alipay', ...r, netFen: r.grossFen - r.refundedFen }));
 }

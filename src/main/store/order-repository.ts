@@ -32,6 +32,11 @@ export interface OrderListFilter {
   to?: number;
   /** Order-number prefix: a range scan on the primary key. */
   prefix?: string;
+  /**
+   * Search (payments/search.ts): the tail (lower-case, ≥ 4 chars) of the order or trade number, and/or
+   * an amount. Indexed by migration 0006 (orders_id_tail4, orders_trade_tail4, orders_amount).
+   */
+  search?: { tail: string | null; amountFen: number | null };
   /** Keyset cursor: rows strictly "older" than (createdAt, id) in (created_at DESC, id DESC) order. */
   after?: { createdAt: number; id: string };
   limit: number;
@@ -103,6 +108,8 @@ export class OrderRepository {
   private readonly getStmt: Statement<[string], RawOrder>;
   private readonly updateStmts = new Map<string, Statement>();
   private paidTotalsStmt: Statement | null = null;
+  private paidByMethodStmt: Statement | null = null;
+  private paidByMethodBucketStmt: Statement | null = null;
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(`
@@ -148,16 +155,19 @@ export class OrderRepository {
   list(filter: OrderListFilter): OrderRow[] {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit };
+    // With a search, the search indexes pick the (few) rows; a unary + keeps SQLite from walking the
+    // status or date index instead (without statistics it would, reading every PAID order of 1M).
+    const c = (column: string): string => (filter.search ? `+${column}` : column);
     if (filter.status) {
-      where.push('status = @status');
+      where.push(`${c('status')} = @status`);
       params.status = filter.status;
     }
     if (filter.from !== undefined) {
-      where.push('created_at >= @from');
+      where.push(`${c('created_at')} >= @from`);
       params.from = filter.from;
     }
     if (filter.to !== undefined) {
-      where.push('created_at < @to');
+      where.push(`${c('created_at')} < @to`);
       params.to = filter.to;
     }
     if (filter.prefix) {
@@ -166,8 +176,25 @@ export class OrderRepository {
       params.prefixLo = filter.prefix;
       params.prefixHi = `${filter.prefix}\u{10FFFF}`;
     }
+    if (filter.search) {
+      const any: string[] = [];
+      const { tail, amountFen } = filter.search;
+      if (tail !== null && tail.length >= 4) {
+        // The index expressions must be written exactly as in the migration for SQLite to use them.
+        any.push('(lower(substr(id, -4)) = @tail4 AND lower(substr(id, -@tailLen)) = @tail)');
+        any.push('(lower(substr(trade_no, -4)) = @tail4 AND lower(substr(trade_no, -@tailLen)) = @tail)');
+        params.tail4 = tail.slice(-4);
+        params.tail = tail;
+        params.tailLen = tail.length;
+      }
+      if (amountFen !== null) {
+        any.push('amount_fen = @amountFen');
+        params.amountFen = amountFen;
+      }
+      where.push(any.length > 0 ? `(${any.join(' OR ')})` : '0');
+    }
     if (filter.after) {
-      where.push('(created_at < @afterAt OR (created_at = @afterAt AND id < @afterId))');
+      where.push(`(${c('created_at')} < @afterAt OR (${c('created_at')} = @afterAt AND ${c('id')} < @afterId))`);
       params.afterAt = filter.after.createdAt;
       params.afterId = filter.after.id;
     }
@@ -199,6 +226,36 @@ export class OrderRepository {
       );
     }
     return this.paidTotalsStmt.get(from, to) as { count: number; grossFen: number; refundedFen: number };
+  }
+
+  /**
+   * Count and sums of paid (or since refunded) orders created in [from, to), per method and per
+   * `bucketMs` slice from `from` (the day summary's hours × methods, in one pass over the index range).
+   */
+  paidTotalsByMethodBucket(from: number, to: number, bucketMs: number): { method: OrderMethod; bucket: number; count: number; grossFen: number; refundedFen: number }[] {
+    if (!this.paidByMethodBucketStmt) {
+      this.paidByMethodBucketStmt = this.db.prepare(
+        `SELECT method, (created_at - @from) / @bucketMs AS bucket, count(*) AS count,
+           coalesce(sum(amount_fen), 0) AS grossFen, coalesce(sum(refunded_fen), 0) AS refundedFen
+         FROM orders
+         WHERE created_at >= @from AND created_at < @to AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED')
+         GROUP BY method, bucket ORDER BY method, bucket`,
+      );
+    }
+    return this.paidByMethodBucketStmt.all({ from, to, bucketMs }) as { method: OrderMethod; bucket: number; count: number; grossFen: number; refundedFen: number }[];
+  }
+
+  /** Count and sums of paid (or since refunded) orders created in [from, to), per method (今日's split). */
+  paidTotalsByMethod(from: number, to: number): { method: OrderMethod; count: number; grossFen: number; refundedFen: number }[] {
+    if (!this.paidByMethodStmt) {
+      this.paidByMethodStmt = this.db.prepare(
+        `SELECT method, count(*) AS count, coalesce(sum(amount_fen), 0) AS grossFen, coalesce(sum(refunded_fen), 0) AS refundedFen
+         FROM orders
+         WHERE created_at >= ? AND created_at < ? AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED')
+         GROUP BY method ORDER BY method`,
+      );
+    }
+    return this.paidByMethodStmt.all(from, to) as { method: OrderMethod; count: number; grossFen: number; refundedFen: number }[];
   }
 
   /** Paid (or since refunded) orders created in [from, to): the day summary. */

@@ -3,12 +3,14 @@ import { migration0001 } from './0001-orders';
 import { migration0002 } from './0002-refunds';
 import { migration0003 } from './0003-events';
 import { migration0004 } from './0004-notifications';
+// 0005: (placeholder — another branch adds it; the lead orders the list at merge)
+import { migration0006 } from './0006-order-search';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit a released migration, add a new file. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, /* 0005 placeholder */ migration0006];
 
 /** The schema version this build expects. */
 export const LATEST_VERSION = MIGRATIONS.length;
