@@ -235,7 +235,7 @@ export class OrderRepository {
   paidTotalsByMethodBucket(from: number, to: number, bucketMs: number): { method: OrderMethod; bucket: number; count: number; grossFen: number; refundedFen: number }[] {
     if (!this.paidByMethodBucketStmt) {
       this.paidByMethodBucketStmt = this.db.prepare(
-        `SELECT method, (created_at - @from) / @bucketMs AS bucket, count(*) AS count,
+        `SELECT method, CAST((created_at - @from) / @bucketMs AS INTEGER) AS bucket, count(*) AS count,
            coalesce(sum(amount_fen), 0) AS grossFen, coalesce(sum(refunded_fen), 0) AS refundedFen
          FROM orders
          WHERE created_at >= @from AND created_at < @to AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED')
