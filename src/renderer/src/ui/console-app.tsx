@@ -4,6 +4,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { ConsoleApi, ErrorInfo, Language, SettingsDto, StatusDto } from '../../../shared/contract';
+import { ShortcutSheet } from './components/shortcut-sheet';
 import { AttentionBanner, StatusBar } from './components/status-bar';
 import { ConsoleContext, type ConsoleContextValue } from './hooks/console-context';
 import { useAnnounce } from './hooks/use-announce';
@@ -131,6 +132,7 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
               </Button>
             )}
             <Button data-testid="lang-switch" onClick={switchLanguage}>{t('app.langSwitch')}</Button>
+            <ShortcutSheet />
           </div>
         </header>
         <AttentionBanner status={status} online={online} />
