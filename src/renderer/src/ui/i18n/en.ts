@@ -187,6 +187,7 @@ export const en: Messages = {
     cancel: 'Cancel',
     needed: 'Enter the manager PIN',
     refundLabel: 'Manager PIN (authorises the refund)',
+    authorized: 'Manager PIN given',
     section: 'Manager PIN and refund authorisation',
     notSet: 'No manager PIN yet: anyone can refund and change settings. Set one now.',
     isSet: 'A manager PIN is set',

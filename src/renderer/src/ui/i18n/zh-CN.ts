@@ -185,6 +185,7 @@ export const zhCN = {
     cancel: '取消',
     needed: '请输入店长密码',
     refundLabel: '店长密码（授权退款）',
+    authorized: '店长密码授权',
     section: '店长密码与退款授权',
     notSet: '尚未设置店长密码：任何人都可以退款和修改设置。建议立即设置。',
     isSet: '已设置店长密码',

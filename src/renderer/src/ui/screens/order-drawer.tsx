@@ -142,7 +142,9 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
               content: (
                 <div data-testid="timeline-event" data-source={e.source}>
                   <Tag>{t(`detail.source.${e.source}`)}</Tag>
-                  <span data-kind={e.kind}>{t(`detail.kind.${e.kind}`, { defaultValue: e.kind })}</span> <span className="pd-muted">{formatDateTime(e.at)}</span>
+                  <span data-kind={e.kind}>{t(`detail.kind.${e.kind}`, { defaultValue: e.kind })}</span>{' '}
+                  {e.payload['authorization'] === 'manager_pin' && <Tag color="gold" data-testid="event-pin">{t('pin.authorized')}</Tag>}
+                  <span className="pd-muted">{formatDateTime(e.at)}</span>
                 </div>
               ),
             }))}
