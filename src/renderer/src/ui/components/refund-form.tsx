@@ -56,12 +56,18 @@ export function RefundForm({ order, onRefund, pin }: RefundFormProps): React.JSX
   const needsPin = Boolean(pin?.set && checked?.ok && checked.fen > yuanToFen(pin.refundAbove));
 
   // Focus follows the step: the PIN (or 确认退款) in the confirmation, the amount when back to editing.
+  // Requested through state so it happens after the commit that re-enables the field.
+  const [focusReq, setFocusReq] = useState<{ target: 'amount' | 'pin' | 'confirm'; n: number } | null>(null);
+  const focus = (target: 'amount' | 'pin' | 'confirm'): void => setFocusReq((r) => ({ target, n: (r?.n ?? 0) + 1 }));
   useEffect(() => {
-    const at = setTimeout(() => {
-      if (step === 'confirm') (needsPin ? pinRef.current : confirmRef.current)?.focus();
-    }, 0);
-    return () => clearTimeout(at);
+    if (step === 'confirm') focus(needsPin ? 'pin' : 'confirm');
   }, [step, needsPin]);
+  useEffect(() => {
+    if (!focusReq) return;
+    if (focusReq.target === 'amount') amountRef.current?.focus({ cursor: 'all' });
+    else if (focusReq.target === 'pin') pinRef.current?.focus();
+    else confirmRef.current?.focus();
+  }, [focusReq]);
 
   const toConfirm = (): void => {
     if (validate()) {
@@ -72,14 +78,14 @@ export function RefundForm({ order, onRefund, pin }: RefundFormProps): React.JSX
   const back = (): void => {
     setStep('edit');
     setManagerPin('');
-    setTimeout(() => amountRef.current?.focus({ cursor: 'all' }), 0);
+    focus('amount');
   };
 
   const confirm = async (): Promise<void> => {
     if (busy) return;
     const ok = validate();
     if (!ok) return back();
-    if (needsPin && managerPin === '') return setError(t('pin.needed')), pinRef.current?.focus();
+    if (needsPin && managerPin === '') return setError(t('pin.needed')), focus('pin');
     setBusy(true);
     const why = reason.trim() || undefined;
     const failure = await (needsPin ? onRefund(ok.yuan, why, managerPin) : onRefund(ok.yuan, why));
@@ -90,7 +96,7 @@ export function RefundForm({ order, onRefund, pin }: RefundFormProps): React.JSX
       if (typeof failure !== 'string' && PIN_RETRY_CODES.has(failure.code) && needsPin) {
         // a wrong PIN: stay in the confirmation, the PIN field empty and focused
         setManagerPin('');
-        setTimeout(() => pinRef.current?.focus(), 0);
+        focus('pin');
         return;
       }
       return back();
