@@ -107,7 +107,23 @@ describe('back office by keyboard (Chromium)', { timeout: 180_000 }, () => {
     await press('Enter');
     await page.waitForSelector(`${tid('manager-pin-section')}[data-pin-set="yes"]`);
     expect(await text(page, tid('pin-pin-result'))).toBe('店长密码已保存');
+    await page.locator(tid('pin-threshold-save')).scrollIntoViewIfNeeded();
     await shotBoth(page, '24-settings-pin-set');
+  });
+
+  it('设置: saving a change now asks for the PIN (Enter in the prompt), and main applies it', async () => {
+    const { page } = h;
+    const expiry = page.locator(`${tid('settings-screen')} input[role="spinbutton"]`);
+    await expiry.scrollIntoViewIfNeeded();
+    await expiry.focus();
+    await press('Control+A');
+    await type('9');
+    await page.click(tid('settings-save'));
+    await waitFocus(page, 'pin-prompt-input');
+    await shotBoth(page, '24b-settings-pin-prompt');
+    await type('271828');
+    await press('Enter');
+    await waitText(page, tid('settings-result'), '设置已保存');
   });
 
   it('the next refund asks for the PIN in its confirmation: wrong → refused, right → refunded and recorded', async () => {

@@ -131,7 +131,7 @@ export function RefundForm({ order, onRefund, pin }: RefundFormProps): React.JSX
         autoComplete="off"
         value={amount}
         disabled={step === 'confirm' || busy}
-        status={error ? 'error' : undefined}
+        status={error && step === 'edit' ? 'error' : undefined}
         onChange={(e) => {
           setError(null);
           setAmount(e.target.value);
