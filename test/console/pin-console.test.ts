@@ -55,6 +55,11 @@ describe('manager PIN (console)', () => {
     expect(code(await c.host.dispatch('pin.set', { next: '' }))).toBe('PIN_FORMAT');
     const s = await ok(c.host.dispatch('pin.set', { next: '271828' }));
     expect(s).toMatchObject({ set: true, refundAbove: '0.00' });
+    // nothing about the PIN reaches the renderer but set / not set, the threshold and a lockout
+    for (const out of [s, await ok(c.host.dispatch('pin.status', {})), await ok(c.host.dispatch('settings.get', {}))]) {
+      expect(JSON.stringify(out)).not.toMatch(/271828|scrypt|salt|hash/i);
+    }
+    expect(Object.keys(s).sort()).toEqual(['available', 'lockedUntil', 'refundAbove', 'set', 'triesLeft']);
   });
 
   it('once set: every refund needs it (default), checked in main; the core hears it was given', async () => {
