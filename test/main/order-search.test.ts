@@ -84,4 +84,18 @@ describe('order search', () => {
     expect(plan).toMatch(/orders_amount/);
     expect(plan).not.toMatch(/orders_status_created|SCAN orders/);
   });
+
+  it('the day summary per method and hour reads only the covering index (no table rows, no sort)', () => {
+    store = openStore(':memory:');
+    const plan = (store as Store).db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT count(*) AS count, coalesce(sum(amount_fen), 0), coalesce(sum(refunded_fen), 0) FROM orders
+         WHERE status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED') AND method = ? AND created_at >= ? AND created_at < ?`,
+      )
+      .all('qr', 1, 2)
+      .map((r) => (r as { detail: string }).detail)
+      .join(' | ');
+    expect(plan).toMatch(/COVERING INDEX orders_summary/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
 });
