@@ -120,6 +120,16 @@ describe('manager PIN', () => {
     expect(pin.refundNeedsPin(5001)).toBe(true);
   });
 
+  it('a damaged record fails closed (never read as "no PIN")', async () => {
+    const vault = memoryVault();
+    vault.entries.set('manager-pin', '{ not json');
+    const pin = createManagerPin({ vault, vaultProblem: null, scrypt: CHEAP });
+    expect(await codeOf(pin.authorize('123456', 'refund'))).toBe('PIN_CORRUPT');
+    expect(() => pin.refundNeedsPin(1)).toThrow(/damaged/);
+    vault.entries.set('manager-pin', JSON.stringify({ v: 1, kdf: 'scrypt' }));
+    expect(await codeOf(pin.set({ next: '123456' }))).toBe('PIN_CORRUPT');
+  });
+
   it('fails closed when the vault cannot be opened', async () => {
     const pin = createManagerPin({ vault: null, vaultProblem: '密钥库损坏 / vault damaged' });
     expect(pin.status()).toMatchObject({ available: false });

@@ -112,8 +112,15 @@ export function createManagerPin(options: ManagerPinOptions): ManagerPin {
     if (!vault) throw unavailable();
     const text = vault.get(VAULT_ENTRY);
     if (text === null) return null;
-    const parsed = recordSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new ConsoleError('PIN_CORRUPT', '店长密码记录已损坏 / The stored manager PIN record is damaged');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    const parsed = recordSchema.safeParse(json);
+    // Fail closed: a damaged record never means "no PIN".
+    if (!parsed.success) throw new ConsoleError('PIN_CORRUPT', '店长密码记录已损坏，请按说明重置 / The stored manager PIN record is damaged; see README Troubleshooting to reset it');
     return parsed.data;
   };
   const write = (record: PinRecord): void => {
