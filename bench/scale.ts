@@ -5,6 +5,9 @@
  * prepared statements). Then, through the payment core's public API:
  * - listMs: list page, status + date range (first page, and a deep page reached by walking the cursor);
  * - summaryMs: today's summary; lookupMs: getOrder by order no;
+ * - searchMs: orders.list with a search text (the worst median of: a whole order number in upper case, a whole
+ *   trade number, the last 4 digits of a trade number, the last 6 characters of an order number, an amount
+ *   "123.45"), first page of 50, newest first;
  * - coldStartMs: createConsole (the composition root; demo mode) + its first orders.list on that database
  *   (falls back to createPaymentCore + start + first list if the console cannot start), median of runs;
  * - bytesPerOrder: database file size after a TRUNCATE checkpoint / order rows.
@@ -24,6 +27,8 @@ export interface ScaleResult {
   summaryTodayMs: number;
   summaryFullDayMs: number;
   lookupMs: number;
+  searchMs: number;
+  search: Record<string, number>;
   coldStartMs: number;
   coldStartOf: string;
   bytesPerOrder: number;
@@ -233,6 +238,25 @@ export async function benchScale(opts: BenchOptions): Promise<ScaleResult> {
       const id = sampleIds[k++ % sampleIds.length] as string;
       if (!c.getOrder(id)) throw new Error(`lookup ${id} found nothing`);
     }, 200);
+    // Search: each kind over a rotating sample, so no single row stays hot in the page cache.
+    const samples = sampleIds.map((id) => c.getOrder(id)).filter((o) => o !== null);
+    const paidSamples = samples.filter((o) => o.tradeNo !== null);
+    const search: Record<string, number> = {};
+    const kinds: [string, (i: number) => string][] = [
+      ['orderNo', (i) => (samples[i % samples.length]?.id ?? '').toUpperCase()],
+      ['tradeNo', (i) => paidSamples[i % paidSamples.length]?.tradeNo ?? ''],
+      ['tradeTail4', (i) => (paidSamples[i % paidSamples.length]?.tradeNo ?? '').slice(-4)],
+      ['orderTail6', (i) => (samples[i % samples.length]?.id ?? '').slice(-6)],
+      ['amount', (i) => `${100 + ((i * 7919) % 500)}.${String(i % 100).padStart(2, '0')}`],
+    ];
+    for (const [kind, q] of kinds) {
+      let j = 0;
+      search[kind] = round(time(() => {
+        const page = c.listOrders({ q: q(j++), limit: 50 });
+        if (kind !== 'amount' && page.items.length === 0) throw new Error(`search ${kind} found nothing`);
+      }, 50), 3);
+    }
+    const searchMs = Math.max(...Object.values(search));
     return {
       listMs: round(Math.max(first, deep), 3),
       listFirstPageMs: round(first, 3),
@@ -241,6 +265,8 @@ export async function benchScale(opts: BenchOptions): Promise<ScaleResult> {
       summaryTodayMs: round(summaryTodayMs, 3),
       summaryFullDayMs: round(summaryFullDayMs, 3),
       lookupMs: round(lookupMs, 3),
+      searchMs,
+      search,
       coldStartMs: round(median(colds), 1),
       coldStartOf,
       bytesPerOrder: Math.round(bytesPerOrder),

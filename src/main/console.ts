@@ -20,7 +20,7 @@ import {
   type Result,
   type SettingsDto,
 } from '../shared/contract';
-import { parseYuan } from '../shared/money';
+import { parseYuan, parseYuanAllowZero } from '../shared/money';
 import type { ConsoleConfig, ConsoleHost } from './console-host';
 import { ConsoleError, invalidInput, KEYS_MISSING_MESSAGE, toErrorInfo } from './console/errors';
 import { localDate, toOrderDetailDto, toOrderDto, toRefundDto, toSummaryDto } from './console/dto';
@@ -38,6 +38,7 @@ import { checkMaxPerSale, createDuplicateCodeGuard, saleLimitsPatch } from './co
 import { createShortLinks } from './console/short-links';
 import { buildStatus, type RunningConfig } from './console/status';
 import { DB_FILE, inspectDatabase, secureDataDir } from './console/data-dir';
+import { createManagerPin } from './console/manager-pin';
 import { KeyError } from './keys/key-errors';
 import { runConnectionTest } from './keys/connection-test';
 import { createKeyService, type KeyService } from './keys/key-service';
@@ -160,6 +161,8 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     logger.error('key vault unusable', { error: vaultProblem });
   }
   let keysChanged = false;
+  /** The manager PIN (refunds, settings, keys), kept in the vault: src/main/console/manager-pin.ts. */
+  const managerPin = createManagerPin({ vault, vaultProblem, ...(config.now ? { now: config.now } : {}) });
 
   /*
    * Settings missing or unusable in a data dir that holds sandbox/production orders or keys: the defaults
@@ -455,10 +458,17 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       return { items: page.items.map((o) => withLink(toOrderDto(o))), nextCursor: page.nextCursor };
     },
     'orders.cancel': async ({ id }) => toOrderDto(await requireCore().cancelOrder(id)),
-    'orders.refund': async ({ id, amount, reason }) => {
+    'orders.refund': async ({ id, amount, reason, pin }) => {
       const amountFen = parseYuan(amount);
       const c = requireCore();
-      const refund = await c.refund({ orderId: id, amountFen, ...(reason !== undefined ? { reason } : {}) });
+      // Enforced here, in main: the renderer is not a trust boundary.
+      const checked = managerPin.refundNeedsPin(amountFen) ? await managerPin.authorize(pin, 'refund') : false;
+      const refund = await c.refund({
+        orderId: id,
+        amountFen,
+        ...(reason !== undefined ? { reason } : {}),
+        authorization: checked ? 'manager_pin' : 'none',
+      });
       if (refund.status === 'FAILED') {
         throw new ConsoleError('REFUND_FAILED', refund.message ?? '退款失败 / The refund failed');
       }
@@ -468,7 +478,10 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     },
     'summary.today': async ({ date }) => toSummaryDto(requireCore().summary(date ?? localDate(new Date()))),
     'settings.get': async () => toSettingsDto(settings, keysForSettings()),
-    'settings.update': oneAtATime(async (patch: ParsedInput<'settings.update'>) => {
+    'settings.update': oneAtATime(async ({ pin, ...patch }: ParsedInput<'settings.update'>) => {
+      // Language and voice are the cashier's own preferences (header buttons): no PIN for those alone.
+      const fields = Object.keys(stripUndefined(patch));
+      if (fields.some((f) => f !== 'language' && f !== 'voice')) await managerPin.authorize(pin, 'settings');
       const merged = { ...settings, ...stripUndefined(patch), ...saleLimitsPatch(patch, settings) };
       // Switching provider without choosing a notify mode: the sensible default for the new provider.
       if (patch.providerMode && patch.providerMode !== settings.providerMode && patch.notifyMode === undefined) {
@@ -509,10 +522,16 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       return toSettingsDto(settings, keysForSettings());
     }),
     'status.get': async () => status(),
-    'keys.import': oneAtATime(async ({ which, text }: ParsedInput<'keys.import'>) => {
+    'pin.status': async () => managerPin.status(),
+    'pin.set': oneAtATime(async ({ current, next }: ParsedInput<'pin.set'>) => managerPin.set({ current, next })),
+    'pin.refundThreshold': oneAtATime(async ({ refundAbove, pin }: ParsedInput<'pin.refundThreshold'>) =>
+      managerPin.setRefundThreshold({ pin, refundAboveFen: parseYuanAllowZero(refundAbove) }),
+    ),
+    'keys.import': oneAtATime(async ({ which, text, pin }: ParsedInput<'keys.import'>) => {
       if (!keys) {
         throw new ConsoleError('VAULT_UNAVAILABLE', vaultProblem ?? '密钥库不可用 / The key vault is not available');
       }
+      await managerPin.authorize(pin, 'keys');
       if (which === 'appPrivateKey') keys.importAppPrivateKey(text);
       else keys.importAlipayPublicKey(text);
       await enableIfReady();

@@ -94,6 +94,8 @@ export interface SummaryDto {
   /** net / count, yuan string ("0.00" when no sale) */
   average: string;
   hourly: { hour: number; count: number; net: string }[];
+  /** Paid orders of the day split by provider and method (only those with sales). */
+  byMethod: { provider: string; method: OrderMethodDto; count: number; gross: string; refunded: string; net: string }[];
 }
 
 export const PROVIDER_MODES = ['demo', 'sandbox', 'production'] as const;
@@ -151,6 +153,18 @@ export interface KeyTestDto {
   durationMs: number;
 }
 
+/** The manager PIN as the renderer may see it: never the PIN or its hash. */
+export interface PinStatusDto {
+  /** false when the key vault cannot be opened (then refunds and setting changes are refused) */
+  available: boolean;
+  set: boolean;
+  /** refunds above this yuan amount need the PIN; "0.00" = every refund */
+  refundAbove: string;
+  /** epoch ms until which every PIN is refused (5 wrong tries), else null */
+  lockedUntil: number | null;
+  triesLeft: number;
+}
+
 export interface StatusDto {
   providerMode: ProviderMode;
   /** http(s) base of the emulator's customer pages in demo mode, else null */
@@ -173,6 +187,8 @@ const yuan = z.string().max(32);
 export const SCAN_GAP_MS = { min: 10, max: 250, default: 60 } as const;
 const orderId = z.string().min(1).max(64);
 const epochMs = z.number().int().nonnegative().max(8_640_000_000_000_000);
+/** A manager PIN as typed; its format (6–12 digits) is checked in main with a bilingual error. */
+const pin = z.string().max(32);
 
 /** channel → { input schema, output type }. Output types are carried by a phantom value. */
 export const commands = {
@@ -209,6 +225,8 @@ export const commands = {
       id: orderId,
       amount: yuan,
       reason: z.string().max(256).optional(),
+      /** the manager PIN, when the refund is above the PIN threshold */
+      pin: pin.optional(),
     }),
     output: null as unknown as OrderDto,
   },
@@ -243,6 +261,8 @@ export const commands = {
       /** yuan strings, parsed strictly by main */
       confirmAbove: yuan.optional(),
       maxPerSale: yuan.optional(),
+      /** the manager PIN (needed once one is set, except for a patch of language/voice only) */
+      pin: pin.optional(),
     }),
     output: null as unknown as SettingsDto,
   },
@@ -251,6 +271,8 @@ export const commands = {
     input: z.strictObject({
       which: z.enum(KEY_FIELDS),
       text: z.string().min(1).max(KEY_TEXT_MAX),
+      /** the manager PIN, once one is set */
+      pin: pin.optional(),
     }),
     output: null as unknown as SettingsDto,
   },
@@ -258,6 +280,21 @@ export const commands = {
   'keys.test': {
     input: z.strictObject({}),
     output: null as unknown as KeyTestDto,
+  },
+  /** The manager PIN: set or not, the refund threshold, a lockout. */
+  'pin.status': {
+    input: z.strictObject({}),
+    output: null as unknown as PinStatusDto,
+  },
+  /** Set the first manager PIN, or change it (`current` required once one is set). */
+  'pin.set': {
+    input: z.strictObject({ current: pin.optional(), next: pin }),
+    output: null as unknown as PinStatusDto,
+  },
+  /** Refunds up to `refundAbove` yuan need no PIN ("0" = every refund needs it). Needs the PIN. */
+  'pin.refundThreshold': {
+    input: z.strictObject({ refundAbove: yuan, pin: pin.optional() }),
+    output: null as unknown as PinStatusDto,
   },
   'status.get': {
     input: z.strictObject({}),

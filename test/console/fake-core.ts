@@ -133,7 +133,7 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
       o.refunds.push(refund);
       o.refundedFen += input.amountFen;
       o.status = o.refundedFen === o.amountFen ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
-      record(o.id, 'user', 'refund.succeeded', { amountFen: input.amountFen });
+      record(o.id, 'user', 'refund.succeeded', { amountFen: input.amountFen, authorization: input.authorization ?? 'none' });
       emit('refund.updated', { ...refund });
       emit('order.updated', copy(o));
       return { ...refund };
@@ -150,6 +150,12 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         refundedFen: refunded,
         netFen: gross - refunded,
         hourly: Array.from({ length: 24 }, (_, hour) => ({ hour, count: 0, netFen: 0 })),
+        byMethod: (['code', 'link', 'qr'] as const).flatMap((method) => {
+          const mine = paid.filter((o) => o.method === method);
+          const g = mine.reduce((s, o) => s + o.amountFen, 0);
+          const r = mine.reduce((s, o) => s + o.refundedFen, 0);
+          return mine.length ? [{ provider: 'alipay', method, count: mine.length, grossFen: g, refundedFen: r, netFen: g - r }] : [];
+        }),
       };
     },
     notifyUrl: () => (base === null ? null : `${(base ?? 'http://127.0.0.1:40001').replace(/\/+$/, '')}/notify/alipay`),

@@ -159,6 +159,15 @@ describe('payment core (fake provider)', () => {
     expect(fake.count('query')).toBeGreaterThan(2);
   });
 
+  it('records on refund_requested how the refund was authorised (the manager PIN was given, never the PIN)', async () => {
+    const { core, fake } = await setup();
+    const id = await paidOrder(core, fake, 1000);
+    await core.refund({ orderId: id, amountFen: 100, authorization: 'manager_pin' });
+    await core.refund({ orderId: id, amountFen: 100 });
+    const requested = core.events(id).filter((e) => e.kind === 'refund_requested');
+    expect(requested.map((e) => e.payload['authorization'])).toEqual(['manager_pin', 'none']);
+  });
+
   it('refunds: partial + partial + over-limit; the spacing rule waits', async () => {
     const { core, fake } = await setup({ refundMinGapMs: 150 });
     const id = await paidOrder(core, fake, 1000);

@@ -5,10 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/main/payments/queries';
-import type { DaySummary, OrderStatus } from '../../src/main/payments/api';
+import type { DaySummary, MethodTotals, OrderMethod, OrderStatus } from '../../src/main/payments/api';
 import { openStore } from '../../src/main/store';
 
-function reference(rows: { createdAt: number; amountFen: number; refundedFen: number }[], date: string): DaySummary {
+type Row = { createdAt: number; amountFen: number; refundedFen: number; method: OrderMethod };
+
+function reference(rows: Row[], date: string): DaySummary {
   const hourly = Array.from({ length: 24 }, (_, hour) => ({ hour, count: 0, netFen: 0 }));
   let grossFen = 0;
   let refundedFen = 0;
@@ -19,7 +21,15 @@ function reference(rows: { createdAt: number; amountFen: number; refundedFen: nu
     h.count += 1;
     h.netFen += r.amountFen - r.refundedFen;
   }
-  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly };
+  const byMethod: MethodTotals[] = [];
+  for (const method of ['code', 'link', 'qr'] as const) {
+    const mine = rows.filter((r) => r.method === method);
+    if (mine.length === 0) continue;
+    const g = mine.reduce((s, r) => s + r.amountFen, 0);
+    const rf = mine.reduce((s, r) => s + r.refundedFen, 0);
+    byMethod.push({ provider: 'alipay', method, count: mine.length, grossFen: g, refundedFen: rf, netFen: g - rf });
+  }
+  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod };
 }
 
 describe('day summary (SQLite aggregates) = per-row computation', () => {
@@ -40,18 +50,25 @@ describe('day summary (SQLite aggregates) = per-row computation', () => {
       const r = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
       const times = [from - 1, from, from + 3_600_000 - 1, from + 3_600_000, to - 1, to, to + 5];
       for (let i = 0; i < 3000; i++) times.push(Math.floor(from - 3_600_000 + r() * (to - from + 7_200_000)));
+      const paid: Row[] = [];
+      const methods: OrderMethod[] = ['qr', 'code', 'link'];
       times.forEach((t, i) => {
         const status = statuses[Math.floor(r() * statuses.length)] as OrderStatus;
         const amountFen = 1 + Math.floor(r() * 100_000);
         const refundedFen = status === 'REFUNDED' ? amountFen : status === 'PARTIALLY_REFUNDED' ? Math.floor(amountFen / 3) : 0;
+        const method = methods[i % 3] as OrderMethod;
+        if (t >= from && t < to && (status === 'PAID' || status === 'PARTIALLY_REFUNDED' || status === 'REFUNDED')) {
+          paid.push({ createdAt: t, amountFen, refundedFen, method });
+        }
         store.orders.insert({
-          id: `PD${i}`, method: 'qr', status, amountFen, refundedFen, subject: 's', qrCode: null, payUrl: null,
+          id: `PD${i}`, method, status, amountFen, refundedFen, subject: 's', qrCode: null, payUrl: null,
           tradeNo: null, buyerLogonId: null, notifyUrl: null, createdAt: t, updatedAt: t, paidAt: null,
           expiresAt: null, closedAt: null, userPaying: false, message: null,
         });
       });
       const date = `${y}-${String(m + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-      expect(summarize(store, date)).toEqual(reference(store.orders.paidBetween(from, to), date));
+      expect(summarize(store, date)).toEqual(reference(paid, date));
+      expect(summarize(store, date).byMethod.map((m) => m.method)).toEqual(['code', 'link', 'qr']);
       // An empty day: zeros, not nulls.
       expect(summarize(store, '2020-01-01')).toEqual(reference([], '2020-01-01'));
     } finally {

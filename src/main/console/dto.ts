@@ -90,6 +90,14 @@ export function toSummaryDto(summary: DaySummary): SummaryDto {
     net: formatFen(summary.netFen),
     average: formatFen(averageFen(summary.netFen, summary.count)),
     hourly: summary.hourly.map((h) => ({ hour: h.hour, count: h.count, net: formatFen(h.netFen) })),
+    byMethod: summary.byMethod.map((m) => ({
+      provider: m.provider,
+      method: m.method,
+      count: m.count,
+      gross: formatFen(m.grossFen),
+      refunded: formatFen(m.refundedFen),
+      net: formatFen(m.netFen),
+    })),
   };
 }
 

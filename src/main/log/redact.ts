@@ -31,6 +31,9 @@ const SECRET_FIELDS = new Set([
   'encryptkey',
   'vaultkey',
   'paydeskvaultkey',
+  // the manager PIN (orders.refund / settings.update / keys.import / pin.* inputs)
+  'pin',
+  'managerpin',
 ]);
 
 function normalizeName(name: string): string {

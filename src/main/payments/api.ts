@@ -21,6 +21,9 @@ export type RefundStatus = 'PENDING' | 'SUCCESS' | 'UNKNOWN' | 'FAILED';
 
 export type EventSource = 'user' | 'notify' | 'poll' | 'sweep' | 'system';
 
+/** How a refund was authorised: the manager PIN was given and checked, or none was needed. */
+export type RefundAuthorization = 'manager_pin' | 'none';
+
 export interface Refund {
   /** = out_request_no, committed before the call and reused by every retry. */
   id: string;
@@ -80,7 +83,7 @@ export interface ListOrdersQuery {
   /** createdAt range, epoch ms, [from, to). */
   from?: number;
   to?: number;
-  /** order number (prefix/substring) search. */
+  /** search: order or trade number (whole, or its last 4+ characters, any case) or an amount ("12.34"); payments/search.ts */
   q?: string;
   /** opaque keyset cursor from a previous page. */
   cursor?: string;
@@ -103,6 +106,17 @@ export interface DaySummary {
   netFen: number;
   /** 24 entries, hour 0..23 local. */
   hourly: { hour: number; count: number; netFen: number }[];
+  /** The same paid orders split by provider and method (only rows with sales; provider is 'alipay' today). */
+  byMethod: MethodTotals[];
+}
+
+export interface MethodTotals {
+  provider: string;
+  method: OrderMethod;
+  count: number;
+  grossFen: number;
+  refundedFen: number;
+  netFen: number;
 }
 
 export interface NotificationSeen {
@@ -146,7 +160,8 @@ export interface PaymentCore {
   listOrders(query: ListOrdersQuery): OrderPage;
   /** Cashier cancels a waiting order (alipay.trade.close; cancel for 付款码). */
   cancelOrder(id: string): Promise<Order>;
-  refund(input: { orderId: string; amountFen: number; reason?: string }): Promise<Refund>;
+  /** `authorization` is recorded on the refund_requested event: 'manager_pin' when the console checked the manager PIN. */
+  refund(input: { orderId: string; amountFen: number; reason?: string; authorization?: RefundAuthorization }): Promise<Refund>;
   /** The audit trail of one order, oldest first. */
   events(orderId: string): OrderEvent[];
   summary(date: string): DaySummary;

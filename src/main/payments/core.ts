@@ -16,6 +16,7 @@ import type { Context, Settings } from './context';
 import { EventStream } from './events';
 import { Ledger } from './ledger';
 import { decodeCursor, encodeCursor, summarize } from './queries';
+import { parseOrderSearch } from './search';
 import { OrderService } from './orders';
 import { RefundService } from './refunds';
 import { Tracker } from './tracker';
@@ -102,7 +103,7 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
         status: query.status,
         from: query.from,
         to: query.to,
-        prefix: query.q?.trim() || undefined,
+        search: query.q?.trim() ? parseOrderSearch(query.q) : undefined,
         after: query.cursor ? decodeCursor(query.cursor) : undefined,
         limit: limit + 1,
       });

@@ -1,5 +1,5 @@
 import type { OrderEnvironment, OrderRow, Store } from '../store';
-import { PaymentError, type DaySummary } from './api';
+import { PaymentError, type DaySummary, type MethodTotals } from './api';
 
 /** Opaque keyset cursor: base64url of "createdAt:id". */
 export function encodeCursor(row: Pick<OrderRow, 'createdAt' | 'id'>): string {
@@ -32,28 +32,36 @@ export function summarize(store: Store, date: string, environment: OrderEnvironm
   const hourly = Array.from({ length: 24 }, (_, hour) => ({ hour, count: 0, netFen: 0 }));
   let grossFen = 0;
   let refundedFen = 0;
-  // Fast path (issue 8): one SQLite aggregate per local hour instead of every row as a JS object —
+  // Fast path: SQLite aggregates (method × local hour) instead of every row as a JS object —
   // taken when every local hour of the day starts exactly h × 3,600,000 ms after local midnight (any
   // day without a DST change, whatever the UTC offset); a DST day takes the per-row path below.
   let uniform = to - from === 24 * 3_600_000;
   for (let h = 1; uniform && h < 24; h++) uniform = new Date(y, mo, d, h).getTime() === from + h * 3_600_000;
+  const methods = ORDER_METHODS.map((method) => ({ method, count: 0, grossFen: 0, refundedFen: 0 }));
   if (uniform) {
-    // One read transaction: the 24 aggregates see one snapshot, like the single query they replace.
-    const totals = store.db.transaction(() =>
-      hourly.map((h) => store.orders.paidTotals(from + h.hour * 3_600_000, from + (h.hour + 1) * 3_600_000, environment)),
-    )();
-    let count = 0;
-    for (const h of hourly) {
-      const t = totals[h.hour] as { count: number; grossFen: number; refundedFen: number };
-      h.count = t.count;
-      h.netFen = t.grossFen - t.refundedFen;
-      count += t.count;
-      grossFen += t.grossFen;
-      refundedFen += t.refundedFen;
-    }
-    return { date, count, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly };
+    // One read transaction: 24 hours × 3 methods, each an index-only range of the covering index
+    // orders_summary (migration 0006) — every paid row of the day is read once, nothing is sorted.
+    store.db.transaction(() => {
+      for (const m of methods) {
+        for (const h of hourly) {
+          const t = store.orders.paidTotalsOfMethod(m.method, from + h.hour * 3_600_000, from + (h.hour + 1) * 3_600_000, environment);
+          h.count += t.count;
+          h.netFen += t.grossFen - t.refundedFen;
+          m.count += t.count;
+          m.grossFen += t.grossFen;
+          m.refundedFen += t.refundedFen;
+        }
+      }
+    })();
+    const count = methods.reduce((n, m) => n + m.count, 0);
+    grossFen = methods.reduce((n, m) => n + m.grossFen, 0);
+    refundedFen = methods.reduce((n, m) => n + m.refundedFen, 0);
+    return { date, count, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods) };
   }
-  const rows = store.orders.paidBetween(from, to, environment);
+  const rows = store.db.transaction(() => {
+    for (const m of methods) Object.assign(m, store.orders.paidTotalsOfMethod(m.method, from, to, environment));
+    return store.orders.paidBetween(from, to, environment);
+  })();
   for (const r of rows) {
     grossFen += r.amountFen;
     refundedFen += r.refundedFen;
@@ -63,5 +71,12 @@ export function summarize(store: Store, date: string, environment: OrderEnvironm
       h.netFen += r.amountFen - r.refundedFen;
     }
   }
-  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly };
+  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods) };
+}
+
+const ORDER_METHODS: readonly MethodTotals['method'][] = ['code', 'link', 'qr'];
+
+/** Every order is an Alipay order today; the provider field lets 今日 split by provider when there are more. */
+function methodTotals(rows: { method: MethodTotals['method']; count: number; grossFen: number; refundedFen: number }[]): MethodTotals[] {
+  return rows.filter((r) => r.count > 0).map((r) => ({ provider: 'alipay', ...r, netFen: r.grossFen - r.refundedFen }));
 }

@@ -1,5 +1,5 @@
 import { formatFen, MAX_FEN } from '../../shared/money';
-import { PaymentError, type EventSource, type Refund } from './api';
+import { PaymentError, type EventSource, type Refund, type RefundAuthorization } from './api';
 import { sleep } from './clock';
 import { foreignOrderError, owns, type Context } from './context';
 import { newRefundId } from './ids';
@@ -29,7 +29,7 @@ export class RefundService {
   constructor(private readonly ctx: Context) {}
 
   /** Validate, reserve (one synchronous transaction), then send. */
-  async refund(input: { orderId: string; amountFen: number; reason?: string }): Promise<Refund> {
+  async refund(input: { orderId: string; amountFen: number; reason?: string; authorization?: RefundAuthorization }): Promise<Refund> {
     const { ctx } = this;
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1 || input.amountFen > MAX_FEN) {
       throw new PaymentError('AMOUNT_INVALID', '退款金额须大于 0 / Refund amount must be at least 0.01');
@@ -69,7 +69,9 @@ export class RefundService {
         attempts: 0,
         message: null,
       });
-      ctx.store.events.append(o.id, 'user', 'refund_requested', { refundId: id, amountFen: input.amountFen, reason }, now);
+      // Who authorised it (never the PIN itself): 'manager_pin' when the console checked the manager PIN.
+      const authorization = input.authorization ?? 'none';
+      ctx.store.events.append(o.id, 'user', 'refund_requested', { refundId: id, amountFen: input.amountFen, reason, authorization }, now);
       ch.refunds.add(id);
       ch.orders.add(o.id);
       return t.lastActivityAt;

@@ -4,12 +4,20 @@ import { migration0002 } from './0002-refunds';
 import { migration0003 } from './0003-events';
 import { migration0004 } from './0004-notifications';
 import { migration0005 } from './0005-order-environment';
+import { migration0006 } from './0006-order-search';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit a released migration, add a new file. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+];
 
 /** The schema version this build expects. */
 export const LATEST_VERSION = MIGRATIONS.length;

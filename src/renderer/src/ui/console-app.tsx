@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { ConsoleApi, ErrorInfo, Language, SettingsDto, StatusDto } from '../../../shared/contract';
 import { link } from '../api/link';
+import { ShortcutSheet } from './components/shortcut-sheet';
 import { AttentionBanner, StatusBar } from './components/status-bar';
 import { ConsoleContext, type ConsoleContextValue } from './hooks/console-context';
 import { useAnnounce } from './hooks/use-announce';
@@ -151,6 +152,7 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
               </Button>
             )}
             <Button data-testid="lang-switch" onClick={switchLanguage}>{t('app.langSwitch')}</Button>
+            <ShortcutSheet />
           </div>
         </header>
         <AttentionBanner status={status} online={connected} reauth={linkState === 'unauthorized'} browserHost={window.paydesk === undefined} />

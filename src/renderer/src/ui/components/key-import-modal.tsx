@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { KeyFieldDto, SettingsDto } from '../../../../shared/contract';
 import { KEY_TEXT_MAX } from '../../../../shared/contract';
 import { useConsole, useErrorText } from '../hooks/console-context';
+import { usePinPrompt } from './pin-prompt';
 
 /** The contract's limit on key text (keys.import `text` max), also the file size limit in bytes. */
 export const MAX_KEY_CHARS = KEY_TEXT_MAX;
@@ -37,6 +38,7 @@ export function KeyImportModal({ which, open, onClose, onImported }: KeyImportMo
   const { t } = useTranslation();
   const errorText = useErrorText();
   const { api, reportError } = useConsole();
+  const pinPrompt = usePinPrompt(); // key imports need the manager PIN once one is set (main checks it)
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -53,7 +55,7 @@ export function KeyImportModal({ which, open, onClose, onImported }: KeyImportMo
     if (keyText.length > MAX_KEY_CHARS) return setError(t('settings.importTooLong'));
     setError(null);
     setBusy(true);
-    const pending = api.keysImport({ which, text: keyText });
+    const pending = pinPrompt.withPin((pin) => api.keysImport({ which, text: keyText, ...(pin ? { pin } : {}) }));
     setText(''); // sent: the key text leaves the renderer's state at once, whatever the answer
     const r = await pending;
     setBusy(false);
@@ -84,6 +86,7 @@ export function KeyImportModal({ which, open, onClose, onImported }: KeyImportMo
 
   const keyName = t(`settings.${which}`);
   return (
+    <>
     <Modal
       open={open}
       title={t('settings.importTitle', { key: keyName })}
@@ -134,5 +137,7 @@ export function KeyImportModal({ which, open, onClose, onImported }: KeyImportMo
         {error && <Alert className="pd-gap" type="error" showIcon title={<span data-testid="key-import-error">{error}</span>} />}
       </div>
     </Modal>
+    {pinPrompt.element}
+    </>
   );
 }

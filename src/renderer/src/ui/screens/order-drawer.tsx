@@ -1,10 +1,10 @@
 import { Alert, Button, Descriptions, Drawer, Empty, List, Spin, Tag, Timeline } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OrderDetailDto, RefundDto } from '../../../../shared/contract';
+import type { OrderDetailDto, PinStatusDto, RefundDto } from '../../../../shared/contract';
 import { MethodLogo } from '../components/method-logo';
 import { OrderStatusTag } from '../components/order-status-tag';
-import { RefundForm } from '../components/refund-form';
+import { RefundForm, type RefundFailure } from '../components/refund-form';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { formatDateTime } from '../lib/format';
 import { isRefundable } from '../lib/orders';
@@ -50,16 +50,38 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
     };
   }, [api, orderId, refresh]);
 
-  const refund = async (amount: string, reason: string | undefined): Promise<string | null> => {
+  // The manager PIN's state, so the refund confirmation asks for it when main will (main enforces it).
+  const [pin, setPin] = useState<PinStatusDto | null>(null);
+  useEffect(() => {
+    if (orderId) void api.pinStatus({}).then((r) => setPin(r.ok ? r.value : null));
+  }, [api, orderId]);
+
+  const refund = async (amount: string, reason: string | undefined, managerPin?: string): Promise<RefundFailure | null> => {
     if (!detail) return null;
-    const result = await api.ordersRefund({ id: detail.id, amount, ...(reason ? { reason } : {}) });
+    const result = await api.ordersRefund({ id: detail.id, amount, ...(reason ? { reason } : {}), ...(managerPin ? { pin: managerPin } : {}) });
     if (!result.ok) {
       reportError(result.error);
-      return result.error.message;
+      if (result.error.code === 'PIN_REQUIRED' || result.error.code === 'PIN_LOCKED') void api.pinStatus({}).then((r) => r.ok && setPin(r.value));
+      return result.error;
     }
     await refresh(detail.id);
     return null;
   };
+
+  // R (outside a text field) jumps to the refund amount: a refund without the mouse.
+  useEffect(() => {
+    if (!orderId) return;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key.toLowerCase() !== 'r' || e.ctrlKey || e.metaKey || e.altKey || isEditable(e.target)) return;
+      const input = document.getElementById('pd-refund-amount') as HTMLInputElement | null;
+      if (!input || input.disabled) return;
+      e.preventDefault();
+      input.focus();
+      input.select();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [orderId]);
 
   const d = detail;
   return (
@@ -133,7 +155,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
           {isRefundable(d) && (
             <>
               <h3 className="pd-section-title">{t('refund.title')}</h3>
-              <RefundForm order={d} onRefund={refund} />
+              <RefundForm order={d} onRefund={refund} pin={pin} />
             </>
           )}
 
@@ -145,7 +167,9 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
               content: (
                 <div data-testid="timeline-event" data-source={e.source}>
                   <Tag>{t(`detail.source.${e.source}`)}</Tag>
-                  <span data-kind={e.kind}>{t(`detail.kind.${e.kind}`, { defaultValue: e.kind })}</span> <span className="pd-muted">{formatDateTime(e.at)}</span>
+                  <span data-kind={e.kind}>{t(`detail.kind.${e.kind}`, { defaultValue: e.kind })}</span>{' '}
+                  {e.payload['authorization'] === 'manager_pin' && <Tag color="gold" data-testid="event-pin">{t('pin.authorized')}</Tag>}
+                  <span className="pd-muted">{formatDateTime(e.at)}</span>
                 </div>
               ),
             }))}
@@ -154,4 +178,9 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
       )}
     </Drawer>
   );
+}
+
+function isEditable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
 }

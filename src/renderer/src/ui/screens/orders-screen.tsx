@@ -1,10 +1,11 @@
-import { Alert, Button, Empty, Input, Select, Space, Table } from 'antd';
+import { Alert, Button, Empty, Input, Select, Space, Table, type InputRef } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderDto, OrderStatusDto } from '../../../../shared/contract';
 import { ORDER_STATUSES } from '../../../../shared/contract';
 import { OrderStatusTag } from '../components/order-status-tag';
 import { useConsole, useErrorText } from '../hooks/console-context';
+import { yuanToFen } from '../lib/amount';
 import { dayRange, formatListTime } from '../lib/format';
 import { newerOrder } from '../lib/orders';
 import { OrderDrawer } from './order-drawer';
@@ -18,16 +19,34 @@ interface Filters {
   q?: string;
 }
 
+/** The search as main reads it (payments/search.ts): a tail of 4+ characters of either number, or an amount. */
+export function matchesSearch(order: Pick<OrderDto, 'id' | 'tradeNo' | 'amount'>, q: string): boolean {
+  const text = q.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+  const amount = /^¥?(0|[1-9]\d{0,8})(?:\.(\d{1,2}))?元?$/.exec(text);
+  if (amount && Number(amount[1]) * 100 + Number((amount[2] ?? '').padEnd(2, '0')) === yuanToFen(order.amount)) return true;
+  if (text.length < 4) return false;
+  return order.id.toLowerCase().endsWith(text) || (order.tradeNo ?? '').toLowerCase().endsWith(text);
+}
+
+function isEditable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+}
+
 /** Whether a pushed order belongs in the list under the current filters. */
 function matches(order: OrderDto, f: Filters): boolean {
   if (f.status && order.status !== f.status) return false;
-  if (f.q && !order.id.toLowerCase().includes(f.q.toLowerCase())) return false;
+  if (f.q && !matchesSearch(order, f.q)) return false;
   if (f.from && order.createdAt < dayRange(f.from).from) return false;
   if (f.to && order.createdAt >= dayRange(f.to).to) return false;
   return true;
 }
 
-/** 订单: filters, search, cursor paging ("load more"), live updates, row → detail drawer. */
+/**
+ * 订单: filters, search, cursor paging ("load more"), live updates, row → detail drawer.
+ * Keyboard: / focuses the search; ↓ from the search (or anywhere on the list) moves the highlighted row,
+ * ↑ ↓ Home End walk it, Enter opens it; the drawer's Esc brings focus back to the same row.
+ */
 export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -39,6 +58,9 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
+  const [activeRow, setActiveRow] = useState(0);
+  const listRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<InputRef>(null);
   const generation = useRef(0);
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
@@ -86,6 +108,49 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
 
   const update = (patch: Partial<Filters>): void => setFilters((f) => ({ ...f, ...patch }));
 
+  // A new result set starts at its first row; the highlighted row stays in view.
+  useEffect(() => setActiveRow(0), [filters]);
+  useEffect(() => {
+    listRef.current?.querySelector('[data-row-active="true"]')?.scrollIntoView?.({ block: 'nearest' });
+  }, [activeRow]);
+
+  // "/" anywhere on this screen (not while typing) goes to the search.
+  useEffect(() => {
+    if (!active || openId) return;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || isEditable(e.target)) return;
+      e.preventDefault();
+      searchRef.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active, openId]);
+
+  const focusList = (): void => listRef.current?.focus();
+  const onListKey = (e: React.KeyboardEvent): void => {
+    if (isEditable(e.target) || rows.length === 0) return;
+    const last = rows.length - 1;
+    const move = (to: number): void => {
+      e.preventDefault();
+      setActiveRow(Math.max(0, Math.min(last, to)));
+    };
+    if (e.key === 'ArrowDown') {
+      if (activeRow === last && cursor && !loading) void load(filtersRef.current, cursor);
+      move(activeRow + 1);
+    } else if (e.key === 'ArrowUp') move(activeRow - 1);
+    else if (e.key === 'Home') move(0);
+    else if (e.key === 'End') move(last);
+    else if (e.key === 'PageDown') move(activeRow + 10);
+    else if (e.key === 'PageUp') move(activeRow - 10);
+    else if (e.key === 'Enter') {
+      const row = rows[Math.min(activeRow, last)];
+      if (row) {
+        e.preventDefault();
+        setOpenId(row.id);
+      }
+    }
+  };
+
   return (
     <div className="pd-orders" data-testid="orders-screen">
       <Space wrap className="pd-filters">
@@ -104,8 +169,16 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
         <span>—</span>
         <Input size="large" type="date" aria-label={t('orders.to')} title={t('orders.to')} data-testid="orders-to" value={filters.to ?? ''} onChange={(e) => update({ to: e.target.value || undefined })} />
         <Input.Search
+          ref={searchRef}
           size="large"
           allowClear
+          aria-label={t('orders.search')}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown' && rows.length > 0) {
+              e.preventDefault();
+              focusList();
+            }
+          }}
           className="pd-search"
           data-testid="orders-search"
           placeholder={t('orders.search')}
@@ -124,6 +197,15 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
       {error && (
         <Alert type="error" showIcon className="pd-error" data-testid="orders-error" title={error} action={<Button onClick={() => void load(filters, null)}>{t('app.retry')}</Button>} />
       )}
+      <div
+        ref={listRef}
+        tabIndex={0}
+        className="pd-orders-list"
+        data-testid="orders-list"
+        aria-label={t('orders.listLabel')}
+        aria-activedescendant={rows[activeRow] ? `pd-row-${rows[activeRow].id}` : undefined}
+        onKeyDown={onListKey}
+      >
       <Table<OrderDto>
         className="pd-orders-table"
         data-testid="orders-table"
@@ -134,7 +216,18 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
         pagination={false}
         scroll={{ x: 760 }}
         locale={{ emptyText: <Empty description={<span data-testid="orders-empty">{t('orders.empty')}</span>} /> }}
-        onRow={(o) => ({ onClick: () => setOpenId(o.id), 'data-testid': 'order-row', 'data-order-id': o.id, 'data-status': o.status }) as React.HTMLAttributes<HTMLElement>}
+        rowClassName={(_, i) => (i === activeRow ? 'pd-row-active' : '')}
+        onRow={(o, i) =>
+          ({
+            onClick: () => (setActiveRow(i ?? 0), setOpenId(o.id)),
+            id: `pd-row-${o.id}`,
+            'aria-selected': i === activeRow,
+            'data-row-active': i === activeRow ? 'true' : 'false',
+            'data-testid': 'order-row',
+            'data-order-id': o.id,
+            'data-status': o.status,
+          }) as React.HTMLAttributes<HTMLElement>
+        }
         columns={[
           { key: 'time', title: t('orders.time'), width: 170, render: (_, o) => formatListTime(o.createdAt) },
           { key: 'id', title: t('orders.orderNo'), dataIndex: 'id', render: (id: string) => <span className="pd-mono">{id}</span> },
@@ -144,6 +237,7 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
           { key: 'refunded', title: t('orders.refunded'), align: 'right', width: 110, render: (_, o) => (o.refunded === '0.00' ? '—' : `¥${o.refunded}`) },
         ]}
       />
+      </div>
       <div className="pd-more">
         <span className="pd-muted" data-testid="orders-count">{t('orders.count', { count: rows.length })}</span>
         {cursor ? (
@@ -154,7 +248,13 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
           rows.length > 0 && <span className="pd-muted">{t('orders.noMore')}</span>
         )}
       </div>
-      <OrderDrawer orderId={openId} onClose={() => setOpenId(null)} />
+      <OrderDrawer
+        orderId={openId}
+        onClose={() => {
+          setOpenId(null);
+          setTimeout(focusList, 0); // back to the same row
+        }}
+      />
     </div>
   );
 }

@@ -5,6 +5,8 @@ import type { CommandInput, SettingsDto } from '../../../../shared/contract';
 import { LANGUAGES, NOTIFY_MODES, PROVIDER_MODES } from '../../../../shared/contract';
 import { KeysSection } from '../components/keys-section';
 import { CounterSafetySettings, counterSafetyInvalid } from '../components/counter-safety-settings';
+import { ManagerPinSection } from '../components/manager-pin-section';
+import { usePinPrompt } from '../components/pin-prompt';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { isValidCustomUrl, isValidSubdomain, isValidTunnelHost } from '../lib/notify';
 
@@ -19,6 +21,7 @@ export function SettingsScreen(): React.JSX.Element {
   const [saving, setSaving] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
 
+  const pinPrompt = usePinPrompt(); // settings changes need the manager PIN once one is set (main checks it)
   const [loadError, setLoadError] = useState<string | null>(null);
   const reload = async (): Promise<void> => {
     setLoadError(null);
@@ -53,7 +56,7 @@ export function SettingsScreen(): React.JSX.Element {
 
   const save = async (): Promise<void> => {
     setSaving(true);
-    const r = await api.settingsUpdate(draft);
+    const r = await pinPrompt.withPin((pin) => api.settingsUpdate({ ...draft, ...(pin ? { pin } : {}) }));
     setSaving(false);
     if (!r.ok) {
       reportError(r.error);
@@ -134,6 +137,8 @@ export function SettingsScreen(): React.JSX.Element {
         </Button>
         {result && <Alert type={result.ok ? 'success' : 'error'} showIcon title={<span data-testid="settings-result">{result.text}</span>} />}
       </Space>
+      <ManagerPinSection />
+      {pinPrompt.element}
     </div>
   );
 }

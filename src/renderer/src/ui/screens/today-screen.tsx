@@ -1,4 +1,4 @@
-import { Alert, Button, Input, Spin, Statistic } from 'antd';
+import { Alert, Button, Input, Spin, Statistic, Table } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderDto, SummaryDto } from '../../../../shared/contract';
@@ -7,7 +7,7 @@ import { yuanToFen } from '../lib/amount';
 import { orderRow, ordersCsv } from '../lib/csv';
 import { dayRange, localDate } from '../lib/format';
 
-/** 今日: 实收 (net of refunds), 笔数, 客单价, refunds, an hourly bar chart, another day, CSV export. */
+/** 今日: 实收 (net of refunds), 收款总额, 退款, 笔数, 客单价, the split by provider and method, an hourly bar chart, another day, CSV export. */
 export function TodayScreen({ active }: { active: boolean }): React.JSX.Element {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -99,8 +99,29 @@ export function TodayScreen({ active }: { active: boolean }): React.JSX.Element 
             <div className="pd-card pd-stat pd-stat-main"><Statistic title={t('today.net')} prefix="¥" value={summary.net} valueRender={() => <span data-testid="today-net">{summary.net}</span>} /></div>
             <div className="pd-card pd-stat"><Statistic title={t('today.count')} value={summary.count} valueRender={() => <span data-testid="today-count">{summary.count}</span>} /></div>
             <div className="pd-card pd-stat"><Statistic title={t('today.average')} prefix="¥" value={summary.average} valueRender={() => <span data-testid="today-average">{summary.average}</span>} /></div>
+            <div className="pd-card pd-stat"><Statistic title={t('today.gross')} prefix="¥" value={summary.gross} valueRender={() => <span data-testid="today-gross">{summary.gross}</span>} /></div>
             <div className="pd-card pd-stat"><Statistic title={t('today.refunded')} prefix="¥" value={summary.refunded} valueRender={() => <span data-testid="today-refunded">{summary.refunded}</span>} /></div>
           </div>
+          <section className="pd-card pd-chart-card">
+            <h3 className="pd-section-title">{t('today.byMethod')}</h3>
+            <Table
+              data-testid="today-by-method"
+              size="small"
+              pagination={false}
+              rowKey={(m) => `${m.provider}:${m.method}`}
+              dataSource={summary.byMethod}
+              locale={{ emptyText: t('today.noSales') }}
+              onRow={(m) => ({ 'data-testid': 'method-row', 'data-method': m.method }) as React.HTMLAttributes<HTMLElement>}
+              columns={[
+                { key: 'provider', title: t('today.provider'), render: (_, m) => t(`today.providers.${m.provider}`, { defaultValue: m.provider }) },
+                { key: 'method', title: t('orders.method'), render: (_, m) => t(`method.${m.method}`) },
+                { key: 'count', title: t('today.count'), align: 'right', render: (_, m) => <span data-testid="method-count">{m.count}</span> },
+                { key: 'gross', title: t('today.gross'), align: 'right', render: (_, m) => <span className="pd-money">¥{m.gross}</span> },
+                { key: 'refunded', title: t('today.refunded'), align: 'right', render: (_, m) => <span className="pd-money">¥{m.refunded}</span> },
+                { key: 'net', title: t('today.netShort'), align: 'right', render: (_, m) => <span className="pd-money" data-testid="method-net">¥{m.net}</span> },
+              ]}
+            />
+          </section>
           <section className="pd-card pd-chart-card">
             <h3 className="pd-section-title">{t('today.hourly')}</h3>
             {summary.count === 0 && <div className="pd-muted" data-testid="today-empty">{t('today.noSales')}</div>}
