@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type OrderRow, type Store } from '../../src/main/store';
+import { PAID_TOTALS_OF_METHOD_SQL } from '../../src/main/store/order-repository';
 import { PaymentError } from '../../src/main/payments/api';
 import { decodeCursor, encodeCursor } from '../../src/main/payments/queries';
 import { parseOrderSearch } from '../../src/main/payments/search';
@@ -88,11 +89,8 @@ describe('order search', () => {
   it('the day summary per method and hour reads only the covering index (no table rows, no sort)', () => {
     store = openStore(':memory:');
     const plan = (store as Store).db
-      .prepare(
-        `EXPLAIN QUERY PLAN SELECT count(*) AS count, coalesce(sum(amount_fen), 0), coalesce(sum(refunded_fen), 0) FROM orders
-         WHERE status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED') AND method = ? AND created_at >= ? AND created_at < ?`,
-      )
-      .all('qr', 1, 2)
+      .prepare(`EXPLAIN QUERY PLAN ${PAID_TOTALS_OF_METHOD_SQL}`)
+      .all('demo', 'qr', 1, 2)
       .map((r) => (r as { detail: string }).detail)
       .join(' | ');
     expect(plan).toMatch(/COVERING INDEX orders_summary/);

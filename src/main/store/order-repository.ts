@@ -30,6 +30,14 @@ export interface OrderRow {
 }
 
 /** demo = the embedded emulator; 'unknown' = created before environments were recorded. */
+/**
+ * 今日's sums of one environment and method over [from, to) (parameters in that order), answered from the
+ * covering index orders_summary (migration 0006). Exported so a test can check its query plan.
+ */
+export const PAID_TOTALS_OF_METHOD_SQL = `SELECT count(*) AS count, coalesce(sum(amount_fen), 0) AS grossFen, coalesce(sum(refunded_fen), 0) AS refundedFen
+  FROM orders
+  WHERE environment = ? AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED') AND method = ? AND created_at >= ? AND created_at < ?`;
+
 /** Every value of orders.environment (migration 0005). */
 export const ORDER_ENVIRONMENTS = ['demo', 'sandbox', 'production', 'unknown'] as const;
 export type OrderEnvironment = (typeof ORDER_ENVIRONMENTS)[number];
@@ -283,12 +291,7 @@ export class OrderRepository {
       return sum;
     }
     if (!this.paidOfMethodStmt) {
-      this.paidOfMethodStmt = this.db.prepare(
-        `SELECT count(*) AS count, coalesce(sum(amount_fen), 0) AS grossFen, coalesce(sum(refunded_fen), 0) AS refundedFen
-         FROM orders
-         WHERE environment = ? AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED') AND method = ?
-           AND created_at >= ? AND created_at < ?`,
-      );
+      this.paidOfMethodStmt = this.db.prepare(PAID_TOTALS_OF_METHOD_SQL);
     }
     return this.paidOfMethodStmt.get(environment, method, from, to) as { count: number; grossFen: number; refundedFen: number };
   }

@@ -73,7 +73,7 @@ describe('settings changes ask for the manager PIN when main requires it', () =>
       return { ok: true, value: { ...SETTINGS, orderExpiryMinutes: 9 } };
     });
     renderWithConsole(<SettingsScreen />, { fake });
-    const expiry = within(screen.getByTestId('settings-screen')).getByRole('spinbutton');
+    const expiry = screen.getByTestId('settings-expiry');
     fireEvent.change(expiry, { target: { value: '9' } });
     fireEvent.click(screen.getByTestId('settings-save'));
     const input = await screen.findByTestId('pin-prompt-input');
