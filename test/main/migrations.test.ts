@@ -34,7 +34,7 @@ describe('migrations', () => {
       expect(indexes(db).length).toBeGreaterThan(beforeIndexes.length);
     } else {
       expect(added).toContain(name);
-      // STRICT tables (design.md "Database").
+      // Every table is STRICT: SQLite then refuses a value of the wrong type.
       const sql = (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
       expect(sql).toMatch(/\)\s*STRICT$/);
     }
