@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects (design.md "Tests"): `node` for main, shared and the emulator; `jsdom` for renderer
+ * Two projects (docs/architecture.md): `node` for main, shared and the emulator; `jsdom` for renderer
  * components. Browser E2E tests live in test/e2e and run in the node project (they drive Chromium).
  */
 export default defineConfig({
@@ -25,6 +25,9 @@ export default defineConfig({
           name: 'jsdom',
           environment: 'jsdom',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
+          // A whole console renders per test: seconds on a 2-core CI machine running both projects at once.
+          // Waits inside the tests stay bounded by their own (shorter) timeouts.
+          testTimeout: 30_000,
         },
       },
     ],
