@@ -35,8 +35,8 @@ export class DataDirError extends Error {
 }
 
 export interface DatabaseFacts {
-  /** Orders per environment and app id ('unknown': created before environments were recorded). */
-  scopes: { environment: OrderEnvironment; appId: string; count: number }[];
+  /** The environments and app ids the orders belong to ('unknown': created before environments were recorded). */
+  scopes: { environment: OrderEnvironment; appId: string }[];
 }
 
 /** Create the data directory (0700) or tighten an existing one. */
@@ -87,15 +87,34 @@ function checkAndRead(file: string): DatabaseFacts {
   if (!db) throw corrupt('unreadable');
   try {
     migrate(db);
-    const scopes = db
-      .prepare('SELECT environment, app_id AS appId, count(*) AS count FROM orders GROUP BY environment, app_id')
-      .all() as DatabaseFacts['scopes'];
-    return { scopes };
+    return { scopes: distinctScopes(db) };
   } catch (err) {
     throw isCorruptionError(err) ? corrupt(errorText(err)) : err;
   } finally {
     db.close();
   }
+}
+
+/**
+ * The distinct (environment, app id) pairs by skipping along the orders_environment_status index: one
+ * index seek per pair, not a scan of every order (a GROUP BY over 1M orders took ~250 ms of the start-up).
+ */
+function distinctScopes(db: BetterSqlite3.Database): DatabaseFacts['scopes'] {
+  // Two single-column seeks ((a, b) > (?, ?) would walk every entry of the current pair).
+  const nextEnv = db.prepare('SELECT environment FROM orders WHERE environment > ? ORDER BY environment LIMIT 1').pluck();
+  const nextApp = db
+    .prepare('SELECT app_id FROM orders WHERE environment = ? AND app_id > ? ORDER BY environment, app_id LIMIT 1')
+    .pluck();
+  const scopes: DatabaseFacts['scopes'] = [];
+  for (let env = nextEnv.get('') as OrderEnvironment | undefined; env !== undefined; env = nextEnv.get(env) as OrderEnvironment | undefined) {
+    // app_id '' (orders from before app ids were recorded) sorts first: look for it on its own.
+    const empty = db.prepare("SELECT 1 FROM orders WHERE environment = ? AND app_id = '' LIMIT 1").pluck().get(env);
+    if (empty !== undefined) scopes.push({ environment: env, appId: '' });
+    for (let app = nextApp.get(env, '') as string | undefined; app !== undefined; app = nextApp.get(env, app) as string | undefined) {
+      scopes.push({ environment: env, appId: app });
+    }
+  }
+  return scopes;
 }
 
 /** Every file directly in the data dir and in its emulator state dir: 0600. */
