@@ -595,17 +595,26 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     },
   };
 
-  /* ── the full integrity check, in the background (start-up only did the cheap checks) ── */
-  const integrity = checkDatabase(dbFile);
-  integrity.result.then(
-    (r) => {
-      if (r.ok) logger.info('database quick_check ok', { dbFile });
-      else markCorrupt(r.detail, 'quick_check');
-    },
-    (err: unknown) => {
-      if (!closed) logger.warn('database quick_check could not run', { dbFile, error: errorText(err) });
-    },
-  );
+  /*
+   * The full integrity check, in the background (start-up only did the cheap checks): a little after
+   * start-up so the first screen does not share the disk and the CPU with it.
+   */
+  let integrity: ReturnType<BackgroundChecker> | null = null;
+  const integrityTimer = setTimeout(() => {
+    if (closed) return;
+    const run = checkDatabase(dbFile);
+    integrity = run;
+    run.result.then(
+      (r) => {
+        if (r.ok) logger.info('database quick_check ok', { dbFile });
+        else markCorrupt(r.detail, 'quick_check');
+      },
+      (err: unknown) => {
+        if (!closed) logger.warn('database quick_check could not run', { dbFile, error: errorText(err) });
+      },
+    );
+  }, t.integrityCheckDelayMs ?? 1_000);
+  integrityTimer.unref();
 
   return {
     async dispatch<C extends Channel>(channel: C, rawInput: unknown): Promise<Result<CommandOutput<C>>> {
@@ -650,7 +659,8 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       closed = true;
       listeners.clear();
       const errors: unknown[] = [];
-      await integrity.stop().catch((err: unknown) => errors.push(err));
+      clearTimeout(integrityTimer);
+      await (integrity as ReturnType<BackgroundChecker> | null)?.stop().catch((err: unknown) => errors.push(err));
       await stopEndpoint().catch((err: unknown) => errors.push(err));
       await core?.close().catch((err: unknown) => errors.push(err));
       await emulator?.close().catch((err: unknown) => errors.push(err));

@@ -82,7 +82,10 @@ async function smash(file: string, pages: number[], pageSize: number): Promise<v
 
 async function start(dir: string, deps: Partial<ConsoleDeps> = {}): Promise<{ host: ConsoleHost; logs: ReturnType<typeof captureLogger>['lines'] }> {
   const { logger, lines } = captureLogger();
-  const host = await createConsole({ dataDir: dir, vault: { kind: 'file', env: {} } }, { logger, startEmulator: fakeEmulator, ...deps });
+  const host = await createConsole(
+    { dataDir: dir, vault: { kind: 'file', env: {} }, tuning: { integrityCheckDelayMs: 0 } },
+    { logger, startEmulator: fakeEmulator, ...deps },
+  );
   cleanups.push(() => host.close());
   return { host, logs: lines };
 }
@@ -112,6 +115,7 @@ describe('the full check runs after start-up, not on the start path', () => {
     seed(dir, 20);
     const held = heldChecker();
     const { host, logs } = await start(dir, held.deps);
+    await until(() => held.calls.length > 0, 'the background check to start');
     expect(held.calls).toEqual([join(dir, 'paydesk.db')]);
     // The check has not answered: the counter works meanwhile.
     expect((await ok(host.dispatch('status.get', {}))).warnings).toEqual([]);

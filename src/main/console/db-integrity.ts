@@ -154,6 +154,7 @@ export const quickCheckInWorker: BackgroundChecker = (dbPath) => {
   const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
   const nativeBinding = process.env['PAYDESK_SQLITE_BINDING'] ?? null;
   const worker = new Worker(WORKER_CODE, { eval: true, workerData: { driverPath, dbPath, nativeBinding } });
+  worker.unref(); // a check still running never keeps a closing process alive
   let stopped = false;
   const result = new Promise<QuickCheckResult>((resolve, reject) => {
     worker.once('message', (raw: unknown) => {
