@@ -38,7 +38,7 @@ import { checkMaxPerSale, createDuplicateCodeGuard, saleLimitsPatch } from './co
 import { createShortLinks } from './console/short-links';
 import { buildStatus, type RunningConfig } from './console/status';
 import { DB_FILE, inspectDatabase, secureDataDir } from './console/data-dir';
-import { corruptMessage, isCorruptionError, quickCheckInWorker, type BackgroundChecker } from './console/db-integrity';
+import { corruptMessage, isCorruptionError, quickCheckInWorker, scheduleBackgroundCheck, type BackgroundChecker } from './console/db-integrity';
 import { createManagerPin } from './console/manager-pin';
 import { KeyError } from './keys/key-errors';
 import { runConnectionTest } from './keys/connection-test';
@@ -595,26 +595,14 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     },
   };
 
-  /*
-   * The full integrity check, in the background (start-up only did the cheap checks): a little after
-   * start-up so the first screen does not share the disk and the CPU with it.
-   */
-  let integrity: ReturnType<BackgroundChecker> | null = null;
-  const integrityTimer = setTimeout(() => {
-    if (closed) return;
-    const run = checkDatabase(dbFile);
-    integrity = run;
-    run.result.then(
-      (r) => {
-        if (r.ok) logger.info('database quick_check ok', { dbFile });
-        else markCorrupt(r.detail, 'quick_check');
-      },
-      (err: unknown) => {
-        if (!closed) logger.warn('database quick_check could not run', { dbFile, error: errorText(err) });
-      },
-    );
-  }, t.integrityCheckDelayMs ?? 1_000);
-  integrityTimer.unref();
+  // The full integrity check, in the background (start-up only did the cheap checks).
+  const integrity = scheduleBackgroundCheck({
+    check: checkDatabase,
+    dbFile,
+    delayMs: t.integrityCheckDelayMs ?? 1_000,
+    logger,
+    onCorrupt: (detail) => markCorrupt(detail, 'quick_check'),
+  });
 
   return {
     async dispatch<C extends Channel>(channel: C, rawInput: unknown): Promise<Result<CommandOutput<C>>> {
@@ -659,8 +647,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       closed = true;
       listeners.clear();
       const errors: unknown[] = [];
-      clearTimeout(integrityTimer);
-      await (integrity as ReturnType<BackgroundChecker> | null)?.stop().catch((err: unknown) => errors.push(err));
+      await integrity.stop().catch((err: unknown) => errors.push(err));
       await stopEndpoint().catch((err: unknown) => errors.push(err));
       await core?.close().catch((err: unknown) => errors.push(err));
       await emulator?.close().catch((err: unknown) => errors.push(err));

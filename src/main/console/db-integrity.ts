@@ -13,6 +13,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import type { Logger } from '../payments/api';
 
 /** The tables every PayDesk database has (src/main/store/migrations). */
 export const REQUIRED_TABLES = ['orders', 'refunds', 'events', 'notifications'] as const;
@@ -176,3 +177,39 @@ export const quickCheckInWorker: BackgroundChecker = (dbPath) => {
     },
   };
 };
+
+/**
+ * Run `check` once, `delayMs` after start-up (the first screen does not share the disk and the CPU with
+ * it). Damage goes to `onCorrupt`; a check that could not run is only logged (start-up checks passed).
+ */
+export function scheduleBackgroundCheck(o: {
+  check: BackgroundChecker;
+  dbFile: string;
+  delayMs: number;
+  logger: Logger;
+  onCorrupt: (detail: string) => void;
+}): { stop(): Promise<void> } {
+  let stopped = false;
+  let run: ReturnType<BackgroundChecker> | null = null;
+  const timer = setTimeout(() => {
+    run = o.check(o.dbFile);
+    run.result.then(
+      (r) => {
+        if (stopped) return;
+        if (r.ok) o.logger.info('database quick_check ok', { dbFile: o.dbFile });
+        else o.onCorrupt(r.detail);
+      },
+      (err: unknown) => {
+        if (!stopped) o.logger.warn('database quick_check could not run', { dbFile: o.dbFile, error: err instanceof Error ? err.message : String(err) });
+      },
+    );
+  }, o.delayMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await (run as ReturnType<BackgroundChecker> | null)?.stop();
+    },
+  };
+}
