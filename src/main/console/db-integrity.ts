@@ -68,8 +68,9 @@ function structureProblem(db: Database, file: string): string | null {
   const size = statSync(file).size;
   const wal = `${file}-wal`;
   const walBytes = existsSync(wal) ? statSync(wal).size : 0;
-  // Pages still in the WAL may extend the database past the file; without a WAL the two must agree.
-  if (walBytes === 0 ? pageCount * pageSize !== size : pageCount * pageSize > size + walBytes) {
+  // Pages the header counts must be in the file or (not yet checkpointed) in the WAL; trailing bytes past
+  // the last page are harmless (SQLite ignores them), so only missing pages are damage.
+  if (pageCount * pageSize > size + walBytes) {
     return `page_count ${pageCount} × page_size ${pageSize} does not match the file size ${size} (WAL ${walBytes} bytes): truncated?`;
   }
   const names = new Set(
