@@ -38,6 +38,8 @@ export interface ConsoleConfig {
     barcodePollMs?: number;
     barcodeMaxWaitMs?: number;
     refundMinGapMs?: number;
+    /** Start the full database check this long after start-up (default 1 s: the first screen comes first). */
+    integrityCheckDelayMs?: number;
   };
 }
 

@@ -38,6 +38,7 @@ import { checkMaxPerSale, createDuplicateCodeGuard, saleLimitsPatch } from './co
 import { createShortLinks } from './console/short-links';
 import { buildStatus, type RunningConfig } from './console/status';
 import { DB_FILE, inspectDatabase, secureDataDir } from './console/data-dir';
+import { corruptMessage, isCorruptionError, quickCheckInWorker, scheduleBackgroundCheck, type BackgroundChecker } from './console/db-integrity';
 import { createManagerPin } from './console/manager-pin';
 import { KeyError } from './keys/key-errors';
 import { runConnectionTest } from './keys/connection-test';
@@ -76,6 +77,8 @@ export interface ConsoleDeps {
   createPaymentCore(config: PaymentCoreConfig): PaymentCore;
   startEmulator(options: { port: number; stateDir?: string; timeScale?: number }): Promise<EmulatorHandle>;
   logger: Logger;
+  /** The full integrity check after start-up (default: PRAGMA quick_check on a worker thread). */
+  checkDatabase: BackgroundChecker;
 }
 
 /**
@@ -113,6 +116,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   const logger = overrides.logger ? createRedactingLogger(overrides.logger) : stderrLogger;
   const createCore = overrides.createPaymentCore ?? (await loadCoreFactory());
   const startEmu = overrides.startEmulator ?? loadEmulator;
+  const checkDatabase = overrides.checkDatabase ?? quickCheckInWorker;
   const { dataDir } = config;
   await secureDataDir(dataDir);
 
@@ -222,6 +226,10 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     alipay = realProviderConfig(running.providerMode);
     if (!alipay) logger.warn('payment core disabled', { providerMode: running.providerMode });
   }
+
+  /** Set when the background check or a store call found the database damaged: no new orders or refunds. */
+  let databaseProblem: string | null = null;
+  const dbFile = join(dataDir, DB_FILE);
 
   /* ── events ── */
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
@@ -357,7 +365,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   function status() {
     return buildStatus({
       running,
-      disabledReason,
+      disabledReason: databaseProblem ?? disabledReason,
       emulatorUrl: emulator?.url ?? null,
       notify: notifyState(),
       lastNotificationAt: core?.lastNotification()?.at ?? null,
@@ -385,6 +393,17 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   const requireCore = (): PaymentCore => {
     if (!core) throw new ConsoleError(settingsBlocked ? 'SETTINGS_REQUIRED' : 'KEYS_MISSING', disabledReason ?? KEYS_MISSING_MESSAGE);
     return core;
+  };
+  /** New orders and refunds need a sound database (cancel, queries and settings stay available). */
+  const requireSoundDatabase = (): void => {
+    if (databaseProblem) throw new ConsoleError('DATABASE_CORRUPT', databaseProblem);
+  };
+  /** The database is damaged: payments are disabled at once, the cashier is told, and it is logged. */
+  const markCorrupt = (detail: string, source: string): void => {
+    if (databaseProblem || closed) return;
+    databaseProblem = corruptMessage(dbFile, detail);
+    logger.error('order database corrupt: payments disabled', { source, detail, dbFile });
+    emit('status.changed', status());
   };
   const notFound = (id: string): ConsoleError =>
     new ConsoleError('NOT_FOUND', `找不到订单 ${id} / Order ${id} not found`);
@@ -428,6 +447,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
         throw new ConsoleError('INVALID_INPUT', '请扫描顾客的付款码 / Scan the customer\'s payment code (authCode is required)');
       }
       checkMaxPerSale(amountFen, settings);
+      requireSoundDatabase();
       const c = requireCore();
       const settle = input.method === 'code' && input.authCode ? codeGuard.begin(input.authCode) : null;
       let order;
@@ -460,6 +480,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     'orders.cancel': async ({ id }) => toOrderDto(await requireCore().cancelOrder(id)),
     'orders.refund': async ({ id, amount, reason, pin }) => {
       const amountFen = parseYuan(amount);
+      requireSoundDatabase();
       const c = requireCore();
       // Enforced here, in main: the renderer is not a trust boundary.
       const checked = managerPin.refundNeedsPin(amountFen) ? await managerPin.authorize(pin, 'refund') : false;
@@ -574,6 +595,15 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     },
   };
 
+  // The full integrity check, in the background (start-up only did the cheap checks).
+  const integrity = scheduleBackgroundCheck({
+    check: checkDatabase,
+    dbFile,
+    delayMs: t.integrityCheckDelayMs ?? 1_000,
+    logger,
+    onCorrupt: (detail) => markCorrupt(detail, 'quick_check'),
+  });
+
   return {
     async dispatch<C extends Channel>(channel: C, rawInput: unknown): Promise<Result<CommandOutput<C>>> {
       if (typeof channel !== 'string' || !Object.hasOwn(commands, channel)) {
@@ -589,6 +619,10 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
         const value = await handler(parsed.data as ParsedInput<C>);
         return { ok: true, value };
       } catch (err) {
+        if (isCorruptionError(err)) {
+          markCorrupt(`${err.code}: ${err.message}`, channel);
+          return { ok: false, error: { code: 'DATABASE_CORRUPT', message: databaseProblem ?? corruptMessage(dbFile, err.code) } };
+        }
         return { ok: false, error: toErrorInfo(err, logger, { channel }) };
       }
     },
@@ -613,6 +647,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       closed = true;
       listeners.clear();
       const errors: unknown[] = [];
+      await integrity.stop().catch((err: unknown) => errors.push(err));
       await stopEndpoint().catch((err: unknown) => errors.push(err));
       await core?.close().catch((err: unknown) => errors.push(err));
       await emulator?.close().catch((err: unknown) => errors.push(err));

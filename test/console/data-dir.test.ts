@@ -3,9 +3,10 @@
  * error (never a silent empty database, never INTERNAL on every call), files are 0600 and the directory
  * 0700; 订单有效期 applies to new orders at once; 测试连接 tests the mode a `--provider` override runs.
  */
-import { chmod, mkdir, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConsole, type EmulatorHandle } from '../../src/main/console';
 import type { ConsoleConfig, ConsoleHost } from '../../src/main/console-host';
@@ -109,6 +110,19 @@ describe('the database at start-up', () => {
       await f.close();
     }],
     ['not a database at all', async (file: string) => writeFile(file, 'x'.repeat(9000))],
+    // Cut short (a copy interrupted, a full disk): at a page boundary the size no longer matches the page
+    // count in the header; elsewhere it is not a whole number of pages.
+    ['truncated at a page boundary', async (file: string) => truncate(file, Math.floor((await stat(file)).size / 8192) * 4096)],
+    ['truncated mid-page', async (file: string) => truncate(file, (await stat(file)).size - 1000)],
+    // Only free pages at the end are cut (every table and index edge is still readable): the page count
+    // in the header no longer fits in the file.
+    ['truncated in its free pages', async (file: string) => {
+      const db = new BetterSqlite3(file);
+      db.exec("CREATE TABLE junk (x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200) INSERT INTO junk SELECT randomblob(3000) FROM c; DROP TABLE junk;");
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+      await truncate(file, (await stat(file)).size - 40 * 4096);
+    }],
   ])('a corrupt database (%s) stops start-up with DATABASE_CORRUPT in words, not INTERNAL later', async (_, corrupt) => {
     const dir = await dataDir();
     seed(dir);

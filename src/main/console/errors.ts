@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ErrorInfo } from '../../shared/contract';
 import { AmountError } from '../../shared/money';
 import { PaymentError, type Logger } from '../payments/api';
+import { corruptMessage, isCorruptionError } from './db-integrity';
 
 /** An error raised by the console itself (keys missing, not found…), with a stable code. */
 export class ConsoleError extends Error {
@@ -49,6 +50,11 @@ export function toErrorInfo(err: unknown, logger: Logger, context: Record<string
   if (err instanceof z.ZodError) return invalidInput(err);
   if (err instanceof AmountError || err instanceof ConsoleError || err instanceof PaymentError) {
     return { code: err.code, message: err.message };
+  }
+  // The console maps these itself (with the file, and disables payments); any other caller still gets words.
+  if (isCorruptionError(err)) {
+    logger.error('order database corrupt', { ...context, error: err.message });
+    return { code: 'DATABASE_CORRUPT', message: corruptMessage(null, `${err.code}: ${err.message}`) };
   }
   // The core may be bundled separately (another copy of the class): accept the same shape by name.
   // KeyError / VaultError (keys, vault) carry stable codes and bilingual messages without secrets.
