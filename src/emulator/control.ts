@@ -64,10 +64,45 @@ export function tradeView(t: TradeRecord, baseUrl: string): Record<string, unkno
   };
 }
 
-function parse<S extends z.ZodType>(schema: S, body: unknown): { ok: true; value: z.output<S> } | { ok: false; answer: ControlAnswer } {
+/** Parse a control body with zod (a missing body is `{}`); a 400 answer listing the issues when it fails. */
+export function parse<S extends z.ZodType>(schema: S, body: unknown): { ok: true; value: z.output<S> } | { ok: false; answer: ControlAnswer } {
   const r = schema.safeParse(body ?? {});
   if (r.success) return { ok: true, value: r.data };
   return { ok: false, answer: { status: 400, body: { error: 'invalid body', issues: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } } };
+}
+
+/** What the calls both providers share need. */
+export interface CommonControlDeps<S extends z.ZodType> {
+  engine: { reset(): void };
+  notifier: { reset(): void; list(): unknown };
+  faults: { list(): unknown; add(input: z.output<S>): { id: string }; clear(): void };
+  /** the provider's fault body */
+  faultSchema: S;
+}
+
+/**
+ * The calls both providers' control APIs share: `GET notifications`, `GET/POST/DELETE faults`,
+ * `POST reset`. undefined when `sub` is none of them.
+ */
+export function handleCommonControl<S extends z.ZodType>(method: string, sub: string, body: unknown, deps: CommonControlDeps<S>): ControlAnswer | undefined {
+  if (sub === '/notifications' && method === 'GET') return { status: 200, body: deps.notifier.list() };
+  if (sub === '/faults' && method === 'GET') return { status: 200, body: deps.faults.list() };
+  if (sub === '/faults' && method === 'POST') {
+    const p = parse(deps.faultSchema, body);
+    if (!p.ok) return p.answer;
+    return { status: 200, body: { id: deps.faults.add(p.value).id } };
+  }
+  if (sub === '/faults' && method === 'DELETE') {
+    deps.faults.clear();
+    return { status: 200, body: { ok: true } };
+  }
+  if (sub === '/reset' && method === 'POST') {
+    deps.engine.reset();
+    deps.notifier.reset();
+    deps.faults.clear();
+    return { status: 200, body: { ok: true } };
+  }
+  return undefined;
 }
 
 /** Handle `{control}/<sub>`; sub is the path after /__emulator. */
@@ -120,23 +155,8 @@ export function handleControl(method: string, sub: string, query: URLSearchParam
     if (!r.ok) return { status: 409, body: { error: `cannot ${action}: trade is ${r.reason}`, trade: tradeView(trade, base) } };
     return { status: 200, body: tradeView(trade, base) };
   }
-  if (sub === '/notifications' && method === 'GET') return { status: 200, body: deps.notifier.list() };
-  if (sub === '/faults' && method === 'GET') return { status: 200, body: deps.faults.list() };
-  if (sub === '/faults' && method === 'POST') {
-    const p = parse(faultInputSchema, body);
-    if (!p.ok) return p.answer;
-    return { status: 200, body: { id: deps.faults.add(p.value).id } };
-  }
-  if (sub === '/faults' && method === 'DELETE') {
-    deps.faults.clear();
-    return { status: 200, body: { ok: true } };
-  }
-  if (sub === '/reset' && method === 'POST') {
-    deps.engine.reset();
-    deps.notifier.reset();
-    deps.faults.clear();
-    return { status: 200, body: { ok: true } };
-  }
+  const common = handleCommonControl(method, sub, body, { ...deps, faultSchema: faultInputSchema });
+  if (common) return common;
   if (sub === '/clock' && method === 'GET') return { status: 200, body: { now: deps.clock.now(), timeScale: deps.clock.timeScale } };
   if (sub === '/clock/advance' && method === 'POST') {
     const p = parse(advanceSchema, body);

@@ -1,8 +1,9 @@
 /**
  * Fault injection (docs/emulator.md "Faults"): gateway faults that change how one request is answered,
- * and notification faults that change how notices are delivered.
+ * and notification faults that change how notices are delivered. The list itself is the shared FaultList.
  */
 import { z } from 'zod';
+import { FaultList, type Registered } from './fault-list';
 
 /** Faults that act on gateway.do answers. */
 export const GATEWAY_FAULT_KINDS = [
@@ -35,71 +36,16 @@ export const faultInputSchema = z.object({
 export type FaultInput = z.infer<typeof faultInputSchema>;
 
 /** A registered fault with its remaining count. */
-export interface Fault extends FaultInput {
-  id: string;
-  remaining: number;
-}
+export type Fault = Registered<FaultInput>;
 
-/** The fault list; matching consumes one unit of `remaining`. */
-export class FaultRegistry {
-  private faults: Fault[] = [];
-  private seq = 1;
-
-  /** Register a fault; returns it (with its id). */
-  add(input: FaultInput): Fault {
-    const fault: Fault = { ...input, id: `fault-${this.seq++}`, remaining: input.count };
-    this.faults.push(fault);
-    return fault;
-  }
-
-  /** Remove every fault. */
-  clear(): void {
-    this.faults = [];
-  }
-
-  /** Current faults (for diagnostics). */
-  list(): Fault[] {
-    return this.faults.map((f) => ({ ...f }));
-  }
-
-  /** Total latency (real ms) to add to a gateway request of `method`; consumes the latency faults. */
-  takeLatency(method: string): number {
-    let ms = 0;
-    for (const f of this.faults) {
-      if (f.kind === 'latency' && this.matches(f, method)) {
-        ms += f.ms ?? 1000;
-        this.consume(f);
-      }
-    }
-    return ms;
+/** The Alipay fault list (`method` is a gateway method name, ids `fault-N`). */
+export class FaultRegistry extends FaultList<FaultInput, string> {
+  constructor() {
+    super('fault', GATEWAY_FAULT_KINDS, NOTIFY_FAULT_KINDS);
   }
 
   /** The first non-latency gateway fault matching `method`, consumed. */
   takeGatewayFault(method: string): Fault | undefined {
-    const f = this.faults.find(
-      (x) => x.kind !== 'latency' && (GATEWAY_FAULT_KINDS as readonly string[]).includes(x.kind) && this.matches(x, method),
-    );
-    if (f) this.consume(f);
-    return f;
-  }
-
-  /** The first notification fault (not consumed: the notifier decides, see consume()). */
-  peekNotifyFault(): Fault | undefined {
-    return this.faults.find((x) => (NOTIFY_FAULT_KINDS as readonly string[]).includes(x.kind));
-  }
-
-  /** Remove a fault whatever its remaining count. */
-  remove(f: Fault): void {
-    this.faults = this.faults.filter((x) => x !== f);
-  }
-
-  /** Use up one unit of a fault; removed at zero. */
-  consume(f: Fault): void {
-    f.remaining -= 1;
-    if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
-  }
-
-  private matches(f: Fault, method: string): boolean {
-    return f.remaining > 0 && (!f.method || f.method === method);
+    return this.takeApiFault(method);
   }
 }

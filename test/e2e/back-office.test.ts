@@ -7,21 +7,13 @@
  * 28-digit trade number as text. Screenshots of each new state at 1280×800 and 1024×768.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, RENDERER_DIR } from './build';
-import { shotBoth, startHarness, text, tid, waitAttr, waitCount, waitFocus, waitText, type Harness } from './screens-helpers';
+import { describe, expect, it } from 'vitest';
+import { harnessForFile, openConsole, shotBoth, text, tid, waitAttr, waitCount, waitFocus, waitText, type Harness } from './screens-helpers';
 
 let h: Harness;
 const sales: { id: string; amount: string }[] = [];
 
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness(RENDERER_DIR);
-}, 180_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+harnessForFile((started) => (h = started));
 
 const press = (key: string): Promise<void> => h.page.keyboard.press(key);
 const type = (keys: string): Promise<void> => h.page.keyboard.type(keys, { delay: 120 }); // a person typing (a scanner is < 60 ms per key)
@@ -30,8 +22,7 @@ const activeRow = (): Promise<string | null> => h.page.getAttribute(`${tid('orde
 describe('back office by keyboard (Chromium)', { timeout: 180_000 }, () => {
   it('takes two 付款码 sales', async () => {
     const { page } = h;
-    await page.goto(h.line.url);
-    await page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
+    await openConsole(h);
     await page.click(tid('method-code'));
     // Two customers, two 付款码 (the same code twice within a minute is refused as a double scan).
     for (const [amount, code] of [

@@ -6,20 +6,12 @@
  * machine each synthetic key costs a CDP round trip). Screenshots of every new state at 1280×800 and
  * 1024×768 go to test-results/screens/ (counter-*).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, RENDERER_DIR } from './build';
-import { shotBoth, startHarness, text, tid, waitAttr, waitCount, waitFocus, waitValue, type Harness } from './screens-helpers';
+import { describe, expect, it } from 'vitest';
+import { harnessForFile, openConsole, shotBoth, text, tid, waitAttr, waitCount, waitFocus, waitValue, type Harness } from './screens-helpers';
 
 let h: Harness;
 
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness(RENDERER_DIR);
-}, 180_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+harnessForFile((started) => (h = started));
 
 /** A person at the keypad. */
 const human = (keys: string): Promise<void> => h.page.keyboard.type(keys, { delay: 200 });
@@ -41,8 +33,7 @@ async function pay(orderId: string): Promise<void> {
 describe('counter safety E2E', { timeout: 180_000 }, () => {
   it('Settings › 收银安全: defaults, and the scanner gap raised to 120 ms', async () => {
     const { page } = h;
-    await page.goto(h.line.url);
-    await page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
+    await openConsole(h);
     await page.click(tid('tab-settings'));
     expect(await page.inputValue(tid('settings-confirm-above'))).toBe('500.00');
     expect(await page.inputValue(tid('settings-max-per-sale'))).toBe('5000.00');

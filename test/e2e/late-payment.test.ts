@@ -5,20 +5,12 @@
  * bar warning, the order drawer's red alert — and refunds it in one click. Screenshots go to
  * test-results/screens/late-*.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, RENDERER_DIR } from './build';
-import { shotBoth, startHarness, text, tid, waitAttr, type Harness } from './screens-helpers';
+import { describe, expect, it } from 'vitest';
+import { harnessForFile, openConsole, shotBoth, text, tid, waitAttr, type Harness } from './screens-helpers';
 
 let h: Harness;
 
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness(RENDERER_DIR);
-}, 180_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+harnessForFile((started) => (h = started));
 
 async function api<T>(channel: string, input: unknown): Promise<T> {
   const res = await fetch(`${h.line.api}/${channel}`, {
@@ -46,8 +38,7 @@ async function control(path: string, body: unknown): Promise<number> {
 describe('late payment E2E', { timeout: 120_000 }, () => {
   it('cancelled, then paid: status bar and drawer warn; one click refunds it all', async () => {
     const { page } = h;
-    await page.goto(h.line.url);
-    await page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
+    await openConsole(h);
     expect(await control('/faults', { kind: 'system-error', method: 'alipay.trade.cancel', count: 10 })).toBe(200);
     const order = await api<{ id: string }>('orders.create', { amount: '66.00', method: 'qr' });
     expect((await api<{ status: string }>('orders.cancel', { id: order.id })).status).toBe('CLOSED');

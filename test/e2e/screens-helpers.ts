@@ -1,14 +1,16 @@
 /**
- * Shared pieces of the console screens E2E (test/e2e/screens.test.ts): launching the browser host and
- * Chromium, screenshots at both window sizes, and small waits on data-testid / data-* attributes.
+ * Shared pieces of the console screens E2E (test/e2e/screens.test.ts and the other Chromium files):
+ * launching the browser host and Chromium (once per file), opening the console, screenshots at both
+ * window sizes, and small waits on data-testid / data-* attributes.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { tempDir } from '../console/helpers';
 import { readServeLine, REPO, spawnServe, type ServeLine, type ServeProcess } from '../console/serve-process';
+import { ensureRendererBuilt, RENDERER_DIR } from './build';
 
 export const SHOTS = join(REPO, 'test-results', 'screens');
 export const SIZES = [
@@ -83,6 +85,28 @@ export async function startHarness(rendererDir: string, options: { executablePat
     await tmp?.cleanup();
     throw err;
   }
+}
+
+/**
+ * One harness for the whole file: beforeAll builds the renderer if needed and starts it (handing it to
+ * `started`), afterAll closes it.
+ */
+export function harnessForFile(started: (h: Harness) => void): void {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    harness = await startHarness(RENDERER_DIR);
+    started(harness);
+  }, 180_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+}
+
+/** Open the console in the harness page and wait until it is ready. */
+export async function openConsole(h: Harness): Promise<void> {
+  await h.page.goto(h.line.url);
+  await h.page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
 }
 
 export const tid = (id: string): string => `[data-testid="${id}"]`;

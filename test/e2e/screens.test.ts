@@ -11,21 +11,13 @@
  */
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, RENDERER_DIR } from './build';
-import { shotBoth, startHarness, text, tid, waitAttr, waitCount, waitFocus, waitText, waitValue, type Harness } from './screens-helpers';
+import { describe, expect, it } from 'vitest';
+import { harnessForFile, openConsole, shotBoth, text, tid, waitAttr, waitCount, waitFocus, waitText, waitValue, type Harness } from './screens-helpers';
 
 let h: Harness;
 const sale: { qr: string; code: string } = { qr: '', code: '' };
 
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  h = await startHarness(RENDERER_DIR);
-}, 180_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+harnessForFile((started) => (h = started));
 
 async function typeAmount(keys: string): Promise<void> {
   await h.page.focus(tid('amount-input'));
@@ -36,8 +28,7 @@ async function typeAmount(keys: string): Promise<void> {
 describe('console screens E2E', { timeout: 120_000 }, () => {
   it('gets ready on the checkout screen, in Chinese, demo mode', async () => {
     const { page } = h;
-    await page.goto(h.line.url);
-    await page.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
+    await openConsole(h);
     expect(await text(page, tid('tab-checkout'))).toBe('收款');
     expect(await text(page, tid('provider-mode'))).toBe('演示模式');
     expect(await page.isVisible(tid('checkout-idle'))).toBe(true);

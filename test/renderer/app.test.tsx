@@ -4,6 +4,7 @@ import { App } from '../../src/renderer/src/app';
 import { resetAnnouncements } from '../../src/renderer/src/ui/lib/voice';
 import type { OrderDto, StatusDto } from '../../src/shared/contract';
 import { createFakeApi } from './fake-api';
+import { waitingOrderDto } from './fixtures';
 import { SETTINGS } from './ui/setup';
 
 afterEach(cleanup);
@@ -18,30 +19,7 @@ const STATUS: StatusDto = {
 };
 
 function order(patch: Partial<OrderDto> = {}): OrderDto {
-  return {
-    id: 'PD000001',
-    method: 'qr',
-    status: 'AWAITING_PAYMENT',
-    amount: '12.34',
-    refunded: '0.00',
-    refundable: '0.00',
-    subject: 'PayDesk',
-    qrCode: 'http://127.0.0.1:1/qr/abc',
-    payUrl: null,
-    tradeNo: null,
-    buyerLogonId: null,
-    createdAt: Date.now(),
-    paidAt: null,
-    expiresAt: Date.now() + 5 * 60_000,
-    closedAt: null,
-    userPaying: false,
-    message: null,
-    refunds: [],
-    environment: 'demo',
-    appId: '2021000000000001',
-    foreign: false,
-    ...patch,
-  };
+  return waitingOrderDto({ expiresAt: Date.now() + 5 * 60_000, ...patch });
 }
 
 function scripted(): ReturnType<typeof createFakeApi> {

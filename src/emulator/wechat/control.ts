@@ -5,7 +5,7 @@
  * Not modelled: several merchants (one default merchant per emulator).
  */
 import { z } from 'zod';
-import type { ControlAnswer } from '../control';
+import { handleCommonControl, parse, type ControlAnswer } from '../control';
 import type { WxEngine } from './engine';
 import { wxFaultInputSchema, type WxFaultRegistry } from './faults';
 import { codeUrl } from './handlers';
@@ -59,12 +59,6 @@ export function wxTradeView(t: WxTrade, baseUrl: string, expired: boolean): Reco
   };
 }
 
-function parse<S extends z.ZodType>(schema: S, body: unknown): { ok: true; value: z.output<S> } | { ok: false; answer: ControlAnswer } {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return { ok: true, value: r.data };
-  return { ok: false, answer: { status: 400, body: { error: 'invalid body', issues: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } } };
-}
-
 function decode(s: string): string | undefined {
   try {
     return decodeURIComponent(s);
@@ -111,23 +105,8 @@ export function handleWxControl(method: string, sub: string, body: unknown, deps
     }
     return { status: 404, body: { error: `no refund ${no ?? ''}` } };
   }
-  if (sub === '/notifications' && method === 'GET') return { status: 200, body: deps.notifier.list() };
-  if (sub === '/faults' && method === 'GET') return { status: 200, body: deps.faults.list() };
-  if (sub === '/faults' && method === 'POST') {
-    const p = parse(wxFaultInputSchema, body);
-    if (!p.ok) return p.answer;
-    return { status: 200, body: { id: deps.faults.add(p.value).id } };
-  }
-  if (sub === '/faults' && method === 'DELETE') {
-    deps.faults.clear();
-    return { status: 200, body: { ok: true } };
-  }
-  if (sub === '/reset' && method === 'POST') {
-    deps.engine.reset();
-    deps.notifier.reset();
-    deps.faults.clear();
-    return { status: 200, body: { ok: true } };
-  }
+  const common = handleCommonControl(method, sub, body, { ...deps, faultSchema: wxFaultInputSchema });
+  if (common) return common;
   if (sub === '/signer' && method === 'GET') return { status: 200, body: { signer: deps.signerMode() } };
   if (sub === '/signer' && method === 'POST') {
     const p = parse(signerSchema, body);

@@ -8,19 +8,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RefundForm } from '../../../src/renderer/src/ui/components/refund-form';
 import { SHORTCUTS, ShortcutSheet } from '../../../src/renderer/src/ui/components/shortcut-sheet';
 import { matchesSearch, OrdersScreen } from '../../../src/renderer/src/ui/screens/orders-screen';
-import type { OrderDetailDto, OrderDto, PinStatusDto } from '../../../src/shared/contract';
+import type { OrderDto, PinStatusDto } from '../../../src/shared/contract';
 import { createFakeApi } from '../fake-api';
+import { orderDetailDto, orderDto } from '../fixtures';
 import { renderWithConsole } from './setup';
 
 afterEach(cleanup);
 
 function order(n: number, patch: Partial<OrderDto> = {}): OrderDto {
-  return {
-    id: `PD${String(n).padStart(6, '0')}`, method: 'qr', status: 'PAID', amount: '10.00', refunded: '0.00', refundable: '10.00',
-    subject: 'PayDesk', qrCode: null, payUrl: null, tradeNo: `20261201220014000000000${String(n).padStart(5, '0')}`, buyerLogonId: null,
-    createdAt: Date.now() - n * 1000, paidAt: Date.now() - n * 1000, expiresAt: null, closedAt: null, userPaying: false, message: null,
-    refunds: [], environment: 'demo', appId: '2021000000000001', foreign: false, ...patch,
-  };
+  return orderDto({
+    id: `PD${String(n).padStart(6, '0')}`, tradeNo: `20261201220014000000000${String(n).padStart(5, '0')}`,
+    createdAt: Date.now() - n * 1000, paidAt: Date.now() - n * 1000, ...patch,
+  });
 }
 const PIN_SET: PinStatusDto = { available: true, set: true, refundAbove: '0.00', lockedUntil: null, triesLeft: 5 };
 /** A whole key press (antd inputs ignore a second Enter until the first one's keyup, like a real keyboard). */
@@ -34,7 +33,7 @@ describe('order list by keyboard', () => {
   it('/ focuses the search, ↓ goes to the list, ↑ ↓ move the highlight, Enter opens that order', async () => {
     const fake = createFakeApi();
     fake.handle('orders.list', () => ({ ok: true, value: { items: [order(1), order(2), order(3)], nextCursor: null } }));
-    fake.handle('orders.get', ({ id }) => ({ ok: true, value: { ...order(Number(id.slice(2))), events: [] } as OrderDetailDto }));
+    fake.handle('orders.get', ({ id }) => ({ ok: true, value: orderDetailDto(order(Number(id.slice(2)))) }));
     fake.handle('pin.status', () => ({ ok: true, value: PIN_SET }));
     renderWithConsole(<OrdersScreen active />, { fake });
     await waitFor(() => expect(screen.getAllByTestId('order-row')).toHaveLength(3));

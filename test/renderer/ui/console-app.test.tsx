@@ -4,36 +4,14 @@ import { ConsoleApp } from '../../../src/renderer/src/ui/console-app';
 import { resetAnnouncements } from '../../../src/renderer/src/ui/lib/voice';
 import type { OrderDto } from '../../../src/shared/contract';
 import { createFakeApi, type FakeApi } from '../fake-api';
+import { waitingOrderDto } from '../fixtures';
 import { SETTINGS, STATUS } from './setup';
 
 afterEach(cleanup);
 beforeEach(resetAnnouncements);
 
 function order(patch: Partial<OrderDto> = {}): OrderDto {
-  return {
-    id: 'PD000001',
-    method: 'qr',
-    status: 'AWAITING_PAYMENT',
-    amount: '12.34',
-    refunded: '0.00',
-    refundable: '0.00',
-    subject: 'PayDesk',
-    qrCode: 'http://127.0.0.1:1/qr/abc',
-    payUrl: null,
-    tradeNo: null,
-    buyerLogonId: null,
-    createdAt: Date.now(),
-    paidAt: null,
-    expiresAt: Date.now() + 15 * 60_000,
-    closedAt: null,
-    userPaying: false,
-    message: null,
-    refunds: [],
-    environment: 'demo',
-    appId: '2021000000000001',
-    foreign: false,
-    ...patch,
-  };
+  return waitingOrderDto(patch);
 }
 
 function scripted(): FakeApi {

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderDto } from '../../../src/shared/contract';
+import { orderDto } from '../fixtures';
 import { csvCell, orderRow, ordersCsv } from '../../../src/renderer/src/ui/lib/csv';
 
-const order: OrderDto = {
-  id: 'PD20261201093000a1b2c3d4e5', method: 'qr', status: 'PAID', amount: '12.34', refunded: '0.00', refundable: '12.34',
-  subject: '=HYPERLINK("http://x","y")', qrCode: null, payUrl: null, tradeNo: '2026120122001400000000001234', buyerLogonId: null,
-  createdAt: Date.UTC(2026, 11, 1, 1, 30), paidAt: null, expiresAt: null, closedAt: null, userPaying: false, message: null, refunds: [],
-  environment: 'demo', appId: '2021000000000001', foreign: false,
-};
+const order: OrderDto = orderDto({
+  id: 'PD20261201093000a1b2c3d4e5', amount: '12.34', refundable: '12.34', subject: '=HYPERLINK("http://x","y")',
+  tradeNo: '2026120122001400000000001234', createdAt: Date.UTC(2026, 11, 1, 1, 30), paidAt: null,
+});
 
 describe('CSV export', () => {
   it('writes 28-digit trade numbers as ="…" so spreadsheets keep every digit as text', () => {

@@ -1,37 +1,15 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OrdersScreen } from '../../../src/renderer/src/ui/screens/orders-screen';
-import type { OrderDetailDto, OrderDto } from '../../../src/shared/contract';
+import type { OrderDto } from '../../../src/shared/contract';
 import { createFakeApi } from '../fake-api';
+import { orderDetailDto, orderDto } from '../fixtures';
 import { renderWithConsole } from './setup';
 
 afterEach(cleanup);
 
 function order(id: string, patch: Partial<OrderDto> = {}): OrderDto {
-  return {
-    id,
-    method: 'qr',
-    status: 'PAID',
-    amount: '10.00',
-    refunded: '0.00',
-    refundable: '10.00',
-    subject: 'PayDesk',
-    qrCode: null,
-    payUrl: null,
-    tradeNo: `T${id}`,
-    buyerLogonId: null,
-    createdAt: Date.now() - 1000,
-    paidAt: Date.now() - 1000,
-    expiresAt: null,
-    closedAt: null,
-    userPaying: false,
-    message: null,
-    refunds: [],
-    environment: 'demo',
-    appId: '2021000000000001',
-    foreign: false,
-    ...patch,
-  };
+  return orderDto({ id, tradeNo: `T${id}`, createdAt: Date.now() - 1000, paidAt: Date.now() - 1000, ...patch });
 }
 
 describe('orders of another environment or app', () => {
@@ -39,9 +17,8 @@ describe('orders of another environment or app', () => {
     const fake = createFakeApi();
     const prod = order('PDPROD', { environment: 'production', appId: '2021009900000001', foreign: true });
     const own = order('PDDEMO');
-    const detail = (o: OrderDto): OrderDetailDto => ({ ...o, events: [] });
-    fake.handle('orders.list', () => ({ ok: true, value: { items: [prod, own], nextCursor: null } }));
-    fake.handle('orders.get', ({ id }) => ({ ok: true, value: detail(id === prod.id ? prod : own) }));
+        fake.handle('orders.list', () => ({ ok: true, value: { items: [prod, own], nextCursor: null } }));
+    fake.handle('orders.get', ({ id }) => ({ ok: true, value: orderDetailDto(id === prod.id ? prod : own) }));
     renderWithConsole(<OrdersScreen active />, { fake });
 
     const rows = await screen.findAllByTestId('order-row');
@@ -60,7 +37,7 @@ describe('orders of another environment or app', () => {
     const fake = createFakeApi();
     const own = order('PDDEMO');
     fake.handle('orders.list', () => ({ ok: true, value: { items: [own], nextCursor: null } }));
-    fake.handle('orders.get', () => ({ ok: true, value: { ...own, events: [] } }));
+    fake.handle('orders.get', () => ({ ok: true, value: orderDetailDto(own) }));
     renderWithConsole(<OrdersScreen active />, { fake });
     fireEvent.click(await screen.findByTestId('order-row'));
     const drawer = await screen.findByTestId('order-detail');

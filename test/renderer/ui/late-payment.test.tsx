@@ -6,6 +6,7 @@ import { onAnnounce, resetAnnouncements } from '../../../src/renderer/src/ui/lib
 import { OrderDrawer } from '../../../src/renderer/src/ui/screens/order-drawer';
 import type { OrderDetailDto, OrderDto } from '../../../src/shared/contract';
 import { createFakeApi } from '../fake-api';
+import { orderDetailDto } from '../fixtures';
 import { renderWithConsole } from './setup';
 
 afterEach(() => {
@@ -15,36 +16,24 @@ afterEach(() => {
 
 function latePaid(patch: Partial<OrderDetailDto> = {}): OrderDetailDto {
   const now = Date.now();
-  return {
+  return orderDetailDto({
     id: 'PD20261201LATE',
-    method: 'qr',
-    status: 'PAID',
     amount: '66.00',
-    refunded: '0.00',
     refundable: '66.00',
-    subject: 'PayDesk',
-    qrCode: null,
-    payUrl: null,
     tradeNo: '2026120122001000000000000001',
     buyerLogonId: '159******20',
     createdAt: now - 60_000,
     paidAt: now,
     expiresAt: now - 30_000,
-    closedAt: null,
-    userPaying: false,
     message: '⚠ 已取消的订单收到了付款（以支付宝为准）：请与顾客核对，不需要的请退款 / Paid AFTER it was cancelled',
     latePayment: 'after_cancel',
-    environment: 'demo',
-    appId: '2021000000000001',
-    foreign: false,
-    refunds: [],
     events: [
       { id: 1, source: 'user', kind: 'created', payload: {}, at: now - 60_000 },
       { id: 2, source: 'user', kind: 'cancelled', payload: { local: true }, at: now - 50_000 },
       { id: 3, source: 'poll', kind: 'paid_after_cancel', payload: {}, at: now },
     ],
     ...patch,
-  };
+  });
 }
 
 describe('an order paid after it was cancelled', () => {

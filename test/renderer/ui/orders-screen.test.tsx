@@ -3,35 +3,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OrdersScreen } from '../../../src/renderer/src/ui/screens/orders-screen';
 import type { OrderDetailDto, OrderDto } from '../../../src/shared/contract';
 import { createFakeApi } from '../fake-api';
+import { orderDetailDto, orderDto } from '../fixtures';
 import { renderWithConsole } from './setup';
 
 afterEach(cleanup);
 
 function order(n: number, patch: Partial<OrderDto> = {}): OrderDto {
-  return {
+  return orderDto({
     id: `PD${String(n).padStart(6, '0')}`,
-    method: 'qr',
-    status: 'PAID',
-    amount: '10.00',
-    refunded: '0.00',
-    refundable: '10.00',
-    subject: 'PayDesk',
-    qrCode: null,
-    payUrl: null,
     tradeNo: `2026${n}`,
     buyerLogonId: 'buyer@example.com',
     createdAt: Date.now() - n * 1000,
     paidAt: Date.now() - n * 1000,
-    expiresAt: null,
-    closedAt: null,
-    userPaying: false,
-    message: null,
-    refunds: [],
-    environment: 'demo',
-    appId: '2021000000000001',
-    foreign: false,
     ...patch,
-  };
+  });
 }
 
 describe('<OrdersScreen>', () => {
@@ -76,7 +61,7 @@ describe('<OrdersScreen>', () => {
   it('row → drawer with the timeline; a refund in UNKNOWN shows 处理中 and settles by itself', async () => {
     const fake = createFakeApi();
     const base = order(1);
-    let detail: OrderDetailDto = {
+    let detail: OrderDetailDto = orderDetailDto({
       ...base,
       refundable: '7.00',
       refunds: [{ id: 'R1', orderId: base.id, amount: '3.00', reason: null, status: 'UNKNOWN', createdAt: Date.now(), settledAt: null, message: null }],
@@ -84,7 +69,7 @@ describe('<OrdersScreen>', () => {
         { id: 1, source: 'user', kind: 'created', payload: {}, at: Date.now() - 5000 },
         { id: 2, source: 'notify', kind: 'paid', payload: {}, at: Date.now() - 4000 },
       ],
-    };
+    });
     fake.handle('orders.list', () => ({ ok: true, value: { items: [base], nextCursor: null } }));
     fake.handle('orders.get', () => ({ ok: true, value: detail }));
     renderWithConsole(<OrdersScreen active />, { fake });

@@ -2,6 +2,7 @@ import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OrderPanel } from '../../../src/renderer/src/ui/screens/order-panel';
 import type { OrderDto } from '../../../src/shared/contract';
+import { waitingOrderDto } from '../fixtures';
 import { renderWithConsole } from './setup';
 
 vi.setConfig({ testTimeout: 30_000 });
@@ -10,11 +11,7 @@ afterEach(cleanup);
 const LONG = `https://openapi.alipay.com/gateway.do?method=alipay.trade.page.pay&biz_content=${'%7B'.repeat(300)}&sign=${'A'.repeat(344)}`;
 
 function linkOrder(patch: Partial<OrderDto> = {}): OrderDto {
-  return {
-    id: 'PD-LINK', method: 'link', status: 'AWAITING_PAYMENT', amount: '12.00', refunded: '0.00', refundable: '0.00', subject: 'PayDesk',
-    qrCode: null, payUrl: LONG, tradeNo: null, buyerLogonId: null, createdAt: Date.now(), paidAt: null, expiresAt: Date.now() + 60_000,
-    closedAt: null, userPaying: false, message: null, refunds: [], environment: 'demo', appId: '2021000000000001', foreign: false, ...patch,
-  };
+  return waitingOrderDto({ id: 'PD-LINK', method: 'link', amount: '12.00', qrCode: null, payUrl: LONG, expiresAt: Date.now() + 60_000, ...patch });
 }
 
 describe('收款链接 as a QR', () => {
