@@ -48,8 +48,10 @@ export function usePinPrompt(): {
   const pending = useRef<{ call: (pin: string | undefined) => Promise<Result<unknown>>; resolve: (r: Result<unknown>) => void } | null>(null);
   const inputRef = useRef<InputRef>(null);
 
+  // The field takes the focus as it mounts (autoFocus, so the dialog's own focus handling finds the focus
+  // already inside and leaves it), again once the opening animation has ended, and after a refused PIN.
   useEffect(() => {
-    if (open) setTimeout(() => inputRef.current?.focus(), 0);
+    if (open && error !== null) inputRef.current?.focus();
   }, [open, error]);
 
   const ask = (call: (pin: string | undefined) => Promise<Result<unknown>>, resolve: (r: Result<unknown>) => void, message: string | null): void => {
@@ -103,11 +105,12 @@ export function usePinPrompt(): {
       confirmLoading={busy}
       onOk={() => void submit()}
       onCancel={cancel}
+      afterOpenChange={(opened) => opened && inputRef.current?.focus()}
       destroyOnHidden
       data-testid="pin-prompt"
     >
       <p>{t('pin.promptText')}</p>
-      <PinInput testId="pin-prompt-input" value={pin} onChange={setPin} onEnter={() => void submit()} inputRef={inputRef} />
+      <PinInput testId="pin-prompt-input" value={pin} onChange={setPin} onEnter={() => void submit()} inputRef={inputRef} autoFocus />
       {error && <Alert className="pd-gap" type="error" showIcon title={error} data-testid="pin-prompt-error" />}
     </Modal>
   );
