@@ -12,27 +12,13 @@ import { createConsole, type EmulatorHandle } from '../../src/main/console';
 import type { ConsoleConfig, ConsoleHost } from '../../src/main/console-host';
 import { openStore } from '../../src/main/store';
 import { startEmulator } from '../../src/emulator/index';
-import { captureLogger, cleanupStack, ok, tempDir, testKeys } from './helpers';
+import { captureLogger, cleanupStack, fakeEmulatorHandle, ok, tempDir, testKeys } from './helpers';
 
 const cleanups = cleanupStack();
 afterEach(() => cleanups.run());
 
 /** A fake embedded emulator (credentials only; no order here ever reaches its gateway). */
-const fakeEmulator = async (): Promise<EmulatorHandle> => {
-  const k = testKeys();
-  return {
-    url: 'http://127.0.0.1:9',
-    credentials: {
-      gateway: 'http://127.0.0.1:9/gateway.do',
-      appId: '2021000000000001',
-      sellerId: '2088000000000001',
-      appPrivateKey: k.privatePem,
-      alipayPublicKey: k.publicPem,
-      control: 'http://127.0.0.1:9/__emulator',
-    },
-    close: async () => undefined,
-  };
-};
+const fakeEmulator = async (): Promise<EmulatorHandle> => fakeEmulatorHandle();
 
 /** The console with the real payment core (real database) and a fake embedded emulator. */
 async function start(dir: string, over: Partial<ConsoleConfig> = {}): Promise<ConsoleHost> {

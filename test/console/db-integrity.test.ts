@@ -13,7 +13,7 @@ import type { ConsoleHost } from '../../src/main/console-host';
 import { quickCheckInWorker, type QuickCheckResult } from '../../src/main/console/db-integrity';
 import { toErrorInfo } from '../../src/main/console/errors';
 import { openStore } from '../../src/main/store';
-import { captureLogger, cleanupStack, ok, tempDir, testKeys } from './helpers';
+import { captureLogger, cleanupStack, fakeEmulatorHandle, ok, tempDir } from './helpers';
 import { until } from '../tunnel/helpers';
 
 const cleanups = cleanupStack();
@@ -21,21 +21,7 @@ afterEach(() => cleanups.run());
 
 const CORRUPT = /订单数据库.*已损坏.* \/ .*database.*corrupt/;
 
-const fakeEmulator = async (): Promise<EmulatorHandle> => {
-  const k = testKeys();
-  return {
-    url: 'http://127.0.0.1:9',
-    credentials: {
-      gateway: 'http://127.0.0.1:9/gateway.do',
-      appId: '2021000000000001',
-      sellerId: '2088000000000001',
-      appPrivateKey: k.privatePem,
-      alipayPublicKey: k.publicPem,
-      control: 'http://127.0.0.1:9/__emulator',
-    },
-    close: async () => undefined,
-  };
-};
+const fakeEmulator = async (): Promise<EmulatorHandle> => fakeEmulatorHandle();
 
 async function dataDir(): Promise<string> {
   const { dir, cleanup } = await tempDir('paydesk-integrity-');

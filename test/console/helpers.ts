@@ -83,11 +83,27 @@ export interface FakeConsole {
 }
 
 /** createConsole with the fake core and a fake emulator (credentials only). */
+/** An embedded emulator's handle with credentials only (no request ever reaches `base`). */
+export function fakeEmulatorHandle(base = 'http://127.0.0.1:9'): EmulatorHandle {
+  const k = testKeys();
+  return {
+    url: base,
+    credentials: {
+      gateway: `${base}/gateway.do`,
+      appId: '2021000000000001',
+      sellerId: '2088000000000001',
+      appPrivateKey: k.privatePem,
+      alipayPublicKey: k.publicPem,
+      control: `${base}/__emulator`,
+    },
+    close: async () => undefined,
+  };
+}
+
 export async function fakeConsole(config: ConsoleConfig): Promise<FakeConsole> {
   const cores: FakeCore[] = [];
   const emulatorStarts: FakeConsole['emulatorStarts'] = [];
   const { logger, lines } = captureLogger();
-  const k = testKeys();
   const host = await createConsole(config, {
     logger,
     createPaymentCore: (coreConfig) => {
@@ -97,18 +113,7 @@ export async function fakeConsole(config: ConsoleConfig): Promise<FakeConsole> {
     },
     startEmulator: async (options): Promise<EmulatorHandle> => {
       emulatorStarts.push(options);
-      return {
-        url: 'http://127.0.0.1:49999',
-        credentials: {
-          gateway: 'http://127.0.0.1:49999/gateway.do',
-          appId: '2021000000000001',
-          sellerId: '2088000000000001',
-          appPrivateKey: k.privatePem,
-          alipayPublicKey: k.publicPem,
-          control: 'http://127.0.0.1:49999/__emulator',
-        },
-        close: async () => undefined,
-      };
+      return fakeEmulatorHandle('http://127.0.0.1:49999');
     },
   });
   return {
