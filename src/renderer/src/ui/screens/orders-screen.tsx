@@ -126,6 +126,15 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
     return () => window.removeEventListener('keydown', onKey);
   }, [active, openId]);
 
+  // Opening 订单 moves the focus here: keys typed next (/, arrows) belong to this screen, not to a field of
+  // the screen left behind (a focused amount field on a hidden 收款 would swallow them).
+  useEffect(() => {
+    if (!active || openId) return;
+    const list = listRef.current;
+    const screen = list?.closest('[data-testid="orders-screen"]');
+    if (list && screen && !screen.contains(document.activeElement)) list.focus();
+  }, [active, openId]);
+
   const focusList = (): void => listRef.current?.focus();
   const onListKey = (e: React.KeyboardEvent): void => {
     if (isEditable(e.target) || rows.length === 0) return;
