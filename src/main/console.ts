@@ -44,7 +44,7 @@ import { KeyError } from './keys/key-errors';
 import { runConnectionTest } from './keys/connection-test';
 import { createKeyService, type KeyService } from './keys/key-service';
 import { keysSettingsDto, migratePlaintextKeyFiles, openHostVault } from './keys/host-glue';
-import { createRedactingLogger } from './log/redact';
+import { createRedactingLogger } from './kernel';
 import type { AlipayConfig, Logger, PaymentCore, PaymentCoreConfig } from './payments/api';
 import { validateCustomNotifyUrl } from '../shared/notify-urls';
 import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST, type NotifyEndpoint, type NotifyEndpointState } from './tunnel/notify-endpoint';

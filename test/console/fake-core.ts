@@ -86,7 +86,8 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         refunds: [],
         environment: config.environment ?? 'demo',
         appId: config.alipay.appId,
-        foreign: false,
+        provider: 'alipay',
+      foreign: false,
       };
       orders.set(id, order);
       record(id, 'user', 'created', { amountFen: input.amountFen });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createRedactingLogger } from '../../src/main/log/redact';
+import { createRedactingLogger } from '../../src/main/kernel/redact';
 import type { Logger } from '../../src/main/payments/api';
 import { startWebBridge } from '../../src/main/web/server';
 import { fakeConsole, tempDir } from '../console/helpers';

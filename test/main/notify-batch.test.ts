@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotifyHandler } from '../../src/main/notify/notify-handler';
-import { systemClock } from '../../src/main/payments/clock';
+import { systemClock } from '../../src/main/kernel';
 import { EventStream } from '../../src/main/payments/events';
 import { Ledger } from '../../src/main/payments/ledger';
 import type { NotificationSeen } from '../../src/main/payments/api';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createRedactingLogger, redact, REDACTED } from '../../src/main/log/redact';
+import { createRedactingLogger, redact, REDACTED } from '../../src/main/kernel/redact';
 import type { Logger } from '../../src/main/payments/api';
 import { rsaPair } from './helpers';
 

@@ -13,7 +13,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
-import type { Logger } from '../payments/api';
+import type { Logger } from '../kernel';
 
 /** The tables every PayDesk database has (src/main/store/migrations). */
 export const REQUIRED_TABLES = ['orders', 'refunds', 'events', 'notifications'] as const;

@@ -10,7 +10,8 @@ import type {
   SummaryDto,
 } from '../../shared/contract';
 import { formatFen } from '../../shared/money';
-import type { DaySummary, Order, OrderEvent, Refund } from '../payments/api';
+import type { Order, OrderEvent, Refund } from '../domain';
+import type { DaySummary } from '../payments/api';
 
 export function toRefundDto(refund: Refund): RefundDto {
   return {

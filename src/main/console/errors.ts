@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ErrorInfo } from '../../shared/contract';
 import { AmountError } from '../../shared/money';
-import { PaymentError, type Logger } from '../payments/api';
+import { PaymentError, type Logger } from '../kernel';
 import { corruptMessage, isCorruptionError } from './db-integrity';
 
 /** An error raised by the console itself (keys missing, not found…), with a stable code. */

@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
-import type { Logger } from '../payments/api';
+import type { Logger } from '../kernel';
 
 export type ConnectionTestCode =
   | 'APP_KEY_MISMATCH'

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SettingsDto } from '../../shared/contract';
-import type { Logger } from '../payments/api';
-import { createRedactingLogger } from '../log/redact';
+import type { Logger } from '../kernel';
+import { createRedactingLogger } from '../kernel';
 import { createFileVault } from '../vault/file-vault';
 import { createSafeStorageVault, type SafeStorageLike } from '../vault/safe-storage-vault';
 import type { Vault } from '../vault/types';

@@ -3,8 +3,8 @@
  * normalised PEM), report their status (fingerprints only), build the AlipayConfig, and 测试连接.
  * Electron-free; takes its vault, clock and logger.
  */
-import type { AlipayConfig, Logger } from '../payments/api';
-import { createRedactingLogger } from '../log/redact';
+import { createRedactingLogger, type Logger } from '../kernel';
+import type { AlipayConfig } from '../payments/api';
 import type { Vault } from '../vault/types';
 import { KeyError, keyMessages, type KeyField } from './key-errors';
 import {

@@ -1,4 +1,5 @@
-import type { AlipayConfig, Clock, EventSource, Logger, NotificationSeen } from '../payments/api';
+import type { Clock, Logger } from '../kernel';
+import type { AlipayConfig, EventSource, NotificationSeen } from '../payments/api';
 import { Changes, type Ledger } from '../payments/ledger';
 import { applyTradeFactsTx } from '../payments/reconcile';
 import type { PaymentProvider, ProviderNotification } from '../providers/provider';

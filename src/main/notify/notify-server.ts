@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../payments/api';
+import type { Logger } from '../kernel';
 import type { NotifyAnswer } from './notify-handler';
 
 /** Alipay notifications are a few KB; anything larger is not one (issue 3: 64 KiB limit). */

@@ -1,82 +1,15 @@
 /**
- * The payment core's public surface (issue 3), consumed by the console composition root (issue 4).
- * Electron-free. Money is integer fen here; yuan strings appear only in the shared contract/DTOs.
+ * The payment core's public surface, used by the console (the composition root). Electron-free.
+ * Money is integer fen here; yuan strings appear only in the shared contract and its DTOs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock, Logger } from '../kernel';
 import type { TunnelLocal } from '../notify/notify-server';
+import type { EventSource, Order, OrderEvent, OrderMethod, OrderStatus, Refund, RefundAuthorization } from '../domain';
 
-export type OrderStatus =
-  | 'AWAITING_PAYMENT'
-  | 'PAID'
-  | 'PARTIALLY_REFUNDED'
-  | 'REFUNDED'
-  | 'CLOSED'
-  | 'FAILED';
-
-/** qr = alipay.trade.precreate, code = 付款码 alipay.trade.pay, link = alipay.trade.page.pay URL. */
-export type OrderMethod = 'qr' | 'code' | 'link';
-
-/** PENDING = committed, request not yet answered; UNKNOWN = outcome unknown, being resolved by query. */
-export type RefundStatus = 'PENDING' | 'SUCCESS' | 'UNKNOWN' | 'FAILED';
-
-export type EventSource = 'user' | 'notify' | 'poll' | 'sweep' | 'system';
-
-/** How a refund was authorised: the manager PIN was given and checked, or none was needed. */
-export type RefundAuthorization = 'manager_pin' | 'none';
-
-export interface Refund {
-  /** = out_request_no, committed before the call and reused by every retry. */
-  id: string;
-  orderId: string;
-  amountFen: number;
-  reason: string | null;
-  status: RefundStatus;
-  createdAt: number;
-  settledAt: number | null;
-  /** Bilingual, cashier-readable; set when FAILED (or while UNKNOWN, the last reason). */
-  message: string | null;
-}
-
-export interface Order {
-  /** = out_trade_no (≤ 64 chars). */
-  id: string;
-  method: OrderMethod;
-  status: OrderStatus;
-  amountFen: number;
-  refundedFen: number;
-  subject: string;
-  qrCode: string | null;
-  payUrl: string | null;
-  tradeNo: string | null;
-  buyerLogonId: string | null;
-  /** The notify_url this order was created with (a later tunnel URL applies to new orders only). */
-  notifyUrl: string | null;
-  createdAt: number;
-  paidAt: number | null;
-  expiresAt: number | null;
-  closedAt: number | null;
-  /** 付款码 only: true while the buyer is confirming on the phone (10003) — UI shows 用户支付中…. */
-  userPaying: boolean;
-  /** Bilingual reason for FAILED / CLOSED (declined, cancelled, expired…). */
-  message: string | null;
-  /** Paid after PayDesk had cancelled / closed it (a late scan): warn loudly and offer the refund. */
-  latePayment: 'after_cancel' | 'after_close' | null;
-  refunds: Refund[];
-  /** The environment and app the order was created with ('unknown' / '' before they were recorded). */
-  environment: 'demo' | 'sandbox' | 'production' | 'unknown';
-  appId: string;
-  /** True when it belongs to another environment or app than this core's: shown, never touched. */
-  foreign: boolean;
-}
-
-export interface OrderEvent {
-  id: number;
-  orderId: string;
-  source: EventSource;
-  kind: string;
-  payload: Record<string, unknown>;
-  at: number;
-}
+export type { Clock, Logger } from '../kernel';
+export { PaymentError } from '../kernel';
+export * from '../domain';
 
 export interface ListOrdersQuery {
   status?: OrderStatus;
@@ -134,17 +67,6 @@ export interface PaymentCoreEvents {
   'notification.received': NotificationSeen;
 }
 
-/** Error with a stable code and a bilingual (中文 / English) message a cashier can read. */
-export class PaymentError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PaymentError';
-  }
-}
-
 export interface PaymentCore {
   /** Validates (amountFen 1..10^10), commits the order, then calls the provider. For `code` it resolves
    *  once the outcome is definite (paid / declined / cancelled), emitting order.updated on the way. */
@@ -184,18 +106,6 @@ export interface PaymentCore {
   /** Migrations, notify server, start-up sweep, trackers for waiting orders. */
   start(): Promise<void>;
   close(): Promise<void>;
-}
-
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
 }
 
 export interface AlipayConfig {

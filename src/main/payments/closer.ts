@@ -1,6 +1,6 @@
 import type { EventSource } from './api';
 import type { Context } from './context';
-import { sleep } from './clock';
+import { sleep } from '../kernel';
 import { applyTradeFactsTx } from './reconcile';
 
 /** How a close/cancel attempt ended. `open` = still AWAITING_PAYMENT (outcome unknown, retry later). */

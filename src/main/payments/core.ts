@@ -11,7 +11,7 @@ import {
   type PaymentCore,
   type PaymentCoreConfig,
 } from './api';
-import { stderrLogger, systemClock } from './clock';
+import { stderrLogger, systemClock } from '../kernel';
 import type { Context, Settings } from './context';
 import { EventStream } from './events';
 import { Ledger } from './ledger';

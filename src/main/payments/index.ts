@@ -6,7 +6,7 @@ import type { Order, OrderMethod, PaymentCore } from './api';
 
 export * from './api';
 export { createPaymentCore } from './core';
-export { systemClock, stderrLogger } from './clock';
+export { systemClock, stderrLogger } from '../kernel';
 
 /**
  * Create an order from the yuan string the cashier typed ("12.34"). Parsing is strict (money.ts): a bad

@@ -56,6 +56,7 @@ export class Ledger {
       refunds: this.store.refunds.byOrder(row.id).map(toRefund),
       environment: row.environment,
       appId: row.appId,
+      provider: row.provider,
       foreign: this.scope === null || !owns(this.scope, row),
     };
   }

@@ -1,7 +1,7 @@
 import { MAX_FEN, MIN_FEN } from '../../shared/money';
 import { PaymentError, type Order, type OrderMethod } from './api';
 import { cancelTrade, closeTrade } from './closer';
-import { sleep } from './clock';
+import { sleep } from '../kernel';
 import { foreignOrderError, MESSAGES, owns, type Context } from './context';
 import { maskAuthCode, newOrderId } from './ids';
 import { applyTradeFactsTx } from './reconcile';

@@ -1,6 +1,6 @@
 import { formatFen, MAX_FEN } from '../../shared/money';
 import { PaymentError, type EventSource, type Refund, type RefundAuthorization } from './api';
-import { sleep } from './clock';
+import { sleep } from '../kernel';
 import { foreignOrderError, owns, type Context } from './context';
 import { newRefundId } from './ids';
 import { toRefund } from './ledger';

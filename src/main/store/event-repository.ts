@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { EventSource, OrderEvent } from '../payments/api';
+import type { EventSource, OrderEvent } from '../domain';
 
 interface RawEvent {
   id: number;

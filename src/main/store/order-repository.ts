@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { OrderMethod, OrderStatus } from '../payments/api';
+import type { OrderMethod, OrderStatus } from '../domain';
 
 /** An orders row, camel-cased. Money in integer fen. */
 export interface OrderRow {

@@ -1,6 +1,6 @@
 import type { OrderScope } from './order-repository';
 import type { Database, Statement } from 'better-sqlite3';
-import type { RefundStatus } from '../payments/api';
+import type { RefundStatus } from '../domain';
 
 /** A refunds row, camel-cased. `id` = out_request_no. */
 export interface RefundRow {

@@ -9,7 +9,7 @@
  */
 import type { NotifyMode } from '../../shared/contract';
 import { validateCustomNotifyUrl, type UrlCheck } from '../../shared/notify-urls';
-import type { Clock, Logger } from '../payments/api';
+import type { Clock, Logger } from '../kernel';
 import { createProber, joinUrl, type ProbeEndpoint, type Prober } from './probe';
 import { defaultClock, silentLogger, type BackoffOptions } from './timing';
 import {

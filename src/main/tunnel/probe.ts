@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from '../payments/api';
+import type { Clock } from '../kernel';
 import { defaultClock } from './timing';
 
 export const PROBE_PATH_PREFIX = '/notify/__probe/';

@@ -3,8 +3,7 @@
  * forgotten reconnect never keeps the process alive) and the exponential backoff with jitter used for
  * reconnects.
  */
-import type { Clock, Logger } from '../payments/api';
-import { systemClock } from '../payments/clock';
+import { systemClock, type Clock, type Logger } from '../kernel';
 
 export const defaultClock: Clock = systemClock;
 

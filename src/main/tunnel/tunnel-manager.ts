@@ -8,7 +8,7 @@
  * stay up but which no longer forwards). Polling in the payment core never depends on any of this.
  */
 import { TUNNEL_SUBDOMAIN_MESSAGE, TUNNEL_SUBDOMAIN_RE, validateTunnelHost } from '../../shared/notify-urls';
-import type { Clock, Logger } from '../payments/api';
+import type { Clock, Logger } from '../kernel';
 import { openLocaltunnel, type OpenTunnel, type TunnelHandle } from './localtunnel-opener';
 import type { ProbeEndpoint, Prober } from './probe';
 import { createProber } from './probe';

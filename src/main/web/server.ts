@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { commands, EVENT_NAMES, type Channel, type ErrorInfo, type Result } from '../../shared/contract';
 import type { ConsoleHost } from '../console-host';
-import type { Logger } from '../payments/api';
+import type { Logger } from '../kernel';
 import { expireCookies, isAllowedHost, isAllowedOrigin, isAuthorized, newToken, staleTokenCookies } from './security';
 import { openStaticSite } from './static';
 

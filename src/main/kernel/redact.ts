@@ -1,5 +1,5 @@
 /**
- * Log redaction (design.md principle 7: nothing secret is logged). `redact()` deep-copies a value and
+ * Log redaction (nothing secret is logged; docs/architecture.md, Invariants). `redact()` deep-copies a value and
  * replaces: PEM blocks; long base64 runs that look like keys or signatures (also when broken into
  * lines); values of secret-named fields (sign, signature, token, authorization, privateKey,
  * app_private_key, …) in objects, JSON text and `k=v` query strings / form bodies. `sign_type`,
@@ -8,7 +8,7 @@
  * Redaction is a safety net, not a licence: code should still avoid putting secrets in messages.
  */
 import { KeyObject } from 'node:crypto';
-import type { Logger } from '../payments/api';
+import type { Logger } from './logger';
 
 export const REDACTED = '[REDACTED]';
 
