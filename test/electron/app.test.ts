@@ -2,14 +2,14 @@ import { resolve } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { app, electron, FakeBrowserWindow, fakeHost, ipcHandlers, resetFakeElectron } from './fake-electron';
 import { providerModeFrom, startApp } from '../../src/main/electron/app';
-import type { ShellLogger } from '../../src/main/electron/log';
+import type { Logger } from '../../src/main/kernel';
 import { CHANNELS } from '../../src/shared/contract';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electron);
 
 const outDir = resolve('out/main');
 const logs: string[] = [];
-const log: ShellLogger = {
+const log: Logger = {
   info: (m) => logs.push(m),
   warn: (m) => logs.push(m),
   error: (m) => logs.push(m),

@@ -11,7 +11,7 @@ import {
   topFrame,
 } from './fake-electron';
 import { FORBIDDEN, INTERNAL, registerIpc } from '../../src/main/electron/ipc';
-import type { ShellLogger } from '../../src/main/electron/log';
+import type { Logger } from '../../src/main/kernel';
 import { CHANNELS, EVENT_NAMES, type OrderDto } from '../../src/shared/contract';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electron);
@@ -21,7 +21,7 @@ const APP_URL = 'file:///opt/paydesk/out/renderer/index.html';
 function setup() {
   const fake = fakeHost();
   const win = new FakeBrowserWindow({});
-  const log: ShellLogger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+  const log: Logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
   // The fake window stands in for a BrowserWindow: registerIpc uses only what the fake implements.
   const dispose = registerIpc(fake.host, win as unknown as BrowserWindow, { appUrl: APP_URL, log });
   return { ...fake, win, log, dispose };

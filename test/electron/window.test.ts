@@ -4,12 +4,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { electron, FakeBrowserWindow, resetFakeElectron } from './fake-electron';
 import { createMainWindow, preloadPath, rendererUrl } from '../../src/main/electron/window';
 import { CONTENT_SECURITY_POLICY, externalUrl, isAppUrl } from '../../src/main/electron/policy';
-import type { ShellLogger } from '../../src/main/electron/log';
+import type { Logger } from '../../src/main/kernel';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electron);
 
 const outDir = resolve('out/main');
-const silent: ShellLogger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+const silent: Logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 
 function lastWindow(): FakeBrowserWindow {
   const win = FakeBrowserWindow.instances.at(-1);

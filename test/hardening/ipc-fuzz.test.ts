@@ -14,7 +14,7 @@ import type { ZodType } from 'zod';
 import { registerIpc, FORBIDDEN } from '../../src/main/electron/ipc';
 import { createMainWindow } from '../../src/main/electron/window';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/electron/policy';
-import type { ShellLogger } from '../../src/main/electron/log';
+import type { Logger } from '../../src/main/kernel';
 import { CHANNELS, commands, type Channel, type Result } from '../../src/shared/contract';
 import { fakeConsole, tempDir, type FakeConsole } from '../console/helpers';
 import { electron, FakeBrowserWindow, FakeWebContents, invoke, resetFakeElectron, topFrame } from '../electron/fake-electron';
@@ -229,7 +229,7 @@ describe('dispatch: every channel refuses malformed input (issue 7)', () => {
 
 describe('Electron IPC glue: foreign senders and raw input (issue 7)', () => {
   const APP_URL = 'file:///opt/paydesk/out/renderer/index.html';
-  const log: ShellLogger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+  const log: Logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 
   beforeEach(() => resetFakeElectron());
 
@@ -291,7 +291,7 @@ describe('Electron IPC glue: foreign senders and raw input (issue 7)', () => {
 });
 
 describe('window lock-down: cases test/electron/window.test.ts does not cover', () => {
-  const silent: ShellLogger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+  const silent: Logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
   const outDir = resolve('out/main');
 
   beforeEach(() => resetFakeElectron());

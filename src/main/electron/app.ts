@@ -7,7 +7,7 @@ import { app, dialog, safeStorage, type BrowserWindow } from 'electron';
 import { PROVIDER_MODES, type ProviderMode } from '../../shared/contract';
 import type { ConsoleConfig, ConsoleHost } from '../console-host';
 import { registerIpc } from './ipc';
-import { consoleLogger, type ShellLogger } from './log';
+import { errorMessage, stderrLogger, type Logger } from '../kernel';
 import { installMenu } from './menu';
 import { loopbackDevServer, originOf } from './policy';
 import { useElectronSqliteBinding } from './sqlite-binding';
@@ -19,7 +19,7 @@ export interface StartAppOptions {
   outDir: string;
   env?: NodeJS.ProcessEnv;
   argv?: readonly string[];
-  log?: ShellLogger;
+  log?: Logger;
   /** How long quitting waits for `host.close()` before giving up. */
   closeTimeoutMs?: number;
 }
@@ -47,7 +47,7 @@ const START_FAILED = 'PayDesk 收银台无法启动 / PayDesk could not start';
  * runs (this one quits and the other focuses its window) or the console failed to start.
  */
 export async function startApp(opts: StartAppOptions): Promise<RunningApp | null> {
-  const log = opts.log ?? consoleLogger;
+  const log = opts.log ?? stderrLogger;
   const env = opts.env ?? process.env;
   const argv = opts.argv ?? process.argv;
   if (!app.requestSingleInstanceLock()) {
@@ -98,7 +98,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp | null
   try {
     host = await opts.createConsole(config);
   } catch (err) {
-    log.error(START_FAILED, err);
+    log.error(START_FAILED, { error: errorMessage(err) });
     dialog.showErrorBox(START_FAILED, err instanceof Error ? err.message : String(err));
     app.exit(1);
     return null;
@@ -126,7 +126,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp | null
   });
   win = main.win;
   registerIpc(running, main.win, { appUrl: main.appUrl, log });
-  main.load().catch((err: unknown) => log.error(`could not load 无法加载 ${main.appUrl}`, err));
+  main.load().catch((err: unknown) => log.error(`could not load 无法加载 ${main.appUrl}`, { error: errorMessage(err) }));
   return { host: running, window: () => win };
 }
 
@@ -136,7 +136,7 @@ function emulatorOrigins(host: ConsoleHost): string[] {
   return origin ? [origin] : [];
 }
 
-async function closeHost(host: ConsoleHost, timeoutMs: number, log: ShellLogger): Promise<void> {
+async function closeHost(host: ConsoleHost, timeoutMs: number, log: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
@@ -147,7 +147,7 @@ async function closeHost(host: ConsoleHost, timeoutMs: number, log: ShellLogger)
   try {
     await Promise.race([host.close(), timeout]);
   } catch (err) {
-    log.error('closing the console failed 关闭失败', err);
+    log.error('closing the console failed 关闭失败', { error: errorMessage(err) });
   } finally {
     clearTimeout(timer);
   }

@@ -5,9 +5,9 @@
 import { app } from 'electron';
 import { createConsole } from '../console';
 import { startApp } from './app';
-import { consoleLogger } from './log';
+import { errorMessage, stderrLogger } from '../kernel';
 
 startApp({ createConsole, outDir: import.meta.dirname }).catch((err: unknown) => {
-  consoleLogger.error('PayDesk failed to start 启动失败', err);
+  stderrLogger.error('PayDesk failed to start 启动失败', { error: errorMessage(err) });
   app.exit(1);
 });

@@ -8,7 +8,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CHANNELS, EVENT_NAMES, type Channel, type ErrorInfo, type Result } from '../../shared/contract';
 import type { ConsoleHost } from '../console-host';
-import { consoleLogger, type ShellLogger } from './log';
+import { errorMessage, stderrLogger, type Logger } from '../kernel';
 import { isAppUrl } from './policy';
 
 export const FORBIDDEN: ErrorInfo = {
@@ -24,7 +24,7 @@ export const INTERNAL: ErrorInfo = {
 export interface IpcOptions {
   /** The URL our window loads (see window.ts `rendererUrl`). */
   appUrl: string;
-  log?: ShellLogger;
+  log?: Logger;
 }
 
 /**
@@ -45,7 +45,7 @@ export function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow, a
  * event subscriptions, so a new window can register again.
  */
 export function registerIpc(host: ConsoleHost, win: BrowserWindow, opts: IpcOptions): () => void {
-  const log = opts.log ?? consoleLogger;
+  const log = opts.log ?? stderrLogger;
 
   async function handle(channel: Channel, event: IpcMainInvokeEvent, raw: unknown): Promise<Result<unknown>> {
     if (!isTrustedSender(event, win, opts.appUrl)) {
@@ -56,7 +56,7 @@ export function registerIpc(host: ConsoleHost, win: BrowserWindow, opts: IpcOpti
       return await host.dispatch(channel, raw);
     } catch (err) {
       // dispatch promises never to throw; if it does anyway, the renderer still gets a Result.
-      log.error(`IPC ${channel} threw`, err);
+      log.error(`IPC ${channel} threw`, { error: errorMessage(err) });
       return { ok: false, error: INTERNAL };
     }
   }

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
-import { consoleLogger, type ShellLogger } from './log';
+import { errorMessage, stderrLogger, type Logger } from '../kernel';
 import { CONTENT_SECURITY_POLICY, externalUrl, isAppUrl } from './policy';
 
 export interface WindowOptions {
@@ -19,7 +19,7 @@ export interface WindowOptions {
   devTools: boolean;
   /** Extra http origins links may open externally (the demo emulator's customer pages). */
   externalOrigins?: () => readonly string[];
-  log?: ShellLogger;
+  log?: Logger;
 }
 
 export interface MainWindow {
@@ -42,7 +42,7 @@ export function rendererUrl(outDir: string, devServerUrl?: string): string {
 
 /** Create (but do not load) the main window and harden its web contents and session. */
 export function createMainWindow(opts: WindowOptions): MainWindow {
-  const log = opts.log ?? consoleLogger;
+  const log = opts.log ?? stderrLogger;
   const appUrl = rendererUrl(opts.outDir, opts.devServerUrl);
   const win = new BrowserWindow({
     width: 1280,
@@ -73,13 +73,13 @@ export function createMainWindow(opts: WindowOptions): MainWindow {
 }
 
 /** Open `url` in the system browser if the policy allows it; report whether it did. */
-export function openExternally(url: string, origins: readonly string[], log: ShellLogger): boolean {
+export function openExternally(url: string, origins: readonly string[], log: Logger): boolean {
   const href = externalUrl(url, origins);
   if (!href) {
     log.warn(`blocked external link 已拦截外部链接: ${url.slice(0, 200)}`);
     return false;
   }
-  shell.openExternal(href).catch((err: unknown) => log.error('openExternal failed 打开外部链接失败', err));
+  shell.openExternal(href).catch((err: unknown) => log.error('openExternal failed 打开外部链接失败', { error: errorMessage(err) }));
   return true;
 }
 
@@ -91,7 +91,7 @@ export function hardenWebContents(
   contents: WebContents,
   appUrl: string,
   externalOrigins: () => readonly string[],
-  log: ShellLogger,
+  log: Logger,
 ): void {
   contents.setWindowOpenHandler(({ url }) => {
     openExternally(url, externalOrigins(), log);
