@@ -1,0 +1,18 @@
+/** Temporary directories for data files (databases, vaults, settings): every test gets its own. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+
+/** A fresh directory, removed when the current test finishes. Call it inside a test. */
+export function tempDir(prefix = 'paydesk-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A fresh directory the caller removes (for beforeAll / afterAll and helpers outside a test). */
+export function makeTempDir(prefix = 'paydesk-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
