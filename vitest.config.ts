@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects (docs/architecture.md): `node` for main, shared and the emulator; `jsdom` for renderer
+ * Two projects (docs/architecture.md, Conventions, "Tests"): `node` for main, shared and the emulator; `jsdom` for renderer
  * components. Browser E2E tests live in test/e2e and run in the node project (they drive Chromium).
  */
 export default defineConfig({

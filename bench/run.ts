@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only notify,create,screen,tunnel,scale]`
  *
- * Runs PayDesk's benchmarks (issue 8), prints a table and writes bench/results.json. Figures are
+ * Runs PayDesk's benchmarks (README, "Performance"), prints a table and writes bench/results.json. Figures are
  * medians over repeated runs; ratios are measured side by side in the same run (these machines are
  * noisy). `--quick` keeps the same fields with smaller sizes (< 60 s, plus the tunnel part's one 30 s idle).
  */
@@ -18,7 +18,10 @@ import type { BenchOptions } from './util';
 const ALL = ['notify', 'create', 'screen', 'tunnel', 'scale'] as const;
 type Name = (typeof ALL)[number];
 
-/** Targets from the issue: [field path, comparison, bound]. */
+/**
+ * The performance targets (the "target" column of README's "Performance" table): [field path, comparison,
+ * bound].
+ */
 const TARGETS: [string, '>=' | '<=', number][] = [
   ['notifyIngest.ratio', '>=', 2.0],
   ['notifyIngest.fractionOfRaw', '>=', 0.4],

@@ -1,6 +1,6 @@
 /**
  * Trade bills (对账单) for alipay.data.dataservice.bill.downloadurl.query: a CSV in Alipay's
- * 业务明细 column layout, served by the emulator at a short-lived URL (protocols.md C: 30 s).
+ * 业务明细 column layout, served by the emulator at a short-lived URL (查询对账单下载地址: valid 30 s).
  * Real bills are GBK CSVs inside a zip; the emulator serves the CSV itself, UTF-8 with a BOM.
  */
 import { randomBytes } from 'node:crypto';

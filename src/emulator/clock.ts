@@ -1,8 +1,8 @@
 /**
- * The emulator's scaled clock. Emulated time runs `timeScale` times faster than real time, so trade
- * expiry (timeout_express), the 付款码 confirm delay and notify retries (protocols.md D: 4m … 15h) can be
- * exercised in tests without sleeping. Every timer of the emulator goes through here, so `close()`
- * stops them all and `advance()` can jump emulated time forward (firing what became due).
+ * The emulator's scaled clock. Emulated time runs `timeScale` times faster than real time, so trade expiry
+ * (timeout_express), the 付款码 confirm delay and notify retries (Alipay's 异步通知说明: 4m … 15h) can be
+ * exercised in tests without sleeping. Every timer of the emulator goes through here, so `close()` stops them
+ * all and `advance()` can jump emulated time forward (firing what became due).
  */
 
 /** A timer handle returned by {@link ScaledClock.setTimeout}. */
@@ -126,7 +126,9 @@ export function formatAlipayTime(ms: number): string {
   return `${p.date} ${p.time}`;
 }
 
-/** `yyyy-MM-dd HH:mm:ss.SSS` in Beijing time: notify `gmt_refund` carries milliseconds (protocols.md D). */
+/**
+ * `yyyy-MM-dd HH:mm:ss.SSS` in Beijing time: notify `gmt_refund` carries milliseconds (Alipay's 异步通知说明).
+ */
 export function formatAlipayTimeMillis(ms: number): string {
   const p = parts(ms);
   return `${p.date} ${p.time}.${p.millis}`;

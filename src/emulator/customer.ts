@@ -1,7 +1,7 @@
 /**
  * The customer's side over HTTP: the QR page (/qr/<token>: opening it is the scan), the page.pay
  * cashier actions (/cashier/<token>/pay|decline: paying redirects to return_url with signed return
- * parameters, protocols.md C) and bill downloads (/bill/<token>.csv).
+ * parameters, signed like a notification but not authoritative) and bill downloads (/bill/<token>.csv).
  */
 import type http from 'node:http';
 import type { KeyObject } from 'node:crypto';

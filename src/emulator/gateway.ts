@@ -1,7 +1,8 @@
 /**
- * gateway.do: parse query + form, check the common arguments, verify the request signature with the
- * app's registered public key (protocols.md A2), dispatch to the API and answer in the exact byte
- * layout of protocols.md A3 (signed with the request's sign_type). Gateway faults are applied here.
+ * gateway.do: parse query + form, check the common arguments, verify the request signature with the app's
+ * registered public key (Alipay's 自行实现签名), dispatch to the API and answer in the exact byte layout real
+ * gateways use (docs/emulator.md, "Alipay sources"; signed with the request's sign_type). Gateway faults are
+ * applied here.
  */
 import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -43,13 +44,13 @@ type Answer = { kind: 'json'; body: string; signed?: string } | { kind: 'html'; 
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-/** The response key of a method (protocols.md A3). */
+/** The response key of a method: `alipay.trade.query` → `alipay_trade_query_response`. */
 export function responseKey(method: string): string {
   return `${method.replace(/\./g, '_')}_response`;
 }
 
 function unsignedError(code: string, msg: string, subCode: string, subMsg: string): Answer {
-  // Real gateways answer these unsigned under error_response (protocols.md A3/A4).
+  // Real gateways answer these unsigned under error_response (公共错误码: isv.invalid-app-id and the like).
   return { kind: 'json', body: buildResponseBody('error_response', { code, msg, sub_code: subCode, sub_msg: subMsg }).body };
 }
 
@@ -79,7 +80,7 @@ export function processGateway(params: Record<string, string>, deps: GatewayDeps
   if (params.charset && params.charset.toLowerCase() !== 'utf-8') return fail('40002', 'Invalid Arguments', 'isv.invalid-charset', '字符集错误', st);
   if (params.version && params.version !== '1.0') return fail('40002', 'Invalid Arguments', 'isv.invalid-version', '版本号错误', st);
   if (params.format && params.format.toUpperCase() !== 'JSON') return fail('40002', 'Invalid Arguments', 'isv.invalid-format', '无效的数据格式参数', st);
-  // protocols.md A2: all params but `sign`, empty values dropped, sign_type KEPT, raw values.
+  // Alipay's 自行实现签名: all params but `sign`, empty values dropped, sign_type KEPT, raw values.
   const signed = canonicalString(params, ['sign']);
   if (!verifyText(signed, params.sign, appKey, st)) {
     return fail('40002', 'Invalid Arguments', 'isv.invalid-signature',
@@ -119,7 +120,7 @@ export function tamper(body: string, signed: string): string {
 }
 
 function sendJson(res: http.ServerResponse, body: string, status = 200): void {
-  // HTTP status is always 200; the SDK reads the trace id from `trace_id` (protocols.md A3).
+  // HTTP status is always 200; the SDK reads the trace id from the `trace_id` header.
   res.writeHead(status, {
     'content-type': 'text/html;charset=utf-8',
     'content-length': Buffer.byteLength(body),

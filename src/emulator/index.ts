@@ -1,7 +1,8 @@
 /**
- * The Alipay gateway emulator (docs/emulator.md): a real HTTP server on 127.0.0.1 that speaks
- * gateway.do v2 (protocols.md A, C, D) so the official alipay-sdk works against it unchanged.
- * The same server also speaks WeChat Pay API v3 (wechat/, `credentials.wechat`; docs/emulator.md).
+ * The Alipay gateway emulator (docs/emulator.md): a real HTTP server on 127.0.0.1 that speaks gateway.do v2
+ * (signatures, trade APIs and notifications: docs/emulator.md, "Alipay sources") so the official alipay-sdk
+ * works against it unchanged. The same server also speaks WeChat Pay API v3 (wechat/, `credentials.wechat`;
+ * docs/emulator.md).
  *
  * ```ts
  * const emu = await startEmulator({ port: 0, stateDir, timeScale: 1000 });
@@ -39,7 +40,10 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** Real ms before a notification delivery is abandoned. Default 5000. */
   notifyTimeoutMs?: number;
-  /** Send TRADE_CLOSED on a full refund (protocols.md D). Default true. */
+  /**
+   * Send TRADE_CLOSED on a full refund (Alipay's 异步通知说明 lists it; some integrators see none). Default
+   * true.
+   */
   notifyOnFullRefund?: boolean;
   /**
    * Key pairs to use instead of generating new ones on a first start (tests reuse pairs to save the

@@ -1,5 +1,5 @@
 /**
- * Async notifications (异步通知) exactly per protocols.md D: POST form-urlencoded to notify_url, signed
+ * Async notifications (异步通知) exactly per Alipay's 异步通知说明: POST form-urlencoded to notify_url, signed
  * without `sign`/`sign_type`, no empty values, `fund_bill_list` as a camelCase JSON string, `gmt_refund`
  * with milliseconds; retried at 4m, 10m, 10m, 1h, 2h, 6h, 15h (emulated) until the body is exactly
  * `success`. Notification faults (drop / duplicate / reorder) and retries are applied by the shared
@@ -15,7 +15,7 @@ import type { TradeEvent } from './trades';
 import type { AppRecord, TradeRecord } from './types';
 import { formatFen } from '../shared/money';
 
-/** Delays (emulated ms) before attempts 2…8 (protocols.md D). */
+/** Delays (emulated ms) before attempts 2…8 (Alipay's 异步通知说明). */
 export const NOTIFY_RETRY_DELAYS_MS: readonly number[] = [4, 10, 10, 60, 120, 360, 900].map((m) => m * 60_000);
 
 /** One delivery attempt as listed by `GET {control}/notifications` (accepted: the body was exactly `success`). */
@@ -48,7 +48,10 @@ export interface NotifierOptions {
   app: (appId: string) => AppRecord | undefined;
   /** real ms before a delivery request is abandoned (counts as a failure). */
   timeoutMs: number;
-  /** send a TRADE_CLOSED notice on a full refund (protocols.md D: some report none). */
+  /**
+   * send a TRADE_CLOSED notice on a full refund (Alipay's 异步通知说明 lists one; some integrators report
+   * none).
+   */
   notifyOnFullRefund: boolean;
   log: (msg: string) => void;
 }
@@ -91,7 +94,7 @@ export class Notifier {
           },
         };
       },
-      // Only the exact body `success` stops the retries (protocols.md D).
+      // Only the exact body `success` stops the retries (Alipay's 异步通知说明).
       accepted: (status, body) => status === 200 && body === 'success',
       responseLimit: { bytes: 65_536 },
     });
@@ -158,7 +161,7 @@ export class Notifier {
       gmt_create: formatAlipayTime(t.createdAt),
       gmt_payment: paid ? formatAlipayTime(t.paidAt as number) : undefined,
       gmt_close: t.status === 'TRADE_CLOSED' && t.closedAt !== undefined ? formatAlipayTime(t.closedAt) : undefined,
-      // camelCase keys inside the JSON string (protocols.md D).
+      // camelCase keys inside the JSON string, as Alipay sends it.
       fund_bill_list: paid ? JSON.stringify([{ amount: total, fundChannel: 'ALIPAYACCOUNT' }]) : undefined,
       passback_params: t.passbackParams,
     };

@@ -38,7 +38,10 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
-/** Merge query and form parameters (form wins), each decoded once (protocols.md A2). */
+/**
+ * Merge query and form parameters (form wins), each decoded once (Alipay's 自行实现签名: the signature covers
+ * the decoded values).
+ */
 export function mergeParams(query: URLSearchParams, form: URLSearchParams): Record<string, string> {
   const params: Record<string, string> = {};
   for (const [k, v] of query) params[k] = v;

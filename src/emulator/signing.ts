@@ -1,6 +1,7 @@
 /**
- * Server-side signing for the emulator: canonical strings, RSA/RSA2 sign + verify, key handling and the
- * exact response byte layout of protocols.md A3. (Tests never use this: they use the official SDK.)
+ * Server-side signing for the emulator: canonical strings, RSA/RSA2 sign + verify, key handling and the exact
+ * response byte layout real gateways use (docs/emulator.md, "Alipay sources"). (Tests never use this: they use
+ * the official SDK.)
  */
 import { createPublicKey, createSign, createVerify, generateKeyPair, type KeyObject } from 'node:crypto';
 
@@ -77,8 +78,8 @@ export function verifyText(text: string, signature: string, publicKey: KeyObject
 
 /**
  * The canonical `k=v&k=v` string: keys in ASCII order, raw (decoded-once) values, `excluded` keys and
- * empty values dropped. Requests keep `sign_type` (protocols.md A2); notifications and return params
- * drop it (protocols.md D).
+ * empty values dropped. Requests keep `sign_type` (Alipay's 自行实现签名); notifications and return params
+ * drop it (Alipay's 异步通知说明).
  */
 export function canonicalString(params: Readonly<Record<string, string>>, excluded: readonly string[]): string {
   return Object.keys(params)
@@ -91,7 +92,7 @@ export function canonicalString(params: Readonly<Record<string, string>>, exclud
 /** A JSON value as the gateway puts it in a response. */
 export type ResponseValue = string | number | boolean | null | ResponseValue[] | { [key: string]: ResponseValue };
 
-/** Alipay escapes `/` as `\/` in response bodies (protocols.md A3). */
+/** Alipay escapes `/` as `\/` in response bodies; the signature covers those exact bytes. */
 function jsonText(value: ResponseValue): string {
   return JSON.stringify(value).replace(/\//g, '\\/');
 }
@@ -110,7 +111,7 @@ function serialize(value: ResponseValue): string {
 const LEADING_KEYS = ['code', 'msg', 'sub_code', 'sub_msg'];
 
 /**
- * The inner object of a response exactly as real bodies lay it out (protocols.md A3): `code, msg,
+ * The inner object of a response exactly as real bodies lay it out (Alipay's 自行实现验签): `code, msg,
  * [sub_code, sub_msg]` first, then the other keys in ASCII order; `/` escaped as `\/`.
  */
 export function serializeResponseContent(content: Readonly<Record<string, ResponseValue | undefined>>): string {
@@ -137,7 +138,7 @@ export interface BuiltResponse {
 
 /**
  * `{"<responseKey>":{…},"sign":"…"}`: the response key first and `sign` last, because alipay-sdk's
- * getSignStr cuts the signed text between `<responseKey>"` and the LAST `"sign"` (protocols.md A3).
+ * getSignStr cuts the signed text between `<responseKey>"` and the LAST `"sign"`.
  * Without a signer (gateway-level errors such as isv.invalid-app-id) the body is unsigned.
  */
 export function buildResponseBody(
@@ -153,7 +154,7 @@ export function buildResponseBody(
 
 /**
  * Sign a flat parameter set the way Alipay signs notifications and page return parameters: `sign` and
- * `sign_type` excluded, empty values dropped (protocols.md D). Returns the params plus `sign`.
+ * `sign_type` excluded, empty values dropped (Alipay's 异步通知说明). Returns the params plus `sign`.
  */
 export function signNotifyParams(
   params: Readonly<Record<string, string>>,

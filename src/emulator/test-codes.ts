@@ -42,7 +42,7 @@ export function authCodeOutcome(authCode: string): AuthCodeOutcome {
     case TEST_AUTH_CODES.AUTH_CODE_INVALID:
       return INVALID;
     default:
-      // Real 付款码: 16–24 digits starting 25–30 (protocols.md C).
+      // Real 付款码: 16–24 digits starting 25–30 (统一收单交易支付接口, auth_code).
       return /^(2[5-9]|30)[0-9]{14,22}$/.test(authCode) ? { kind: 'paid' } : INVALID;
   }
 }

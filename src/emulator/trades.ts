@@ -1,5 +1,5 @@
 /**
- * The trade store and state machine of the emulated Alipay (protocols.md C):
+ * The trade store and state machine of the emulated Alipay (trade_status as 统一收单交易查询 defines it):
  * (unscanned QR) → WAIT_BUYER_PAY → TRADE_SUCCESS → TRADE_CLOSED (fully refunded), or
  * WAIT_BUYER_PAY → TRADE_CLOSED (expired, declined, closed, cancelled), or
  * (unscanned QR) → voided by alipay.trade.cancel: TRADE_CLOSED, still invisible, never payable (docs/emulator.md).
@@ -10,7 +10,7 @@ import { beijingDate, type ClockTimer, type ScaledClock } from './clock';
 import { CONFIRM_DELAY_MS } from './test-codes';
 import type { Buyer, RefundRecord, TradeRecord } from './types';
 
-/** A change Alipay sends an async notification about (protocols.md D). */
+/** A change Alipay sends an async notification about (Alipay's 异步通知说明). */
 export type TradeEvent =
   | { type: 'paid'; trade: TradeRecord }
   | { type: 'closed'; trade: TradeRecord }
@@ -201,7 +201,10 @@ export class TradeEngine {
     return { ok: true, trade };
   }
 
-  /** Record a refund (the API validated it); fully refunded → TRADE_CLOSED (protocols.md C). */
+  /**
+   * Record a refund (the API validated it); fully refunded → TRADE_CLOSED (统一收单交易查询: closed also means
+   * fully refunded).
+   */
   refund(trade: TradeRecord, outRequestNo: string, refundFen: number, reason?: string): RefundRecord {
     const refund: RefundRecord = { outRequestNo, refundFen, at: this.clock.now() };
     if (reason) refund.reason = reason;
@@ -230,7 +233,7 @@ export class TradeEngine {
   private expire(trade: TradeRecord): void {
     this.clearTimers(trade);
     if (!trade.scanned) {
-      // Never scanned: to the merchant it just never existed (protocols.md C).
+      // Never scanned: to the merchant it just never existed (query/close answer ACQ.TRADE_NOT_EXIST).
       trade.expired = true;
       this.onChange();
       return;

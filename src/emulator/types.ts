@@ -1,10 +1,10 @@
 /**
  * Shared record types of the emulator (trades, refunds, apps, buyers). Money is integer fen
- * (design.md principle 2); times are emulated epoch ms (see clock.ts).
+ * (docs/architecture.md, Invariants: "Money is integer fen"); times are emulated epoch ms (see clock.ts).
  */
 import type { SignType } from './signing';
 
-/** Alipay's trade_status values (protocols.md C, alipay.trade.query). */
+/** Alipay's trade_status values (统一收单交易查询, alipay.trade.query). */
 export type TradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED' | 'TRADE_FINISHED';
 
 /** How the trade was created: precreate QR, 付款码 (trade.pay) or page.pay link. */
@@ -39,8 +39,8 @@ export interface TradeRecord {
   kind: TradeKind;
   status: TradeStatus;
   /**
-   * A precreate trade exists for query/close only once the buyer scanned it (protocols.md C);
-   * trade.pay trades are scanned from the start.
+   * A precreate trade exists for query/close only once the buyer scanned it (before that Alipay answers
+   * ACQ.TRADE_NOT_EXIST); trade.pay trades are scanned from the start.
    */
   scanned: boolean;
   /** Expired before anyone scanned it: to the merchant it never existed. */

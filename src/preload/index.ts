@@ -1,5 +1,6 @@
 /**
- * Preload: the renderer's only door to main, exposed as `window.paydesk` (design.md "Conventions").
+ * Preload: the renderer's only door to main, exposed as `window.paydesk` (docs/architecture.md,
+ * Conventions: "Preload and window lockdown").
  * One explicit method per contract channel and one `onX` per event — never ipcRenderer itself or a
  * generic `invoke(channel, …)`, so the renderer can reach exactly the contract and nothing else.
  * The object ends with `satisfies ConsoleApi`: a channel without its method does not compile.

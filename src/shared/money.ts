@@ -1,10 +1,13 @@
 /**
- * Money is integer fen end to end (design.md principle 2). Yuan strings such as "12.34" exist only at
- * the edges: what the cashier types, what the provider sends and receives, what the screen shows.
- * Parsing is strict and never goes through a float: "1e3", " 12", "1.001", "-1" are refused.
+ * Money is integer fen end to end (docs/architecture.md, Invariants: "Money is integer fen"). Yuan strings such
+ * as "12.34" exist only at the edges: what the cashier types, what the provider sends and receives, what the
+ * screen shows. Parsing is strict and never goes through a float: "1e3", " 12", "1.001", "-1" are refused.
  */
 
-/** Alipay's limits for total_amount / refund_amount: [0.01, 100000000] yuan (protocols.md C). */
+/**
+ * Alipay's limits for total_amount / refund_amount: [0.01, 100000000] yuan (Alipay's 统一收单线下交易预创建 and
+ * 统一收单交易退款接口).
+ */
 export const MIN_FEN = 1;
 export const MAX_FEN = 100_000_000_00;
 

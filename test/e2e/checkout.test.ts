@@ -107,7 +107,7 @@ describe('browser host E2E', () => {
     expect(navigations.length).toBe(navigationsBefore);
     await shot('03-paid.png');
 
-    // refunds live in the Orders screen's detail drawer (issue 5): row → 退款 → confirm
+    // refunds live in the Orders screen's detail drawer (README, "The screens"): row → 退款 → confirm
     await page.click(testId('tab-orders'));
     await page.click(`${testId('order-row')}[data-order-id="${orderId}"]`);
     await page.waitForSelector(`${testId('order-detail')}[data-order-id="${orderId}"]`, { timeout: 15_000 });

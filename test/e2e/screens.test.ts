@@ -1,13 +1,13 @@
 /**
- * Console screens E2E (issue 5): browser host in demo mode (embedded emulator) + Chromium. A QR sale
- * paid through the emulator's customer page (模拟顾客扫码) turns 已支付 without reload; a 付款码 sale with
+ * Console screens E2E (README, "The screens"): browser host in demo mode (embedded emulator) + Chromium. A QR
+ * sale paid through the emulator's customer page (模拟顾客扫码) turns 已支付 without reload; a 付款码 sale with
  * the confirm-later test code shows 用户支付中… then 已支付; a refused 付款码 ends 失败; a pay link is
- * cancelled; partial refund → 部分退款 → the rest → 已退款, an over-limit refund is refused in the form;
- * bad amounts are refused; the Orders filter and search; Today's figures match these sales; the CSV
- * export; Settings › 密钥: import (paste) of a key pair generated at test time → fingerprints only, the
- * app's own public key refused as the Alipay public key, 测试连接 in demo mode; notify mode switched to
- * localtunnel (applied live: the status bar shows the tunnel) and back; the language switch. Screenshots of every screen at 1280×800 and 1024×768 go to
- * test-results/screens/.
+ * cancelled; partial refund → 部分退款 → the rest → 已退款, an over-limit refund is refused in the form; bad
+ * amounts are refused; the Orders filter and search; Today's figures match these sales; the CSV export;
+ * Settings › 密钥: import (paste) of a key pair generated at test time → fingerprints only, the app's own
+ * public key refused as the Alipay public key, 测试连接 in demo mode; notify mode switched to localtunnel
+ * (applied live: the status bar shows the tunnel) and back; the language switch. Screenshots of every screen at
+ * 1280×800 and 1024×768 go to test-results/screens/.
  */
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

@@ -13,7 +13,7 @@ function appKeys(): { privateKey: string; publicKey: string } {
 }
 
 describe('gateway.do: request signature and common arguments', () => {
-  it('answers an RSA2 request in the exact A3 byte layout, verified by the SDK', async () => {
+  it('answers an RSA2 request in the exact response byte layout of real gateways, verified by the SDK', async () => {
     const { emu, sdk } = await setup();
     const r = await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'G1', totalAmount: '0.01', subject: 'a/b' });
     expect(r.code).toBe('10000');
@@ -74,7 +74,8 @@ describe('gateway.do: request signature and common arguments', () => {
     const { emu } = await setup();
     const keys = appKeys();
     const stranger = new AlipaySdk({ appId: '2021000000000000', privateKey: keys.privateKey, alipayPublicKey: emu.credentials.alipayPublicKey, gateway: emu.credentials.gateway });
-    // With validateSign the SDK throws a raw TypeError on the unsigned body (protocols.md A3).
+    // With validateSign the SDK throws a raw TypeError on the unsigned body: real gateways send
+    // gateway-level errors such as isv.invalid-app-id unsigned.
     await expect(stranger.exec('alipay.trade.query', { bizContent: { outTradeNo: 'X' } }, { validateSign: true })).rejects.toThrow(TypeError);
     const plain = (await stranger.exec('alipay.trade.query', { bizContent: { outTradeNo: 'X' } })) as Record<string, unknown>;
     expect(plain).toMatchObject({ code: '40002', msg: 'Invalid Arguments', subCode: 'isv.invalid-app-id' });

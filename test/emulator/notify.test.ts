@@ -5,7 +5,7 @@ import { control, exec, merchant, precreate, setup, waitFor, type AttemptView } 
 
 const TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-describe('async notifications (protocols.md D)', () => {
+describe('async notifications (Alipay 异步通知说明)', () => {
   it('pay, partial refund and full refund notices verify with checkNotifySignV2 and carry the right fields', async () => {
     const { emu, sdk } = await setup();
     const m = await merchant();

@@ -1,4 +1,6 @@
-/** Shared pieces of the hardening suites (issue 7): a seeded PRNG, raw sockets, key-material probes. */
+/**
+ * Shared pieces of the hardening suites (README, "Security"): a seeded PRNG, raw sockets, key-material probes.
+ */
 import { createPublicKey } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import BetterSqlite3 from 'better-sqlite3';

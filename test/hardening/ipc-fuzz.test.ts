@@ -1,5 +1,5 @@
 /**
- * A compromised renderer's view of main (issue 7 "Hardening"): every contract channel — iterated from
+ * A compromised renderer's view of main (README, "Security"): every contract channel — iterated from
  * CHANNELS, so a new channel is fuzzed without touching this file — gets wrong types, missing and extra
  * fields, 1 MB strings, arrays, null, prototype-pollution keys, NaN/Infinity/negative/float numbers and
  * deep nesting. `dispatch` (the real createConsole on the fake core) must answer INVALID_INPUT with a
@@ -179,7 +179,7 @@ afterAll(async () => {
   await tmp?.cleanup();
 });
 
-describe('dispatch: every channel refuses malformed input (issue 7)', () => {
+describe('dispatch: every channel refuses malformed input', () => {
   it('every known channel has a valid sample that its schema accepts (keeps the fuzz precise)', () => {
     for (const channel of CHANNELS) {
       const sample = VALID[channel];
@@ -227,7 +227,7 @@ describe('dispatch: every channel refuses malformed input (issue 7)', () => {
   });
 });
 
-describe('Electron IPC glue: foreign senders and raw input (issue 7)', () => {
+describe('Electron IPC glue: foreign senders and raw input', () => {
   const APP_URL = 'file:///opt/paydesk/out/renderer/index.html';
   const log: Logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 

@@ -1,8 +1,8 @@
 /**
- * Nothing secret is logged (design.md principle 7, issue 7): keys, `sign` values and the browser
- * host's token never reach a log line, end to end — the real payment core with the real emulator
- * behind createRedactingLogger, and the real browser host process (`npm run serve`), whose stderr is
- * its log. test/vault/redact.test.ts has the unit cases of redact() itself.
+ * Nothing secret is logged (docs/architecture.md, Invariants: "Secrets stay in main"): keys, `sign` values and
+ * the browser host's token never reach a log line, end to end — the real payment core with the real emulator
+ * behind createRedactingLogger, and the real browser host process (`npm run serve`), whose stderr is its log.
+ * test/vault/redact.test.ts has the unit cases of redact() itself.
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -18,7 +18,7 @@ import { withEmulator } from '../main/emulator-harness';
 import { formBody, postForm, signNotify, waitFor } from '../main/helpers';
 import { findKeyMaterial, keyProbes } from './helpers';
 
-/** Notification fields as Alipay sends them for a payment (protocols.md D). */
+/** Notification fields as Alipay sends them for a payment (Alipay's 异步通知说明). */
 function paidFields(c: { appId: string; sellerId: string }, outTradeNo: string, totalAmount: string): Record<string, string> {
   return {
     notify_time: '2026-11-30 11:00:00',
@@ -44,7 +44,7 @@ function leaks(text: string, secrets: { name: string; value: string }[], probes:
   return found;
 }
 
-describe('logs redact keys, sign values and tokens (issue 7)', () => {
+describe('logs redact keys, sign values and tokens', () => {
   let env: Awaited<ReturnType<typeof withEmulator>> | null = null;
   afterAll(async () => {
     await env?.close();
@@ -157,7 +157,7 @@ describe('logs redact keys, sign values and tokens (issue 7)', () => {
   });
 });
 
-describe('the browser host process: stderr is its log (issue 7)', () => {
+describe('the browser host process: stderr is its log', () => {
   let proc: ServeProcess | null = null;
   let cleanup: (() => Promise<void>) | null = null;
   afterEach(async () => {

@@ -1,9 +1,10 @@
 /**
- * Notify server abuse suite (issue 7 "Hardening"): the payment core's real notify server, real SQLite
+ * Notify server abuse suite (README, "Security"): the payment core's real notify server, real SQLite
  * in a temp dir, the real embedded Alipay emulator. Whatever arrives — huge, slow, malformed, fuzzed,
  * replayed or genuinely signed with the wrong amount — the server stays up, answers within its
  * timeouts, changes no order, and keeps every request it parsed in the raw inbox with a rejecting
- * verdict (design.md principles 3 and 6). Extends test/main/notify-security.emulator.test.ts (single
+ * verdict (docs/architecture.md, Invariants: "Record first, act second" and "Check what the provider
+ * says to check"). Extends test/main/notify-security.emulator.test.ts (single
  * forged/mismatched notices) and test/main/notify-server.test.ts (HTTP surface on a stub handler).
  */
 import type { Server } from 'node:http';
@@ -108,7 +109,7 @@ describe('notify server limits', () => {
   });
 });
 
-describe('notify server abuse (issue 7)', () => {
+describe('notify server abuse', () => {
   it('a 10 MB body, declared or chunked, gets 413 at once and leaves no trace', async () => {
     const before = snapshot();
     const inboxBefore = lastInboxId(env.config.dbPath);

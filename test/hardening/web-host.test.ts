@@ -1,6 +1,6 @@
 /**
- * The browser host's gate (issue 7 "Browser host: API without the token → 401; only 127.0.0.1; no CORS
- * for other origins"), beyond test/console/web-bridge.test.ts: every channel, every wrong token shape,
+ * The browser host's gate (README, "Security": API without the token → 401; only 127.0.0.1; no CORS
+ * for other origins), beyond test/console/web-bridge.test.ts: every channel, every wrong token shape,
  * loopback-only binding, foreign Origin/Host on every route, CORS preflights, slow clients.
  */
 import { connect } from 'node:net';
@@ -45,7 +45,7 @@ function expectNoCors(res: RawResponse, what: string): void {
   for (const name of Object.keys(res.headers)) expect(name, `${what}: ${name}`).not.toMatch(/^access-control-/);
 }
 
-describe('browser host: the token (issue 7)', () => {
+describe('browser host: the token', () => {
   it('every channel, the event stream and unknown names answer 401 without the token — before anything runs', async () => {
     const before = calls;
     for (const channel of [...CHANNELS, 'orders.explode', '__proto__']) {
@@ -93,7 +93,7 @@ describe('browser host: the token (issue 7)', () => {
   });
 });
 
-describe('browser host: loopback only (issue 7)', () => {
+describe('browser host: loopback only', () => {
   const tryConnect = (host: string): Promise<'connected' | string> =>
     new Promise((resolve) => {
       const s = connect({ host, port, timeout: 2_000 });
@@ -120,7 +120,7 @@ describe('browser host: loopback only (issue 7)', () => {
   });
 });
 
-describe('browser host: other origins get nothing (issue 7)', () => {
+describe('browser host: other origins get nothing', () => {
   const foreignOrigins = (): string[] => [
     'http://evil.example',
     'null', // sandboxed iframes, file: pages
@@ -189,7 +189,7 @@ describe('browser host: other origins get nothing (issue 7)', () => {
   });
 });
 
-describe('browser host: slow clients (issue 7)', () => {
+describe('browser host: slow clients', () => {
   it('trickled headers and bodies are cut off at the timeouts while real calls are served', async () => {
     const headers = `POST /api/status.get HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Type: application/json\r\nX-Pad: ${'p'.repeat(300)}\r\n\r\n`;
     const trickle = (text: string) => {

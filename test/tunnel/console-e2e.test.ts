@@ -1,7 +1,8 @@
 /**
- * Issue 6 end to end through the console (the composition root the Electron app and the browser host
- * use): a real payment core + the embedded emulator (demo provider), the real localtunnel client and a
- * localtunnel-protocol server fixture on 127.0.0.1. Notify settings apply live, status says what works.
+ * The notify URL (README, "The notify URL") end to end through the console (the composition root the Electron
+ * app and the browser host use): a real payment core + the embedded emulator (demo provider), the real
+ * localtunnel client and a localtunnel-protocol server fixture on 127.0.0.1. Notify settings apply live, status
+ * says what works.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,6 @@
 /**
- * Issue 7 through the console: sandbox mode with its gateway pointed at a local emulator (the real
+ * Keys and 测试连接 (README, "Security" and "Switching to the Alipay sandbox or production") through the
+ * console: sandbox mode with its gateway pointed at a local emulator (the real
  * Alipay is never called), keys imported through `keys.import` into the file vault, 测试连接 through
  * `keys.test`, and a real payment with the vault's keys — the whole path a merchant takes.
  */

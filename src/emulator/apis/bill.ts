@@ -1,7 +1,7 @@
 /**
- * alipay.data.dataservice.bill.downloadurl.query (protocols.md C): bill_type=trade, bill_date a past
- * day (`yyyy-MM-dd`) or month (`yyyy-MM`) → bill_download_url served by the emulator; no bill yet
- * (today, the future) → isp.bill_not_exist.
+ * alipay.data.dataservice.bill.downloadurl.query (Alipay's 查询对账单下载地址): bill_type=trade, bill_date a
+ * past day (`yyyy-MM-dd`) or month (`yyyy-MM`) → bill_download_url served by the emulator; no bill yet (today,
+ * the future) → isp.bill_not_exist.
  */
 import { z } from 'zod';
 import { beijingDate } from '../clock';

@@ -1,6 +1,6 @@
 /**
  * What every gateway API handler gets and returns, plus the shared biz_content parsing (zod) and the
- * error shapes of protocols.md A4.
+ * error shapes of Alipay's 公共错误码 (docs/emulator.md, "Alipay sources").
  */
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
@@ -103,7 +103,8 @@ export function findTrade(
   }
   const trade = ctx.deps.engine.lookup(ctx.app.appId, ref.out_trade_no, ref.trade_no);
   if (trade) ctx.deps.engine.touch(trade);
-  // Before the buyer scans (or after an unscanned QR expired) the trade does not exist (protocols.md C).
+  // Before the buyer scans (or after an unscanned QR expired) the trade does not exist at Alipay (query/close
+  // answer ACQ.TRADE_NOT_EXIST).
   if (!ctx.deps.engine.exists(trade)) {
     return { ok: false, content: businessError('ACQ.TRADE_NOT_EXIST', '交易不存在') };
   }

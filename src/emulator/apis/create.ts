@@ -1,6 +1,6 @@
 /**
  * Trade creation: alipay.trade.precreate (counter QR) and alipay.trade.pay (付款码, scene bar_code),
- * protocols.md C.
+ * after Alipay's 统一收单线下交易预创建 and 统一收单交易支付接口.
  */
 import { z } from 'zod';
 import { formatFen } from '../../shared/money';
@@ -121,7 +121,7 @@ export function paymentFields(trade: TradeRecord): Content {
   };
 }
 
-/** 10003: the buyer is confirming on the phone (alipay.trade.pay only, protocols.md A4). */
+/** 10003: the buyer is confirming on the phone (alipay.trade.pay only; 公共错误码 and 统一收单交易支付接口). */
 function inProcess(trade: TradeRecord): Content {
   return { code: '10003', msg: ' order success pay inprocess', ...paymentFields(trade) };
 }

@@ -1,6 +1,6 @@
 /**
- * Trade management APIs (protocols.md C): alipay.trade.query, alipay.trade.close, alipay.trade.cancel,
- * alipay.trade.refund and alipay.trade.fastpay.refund.query.
+ * Trade management APIs (docs/emulator.md, "Alipay sources"): alipay.trade.query, alipay.trade.close,
+ * alipay.trade.cancel, alipay.trade.refund and alipay.trade.fastpay.refund.query.
  */
 import { z } from 'zod';
 import { formatFen } from '../../shared/money';
@@ -106,7 +106,7 @@ const refundSchema = z.looseObject({
 /**
  * alipay.trade.refund: partial and multiple refunds up to the total; a repeat with the same
  * out_request_no and amount is idempotent (`fund_change=N`), with another amount it is
- * ACQ.DISCORDANT_REPEAT_REQUEST; `refund_fee` is cumulative (protocols.md C).
+ * ACQ.DISCORDANT_REPEAT_REQUEST; `refund_fee` is cumulative (统一收单交易退款接口).
  */
 export function refund(ctx: ApiContext): Content {
   const biz = parseBiz(refundSchema, ctx.biz);

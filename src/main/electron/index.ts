@@ -1,6 +1,7 @@
 /**
- * Electron entry (out/main/index.js): the only layer that imports 'electron' (design.md "Processes
- * and layers"). Everything else lives in app.ts so it can be tested with an injected console.
+ * Electron entry (out/main/index.js): the only layer that imports 'electron' (docs/architecture.md,
+ * Conventions: "Only src/main/electron imports 'electron'"). Everything else lives in app.ts so it can be
+ * tested with an injected console.
  */
 import { app } from 'electron';
 import { createConsole } from '../console';

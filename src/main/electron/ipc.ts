@@ -1,9 +1,9 @@
 /**
- * The ONE IPC entry point (design.md "One handle() in main", after electron/fiddle's IpcMainManager):
- * every contract channel is registered once, to the same `handle()`, which first checks the sender
- * is our window's top frame showing our app, then hands the raw input to `ConsoleHost.dispatch`
- * (which zod-parses it and maps errors — validation lives there, once, for both hosts).
- * Console events are forwarded to the window with `webContents.send`.
+ * The ONE IPC entry point (docs/architecture.md, Conventions: "One IPC entry point", after electron/fiddle's
+ * IpcMainManager): every contract channel is registered once, to the same `handle()`, which first checks the
+ * sender is our window's top frame showing our app, then hands the raw input to `ConsoleHost.dispatch` (which
+ * zod-parses it and maps errors — validation lives there, once, for both hosts). Console events are forwarded
+ * to the window with `webContents.send`.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CHANNELS, EVENT_NAMES, type Channel, type ErrorInfo, type Result } from '../../shared/contract';

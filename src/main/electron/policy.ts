@@ -1,8 +1,8 @@
 /**
- * Pure security policy of the Electron shell (no 'electron' import, so it is trivially testable):
- * which URL is "our app", which links may leave for the system browser, and the CSP header.
- * design.md "Conventions": navigation and new windows denied, external links only `https:` after
- * `new URL`.
+ * Pure security policy of the Electron shell (no 'electron' import, so it is trivially testable): which URL is
+ * "our app", which links may leave for the system browser, and the CSP header. docs/architecture.md,
+ * Conventions, "Preload and window lockdown": navigation and new windows denied, external links only `https:`
+ * after `new URL`.
  */
 
 /**

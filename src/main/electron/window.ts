@@ -1,5 +1,6 @@
 /**
- * The cashier window, locked down per Electron's security checklist and design.md "Conventions":
+ * The cashier window, locked down per Electron's security checklist (docs/architecture.md, Conventions,
+ * "Preload and window lockdown"):
  * contextIsolation + sandbox + no Node in the renderer, a CSP header, every permission denied,
  * no navigation away from the app, no new windows; https links (and, in demo mode, the embedded
  * emulator's loopback pages) open in the system browser instead.

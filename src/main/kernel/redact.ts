@@ -1,9 +1,10 @@
 /**
- * Log redaction (nothing secret is logged; docs/architecture.md, Invariants). `redact()` deep-copies a value and
- * replaces: PEM blocks; long base64 runs that look like keys or signatures (also when broken into
- * lines); values of secret-named fields (sign, signature, token, authorization, privateKey,
- * app_private_key, …) in objects, JSON text and `k=v` query strings / form bodies. `sign_type`,
- * `out_trade_no`, amounts, fingerprints (`SHA256:<hex>`) and ordinary ids stay readable.
+ * Log redaction (nothing secret is logged; docs/architecture.md, Invariants: "Secrets stay in main").
+ * `redact()` deep-copies a value and replaces: PEM blocks; long base64 runs that look like keys or
+ * signatures (also when broken into lines); values of secret-named fields (sign, signature, token,
+ * authorization, privateKey, app_private_key, …) in objects, JSON text and `k=v` query strings / form
+ * bodies. `sign_type`, `out_trade_no`, amounts, fingerprints (`SHA256:<hex>`) and ordinary ids stay
+ * readable.
  *
  * Redaction is a safety net, not a licence: code should still avoid putting secrets in messages.
  */

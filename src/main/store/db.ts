@@ -14,7 +14,8 @@ export function openDatabase(path: string): Database {
   try {
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     // FULL: a committed out_request_no must survive a power loss, or a retry after the crash could
-    // mint a second refund number for the same intent (design.md principle 4).
+    // mint a second refund number for the same intent (docs/architecture.md, Invariants:
+    // "Idempotency keys before the call").
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

@@ -11,8 +11,9 @@ interface RawEvent {
 }
 
 /**
- * The append-only audit trail. Callers append inside the same transaction as the state change they
- * describe (design.md principle 5), so an event exists if and only if the change was committed.
+ * The append-only audit trail. Callers append inside the same transaction as the state change they describe
+ * (docs/architecture.md, Invariants: "Monotonic states and the audit trail"), so an event exists if and only if
+ * the change was committed.
  */
 export class EventRepository {
   private readonly appendStmt: Statement;

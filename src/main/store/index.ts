@@ -29,7 +29,7 @@ export function openStore(path: string): Store {
   const db = openDatabase(path);
   // One transaction function for every tx() call (better-sqlite3 runs the callback it is given):
   // building a new wrapper per call was measurable on the notify path, which nests one savepoint per
-  // notification (issue 8). Nested calls become SAVEPOINTs, as before.
+  // notification (README, "Performance"). Nested calls become SAVEPOINTs, as before.
   const run = db.transaction((fn: () => unknown) => fn());
   return {
     db,

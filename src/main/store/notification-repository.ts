@@ -41,7 +41,10 @@ function toRow(r: RawNotification): NotificationRow {
   };
 }
 
-/** The raw inbox (design.md principle 3): stored before verification, verdict recorded after. */
+/**
+ * The raw inbox (docs/architecture.md, Invariants: "Record first, act second"): stored before verification,
+ * verdict recorded after.
+ */
 export class NotificationRepository {
   private readonly insertStmt: Statement;
   private readonly verdictStmt: Statement;

@@ -1,4 +1,7 @@
-/** Public URL for notify (issue 6): localtunnel | custom URL | none (poll only); loopback in demo mode. */
+/**
+ * Public URL for notify (README, "The notify URL"): localtunnel | custom URL | none (poll only); loopback in
+ * demo mode.
+ */
 export { createTunnelManager, tunnelConfigError, SUBDOMAIN_RE } from './tunnel-manager';
 export type { TunnelManager, TunnelManagerOptions, TunnelStatus, TunnelState } from './tunnel-manager';
 export { createProbeEndpoint, createProber, PROBE_PATH_PREFIX } from './probe';

@@ -1,6 +1,6 @@
 /**
- * Notify endpoint policy (issue 6): maps the Settings notify mode to the public base URL that new
- * orders get as notify_url, and to a reachability the status bar shows.
+ * Notify endpoint policy (README, "The notify URL"): maps the Settings notify mode to the public base URL that
+ * new orders get as notify_url, and to a reachability the status bar shows.
  *   loopback    (demo)  → the notify server's own URL, reachable (the embedded emulator is local)
  *   custom              → the merchant's URL (domain / reverse proxy → notify server), probed
  *   localtunnel         → the tunnel manager's URL while online, probed

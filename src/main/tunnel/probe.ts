@@ -1,5 +1,5 @@
 /**
- * Reachability self-test (issue 6). The notify server mounts a probe endpoint (`GET
+ * Reachability self-test (README, "The notify URL"). The notify server mounts a probe endpoint (`GET
  * /notify/__probe/<nonce>`) that records the nonce; the prober GETs `<publicUrl>/notify/__probe/<nonce>`
  * and reports "reachable" only when THAT nonce arrived here. An HTTP 200 alone proves nothing: a wrong
  * custom URL may point at some other server that answers 200 to anything.

@@ -1,6 +1,6 @@
 /**
- * Tunnel manager (issue 6): keeps a localtunnel open to the local notify server, reconnects with
- * exponential backoff + jitter, and self-tests reachability through the public URL. Electron-free.
+ * Tunnel manager (README, "The notify URL"): keeps a localtunnel open to the local notify server, reconnects
+ * with exponential backoff + jitter, and self-tests reachability through the public URL. Electron-free.
  *
  * States: connecting → online (url) → offline (reason) → connecting … A tunnel is declared dead on
  * the client's 'error' (the localtunnel client emits "connection refused" when the server is gone) or

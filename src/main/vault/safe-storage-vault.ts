@@ -1,8 +1,8 @@
 /**
  * The desktop vault: each entry encrypted with Electron's `safeStorage` (DPAPI on Windows, Keychain on
  * macOS, libsecret/kwallet on Linux) and stored as base64 ciphertext in one 0600 JSON file in the data
- * dir, written atomically. This module does NOT import 'electron' (design.md: only src/main/electron
- * does); the glue passes `safeStorage` in, and tests pass a fake.
+ * dir, written atomically. This module does NOT import 'electron' (docs/architecture.md,
+ * Conventions: only src/main/electron does); the glue passes `safeStorage` in, and tests pass a fake.
  *
  * On Linux without a keyring Electron falls back to the `basic_text` backend — a hard-coded password,
  * i.e. obfuscation, not protection — so {@link Vault.backend} returns a warning for Settings then.

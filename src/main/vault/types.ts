@@ -1,5 +1,5 @@
 /**
- * The key vault (design.md principle 7: secrets stay in main, encrypted at rest). Two backends:
+ * The key vault (docs/architecture.md, Invariants: "Secrets stay in main", encrypted at rest). Two backends:
  * Electron safeStorage in the desktop app, an AES-256-GCM file in the browser host.
  */
 

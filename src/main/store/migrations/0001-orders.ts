@@ -1,8 +1,8 @@
 import type { Migration } from './types';
 
 /**
- * Orders. `id` is the out_trade_no (≤ 64 chars, protocols.md C). Money is integer fen (design.md
- * principle 2); CHECKs keep impossible rows out even if a bug slips through the service layer.
+ * Orders. `id` is the out_trade_no (≤ 64 chars, Alipay's limit). Money is integer fen (docs/architecture.md,
+ * Invariants); CHECKs keep impossible rows out even if a bug slips through the service layer.
  * Indexes: (created_at, id) for keyset pagination of the order list, (status, created_at, id) for
  * listing by status and for the start-up sweep of AWAITING_PAYMENT orders. Lookup by number = PK.
  */

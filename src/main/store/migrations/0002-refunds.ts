@@ -2,7 +2,8 @@ import type { Migration } from './types';
 
 /**
  * Refunds. `id` is the out_request_no, committed before alipay.trade.refund is sent and reused by every
- * retry (design.md principle 4; protocols.md C "a retry reuses it").
+ * retry (docs/architecture.md, Invariants: "Idempotency keys before the call"; Alipay's 统一收单交易退款接口:
+ * a retry reuses the same out_request_no).
  */
 export const migration0002: Migration = {
   version: 2,

@@ -1,8 +1,8 @@
 import type { Migration } from './types';
 
 /**
- * The audit trail (design.md principle 5): append-only. Triggers refuse UPDATE and DELETE so that even
- * a buggy caller cannot rewrite history.
+ * The audit trail (docs/architecture.md, Invariants: "Monotonic states and the audit trail"): append-only.
+ * Triggers refuse UPDATE and DELETE so that even a buggy caller cannot rewrite history.
  */
 export const migration0003: Migration = {
   version: 3,

@@ -1,8 +1,8 @@
 import type { Migration } from './types';
 
 /**
- * The raw notification inbox (design.md principle 3: record first, act second). Every POST is stored
- * with body, headers and time before it is verified; the verdict and reason are filled in afterwards.
+ * The raw notification inbox (docs/architecture.md, Invariants: "Record first, act second"). Every POST is
+ * stored with body, headers and time before it is verified; the verdict and reason are filled in afterwards.
  */
 export const migration0004: Migration = {
   version: 4,

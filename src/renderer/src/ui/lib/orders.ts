@@ -11,8 +11,9 @@ const RANK: Record<OrderStatusDto, number> = {
 };
 
 /**
- * Order states only move forward (design.md principle 5), but a command's answer and a pushed event can
- * arrive in either order: keep whichever snapshot is further along.
+ * Order states only move forward (docs/architecture.md, Invariants: "Monotonic states and the audit trail"),
+ * but a command's answer and a pushed event can arrive in either order: keep whichever snapshot is further
+ * along.
  */
 export function newerOrder<T extends OrderDto>(current: T | null, next: T): T {
   if (!current || current.id !== next.id) return next;
