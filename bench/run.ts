@@ -1,21 +1,22 @@
 /**
- * `npm run bench [-- --quick] [-- --only notify,create,screen,tunnel,scale]`
+ * `npm run bench [-- --quick] [-- --only notify,create,screen,tunnel,scale,bundle,interactive]`
  *
  * Runs PayDesk's benchmarks (README, "Performance"), prints a table and writes bench/results.json. Figures are
  * medians over repeated runs; ratios are measured side by side in the same run (these machines are
  * noisy). `--quick` keeps the same fields with smaller sizes (< 60 s, plus the tunnel part's one 30 s idle).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchNotifyIngest } from './notify-ingest';
 import { benchOrderCreate } from './order-create';
 import { benchPayToScreen } from './pay-to-screen';
 import { benchPayToScreenTunnel } from './pay-to-screen-tunnel';
+import { benchCheckoutInteractive, benchRendererBundle } from './renderer';
 import { benchScale } from './scale';
 import type { BenchOptions } from './util';
 
-const ALL = ['notify', 'create', 'screen', 'tunnel', 'scale'] as const;
+const ALL = ['notify', 'create', 'screen', 'tunnel', 'scale', 'bundle', 'interactive'] as const;
 type Name = (typeof ALL)[number];
 
 /**
@@ -69,14 +70,28 @@ async function main(): Promise<void> {
   await run('screen', async () => benchPayToScreen(opts));
   await run('tunnel', async () => benchPayToScreenTunnel(opts));
   await run('scale', async () => ({ scale: await benchScale(opts) }));
+  await run('bundle', async () => ({ rendererBundle: await benchRendererBundle(opts) }));
+  await run('interactive', async () => ({ checkoutInteractive: await benchCheckoutInteractive(opts) }));
   results.elapsedS = Math.round((Date.now() - started) / 100) / 10;
   if (Object.keys(errors).length) results.errors = errors;
 
   printTable(results);
   const out = values.out ?? join(import.meta.dirname, 'results.json');
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify(values.only ? { ...previous(out), ...results } : results, null, 2)}\n`);
   process.stdout.write(`\nwritten to ${out} (${results.elapsedS} s)\n`);
   if (Object.keys(errors).length) process.exitCode = 1;
+}
+
+/** The figures of an earlier run in `path` (an `--only` run keeps those it does not measure again). */
+function previous(path: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    const { errors: _errors, ...figures } = parsed as Record<string, unknown>;
+    return figures;
+  } catch {
+    return {};
+  }
 }
 
 function get(obj: Record<string, unknown>, path: string): unknown {
