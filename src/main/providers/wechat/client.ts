@@ -8,6 +8,7 @@
  */
 import { Decorator } from 'wechatpay-axios-plugin';
 import type { AxiosError, AxiosInstance } from 'axios';
+import { PaymentError } from '../../kernel';
 import type { WechatConfig } from './config';
 
 /** Why no trustworthy answer came back. */
@@ -66,12 +67,20 @@ export class WxClient {
   private readonly http: AxiosInstance;
 
   constructor(config: WechatConfig) {
-    this.http = Decorator.jsonBased({
-      mchid: config.mchid,
-      serial: config.merchantSerialNo,
-      privateKey: config.merchantPrivateKey,
-      certs: verifierKeys(config),
-    });
+    try {
+      this.http = Decorator.jsonBased({
+        mchid: config.mchid,
+        serial: config.merchantSerialNo,
+        privateKey: config.merchantPrivateKey,
+        certs: verifierKeys(config),
+      });
+    } catch {
+      // The plugin asserts in English and may quote its input: say what is wrong, never the key.
+      throw new PaymentError(
+        'KEYS_INVALID',
+        '微信支付配置不完整或密钥无法解析：请检查商户号、证书序列号、商户API私钥和微信支付公钥 / WeChat Pay settings are incomplete or a key cannot be parsed: check the merchant id, serial number, merchant private key and WeChat Pay public key',
+      );
+    }
     this.http.defaults.baseURL = config.baseUrl.replace(/\/?$/, '/');
     this.http.defaults.timeout = config.timeoutMs ?? 10_000;
     // Every status is "valid" so that the plugin verifies error answers too; we read the status ourselves.
