@@ -111,7 +111,7 @@ export class WechatProvider implements PaymentProvider {
     return this.malformed('codepay');
   }
 
-  createLink(): Promise<ProviderResult<{ url: string }>> {
+  createLink(_input: CreateTradeInput): Promise<ProviderResult<{ url: string }>> {
     return Promise.reject(
       new PaymentError('METHOD_UNSUPPORTED', '微信支付不支持收款链接，请用扫码收款或付款码 / WeChat Pay has no pay link here: use the QR or 付款码'),
     );
