@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { createSign, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { WECHAT_TEST_AUTH_CODES as CODES } from '../../../src/emulator';
 import type { CreateTradeInput } from '../../../src/main/domain';
 import { WechatProvider } from '../../../src/main/providers/wechat';
@@ -93,3 +95,41 @@ async function platformCertificates(c: Parameters<typeof configFor>[0]): Promise
   const data = (r.body as { data: { serial_no: string; encrypt_certificate: { ciphertext: string; nonce: string; associated_data: string } }[] }).data;
   return Object.fromEntries(data.map((d) => [d.serial_no, decryptCertificate(d.encrypt_certificate, c.apiV3Key)]));
 }
+
+/**
+ * A stand-in for WeChat Pay that answers one scripted, correctly signed reply per request (the
+ * emulator's reverse never refuses a paying trade). Models only what the test needs: signed JSON answers.
+ */
+async function scriptedWechat(signingKey: string, serial: string, reply: (method: string, path: string) => { status: number; body: unknown }): Promise<string> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const r = reply(req.method ?? 'GET', (req.url ?? '').split('?')[0] ?? '');
+      const text = JSON.stringify(r.body);
+      const ts = String(Math.floor(Date.now() / 1000));
+      const nonce = randomBytes(16).toString('hex');
+      const signature = createSign('RSA-SHA256').update(`${ts}\n${nonce}\n${text}\n`).sign(signingKey, 'base64');
+      res.writeHead(r.status, { 'content-type': 'application/json', 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': serial });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  onTestFinished(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const addr = server.address();
+  return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+}
+
+describe('cancel of a 付款码 trade the buyer is still paying', () => {
+  it('reverse answered USERPAYING (正在支付中不能发起撤销) → ok with retry: the caller reverses again later', async () => {
+    const t = await setup();
+    const paying = { appid: t.c.appid, mchid: t.c.mchid, out_trade_no: 'WXREV001', trade_type: 'MICROPAY', trade_state: 'USERPAYING', amount: { total: 100 } };
+    const base = await scriptedWechat(t.keys.wechat.wechatpay.privateKeyPem, t.c.wechatpayPublicKeyId, (method, p) =>
+      method === 'GET' ? { status: 200, body: paying } : p.endsWith('/reverse') ? { status: 400, body: { code: 'USERPAYING', message: '正在支付中不能发起撤销' } } : { status: 404, body: { code: 'NOT_FOUND', message: '' } },
+    );
+    const p = new WechatProvider(configFor(t.c, { baseUrl: base }));
+    expect(await p.cancel('WXREV001')).toEqual({ kind: 'ok', value: { action: null, retry: true } });
+  });
+});
