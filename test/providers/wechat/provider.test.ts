@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WECHAT_TEST_AUTH_CODES as CODES } from '../../../src/emulator';
 import type { CreateTradeInput } from '../../../src/main/domain';
+import type { Clock } from '../../../src/main/kernel';
 import { advance, notifyEndpoint, setup, waitFor, wxControl } from './helpers';
 
 const input = (outTradeNo: string, amountFen = 1234, notifyUrl: string | null = null): CreateTradeInput => ({ outTradeNo, amountFen, subject: '收银台 测试', timeoutMinutes: 5, notifyUrl });
@@ -15,15 +16,18 @@ interface TradeView {
 
 describe('WechatProvider against the emulator: Native QR, query, close', () => {
   it('createQr returns the code_url; the trade exists NOTPAY (→ WAITING) with time_expire and amount in fen', async () => {
-    const t = await setup();
+    // A clock that moves 2 s per reading: a retry comes seconds later, yet must repeat the same body.
+    let now = Date.now();
+    const clock: Clock = { now: () => (now += 2000), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    const t = await setup({}, {}, clock);
     const r = await t.provider.createQr(input('WXQR0001', 1234));
     expect(r).toEqual({ kind: 'ok', value: { qrCode: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=/) } });
     const view = (await wxControl<TradeView>(t.emu, 'GET', '/trades/WXQR0001')).body;
     expect(view).toMatchObject({ state: 'NOTPAY', total: 1234, kind: 'native' });
     expect(view.expiresAt - view.createdAt).toBeGreaterThan(4 * 60_000);
-    expect(view.expiresAt - view.createdAt).toBeLessThanOrEqual(5 * 60_000 + 1000);
+    expect(view.expiresAt - view.createdAt).toBeLessThanOrEqual(5 * 60_000 + 5000);
     expect(await t.provider.query('WXQR0001')).toEqual({ kind: 'ok', value: { state: 'WAITING', tradeNo: null, totalFen: 1234, buyerLogonId: null, paidAt: null } });
-    // The same request again (a retry after an unknown outcome) gets the same QR.
+    // The same request again (a retry after an unknown outcome) gets the same QR: same time_expire.
     expect(await t.provider.createQr(input('WXQR0001', 1234))).toEqual(r);
   });
 

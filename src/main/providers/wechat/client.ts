@@ -7,7 +7,6 @@
  * docs/architecture.md ("WeChat Pay client") says why this library.
  */
 import { Decorator } from 'wechatpay-axios-plugin';
-import type { AxiosError, AxiosInstance } from 'axios';
 import { PaymentError } from '../../kernel';
 import type { WechatConfig } from './config';
 
@@ -64,7 +63,7 @@ export function verifierKeys(config: WechatConfig): Record<string, string> {
 
 /** A signed, verifying v3 client. No network until the first call. */
 export class WxClient {
-  private readonly http: AxiosInstance;
+  private readonly http: ReturnType<typeof Decorator.jsonBased>;
 
   constructor(config: WechatConfig) {
     try {
@@ -111,7 +110,8 @@ export class WxClient {
 
 /** Map anything the plugin or axios threw onto a transport failure. Never carries key material. */
 function classify(err: unknown): WxReply {
-  const e = err as Partial<AxiosError> & { code?: string };
+  // An AxiosError (the plugin rethrows verification failures as one, with its own code).
+  const e = err as { code?: string; message?: string; response?: { status?: number; headers?: unknown; data?: unknown } };
   const status = e.response?.status ?? null;
   const headers = (e.response?.headers ?? {}) as Record<string, unknown>;
   const serial = str(headers['wechatpay-serial']);
