@@ -27,7 +27,7 @@ import type {
 import { PaymentError, silentLogger, systemClock, type Clock, type Logger } from '../../kernel';
 import { verifierKeys, WxClient, type WxReply } from './client';
 import { POLL_ONLY_NOTIFY_URL, type WechatConfig } from './config';
-import { hasCode, malformed, nativeSchema, notOk, refundSchema, refundState, rfc3339, tradeFacts, transactionSchema, type WxCall } from './mapping';
+import { errorSchema, hasCode, malformed, nativeSchema, notOk, refundSchema, refundState, rfc3339, tradeFacts, transactionSchema, type WxCall } from './mapping';
 import { createNotificationVerifier, wechatAck } from './notification';
 
 export interface WechatProviderDeps {
@@ -101,7 +101,9 @@ export class WechatProvider implements PaymentProvider {
     };
     const r = await this.client.post('v3/pay/transactions/codepay', body);
     // 202 USERPAYING: the buyer is entering the password; poll, then reverse at the deadline.
-    if (r.kind === 'answer' && r.status === 202) return { kind: 'ok', value: { state: 'confirming' } };
+    if (r.kind === 'answer' && r.status === 202) {
+      return errorSchema.safeParse(r.body).data?.code === 'USERPAYING' ? { kind: 'ok', value: { state: 'confirming' } } : this.malformed('codepay');
+    }
     if (!this.ok(r)) return this.fail('codepay', r);
     const p = transactionSchema.safeParse(r.body);
     if (!p.success) return this.malformed('codepay');
