@@ -1,5 +1,5 @@
 /**
- * The payment core (issue 3): createPaymentCore and the public types. Electron-free.
+ * The payment core: createPaymentCore and the public types. Electron-free.
  */
 import { parseYuan } from '../../shared/money';
 import type { Order, OrderMethod, PaymentCore } from './api';

@@ -19,7 +19,7 @@ import {
   type TunnelStatus,
 } from './tunnel-manager';
 import type { OpenTunnel } from './localtunnel-opener';
-import type { TunnelLocal } from '../notify/notify-server';
+import type { TunnelLocal } from '../http/notify-server';
 
 export type Reachability = 'reachable' | 'unreachable' | 'unknown' | 'disabled';
 
