@@ -43,7 +43,9 @@ describe('a toy second provider through the registry', () => {
     await core.start();
     cleanups.push(() => core.close());
     const db = new BetterSqlite3(dbPath, { readonly: true });
-    cleanups.push(() => db.close());
+    cleanups.push(() => {
+      db.close();
+    });
     const notifications = () =>
       db.prepare('SELECT provider, verdict, reason, order_id AS orderId FROM notifications ORDER BY id').all() as {
         provider: string;
