@@ -2,7 +2,7 @@
  * Benchmark 1 — notify ingest. PayDesk's notify server (record raw → verify → checks → durable commit →
  * `success`) against a baseline written the way the tutorials do it (node:http + alipay-sdk
  * `checkNotifySign(postData)` + one better-sqlite3 UPDATE), same machine, same run, same signed
- * notifications (signed by the emulator's signing code with an "Alipay" key, protocols.md D), driven by
+ * notifications (signed by the emulator's signing code with an "Alipay" key, exactly as Alipay signs its notifications), driven by
  * the same client: a child process with 16 keep-alive node:http connections on 127.0.0.1.
  * Plus the ceiling: `crypto.verify` with a cached KeyObject over the same canonical strings, one core.
  */
@@ -36,7 +36,7 @@ export interface NotifyIngestResult {
 
 const APP_ID = '2021000000000001';
 const SELLER_ID = '2088000000000001';
-/** Keep-alive connections of the load client (BENCH_CONCURRENCY overrides; the issue uses 16). */
+/** Keep-alive connections of the load client (BENCH_CONCURRENCY overrides; default 16). */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 interface Round {

@@ -1,5 +1,5 @@
 /**
- * Notify endpoint policy (issue 6): maps the Settings notify mode to the public base URL that new
+ * Notify endpoint policy: maps the Settings notify mode to the public base URL that new
  * orders get as notify_url, and to a reachability the status bar shows.
  *   loopback    (demo)  → the notify server's own URL, reachable (the embedded emulator is local)
  *   custom              → the merchant's URL (domain / reverse proxy → notify server), probed
@@ -238,7 +238,7 @@ export function createNotifyEndpoint(opts: NotifyEndpointOptions): NotifyEndpoin
   };
 }
 
-/** The notify_url an order would get from this endpoint's base URL (the core's NOTIFY_PATH). */
+/** The notify_url an order would get from this endpoint's base URL (the core's `/notify/<provider>` path). */
 export function notifyUrlFor(base: string | null, notifyPath: string): string | null {
   return base === null ? null : joinUrl(base, notifyPath);
 }
