@@ -17,6 +17,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { generateRsaKeyPair } from '../src/emulator';
 import { canonicalString, signNotifyParams } from '../src/emulator/signing';
 import { createPaymentCore, type PaymentCore } from '../src/main/payments';
+import { AlipayProvider } from '../src/main/providers/alipay';
 import { median, round, silentLogger, tempDir, type BenchOptions } from './util';
 
 export interface NotifyIngestResult {
@@ -200,13 +201,13 @@ export async function benchNotifyIngest(opts: BenchOptions): Promise<NotifyInges
 
     core = createPaymentCore({
       dbPath: join(dir.path, 'paydesk.db'),
-      alipay: {
+      providers: [new AlipayProvider({
         appId: APP_ID,
         sellerId: SELLER_ID,
         privateKey: app.privateKeyPem,
         alipayPublicKey: alipay.publicKeyPem,
         gateway: 'http://127.0.0.1:9/gateway.do', // never called: no order is tracked
-      },
+      }, silentLogger)],
       notify: { port: 0 },
       logger: silentLogger,
     });

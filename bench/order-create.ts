@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startEmulator } from '../src/emulator';
 import { createPaymentCore, type PaymentCore } from '../src/main/payments';
+import { AlipayProvider } from '../src/main/providers/alipay';
 import { percentile, round, silentLogger, tempDir, type BenchOptions } from './util';
 
 export interface OrderCreateResult {
@@ -38,13 +39,13 @@ async function measure(creds: Creds, dbPath: string, n: number, warm: number): P
   try {
     core = createPaymentCore({
       dbPath,
-      alipay: {
+      providers: [new AlipayProvider({
         appId: creds.appId,
         sellerId: creds.sellerId,
         privateKey: creds.appPrivateKey,
         alipayPublicKey: creds.alipayPublicKey,
         gateway: creds.gateway,
-      },
+      }, silentLogger)],
       notify: { port: 0, publicUrl: null }, // notify off
       poll: { initialMs: 3_600_000, maxMs: 3_600_000 }, // nothing polls during the run
       orderExpiryMs: 3_600_000,

@@ -17,6 +17,7 @@ import { copyFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../src/main/store';
 import { createPaymentCore, type PaymentCore } from '../src/main/payments';
+import { AlipayProvider } from '../src/main/providers/alipay';
 import { median, round, silentLogger, tempDir, type BenchOptions } from './util';
 
 export interface ScaleResult {
@@ -283,13 +284,13 @@ export async function benchScale(opts: BenchOptions): Promise<ScaleResult> {
 function makeCore(dbPath: string): PaymentCore {
   return createPaymentCore({
     dbPath,
-    alipay: {
+    providers: [new AlipayProvider({
       appId: '2021000000000001',
       sellerId: '2088000000000001',
       privateKey: APP_KEY.privateKey,
       alipayPublicKey: APP_KEY.publicKey,
       gateway: 'http://127.0.0.1:9/gateway.do', // unreachable: the sweep fails fast, nothing else calls
-    },
+    }, silentLogger)],
     notify: { port: 0, publicUrl: null },
     logger: silentLogger,
   });

@@ -41,11 +41,13 @@ import { DB_FILE, inspectDatabase, secureDataDir } from './console/data-dir';
 import { corruptMessage, isCorruptionError, quickCheckInWorker, scheduleBackgroundCheck, type BackgroundChecker } from './console/db-integrity';
 import { createManagerPin } from './console/manager-pin';
 import { KeyError } from './keys/key-errors';
-import { runConnectionTest } from './keys/connection-test';
+import { runConnectionTest } from './providers/alipay/connection-test';
 import { createKeyService, type KeyService } from './keys/key-service';
 import { keysSettingsDto, migratePlaintextKeyFiles, openHostVault } from './keys/host-glue';
-import { createRedactingLogger } from './kernel';
-import type { AlipayConfig, Logger, PaymentCore, PaymentCoreConfig } from './payments/api';
+import { createRedactingLogger, systemClock } from './kernel';
+import type { Logger, PaymentCore, PaymentCoreConfig } from './payments/api';
+import type { AlipayConfig } from './providers/alipay';
+import { defaultProviderRegistry } from './providers/registry';
 import { validateCustomNotifyUrl } from '../shared/notify-urls';
 import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST, type NotifyEndpoint, type NotifyEndpointState } from './tunnel/notify-endpoint';
 import { tunnelConfigError } from './tunnel/tunnel-manager';
@@ -306,8 +308,8 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   const startCore = async (config_: AlipayConfig): Promise<void> => {
     const coreConfig: PaymentCoreConfig = {
       dbPath: join(dataDir, DB_FILE),
-      alipay: config_,
-      environment: running.providerMode,
+      // The providers this core hosts, built through the registry from their settings and keys.
+      providers: [defaultProviderRegistry().build('alipay', { ...config_, environment: running.providerMode }, { logger, clock: systemClock })],
       // Orders from before environments were recorded belong to the environment the saved settings name.
       // (Demo adopts them only when the vault holds no keys: keys mean the dir was set up for real money.)
       adoptUnknownOrders: running.providerMode === savedMode && (savedMode !== 'demo' || !keysStored),

@@ -12,9 +12,12 @@ import type {
   Refund,
 } from '../../src/main/payments/api';
 import { PaymentError } from '../../src/main/payments/api';
+import { AlipayProvider, type AlipayConfig } from '../../src/main/providers/alipay';
 
 export interface FakeCore extends PaymentCore {
   config: PaymentCoreConfig;
+  /** The Alipay app the console built the core's provider from. */
+  alipay: AlipayConfig;
   started: boolean;
   closed: boolean;
   /** The buyer pays: PAID, as if a verified notification arrived. */
@@ -24,6 +27,8 @@ export interface FakeCore extends PaymentCore {
 }
 
 export function createFakeCore(config: PaymentCoreConfig): FakeCore {
+  const provider = config.providers[0];
+  if (!(provider instanceof AlipayProvider)) throw new Error('the console builds an Alipay provider');
   const orders = new Map<string, Order>();
   const events = new Map<string, OrderEvent[]>();
   const listeners = new Map<string, Set<(p: never) => void>>();
@@ -55,6 +60,7 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
 
   const core: FakeCore = {
     config,
+    alipay: provider.config,
     started: false,
     closed: false,
     async createOrder(input) {
@@ -84,9 +90,9 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         message: null,
         latePayment: null,
         refunds: [],
-        environment: config.environment ?? 'demo',
-        appId: config.alipay.appId,
-        provider: 'alipay',
+        environment: provider.environment,
+        appId: provider.accountId,
+        provider: provider.id,
       foreign: false,
       };
       orders.set(id, order);

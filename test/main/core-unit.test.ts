@@ -6,7 +6,7 @@ import { memoryLogger, tempDir, waitFor } from './helpers';
 
 /**
  * Service logic against an in-memory provider (no HTTP): fast, deterministic, and able to script
- * outcomes the emulator cannot produce (fund_change=N on a first try). The same flows run against the
+ * outcomes the emulator cannot produce (a refund accepted but not confirmed on a first try). The same flows run against the
  * real emulator over HTTP in the *.emulator.test.ts files.
  */
 describe('payment core (fake provider)', () => {
@@ -20,7 +20,7 @@ describe('payment core (fake provider)', () => {
     const dbPath = `${dir.path}/paydesk.db`;
     const config: PaymentCoreConfig = {
       dbPath,
-      alipay: { appId: 'app', sellerId: 'seller', privateKey: 'unused', alipayPublicKey: 'unused', gateway: 'http://127.0.0.1:9/gateway.do' },
+      providers: [fake],
       notify: { port: 0 },
       barcode: { pollIntervalMs: 20, maxWaitMs: 300 },
       poll: { initialMs: 20, maxMs: 50 },
@@ -28,7 +28,7 @@ describe('payment core (fake provider)', () => {
       logger: memoryLogger(),
       ...over,
     };
-    const core = createPaymentCore(config, fake);
+    const core = createPaymentCore(config);
     await core.start();
     cleanup.push(() => dir.remove());
     cleanup.push(() => core.close());
@@ -46,8 +46,8 @@ describe('payment core (fake provider)', () => {
     const fake = new FakeProvider();
     const { core } = await setup({ orderExpiryMs: 60_000 }, fake);
     let seenAtCall: string | undefined;
-    const original = fake.precreate.bind(fake);
-    fake.precreate = async (input) => {
+    const original = fake.createQr.bind(fake);
+    fake.createQr = async (input) => {
       seenAtCall = core.getOrder(input.outTradeNo)?.status;
       return original(input);
     };
@@ -62,7 +62,7 @@ describe('payment core (fake provider)', () => {
 
   it('a refused create → FAILED with the reason in words', async () => {
     const fake = new FakeProvider();
-    fake.next('precreate', { kind: 'business', code: '40004', subCode: 'ACQ.TOTAL_FEE_EXCEED', message: '订单金额超过限额 / Amount exceeds the limit' });
+    fake.next('createQr', { kind: 'business', failure: 'DECLINED', code: '40004', subCode: 'ACQ.TOTAL_FEE_EXCEED', message: '订单金额超过限额 / Amount exceeds the limit' });
     const { core } = await setup({}, fake);
     const o = await core.createOrder({ amountFen: 1, method: 'qr' });
     expect(o.status).toBe('FAILED');
@@ -111,7 +111,7 @@ describe('payment core (fake provider)', () => {
     const fake = new FakeProvider();
     const { core } = await setup({ orderExpiryMs: 150, poll: { initialMs: 10_000, maxMs: 10_000 } }, fake);
     const o = await core.createOrder({ amountFen: 100, method: 'qr' });
-    fake.next('close', { kind: 'business', code: '40004', subCode: 'ACQ.TRADE_STATUS_ERROR', message: 'x' }, false);
+    fake.next('close', { kind: 'business', failure: 'UNKNOWN', code: '40004', subCode: 'ACQ.TRADE_STATUS_ERROR', message: 'x' }, false);
     fake.pay(o.id);
     await waitFor(() => core.getOrder(o.id)?.status === 'PAID', 'paid after refused close');
     expect(fake.count('close')).toBe(1);
@@ -199,10 +199,10 @@ describe('payment core (fake provider)', () => {
     expect(core.getOrder(id)).toMatchObject({ refundedFen: 600 });
   });
 
-  it('fund_change=N on a first try → UNKNOWN → refund.query says not received → retry with the SAME out_request_no', async () => {
+  it('refund accepted but not confirmed (PENDING, e.g. fund_change=N) on a first try → UNKNOWN → refund query says not received → retry with the SAME out_request_no', async () => {
     const { core, fake } = await setup();
     const id = await paidOrder(core, fake, 1000);
-    fake.next('refund', { kind: 'ok', value: { fundChange: false, cumulativeFen: 0 } });
+    fake.next('refund', { kind: 'ok', value: { state: 'PENDING', cumulativeFen: 0 } });
     const statuses: string[] = [];
     core.on('refund.updated', (r) => statuses.push(r.status));
     const r = await core.refund({ orderId: id, amountFen: 100 });
@@ -241,7 +241,7 @@ describe('payment core (fake provider)', () => {
   it('"trade does not exist" from a refund query is never final: the refund stays UNKNOWN, reserved, and asks for attention', async () => {
     const { core, fake } = await setup();
     const id = await paidOrder(core, fake, 1000);
-    const notExist = { kind: 'business', code: '40004', subCode: 'ACQ.TRADE_NOT_EXIST', message: '交易不存在 / not exist' } as const;
+    const notExist = { kind: 'business', failure: 'NOT_FOUND', code: '40004', subCode: 'ACQ.TRADE_NOT_EXIST', message: '交易不存在 / not exist' } as const;
     fake.next('refund', UNKNOWN, true); // the gateway that took the refund applied it
     for (let i = 0; i < 20; i++) fake.next('refundQuery', notExist); // then a wrong gateway or app answers
     const r = await core.refund({ orderId: id, amountFen: 400 });
@@ -270,7 +270,7 @@ describe('payment core (fake provider)', () => {
     const refundId = first.core.getOrder(id)!.refunds[0]!.id;
     fake.refund = send;
     // A new core on the same file (the old one is abandoned, like a killed process).
-    const second = createPaymentCore(first.config, fake);
+    const second = createPaymentCore(first.config);
     cleanup.push(() => second.close());
     cleanup.push(() => release(UNKNOWN)); // let the abandoned core's call end so it can close
     await second.start();

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { createPaymentCore, type PaymentCore, type PaymentCoreConfig } from '../../src/main/payments';
+import { AlipayProvider, type AlipayConfig } from '../../src/main/providers/alipay';
 import { memoryLogger, tempDir } from './helpers';
+
+/** A core's config as the tests write it: the Alipay app (the adapter is built from it) and the rest. */
+export type HarnessConfig = Omit<PaymentCoreConfig, 'providers'> & {
+  alipay: AlipayConfig;
+  environment?: 'demo' | 'sandbox' | 'production';
+};
 
 /** A trade as the emulator's control API shows it (docs/emulator.md). */
 export interface EmuTrade {
@@ -33,12 +40,12 @@ export interface EmuNotification {
  * The emulator keeps its state in the temp dir too, so tests can read its "Alipay" private key to sign
  * notifications that are genuinely Alipay-signed but carry wrong fields.
  */
-export async function withEmulator(opts: { timeScale?: number; core?: Partial<PaymentCoreConfig>; start?: boolean } = {}) {
+export async function withEmulator(opts: { timeScale?: number; core?: Partial<HarnessConfig>; start?: boolean } = {}) {
   const dir = tempDir();
   const emu: RunningEmulator = await startEmulator({ port: 0, stateDir: join(dir.path, 'emu'), timeScale: opts.timeScale ?? 100 });
   const c = emu.credentials;
   const logger = memoryLogger();
-  const config: PaymentCoreConfig = {
+  const config: HarnessConfig = {
     dbPath: join(dir.path, 'paydesk.db'),
     alipay: {
       appId: c.appId,
@@ -57,8 +64,9 @@ export async function withEmulator(opts: { timeScale?: number; core?: Partial<Pa
     ...opts.core,
   };
   const cores: PaymentCore[] = [];
-  const newCore = async (over: Partial<PaymentCoreConfig> = {}, start = true) => {
-    const core = createPaymentCore({ ...config, ...over });
+  const newCore = async (over: Partial<HarnessConfig> = {}, start = true) => {
+    const { alipay, environment, ...rest } = { ...config, ...over };
+    const core = createPaymentCore({ ...rest, providers: [new AlipayProvider(alipay, rest.logger ?? logger, environment ?? 'demo')] });
     cores.push(core);
     if (start) await core.start();
     return core;

@@ -1,33 +1,61 @@
 import type {
   BarcodeOutcome,
+  CancelOutcome,
   CreateTradeInput,
+  Environment,
+  NotificationAck,
+  NotificationCheck,
+  NotificationRequest,
+  NotificationVerdict,
+  OrderMethod,
   PaymentProvider,
   ProviderResult,
+  RefundAccepted,
+  RefundFacts,
   RefundInput,
   TradeFacts,
-  TradeStatus,
-} from '../../src/main/providers/provider';
+  TradeState,
+} from '../../src/main/domain';
 
-type Method = 'precreate' | 'payWithCode' | 'query' | 'close' | 'cancel' | 'refund' | 'refundQuery';
+type Method = 'createQr' | 'payWithCode' | 'query' | 'close' | 'cancel' | 'refund' | 'refundQuery';
 
 interface FakeTrade {
-  status: TradeStatus | 'NOT_SCANNED';
+  state: TradeState;
   amountFen: number;
   refunds: Map<string, number>;
 }
 
+/** A refusal as an adapter maps it: NOT_FOUND etc. plus the provider's own code for the audit trail. */
+export const notFound = { kind: 'business', failure: 'NOT_FOUND', code: '40004', subCode: 'NOT_FOUND', message: 'not exist' } as const;
+
 /**
- * An in-memory provider for unit tests of the services (no HTTP). Behaves like a tiny Alipay; `next()`
- * queues a scripted outcome for a method, optionally applying the real effect first (like the
- * emulator's `apply: true`). Notification parsing is delegated (to the real AlipayProvider).
+ * An in-memory provider for unit tests of the services (no HTTP). Behaves like a tiny provider in the
+ * neutral words of the port (a trade nobody scanned is NOT_FOUND to query and close, cancel voids it);
+ * `next()` queues a scripted outcome for a method, optionally applying the real effect first (like the
+ * emulator's `apply: true`). Notification verification is delegated (to a test's function).
+ * Models: scripted unknown / refused answers, repeat refunds with the same number. Does not model
+ * timing, signatures or HTTP.
  */
 export class FakeProvider implements PaymentProvider {
-  readonly name = 'fake';
+  readonly id: string;
+  readonly methods: readonly OrderMethod[] = ['qr', 'code', 'link'];
+  readonly environment: Environment;
+  readonly accountId: string;
   readonly trades = new Map<string, FakeTrade>();
   readonly calls: { method: Method; outTradeNo: string; extra?: unknown }[] = [];
   private readonly scripts = new Map<Method, { result: ProviderResult<unknown>; apply: boolean }[]>();
 
-  constructor(private readonly parse: PaymentProvider['parseNotification'] = () => ({ ok: false, reason: 'n/a' })) {}
+  constructor(
+    private readonly verify: (request: NotificationRequest) => NotificationCheck | Promise<NotificationCheck> = () => ({
+      ok: false,
+      reason: 'n/a',
+    }),
+    scope: { id?: string; environment?: Environment; accountId?: string } = {},
+  ) {
+    this.id = scope.id ?? 'alipay';
+    this.environment = scope.environment ?? 'demo';
+    this.accountId = scope.accountId ?? 'app';
+  }
 
   next(method: Method, result: ProviderResult<unknown>, apply = false): void {
     const q = this.scripts.get(method) ?? [];
@@ -37,7 +65,7 @@ export class FakeProvider implements PaymentProvider {
 
   pay(outTradeNo: string): void {
     const t = this.trades.get(outTradeNo);
-    if (t) t.status = 'TRADE_SUCCESS';
+    if (t) t.state = 'PAID';
   }
 
   count(method: Method): number {
@@ -53,14 +81,14 @@ export class FakeProvider implements PaymentProvider {
 
   private facts(no: string): TradeFacts | null {
     const t = this.trades.get(no);
-    if (!t || t.status === 'NOT_SCANNED') return null;
-    return { status: t.status, tradeNo: `T${no}`, totalFen: t.amountFen, buyerLogonId: 'b***@x.com', paidAt: null };
+    if (!t || t.state === 'NOT_FOUND') return null;
+    return { state: t.state, tradeNo: `T${no}`, totalFen: t.amountFen, buyerLogonId: 'b***@x.com', paidAt: null };
   }
 
-  async precreate(input: CreateTradeInput): Promise<ProviderResult<{ qrCode: string }>> {
-    this.calls.push({ method: 'precreate', outTradeNo: input.outTradeNo });
-    return this.scripted('precreate', () => {
-      this.trades.set(input.outTradeNo, { status: 'NOT_SCANNED', amountFen: input.amountFen, refunds: new Map() });
+  async createQr(input: CreateTradeInput): Promise<ProviderResult<{ qrCode: string }>> {
+    this.calls.push({ method: 'createQr', outTradeNo: input.outTradeNo });
+    return this.scripted('createQr', () => {
+      this.trades.set(input.outTradeNo, { state: 'NOT_FOUND', amountFen: input.amountFen, refunds: new Map() });
       return { kind: 'ok', value: { qrCode: `fake://qr/${input.outTradeNo}` } };
     });
   }
@@ -68,21 +96,21 @@ export class FakeProvider implements PaymentProvider {
   async payWithCode(input: CreateTradeInput & { authCode: string }): Promise<ProviderResult<BarcodeOutcome>> {
     this.calls.push({ method: 'payWithCode', outTradeNo: input.outTradeNo, extra: input.authCode });
     return this.scripted('payWithCode', () => {
-      this.trades.set(input.outTradeNo, { status: 'TRADE_SUCCESS', amountFen: input.amountFen, refunds: new Map() });
+      this.trades.set(input.outTradeNo, { state: 'PAID', amountFen: input.amountFen, refunds: new Map() });
       return { kind: 'ok', value: { state: 'paid', facts: this.facts(input.outTradeNo) as TradeFacts } };
     });
   }
 
-  pagePayUrl(input: CreateTradeInput): string {
-    this.trades.set(input.outTradeNo, { status: 'NOT_SCANNED', amountFen: input.amountFen, refunds: new Map() });
-    return `fake://pay/${input.outTradeNo}`;
+  async createLink(input: CreateTradeInput): Promise<ProviderResult<{ url: string }>> {
+    this.trades.set(input.outTradeNo, { state: 'NOT_FOUND', amountFen: input.amountFen, refunds: new Map() });
+    return { kind: 'ok', value: { url: `fake://pay/${input.outTradeNo}` } };
   }
 
   async query(no: string): Promise<ProviderResult<TradeFacts>> {
     this.calls.push({ method: 'query', outTradeNo: no });
     return this.scripted('query', () => {
       const f = this.facts(no);
-      return f ? { kind: 'ok', value: f } : { kind: 'business', code: '40004', subCode: 'ACQ.TRADE_NOT_EXIST', message: 'not exist' };
+      return f ? { kind: 'ok', value: f } : notFound;
     });
   }
 
@@ -90,48 +118,53 @@ export class FakeProvider implements PaymentProvider {
     this.calls.push({ method: 'close', outTradeNo: no });
     return this.scripted('close', () => {
       const t = this.trades.get(no);
-      if (!t || t.status === 'NOT_SCANNED') return { kind: 'business', code: '40004', subCode: 'ACQ.TRADE_NOT_EXIST', message: 'not exist' };
-      if (t.status !== 'WAIT_BUYER_PAY') return { kind: 'business', code: '40004', subCode: 'ACQ.TRADE_STATUS_ERROR', message: 'status' };
-      t.status = 'TRADE_CLOSED';
+      if (!t || t.state === 'NOT_FOUND') return notFound;
+      if (t.state !== 'WAITING') return { kind: 'business', failure: 'PAID_ALREADY', code: '40004', subCode: 'STATUS_ERROR', message: 'status' };
+      t.state = 'CLOSED';
       return { kind: 'ok', value: undefined };
     });
   }
 
-  async cancel(no: string): Promise<ProviderResult<{ action: string | null; retry: boolean }>> {
+  async cancel(no: string): Promise<ProviderResult<CancelOutcome>> {
     this.calls.push({ method: 'cancel', outTradeNo: no });
     return this.scripted('cancel', () => {
       const t = this.trades.get(no);
-      // Like Alipay: a trade it does not know yet (unscanned QR) → 10000 without action, number voided.
-      const known = t !== undefined && t.status !== 'NOT_SCANNED';
-      if (t) t.status = 'TRADE_CLOSED';
+      // Like Alipay: a trade it does not know yet (unscanned QR) → success without action, number voided.
+      const known = t !== undefined && t.state !== 'NOT_FOUND';
+      if (t) t.state = 'CLOSED';
       return { kind: 'ok', value: { action: known ? 'close' : null, retry: false } };
     });
   }
 
-  async refund(input: RefundInput): Promise<ProviderResult<{ fundChange: boolean; cumulativeFen: number | null }>> {
+  async refund(input: RefundInput): Promise<ProviderResult<RefundAccepted>> {
     this.calls.push({ method: 'refund', outTradeNo: input.outTradeNo, extra: input.outRequestNo });
-    return this.scripted<{ fundChange: boolean; cumulativeFen: number | null }>('refund', () => {
+    return this.scripted<RefundAccepted>('refund', () => {
       const t = this.trades.get(input.outTradeNo);
-      if (!t) return { kind: 'business', code: '40004', subCode: 'ACQ.TRADE_NOT_EXIST', message: 'not exist' };
-      if (t.refunds.has(input.outRequestNo)) return { kind: 'ok', value: { fundChange: false, cumulativeFen: sum(t) } };
+      if (!t) return notFound;
+      // A repeat of a refund number already refunded moves no money now: not proof of anything.
+      if (t.refunds.has(input.outRequestNo)) return { kind: 'ok', value: { state: 'PENDING', cumulativeFen: sum(t) } };
       if (sum(t) + input.amountFen > t.amountFen) {
-        return { kind: 'business', code: '40004', subCode: 'ACQ.REASON_TRADE_REFUND_FEE_ERR', message: 'too much' };
+        return { kind: 'business', failure: 'REFUND_EXCEEDS', code: '40004', subCode: 'REFUND_FEE_ERR', message: 'too much' };
       }
       t.refunds.set(input.outRequestNo, input.amountFen);
-      return { kind: 'ok', value: { fundChange: true, cumulativeFen: sum(t) } };
+      return { kind: 'ok', value: { state: 'SUCCESS', cumulativeFen: sum(t) } };
     });
   }
 
-  async refundQuery(no: string, req: string): Promise<ProviderResult<{ succeeded: boolean; amountFen: number | null }>> {
+  async refundQuery(no: string, req: string): Promise<ProviderResult<RefundFacts>> {
     this.calls.push({ method: 'refundQuery', outTradeNo: no, extra: req });
     return this.scripted('refundQuery', () => {
       const amount = this.trades.get(no)?.refunds.get(req);
-      return { kind: 'ok', value: { succeeded: amount !== undefined, amountFen: amount ?? null } };
+      return { kind: 'ok', value: { state: amount !== undefined ? 'SUCCESS' : 'NOT_FOUND', amountFen: amount ?? null } };
     });
   }
 
-  parseNotification(fields: Record<string, string>) {
-    return this.parse(fields);
+  async verifyNotification(request: NotificationRequest): Promise<NotificationCheck> {
+    return this.verify(request);
+  }
+
+  ack(verdict: NotificationVerdict): NotificationAck {
+    return { status: verdict === 'retry' ? 500 : 200, headers: {}, body: verdict === 'accepted' ? 'success' : 'fail' };
   }
 }
 

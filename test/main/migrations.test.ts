@@ -104,4 +104,18 @@ describe('migrations', () => {
     expect(sql).toMatch(/\)\s*STRICT$/);
     db.close();
   });
+
+  it('migration 7 (notification_provider) applies alone: stored notifications came to the Alipay path; the column is checked', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, 6);
+    db.prepare("INSERT INTO notifications (received_at, body, headers, verdict) VALUES (1, 'a=1', '{}', 'applied')").run();
+    migrate(db, 7);
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect(db.prepare('SELECT provider FROM notifications').all()).toEqual([{ provider: 'alipay' }]);
+    const insert = db.prepare("INSERT INTO notifications (received_at, body, headers, verdict, provider) VALUES (2, 'x', '{}', 'pending', ?)");
+    expect(() => insert.run('toy')).not.toThrow();
+    expect(() => insert.run('')).toThrow(/CHECK/);
+    expect(() => insert.run('p'.repeat(33))).toThrow(/CHECK/);
+    db.close();
+  });
 });

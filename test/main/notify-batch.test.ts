@@ -1,6 +1,6 @@
 /**
- * The notify handler's group commit (issue 8): notifications that arrive together share commits, and
- * for EACH of them the guarantees of design.md principle 3 still hold:
+ * The notification ingest's group commit: notifications that arrive together share commits, and for
+ * EACH of them the record-first guarantees still hold:
  * - its raw row is committed (visible to another connection) BEFORE it is verified or applied;
  * - its answer comes only after the commit holding its effect and verdict;
  * - one that throws while being applied is rolled back alone, kept raw with `rejected: internal error`.
@@ -8,25 +8,28 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotifyHandler } from '../../src/main/notify/notify-handler';
+import type { NotificationCheck, VerifiedNotification } from '../../src/main/domain';
 import { systemClock } from '../../src/main/kernel';
 import { EventStream } from '../../src/main/payments/events';
+import { NotificationIngest } from '../../src/main/payments/ingest';
 import { Ledger } from '../../src/main/payments/ledger';
 import type { NotificationSeen } from '../../src/main/payments/api';
-import type { PaymentProvider, ProviderNotification } from '../../src/main/providers/provider';
 import { openStore, type Store } from '../../src/main/store';
 import { FakeProvider } from './fake-provider';
 import { memoryLogger, tempDir } from './helpers';
 
 const APP = { appId: '2021000000000001', sellerId: '2088000000000001' };
 
-describe('notify handler: group commit keeps record-first and success-after-commit', () => {
+/** A test's stand-in for an adapter's verification: the form fields of the raw body → a verdict. */
+type Parse = (fields: Record<string, string>) => NotificationCheck;
+
+describe('notification ingest: group commit keeps record-first and success-after-commit', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
     for (const c of cleanups.splice(0)) c();
   });
 
-  function setup(parse: PaymentProvider['parseNotification']) {
+  function setup(parse: Parse) {
     const dir = tempDir();
     const dbPath = join(dir.path, 'paydesk.db');
     const store: Store = openStore(dbPath);
@@ -40,11 +43,14 @@ describe('notify handler: group commit keeps record-first and success-after-comm
     const stream = new EventStream(logger);
     const ledger = new Ledger(store, systemClock, stream, logger);
     const seen: NotificationSeen[] = [];
-    const handler = new NotifyHandler({
+    const provider = new FakeProvider(
+      (req) => parse(Object.fromEntries(new URLSearchParams(req.rawBody.toString('utf8')))),
+      { accountId: APP.appId },
+    );
+    const ingest = new NotificationIngest({
       store,
       ledger,
-      provider: new FakeProvider(parse),
-      alipay: APP,
+      providers: [provider],
       clock: systemClock,
       logger,
       onSeen: (s) => seen.push(s),
@@ -55,23 +61,27 @@ describe('notify handler: group commit keeps record-first and success-after-comm
         id: `PD${i}`, method: 'qr', status: 'AWAITING_PAYMENT', amountFen: 100 + i, refundedFen: 0, subject: 's',
         qrCode: null, payUrl: null, tradeNo: null, buyerLogonId: null, notifyUrl: null, createdAt: now, updatedAt: now,
         paidAt: null, expiresAt: now + 60_000, closedAt: null, userPaying: false, message: null,
+        environment: 'demo', appId: APP.appId, provider: 'alipay',
       });
     }
     const committedRaw = (body: string) =>
       (other.prepare('SELECT count(*) AS n FROM notifications WHERE body = ?').get(body) as { n: number }).n;
     const committedStatus = (id: string) =>
       (other.prepare('SELECT status FROM orders WHERE id = ?').get(id) as { status: string }).status;
+    // The HTTP layer's call: the raw body as received, to the provider its path names.
+    const handler = {
+      submit: (body: string, headers: Record<string, string>) => ingest.submit({ provider: 'alipay', rawBody: Buffer.from(body), headers }),
+      drain: () => ingest.drain(),
+    };
     return { store, handler, seen, committedRaw, committedStatus, stream };
   }
 
   /** A notification body "out=PD3&amount=103" parsed by a fake provider (the signature is not the point here). */
-  const notice = (fields: Record<string, string>): ProviderNotification => ({
+  const notice = (fields: Record<string, string>): VerifiedNotification => ({
     notifyId: fields.nid ?? null,
-    appId: APP.appId,
-    sellerId: APP.sellerId,
     outTradeNo: fields.out as string,
     totalFen: Number(fields.amount),
-    facts: { status: 'TRADE_SUCCESS', tradeNo: `T${fields.out}`, totalFen: Number(fields.amount), buyerLogonId: null, paidAt: null },
+    facts: { state: 'PAID', tradeNo: `T${fields.out}`, totalFen: Number(fields.amount), buyerLogonId: null, paidAt: null },
     refund: null,
   });
 
@@ -82,7 +92,7 @@ describe('notify handler: group commit keeps record-first and success-after-comm
       // "Verification" time: the raw row of this very notification must already be committed.
       verifiedWhileCommitted.push(env.committedRaw(new URLSearchParams(fields).toString()) >= 1);
       if (fields.forged) return { ok: false, reason: 'signature verification failed' };
-      return { ok: true, value: notice(fields) };
+      return { ok: true, notification: notice(fields) };
     });
     const bodies = [
       ...Array.from({ length: 20 }, (_, i) => `out=PD${i}&amount=${100 + i}&nid=n${i}`),
@@ -120,7 +130,7 @@ describe('notify handler: group commit keeps record-first and success-after-comm
         // Throws inside the apply step (in its savepoint), after the checks passed.
         Object.defineProperty(n, 'facts', { get: () => { throw new Error('boom'); } });
       }
-      return { ok: true, value: n };
+      return { ok: true, notification: n };
     });
     const answers = await Promise.all([
       env.handler.submit('out=PD1&amount=101', {}),
@@ -138,10 +148,10 @@ describe('notify handler: group commit keeps record-first and success-after-comm
     expect(rows[1]?.body).toBe('out=PD2&amount=102&boom=1');
   });
 
-  it('drain() finishes everything queued synchronously (the server calls it on close)', async () => {
-    const env = setup((fields) => ({ ok: true, value: notice(fields) }));
+  it('drain() finishes everything queued (the server awaits it on close)', async () => {
+    const env = setup((fields) => ({ ok: true, notification: notice(fields) }));
     const p = env.handler.submit('out=PD5&amount=105', {});
-    env.handler.drain();
+    await env.handler.drain();
     expect(env.committedStatus('PD5')).toBe('PAID');
     expect((await p).body).toBe('success');
   });
@@ -149,7 +159,7 @@ describe('notify handler: group commit keeps record-first and success-after-comm
   it('events are published only after the commit', async () => {
     let env!: ReturnType<typeof setup>;
     const atEmit: string[] = [];
-    env = setup((fields) => ({ ok: true, value: notice(fields) }));
+    env = setup((fields) => ({ ok: true, notification: notice(fields) }));
     env.stream.on('order.updated', (o) => atEmit.push(`${o.id}:${env.committedStatus(o.id)}`));
     await Promise.all([env.handler.submit('out=PD7&amount=107', {}), env.handler.submit('out=PD8&amount=108', {})]);
     expect(atEmit.sort()).toEqual(['PD7:PAID', 'PD8:PAID']);

@@ -4,18 +4,18 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotifyHandler } from '../../src/main/notify/notify-handler';
+import type { VerifiedNotification } from '../../src/main/domain';
 import { systemClock } from '../../src/main/kernel';
 import { EventStream } from '../../src/main/payments/events';
+import { NotificationIngest } from '../../src/main/payments/ingest';
 import { Ledger } from '../../src/main/payments/ledger';
-import type { ProviderNotification } from '../../src/main/providers/provider';
 import { openStore, type OrderEnvironment, type Store } from '../../src/main/store';
 import { FakeProvider } from './fake-provider';
 import { memoryLogger, tempDir } from './helpers';
 
 const APP = { appId: '2021000000000001', sellerId: '2088000000000001' };
 
-describe('notify handler: orders of another environment', () => {
+describe('notification ingest: orders of another environment', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
     for (const c of cleanups.splice(0)) c();
@@ -29,27 +29,29 @@ describe('notify handler: orders of another environment', () => {
       dir.remove();
     });
     const logger = memoryLogger();
-    const scope = { environment: 'production' as const, appId: APP.appId };
-    const ledger = new Ledger(store, systemClock, new EventStream(logger), logger, scope);
-    const notice = (out: string): ProviderNotification => ({
+    const notice = (out: string): VerifiedNotification => ({
       notifyId: `n-${out}`,
-      appId: APP.appId,
-      sellerId: APP.sellerId,
       outTradeNo: out,
       totalFen: 100,
-      facts: { status: 'TRADE_SUCCESS', tradeNo: `T${out}`, totalFen: 100, buyerLogonId: null, paidAt: null },
+      facts: { state: 'PAID', tradeNo: `T${out}`, totalFen: 100, buyerLogonId: null, paidAt: null },
       refund: null,
     });
-    const handler = new NotifyHandler({
+    const provider = new FakeProvider(
+      (req) => ({ ok: true, notification: notice(new URLSearchParams(req.rawBody.toString('utf8')).get('out') as string) }),
+      { environment: 'production', accountId: APP.appId },
+    );
+    const ledger = new Ledger(store, systemClock, new EventStream(logger), logger, (row) => row.environment === 'production');
+    const ingest = new NotificationIngest({
       store,
       ledger,
-      provider: new FakeProvider((fields) => ({ ok: true, value: notice(fields.out as string) })),
-      alipay: APP,
+      providers: [provider],
       clock: systemClock,
       logger,
       onSeen: () => undefined,
-      scope,
     });
+    const handler = {
+      submit: (body: string, headers: Record<string, string>) => ingest.submit({ provider: 'alipay', rawBody: Buffer.from(body), headers }),
+    };
     const now = Date.now();
     const insert = (id: string, environment: OrderEnvironment) =>
       store.orders.insert({

@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startNotifyServer, type NotifyServer } from '../../src/main/notify/notify-server';
-import { parseForm } from '../../src/main/notify/notify-handler';
+import type { NotificationAck } from '../../src/main/domain';
+import { startNotifyServer, type NotifyServer } from '../../src/main/http/notify-server';
+import { parseForm } from '../../src/main/providers/alipay';
 import { memoryLogger } from './helpers';
 
 describe('notify HTTP server', () => {
@@ -11,12 +12,13 @@ describe('notify HTTP server', () => {
     server = null;
   });
 
-  async function start(handle = () => ({ status: 200, body: 'success' as const })) {
+  async function start(handle = (): NotificationAck => ({ status: 200, headers: {}, body: 'success' })) {
     const bodies: string[] = [];
     server = await startNotifyServer({
       port: 0,
-      handle: (body) => {
-        bodies.push(body);
+      hosts: (id) => id === 'alipay',
+      submit: async (_provider, body) => {
+        bodies.push(body.toString('utf8'));
         return handle();
       },
       logger: memoryLogger(),

@@ -1,6 +1,6 @@
 /**
  * The notify hot path verifies with createNotifyVerifier (a cached KeyObject, one RSA verification per
- * genuine notice) instead of alipay-sdk's checkNotifySignV2 (issue 8). It must give the SAME verdict on
+ * genuine notice) instead of alipay-sdk's checkNotifySignV2. It must give the SAME verdict on
  * everything: genuine, rsaCheckV2-style (sign_type signed too), RSA (SHA1), forged, tampered, garbage
  * signatures, unknown sign_type, and values with %, +, &, =, unicode, emoji and empty strings.
  * The SDK throws on some inputs; every caller treats a throw as "not verified", so we compare verdicts.
@@ -8,8 +8,7 @@
 import { createPublicKey, createSign, generateKeyPairSync } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it, vi } from 'vitest';
-import { parseForm } from '../../src/main/notify/notify-handler';
-import { createNotifyVerifier } from '../../src/main/providers/alipay-notify-verify';
+import { createNotifyVerifier, parseForm } from '../../src/main/providers/alipay';
 
 // Count node:crypto.verify calls (the fast verifier's only RSA primitive; the SDK uses createVerify).
 const verifyCalls = vi.hoisted(() => [] as unknown[]);

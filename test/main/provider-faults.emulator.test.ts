@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlipayProvider } from '../../src/main/providers/alipay-provider';
+import { AlipayProvider } from '../../src/main/providers/alipay';
 import { memoryLogger, waitFor } from './helpers';
 import { withEmulator } from './emulator-harness';
 
 type Env = Awaited<ReturnType<typeof withEmulator>>;
 
-/** Every outside call has a timeout and a clear error (design.md principle 8; protocols.md A3/A4). */
+/** Every outside call has a timeout and a clear error (Alipay's public and business error codes). */
 describe('Alipay provider outcome mapping against emulator faults', () => {
   let env: Env | null = null;
   afterEach(async () => {
@@ -25,7 +25,7 @@ describe('Alipay provider outcome mapping against emulator faults', () => {
     const logger = memoryLogger();
     const provider = new AlipayProvider({ ...env.config.alipay, timeoutMs: 300 }, logger);
     await env.control.fault({ kind, method: 'alipay.trade.precreate', ms: 2000 });
-    const r = await provider.precreate({ outTradeNo: `T${Date.now()}`, amountFen: 100, subject: 's', timeoutMinutes: 5, notifyUrl: null });
+    const r = await provider.createQr({ outTradeNo: `T${Date.now()}`, amountFen: 100, subject: 's', timeoutMinutes: 5, notifyUrl: null });
     expect(r).toMatchObject({ kind: 'unknown', reason });
     expect((r as { message: string }).message).toMatch(message);
 
@@ -40,9 +40,9 @@ describe('Alipay provider outcome mapping against emulator faults', () => {
     env = await withEmulator();
     const provider = new AlipayProvider(env.config.alipay, memoryLogger());
     const q = await provider.query('NO-SUCH-TRADE');
-    expect(q).toMatchObject({ kind: 'business', code: '40004', subCode: 'ACQ.TRADE_NOT_EXIST', message: expect.stringMatching(/交易不存在 \/ Trade does not exist/) });
+    expect(q).toMatchObject({ kind: 'business', failure: 'NOT_FOUND', code: '40004', subCode: 'ACQ.TRADE_NOT_EXIST', message: expect.stringMatching(/交易不存在 \/ Trade does not exist/) });
     const pay = await provider.payWithCode({ outTradeNo: `T${Date.now()}`, amountFen: 100, subject: 's', timeoutMinutes: 1, notifyUrl: null, authCode: '284000000000000004' });
-    expect(pay).toMatchObject({ kind: 'business', subCode: 'ACQ.BUYER_BALANCE_NOT_ENOUGH', message: '余额不足 / Insufficient balance' });
+    expect(pay).toMatchObject({ kind: 'business', failure: 'INSUFFICIENT_FUNDS', subCode: 'ACQ.BUYER_BALANCE_NOT_ENOUGH', message: '余额不足 / Insufficient balance' });
   });
 
   it('accepts keys as bare base64 too (as the Alipay console shows them)', async () => {
@@ -52,7 +52,7 @@ describe('Alipay provider outcome mapping against emulator faults', () => {
       { ...env.config.alipay, privateKey: bare(env.config.alipay.privateKey), alipayPublicKey: bare(env.config.alipay.alipayPublicKey) },
       memoryLogger(),
     );
-    const r = await provider.precreate({ outTradeNo: `T${Date.now()}`, amountFen: 100, subject: 's', timeoutMinutes: 5, notifyUrl: null });
+    const r = await provider.createQr({ outTradeNo: `T${Date.now()}`, amountFen: 100, subject: 's', timeoutMinutes: 5, notifyUrl: null });
     expect(r.kind).toBe('ok');
   });
 

@@ -67,10 +67,10 @@ describe('day summary (SQLite aggregates) = per-row computation', () => {
         });
       });
       const date = `${y}-${String(m + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-      expect(summarize(store, date)).toEqual(reference(paid, date));
+      expect(summarize(store, date, null, 'alipay')).toEqual(reference(paid, date));
       expect(summarize(store, date).byMethod.map((m) => m.method)).toEqual(['code', 'link', 'qr']);
       // An empty day: zeros, not nulls.
-      expect(summarize(store, '2020-01-01')).toEqual(reference([], '2020-01-01'));
+      expect(summarize(store, '2020-01-01', null, 'alipay')).toEqual(reference([], '2020-01-01'));
     } finally {
       store.close();
     }

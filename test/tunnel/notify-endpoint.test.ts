@@ -9,7 +9,7 @@ import {
   type NotifyEndpointState,
 } from '../../src/main/tunnel/notify-endpoint';
 import { connect } from 'node:net';
-import { startNotifyServer } from '../../src/main/notify/notify-server';
+import { startNotifyServer } from '../../src/main/http/notify-server';
 import { createProbeEndpoint } from '../../src/main/tunnel/probe';
 import { startLocaltunnelServer } from '../fixtures/localtunnel-server';
 import { startStandIn, until } from './helpers';
@@ -166,7 +166,8 @@ describe('notify endpoint policy', () => {
     let probes = 0;
     const server = await startNotifyServer({
       port: 0,
-      handle: () => ({ status: 200, body: 'success' }),
+      hosts: (id) => id === 'alipay',
+      submit: async () => ({ status: 200, headers: {}, body: 'success' }),
       routes: (req, res) => {
         const handled = probe.handle(req, res);
         if (handled) probes += 1;

@@ -6,7 +6,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startNotifyServer, type NotifyServer, type TunnelTrouble } from '../../src/main/notify/notify-server';
+import { startNotifyServer, type NotifyServer, type TunnelTrouble } from '../../src/main/http/notify-server';
 import { until } from './helpers';
 
 const LIMITS = { headersTimeoutMs: 300, requestTimeoutMs: 500, keepAliveTimeoutMs: 400 };
@@ -24,7 +24,8 @@ async function start(status = 200): Promise<{ server: NotifyServer; troubles: Tu
   const troubles: TunnelTrouble[] = [];
   server = await startNotifyServer({
     port: 0,
-    handle: () => ({ status, body: status === 200 ? 'success' : 'fail' }),
+    hosts: (id) => id === 'alipay',
+    submit: async () => ({ status, headers: {}, body: status === 200 ? 'success' : 'fail' }),
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     ...LIMITS,
   });

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import type { Logger } from '../../src/main/payments/api';
-import { AlipayProvider } from '../../src/main/providers/alipay-provider';
+import { AlipayProvider } from '../../src/main/providers/alipay';
 import { KeyError, createKeyService, parsePrivateKey, type KeyService } from '../../src/main/keys';
 import { createFileVault } from '../../src/main/vault';
 import { isBilingual, rsaPair, tempDir } from './helpers';

@@ -29,8 +29,9 @@ export class SellerIdWatch {
 
   /** Feed every notification.received of the running core. */
   seen(n: NotificationSeen): void {
-    if (n.verdict === 'rejected' && n.reason === 'seller_id mismatch' && n.sellerIdSent !== undefined) {
-      this.sent = n.sellerIdSent;
+    const sellerIdSent = n.detail?.sellerIdSent;
+    if (n.verdict === 'rejected' && n.reason === 'seller_id mismatch' && sellerIdSent !== undefined) {
+      this.sent = sellerIdSent;
     } else if (n.verdict === 'applied') {
       this.sent = null; // notifications are accepted again
     }

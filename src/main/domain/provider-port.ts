@@ -90,7 +90,17 @@ export interface NotificationRequest {
  */
 export type NotificationCheck =
   | { ok: true; notification: VerifiedNotification }
-  | { ok: false; reason: string; detail?: Record<string, string> };
+  | {
+      ok: false;
+      reason: string;
+      detail?: Record<string, string>;
+      /**
+       * The merchant order number the notice names, when it could be read (kept on the stored record so
+       * a refused notice can be found by order). Added beside `reason`: a notice refused for its
+       * merchant identity is still about one of our orders, and the inbox has always recorded which.
+       */
+      outTradeNo?: string | null;
+    };
 
 /**
  * How the services ended with a notification: `accepted` = applied or already known (stop sending);

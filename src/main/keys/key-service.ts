@@ -1,10 +1,10 @@
 /**
- * Key setup (issue 7): import the app private key and the Alipay public key into the vault (validated,
+ * Key setup: import the app private key and the Alipay public key into the vault (validated,
  * normalised PEM), report their status (fingerprints only), build the AlipayConfig, and 测试连接.
  * Electron-free; takes its vault, clock and logger.
  */
 import { createRedactingLogger, type Logger } from '../kernel';
-import type { AlipayConfig } from '../payments/api';
+import type { AlipayConfig } from '../providers/alipay/config';
 import type { Vault } from '../vault/types';
 import { KeyError, keyMessages, type KeyField } from './key-errors';
 import {
@@ -14,9 +14,9 @@ import {
   type ParsedPrivateKey,
   type ParsedPublicKey,
 } from './key-import';
-import { runConnectionTest, testTradeNo, type ConnectionTestResult } from './connection-test';
+import { runConnectionTest, testTradeNo, type ConnectionTestResult } from '../providers/alipay/connection-test';
 
-export type { ConnectionTestResult, ConnectionTestCode } from './connection-test';
+export type { ConnectionTestResult, ConnectionTestCode } from '../providers/alipay/connection-test';
 
 /** Vault entry names. */
 export const VAULT_NAMES: Record<KeyField, string> = {

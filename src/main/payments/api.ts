@@ -4,8 +4,18 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, Logger } from '../kernel';
-import type { TunnelLocal } from '../notify/notify-server';
-import type { EventSource, Order, OrderEvent, OrderMethod, OrderStatus, Refund, RefundAuthorization } from '../domain';
+import type { TunnelLocal } from '../http/notify-server';
+import type {
+  EventSource,
+  Order,
+  OrderEvent,
+  OrderMethod,
+  OrderStatus,
+  PaymentProvider,
+  ProviderId,
+  Refund,
+  RefundAuthorization,
+} from '../domain';
 
 export type { Clock, Logger } from '../kernel';
 export { PaymentError } from '../kernel';
@@ -39,7 +49,7 @@ export interface DaySummary {
   netFen: number;
   /** 24 entries, hour 0..23 local. */
   hourly: { hour: number; count: number; netFen: number }[];
-  /** The same paid orders split by provider and method (only rows with sales; provider is 'alipay' today). */
+  /** The same paid orders split by provider and method (only rows with sales). */
   byMethod: MethodTotals[];
 }
 
@@ -57,8 +67,13 @@ export interface NotificationSeen {
   verdict: 'applied' | 'duplicate' | 'rejected';
   reason: string | null;
   orderId: string | null;
-  /** The seller_id Alipay sent, when a validly signed notice was refused only because of it. */
-  sellerIdSent?: string;
+  /** The provider whose `/notify/<id>` path it came to. */
+  provider?: ProviderId;
+  /**
+   * What the provider's adapter said a cashier may need to fix a setting, when it refused a validly
+   * signed notice (e.g. `sellerIdSent`: the merchant id the notice named).
+   */
+  detail?: Record<string, string>;
 }
 
 export interface PaymentCoreEvents {
@@ -77,18 +92,20 @@ export interface PaymentCore {
     authCode?: string;
     /** QR / link orders: how long the order may be paid (whole minutes, 1–120); default orderExpiryMs. */
     expiryMs?: number;
+    /** Which hosted provider carries it (default: the first of PaymentCoreConfig.providers). */
+    provider?: ProviderId;
   }): Promise<Order>;
   getOrder(id: string): Order | null;
   listOrders(query: ListOrdersQuery): OrderPage;
-  /** Cashier cancels a waiting order (alipay.trade.close; cancel for 付款码). */
+  /** Cashier cancels a waiting order (the provider's close; cancel for 付款码). */
   cancelOrder(id: string): Promise<Order>;
   /** `authorization` is recorded on the refund_requested event: 'manager_pin' when the console checked the manager PIN. */
   refund(input: { orderId: string; amountFen: number; reason?: string; authorization?: RefundAuthorization }): Promise<Refund>;
   /** The audit trail of one order, oldest first. */
   events(orderId: string): OrderEvent[];
   summary(date: string): DaySummary;
-  /** notify_url given to new orders (null = poll only). */
-  notifyUrl(): string | null;
+  /** notify_url given to new orders of `provider` (default: the first provider; null = poll only). */
+  notifyUrl(provider?: ProviderId): string | null;
   /** http://127.0.0.1:PORT of the local notify server once started, else null. */
   localNotifyBase(): string | null;
   /** The notify server's listener for a tunnel client (held idle sockets, trouble reports) once started, else null. */
@@ -108,26 +125,16 @@ export interface PaymentCore {
   close(): Promise<void>;
 }
 
-export interface AlipayConfig {
-  appId: string;
-  sellerId: string;
-  /** PEM (PKCS1 or PKCS8). Never logged. */
-  privateKey: string;
-  alipayPublicKey: string;
-  gateway: string;
-  signType?: 'RSA2' | 'RSA';
-  timeoutMs?: number;
-}
-
 export interface PaymentCoreConfig {
   dbPath: string;
-  alipay: AlipayConfig;
   /**
-   * The environment `alipay` points at (default demo). With `alipay.appId` it scopes the core: only
-   * orders created in this environment with this app id are polled, swept, cancelled or refunded.
+   * The providers this core hosts (at least one; ids unique; one environment for all). An order is
+   * polled, swept, cancelled or refunded only when its provider is hosted here and it was created in
+   * that adapter's environment with its account; every other order is read-only (foreign). The first
+   * provider carries new orders unless createOrder names another.
    */
-  environment?: 'demo' | 'sandbox' | 'production';
-  /** Give orders older than the environment columns ('unknown') to this core's environment and app at start. */
+  providers: readonly PaymentProvider[];
+  /** Give orders older than the environment columns ('unknown') to the hosted provider of their row at start. */
   adoptUnknownOrders?: boolean;
   notify: {
     /** Port of the local notify server (0 = any). */
@@ -144,7 +151,7 @@ export interface PaymentCoreConfig {
   orderExpiryMs?: number; // default 5 min
   barcode?: { pollIntervalMs?: number; maxWaitMs?: number }; // 2 s, 30 s
   poll?: { initialMs?: number; maxMs?: number }; // 2 s → 10 s
-  refundMinGapMs?: number; // 3 s (Alipay's rule)
+  refundMinGapMs?: number; // 3 s (some providers refuse refunds of one trade closer together)
   /** A closed order is watched for a late payment until the provider's expiry + this (default 10 min). */
   lateWatchMarginMs?: number;
   clock?: Clock;

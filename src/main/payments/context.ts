@@ -1,6 +1,5 @@
-import type { PaymentProvider } from '../providers/provider';
-import type { OrderRow, OrderScope, Store } from '../store';
-import { PaymentError, type Clock, type Logger } from './api';
+import type { OrderRow, Store } from '../store';
+import { PaymentError, type Clock, type Logger, type PaymentProvider, type ProviderId } from './api';
 import type { Ledger } from './ledger';
 
 /** Resolved timing settings (PaymentCoreConfig with defaults applied). */
@@ -19,7 +18,10 @@ export interface Settings {
 export interface Context {
   store: Store;
   ledger: Ledger;
-  provider: PaymentProvider;
+  /** The hosted providers by id; the first one is the default for new orders. */
+  providers: ReadonlyMap<ProviderId, PaymentProvider>;
+  /** The notify_url a provider's new trades and refunds get (null = poll only). */
+  notifyUrl(provider: ProviderId): string | null;
   clock: Clock;
   logger: Logger;
   settings: Settings;
@@ -27,13 +29,29 @@ export interface Context {
   busy: Set<string>;
   /** True once close() was called: loops stop. */
   isClosed(): boolean;
-  /** The environment and app this core talks to; orders of any other scope are never touched. */
-  scope: OrderScope;
 }
 
-/** Whether `row` was created in `scope` (same environment and app id). */
-export function owns(scope: OrderScope, row: Pick<OrderRow, 'environment' | 'appId'>): boolean {
-  return row.environment === scope.environment && row.appId === scope.appId;
+type Scoped = Pick<OrderRow, 'environment' | 'appId' | 'provider'>;
+
+/**
+ * The adapter that may touch `row`: its provider is hosted here and the row was created in that
+ * adapter's environment with its account. Any other order is foreign: shown, never touched.
+ */
+export function providerOf(providers: ReadonlyMap<ProviderId, PaymentProvider>, row: Scoped): PaymentProvider | null {
+  const p = providers.get(row.provider);
+  return p && row.environment === p.environment && row.appId === p.accountId ? p : null;
+}
+
+/** Whether this core may poll, sweep, cancel or refund `row`. */
+export function owns(ctx: Pick<Context, 'providers'>, row: Scoped): boolean {
+  return providerOf(ctx.providers, row) !== null;
+}
+
+/** The adapter of an order this core owns (callers checked `owns` or filtered by scope). */
+export function providerFor(ctx: Pick<Context, 'providers'>, row: Scoped): PaymentProvider {
+  const p = providerOf(ctx.providers, row);
+  if (!p) throw new PaymentError('ORDER_FOREIGN', `订单不属于当前环境 / Order does not belong to this environment`);
+  return p;
 }
 
 const ENVIRONMENT_NAMES = {

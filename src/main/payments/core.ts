@@ -1,8 +1,5 @@
-import { NotifyHandler } from '../notify/notify-handler';
-import { NOTIFY_PATH, startNotifyServer, type NotifyServer } from '../notify/notify-server';
-import { AlipayProvider } from '../providers/alipay-provider';
-import type { PaymentProvider } from '../providers/provider';
-import { openStore, type OrderScope } from '../store';
+import { notifyPath, startNotifyServer, type NotifyServer } from '../http/notify-server';
+import { openStore } from '../store';
 import {
   PaymentError,
   type DaySummary,
@@ -10,9 +7,12 @@ import {
   type OrderPage,
   type PaymentCore,
   type PaymentCoreConfig,
+  type PaymentProvider,
+  type ProviderId,
 } from './api';
 import { stderrLogger, systemClock } from '../kernel';
-import type { Context, Settings } from './context';
+import { owns, type Context, type Settings } from './context';
+import { NotificationIngest } from './ingest';
 import { EventStream } from './events';
 import { Ledger } from './ledger';
 import { decodeCursor, encodeCursor, summarize } from './queries';
@@ -21,12 +21,26 @@ import { OrderService } from './orders';
 import { RefundService } from './refunds';
 import { Tracker } from './tracker';
 
+/** The hosted providers by id, checked: at least one, unique ids, one environment. */
+function hostedProviders(list: readonly PaymentProvider[]): ReadonlyMap<ProviderId, PaymentProvider> {
+  const first = list[0];
+  if (!first) throw new PaymentError('PROVIDER_MISSING', '未配置支付机构 / No payment provider configured');
+  const map = new Map<ProviderId, PaymentProvider>();
+  for (const p of list) {
+    if (map.has(p.id)) throw new PaymentError('PROVIDER_DUPLICATE', `支付机构重复：${p.id} / Payment provider given twice: ${p.id}`);
+    if (p.environment !== first.environment) {
+      throw new PaymentError('PROVIDER_ENVIRONMENT', '所有支付机构须在同一环境 / Every payment provider must run in the same environment');
+    }
+    map.set(p.id, p);
+  }
+  return map;
+}
+
 /**
  * Build the payment core. Opens (and migrates) the database right away so reads work before start();
  * start() opens the notify server, sweeps unsettled orders/refunds and resumes tracking.
- * `provider` is for tests and future providers; by default the Alipay provider is built from config.
  */
-export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentProvider): PaymentCore {
+export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
   const clock = config.clock ?? systemClock;
   const logger = config.logger ?? stderrLogger;
   const settings: Settings = {
@@ -38,36 +52,35 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
     refundMinGapMs: config.refundMinGapMs ?? 3_000,
     lateWatchMarginMs: config.lateWatchMarginMs ?? 10 * 60_000,
   };
-  const scope: OrderScope = { environment: config.environment ?? 'demo', appId: config.alipay.appId };
+  const providers = hostedProviders(config.providers);
+  const defaultProvider = config.providers[0] as PaymentProvider;
+  const environment = defaultProvider.environment;
   const store = openStore(config.dbPath);
   const stream = new EventStream(logger);
-  const ledger = new Ledger(store, clock, stream, logger, scope);
-  const prov = provider ?? new AlipayProvider(config.alipay, logger);
+  const ledger = new Ledger(store, clock, stream, logger, (row) => owns({ providers }, row));
   let closed = false;
   let started = false;
   let server: NotifyServer | null = null;
-  const ctx: Context = { store, ledger, provider: prov, clock, logger, settings, busy: new Set(), isClosed: () => closed, scope };
-  const tracker = new Tracker(ctx);
-  const refunds = new RefundService(ctx);
-  const handler = new NotifyHandler({
-    store,
-    ledger,
-    provider: prov,
-    alipay: config.alipay,
-    clock,
-    logger,
-    onSeen: (seen) => stream.emit('notification.received', seen),
-    scope,
-  });
 
   let publicBase: string | null | undefined = config.notify.publicUrl;
-  const notifyUrl = (): string | null => {
+  const notifyUrl = (provider: ProviderId = defaultProvider.id): string | null => {
     const pub = publicBase;
     if (pub === null) return null; // poll only
     const base = pub ?? server?.baseUrl;
-    return base ? `${base.replace(/\/+$/, '')}${NOTIFY_PATH}` : null;
+    return base ? `${base.replace(/\/+$/, '')}${notifyPath(provider)}` : null;
   };
-  const orders = new OrderService(ctx, tracker, notifyUrl);
+  const ctx: Context = { store, ledger, providers, notifyUrl, clock, logger, settings, busy: new Set(), isClosed: () => closed };
+  const tracker = new Tracker(ctx);
+  const refunds = new RefundService(ctx);
+  const ingest = new NotificationIngest({
+    store,
+    ledger,
+    providers,
+    clock,
+    logger,
+    onSeen: (seen) => stream.emit('notification.received', seen),
+  });
+  const orders = new OrderService(ctx, tracker);
   const background = new Set<Promise<unknown>>();
   const spawn = (p: Promise<unknown>, what: string) => {
     const q = p
@@ -124,7 +137,7 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
     },
     events: (orderId) => store.events.byOrder(orderId),
     // 今日 adds up this environment's money only (demo payments are not takings).
-    summary: (date: string): DaySummary => summarize(store, date, scope.environment),
+    summary: (date: string): DaySummary => summarize(store, date, environment, defaultProvider.id),
     notifyUrl,
     localNotifyBase: () => server?.baseUrl ?? null,
     tunnelLocal: () => server?.tunnel ?? null,
@@ -133,16 +146,16 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
       publicBase = base;
       logger.info('notify URL for new orders changed', { notifyUrl: notifyUrl() });
     },
-    lastNotification: () => handler.lastSeen(),
+    lastNotification: () => ingest.lastSeen(),
     on: (event, listener) => stream.on(event, listener),
     async start() {
       ensureOpen();
       if (started) return;
       server = await startNotifyServer({
         port: config.notify.port ?? 0,
-        handle: (body, headers) => handler.handle(body, headers),
-        submit: (body, headers) => handler.submit(body, headers),
-        drain: () => handler.drain(),
+        hosts: (id) => ingest.hosts(id),
+        submit: (provider, rawBody, headers) => ingest.submit({ provider, rawBody, headers }),
+        drain: () => ingest.drain(),
         logger,
         ...(config.notify.routes ? { routes: config.notify.routes } : {}),
         ...(config.notify.headersTimeoutMs !== undefined ? { headersTimeoutMs: config.notify.headersTimeoutMs } : {}),
@@ -150,11 +163,14 @@ export function createPaymentCore(config: PaymentCoreConfig, provider?: PaymentP
         ...(config.notify.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: config.notify.keepAliveTimeoutMs } : {}),
       });
       started = true;
+      const scopes = [...providers.values()].map((p) => ({ environment: p.environment, appId: p.accountId, provider: p.id }));
       if (config.adoptUnknownOrders) {
-        const adopted = store.orders.adoptUnknown(scope);
-        if (adopted > 0) logger.info('orders from before environments were recorded adopted', { adopted, ...scope });
+        for (const scope of scopes) {
+          const adopted = store.orders.adoptUnknown(scope);
+          if (adopted > 0) logger.info('orders from before environments were recorded adopted', { adopted, ...scope });
+        }
       }
-      logger.info('payment core started', { notifyUrl: notifyUrl(), ...scope });
+      logger.info('payment core started', { notifyUrl: notifyUrl(), scopes });
       // The sweep runs in the background: start() must not wait on a slow or unreachable gateway.
       spawn(tracker.sweep(), 'order sweep');
       spawn(refunds.sweep(), 'refund sweep');

@@ -1,8 +1,8 @@
 /**
- * The payment core (issue 3): createPaymentCore and the public types. Electron-free.
+ * The payment core: createPaymentCore and the public types. Electron-free.
  */
 import { parseYuan } from '../../shared/money';
-import type { Order, OrderMethod, PaymentCore } from './api';
+import type { Order, OrderMethod, PaymentCore, ProviderId } from './api';
 
 export * from './api';
 export { createPaymentCore } from './core';
@@ -14,7 +14,7 @@ export { systemClock, stderrLogger } from '../kernel';
  */
 export function createOrderFromYuan(
   core: PaymentCore,
-  input: { amount: string; subject?: string; method: OrderMethod; authCode?: string },
+  input: { amount: string; subject?: string; method: OrderMethod; authCode?: string; provider?: ProviderId },
 ): Promise<Order> {
   let amountFen: number;
   try {
@@ -22,5 +22,11 @@ export function createOrderFromYuan(
   } catch (err) {
     return Promise.reject(err);
   }
-  return core.createOrder({ amountFen, subject: input.subject, method: input.method, authCode: input.authCode });
+  return core.createOrder({
+    amountFen,
+    subject: input.subject,
+    method: input.method,
+    authCode: input.authCode,
+    ...(input.provider !== undefined ? { provider: input.provider } : {}),
+  });
 }

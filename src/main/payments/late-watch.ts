@@ -1,24 +1,25 @@
 import type { OrderRow } from '../store';
 import type { EventSource } from './api';
-import { owns, type Context, type Settings } from './context';
+import { owns, providerFor, type Context, type Settings } from './context';
 import { applyTradeFactsTx } from './reconcile';
 
 /**
  * Late watch: a CLOSED order (cancelled by the cashier, expired, 付款码 cancelled) whose QR, pay link or
- * 付款码 trade could still be paid at Alipay. alipay.trade.close answers ACQ.TRADE_NOT_EXIST for a QR
- * nobody scanned yet, yet the QR stays payable until its timeout_express (counted from the precreate);
- * the cancel PayDesk sends then (closer.ts) voids the number in practice, but no Alipay document promises
- * it. So PayDesk keeps asking alipay.trade.query about such an order — by polling and in the start-up
- * sweep — until the provider's own expiry plus a margin has passed, or until Alipay confirms the trade is
- * closed. A late payment turns the order PAID (`paid_after_cancel` / `paid_after_close`, ledger.ts).
+ * 付款码 trade could still be paid at the provider. A close of a QR nobody scanned yet answers "no such
+ * trade", yet the QR may stay payable until its own expiry (counted from its creation); the cancel
+ * PayDesk sends then (closer.ts) voids the number in practice, but no provider document promises it.
+ * So PayDesk keeps querying such an order — by polling and in the start-up sweep — until the
+ * provider's own expiry plus a margin has passed, or until the provider confirms the trade is closed.
+ * A late payment turns the order PAID (`paid_after_cancel` / `paid_after_close`, ledger.ts).
  */
 
-/** Longest timeout_express Alipay accepts (15d): no closed order is watched longer than this + margin. */
+/** Longest trade expiry PayDesk sends (15 days): no closed order is watched longer than this + margin. */
 const MAX_PROVIDER_EXPIRY_MS = 15 * 86_400_000;
 
 /**
- * When Alipay stops accepting payment for this order: its creation plus the timeout_express PayDesk
- * sent (whole minutes, rounded up, at least 1m — alipay-provider.ts), never before the local expiry.
+ * When the provider stops accepting payment for this order: its creation plus the expiry PayDesk sent
+ * (whole minutes, rounded up, at least 1 minute: CreateTradeInput.timeoutMinutes), never before the
+ * local expiry.
  */
 export function providerExpiry(row: Pick<OrderRow, 'createdAt' | 'expiresAt'>, settings: Settings): number {
   const localMs = (row.expiresAt ?? row.createdAt + settings.orderExpiryMs) - row.createdAt;
@@ -43,15 +44,15 @@ export function closedInWindow(ctx: Context): OrderRow[] {
   const from = now - MAX_PROVIDER_EXPIRY_MS - ctx.settings.lateWatchMarginMs;
   return ctx.store.orders
     .list({ status: 'CLOSED', from, limit: 5_000 })
-    .filter((row) => owns(ctx.scope, row) && inLateWatch(row, ctx.settings, now));
+    .filter((row) => owns(ctx, row) && inLateWatch(row, ctx.settings, now));
 }
 
 /**
  * One late check of a CLOSED order. Returns true while it must still be watched.
- * - TRADE_NOT_EXIST: nobody has scanned it (yet) → keep watching until the window ends;
- * - WAIT_BUYER_PAY: someone scanned a closed order's QR → close it at Alipay now, keep watching;
- * - TRADE_SUCCESS / TRADE_FINISHED: paid late → PAID with a paid_after_* event (the provider wins);
- * - TRADE_CLOSED: Alipay closed it (or cancel refunded it) → nothing can be paid any more, stop;
+ * - NOT_FOUND: nobody has scanned it (yet) → keep watching until the window ends;
+ * - WAITING / USER_PAYING: someone scanned a closed order's QR → close it at the provider now, keep watching;
+ * - PAID / REFUNDED: paid late → PAID with a paid_after_* event (the provider wins);
+ * - CLOSED: the provider closed it (or cancel refunded it) → nothing can be paid any more, stop;
  * - no answer → try again later.
  */
 export async function lateCheck(ctx: Context, orderId: string, source: EventSource): Promise<boolean> {
@@ -60,16 +61,19 @@ export async function lateCheck(ctx: Context, orderId: string, source: EventSour
     if (row?.status === 'CLOSED') ctx.logger.info('late watch over: past the provider expiry', { orderId });
     return false;
   }
-  const q = await ctx.provider.query(orderId);
+  if (!row || !owns(ctx, row)) return false;
+  const provider = providerFor(ctx, row);
+  const q = await provider.query(orderId);
   if (q.kind !== 'ok') return true;
   const facts = q.value;
-  if (facts.status === 'TRADE_SUCCESS' || facts.status === 'TRADE_FINISHED') {
+  if (facts.state === 'PAID' || facts.state === 'REFUNDED') {
     ctx.ledger.run((ch) => applyTradeFactsTx(ctx.store, ctx.ledger, ch, orderId, facts, null, source));
     return false;
   }
-  if (facts.status === 'TRADE_CLOSED') return false;
-  // WAIT_BUYER_PAY: the buyer scanned the QR of an order PayDesk has closed. Close it at Alipay too.
-  const c = await ctx.provider.close(orderId);
+  if (facts.state === 'CLOSED') return false;
+  if (facts.state === 'NOT_FOUND') return true;
+  // WAITING: the buyer scanned the QR of an order PayDesk has closed. Close it at the provider too.
+  const c = await provider.close(orderId);
   ctx.ledger.run(() => ctx.ledger.noteTx(orderId, source, 'closed_after_late_scan', { result: c.kind === 'ok' ? 'closed' : c.kind }));
   return true;
 }

@@ -1,24 +1,30 @@
-import type { TradeFacts } from '../providers/provider';
-import type { OrderRow, OrderScope, RefundRow, Store } from '../store';
-import { owns } from './context';
-import type { Clock, EventSource, Logger, Order, Refund } from './api';
+import type { OrderRow, RefundRow, Store } from '../store';
+import type { Clock, EventSource, Logger, Order, Refund, TradeFacts } from './api';
 import type { EventStream } from './events';
 
 /** Messages of an order paid after PayDesk had cancelled / closed it (the provider wins): loud, refund offered. */
 export const PAID_AFTER_CANCEL =
-  '⚠ 已取消的订单收到了付款（以支付宝为准）：请与顾客核对，不需要的请退款 / Paid AFTER it was cancelled (Alipay is the source of truth): check with the customer and refund it if the sale is off';
+  '⚠ 已取消的订单收到了付款（以支付机构为准）：请与顾客核对，不需要的请退款 / Paid AFTER it was cancelled (the payment provider is the source of truth): check with the customer and refund it if the sale is off';
 export const PAID_AFTER_CLOSE =
-  '⚠ 已关闭的订单收到了付款（以支付宝为准）：请与顾客核对，不需要的请退款 / Paid AFTER it was closed (Alipay is the source of truth): check with the customer and refund it if the sale is off';
+  '⚠ 已关闭的订单收到了付款（以支付机构为准）：请与顾客核对，不需要的请退款 / Paid AFTER it was closed (the payment provider is the source of truth): check with the customer and refund it if the sale is off';
 
-/** Which late payment an order's message marks (null: an ordinary order). */
+/**
+ * Which late payment an order's message marks (null: an ordinary order). Matched on the Chinese opening,
+ * which older databases share: their messages named the one provider PayDesk had then.
+ */
 export function latePaymentOf(message: string | null): 'after_cancel' | 'after_close' | null {
-  if (message === PAID_AFTER_CANCEL) return 'after_cancel';
-  if (message === PAID_AFTER_CLOSE) return 'after_close';
+  if (message === null) return null;
+  if (message === PAID_AFTER_CANCEL || message.startsWith(LATE_CANCEL_OPENING)) return 'after_cancel';
+  if (message === PAID_AFTER_CLOSE || message.startsWith(LATE_CLOSE_OPENING)) return 'after_close';
   return null;
 }
 
+const LATE_CANCEL_OPENING = '⚠ 已取消的订单收到了付款（以';
+const LATE_CLOSE_OPENING = '⚠ 已关闭的订单收到了付款（以';
+
 /**
- * The single place where order and refund states change (design.md principles 1 and 5).
+ * The single place where order and refund states change; the provider is the source of truth
+ * (docs/architecture.md).
  * Every method runs one synchronous SQLite transaction that re-reads the row, applies only monotonic
  * transitions, appends the audit event, and returns whether anything changed; events are emitted
  * after the commit. Applying the same fact twice (8 notify retries, poll + notify) changes nothing.
@@ -29,8 +35,8 @@ export class Ledger {
     readonly clock: Clock,
     private readonly stream: EventStream,
     private readonly logger: Logger,
-    /** The core's environment and app: orders of another scope are marked foreign. */
-    private readonly scope: OrderScope | null = null,
+    /** Whether the core may touch an order (its provider is hosted, same environment and account); others are foreign. */
+    private readonly owns: ((row: OrderRow) => boolean) | null = null,
   ) {}
 
   toOrder(row: OrderRow): Order {
@@ -57,7 +63,7 @@ export class Ledger {
       environment: row.environment,
       appId: row.appId,
       provider: row.provider,
-      foreign: this.scope === null || !owns(this.scope, row),
+      foreign: this.owns === null || !this.owns(row),
     };
   }
 
@@ -91,13 +97,13 @@ export class Ledger {
     if (!o) return false;
     const now = this.clock.now();
     if (o.status === 'PAID' || o.status === 'PARTIALLY_REFUNDED' || o.status === 'REFUNDED') {
-      // Already known. Fill in a trade_no we did not have yet (e.g. paid via 10000 without it), nothing else.
+      // Already known. Fill in a trade number we did not have yet (e.g. a 付款码 answer without it), nothing else.
       if (!o.tradeNo && facts.tradeNo) this.store.orders.update(orderId, { tradeNo: facts.tradeNo, updatedAt: now });
       return false;
     }
     // AWAITING_PAYMENT → PAID is the normal case. CLOSED/FAILED → PAID happens only when PayDesk gave up
-    // locally (e.g. close answered TRADE_NOT_EXIST before a scan) and the buyer paid anyway: the money
-    // moved, so the provider wins (principle 1) and the order becomes refundable.
+    // locally (e.g. close answered "no such trade" before a scan) and the buyer paid anyway: the money
+    // moved, so the provider wins and the order becomes refundable.
     const late = o.status !== 'AWAITING_PAYMENT';
     // Cancelled by the cashier (or a 付款码 cancel) → paid_after_cancel; expired / closed → paid_after_close.
     const afterCancel = late && this.store.events.byOrder(orderId).some((e) => e.kind === 'cancelled');
@@ -152,7 +158,7 @@ export class Ledger {
     const r = this.store.refunds.get(refundId);
     if (!r || r.status === 'SUCCESS') return false;
     const now = this.clock.now();
-    // FAILED → SUCCESS only if the provider says so later: the provider wins (principle 1).
+    // FAILED → SUCCESS only if the provider says so later: the provider wins.
     this.store.refunds.setStatus(refundId, 'SUCCESS', now, null);
     ch.refunds.add(refundId);
     this.store.events.append(r.orderId, source, 'refund_succeeded', { refundId, amountFen: r.amountFen, was: r.status }, now);

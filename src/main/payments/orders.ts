@@ -1,5 +1,5 @@
 import { MAX_FEN, MIN_FEN } from '../../shared/money';
-import { PaymentError, type Order, type OrderMethod } from './api';
+import { PaymentError, type CreateTradeInput, type Order, type OrderMethod, type PaymentProvider, type ProviderId } from './api';
 import { cancelTrade, closeTrade } from './closer';
 import { sleep } from '../kernel';
 import { foreignOrderError, MESSAGES, owns, type Context } from './context';
@@ -7,8 +7,13 @@ import { maskAuthCode, newOrderId } from './ids';
 import { applyTradeFactsTx } from './reconcile';
 import type { Tracker } from './tracker';
 
-/** 付款码: 16–24 digits starting 25–30 (protocols.md C). */
+/** 付款码 as Alipay issues it: 16–24 digits starting 25–30. */
 const AUTH_CODE = /^(2[5-9]|30)\d{14,22}$/;
+
+const LINK_FAILED = '无法生成支付链接 / Could not build the pay link';
+
+/** Trade states in which a 付款码 payment is still undecided. */
+const STILL_OPEN: ReadonlySet<string> = new Set(['NOT_FOUND', 'WAITING', 'USER_PAYING']);
 
 export interface CreateOrderInput {
   amountFen: number;
@@ -16,6 +21,7 @@ export interface CreateOrderInput {
   method: OrderMethod;
   authCode?: string;
   expiryMs?: number;
+  provider?: ProviderId;
 }
 
 /** Validate a create request before anything is stored. Throws PaymentError with a bilingual message. */
@@ -37,25 +43,39 @@ export function validateCreate(input: CreateOrderInput): { subject: string } {
   return { subject };
 }
 
-/** Order creation and cashier cancellation (issue 3 "Orders"). */
+/** Order creation and cashier cancellation. */
 export class OrderService {
   constructor(
     private readonly ctx: Context,
     private readonly tracker: Tracker,
-    private readonly notifyUrl: () => string | null,
   ) {}
 
+  /** The hosted provider a new order goes to: the one named, or the first; it must carry the method. */
+  private pick(input: CreateOrderInput): PaymentProvider {
+    const first = this.ctx.providers.values().next().value as PaymentProvider;
+    const provider = input.provider === undefined ? first : this.ctx.providers.get(input.provider);
+    if (!provider) {
+      throw new PaymentError('PROVIDER_UNKNOWN', `未启用的支付机构：${String(input.provider)} / Payment provider not enabled: ${String(input.provider)}`);
+    }
+    if (!provider.methods.includes(input.method)) {
+      throw new PaymentError('METHOD_INVALID', '该支付机构不支持此支付方式 / This payment provider does not support this payment method');
+    }
+    return provider;
+  }
+
   /**
-   * Commit the order row (with its out_trade_no) BEFORE the provider call (principle 4), then call.
-   * QR/link resolve once the code/URL is issued; 付款码 resolves once the outcome is definite.
+   * Commit the order row (with its merchant order number) BEFORE the provider call, so a crash or a
+   * timeout can always be resolved by query; then call. QR/link resolve once the code/URL is issued;
+   * 付款码 resolves once the outcome is definite.
    */
   async create(input: CreateOrderInput): Promise<Order> {
     const { subject } = validateCreate(input);
+    const provider = this.pick(input);
     const { ctx } = this;
     const now = ctx.clock.now();
     const id = newOrderId(now);
     const expiryMs = input.method === 'code' ? ctx.settings.barcodeMaxWaitMs : (input.expiryMs ?? ctx.settings.orderExpiryMs);
-    const notifyUrl = this.notifyUrl();
+    const notifyUrl = ctx.notifyUrl(provider.id);
     ctx.ledger.run((ch) => {
       ctx.store.orders.insert({
         id,
@@ -76,9 +96,9 @@ export class OrderService {
         closedAt: null,
         userPaying: false,
         message: null,
-        environment: ctx.scope.environment,
-        appId: ctx.scope.appId,
-        provider: 'alipay',
+        environment: provider.environment,
+        appId: provider.accountId,
+        provider: provider.id,
       });
       // The 付款码 is a bearer credential: only a masked form reaches the database.
       ctx.store.events.append(id, 'user', 'created', {
@@ -89,25 +109,30 @@ export class OrderService {
       }, now);
       ch.orders.add(id);
     });
-    const trade = { outTradeNo: id, amountFen: input.amountFen, subject, timeoutMinutes: expiryMs / 60_000, notifyUrl };
-    if (input.method === 'code') return this.payWithCode(id, { ...trade, authCode: input.authCode as string });
+    const trade: CreateTradeInput = { outTradeNo: id, amountFen: input.amountFen, subject, timeoutMinutes: expiryMs / 60_000, notifyUrl };
+    if (input.method === 'code') return this.payWithCode(provider, id, { ...trade, authCode: input.authCode as string });
     if (input.method === 'link') {
-      let url: string;
+      let r: Awaited<ReturnType<PaymentProvider['createLink']>>;
       try {
-        url = ctx.provider.pagePayUrl(trade);
+        r = await provider.createLink(trade);
       } catch (err) {
-        ctx.logger.error('page pay url failed', { orderId: id, error: err instanceof Error ? err.name : 'unknown' });
-        ctx.ledger.run((ch) => ctx.ledger.failedTx(ch, id, 'system', '无法生成支付链接 / Could not build the pay link'));
-        return this.get(id);
+        ctx.logger.error('pay link failed', { orderId: id, error: err instanceof Error ? err.name : 'unknown' });
+        r = { kind: 'unknown', reason: 'link', message: LINK_FAILED };
       }
-      this.issued(id, { payUrl: url });
+      if (r.kind === 'ok') {
+        this.issued(id, { payUrl: r.value.url });
+      } else {
+        // No URL was handed out, so nobody can pay this trade: FAILED is safe.
+        const message = r.message;
+        ctx.ledger.run((ch) => ctx.ledger.failedTx(ch, id, 'system', message));
+      }
       return this.get(id);
     }
-    const r = await ctx.provider.precreate(trade);
+    const r = await provider.createQr(trade);
     if (r.kind === 'ok') {
       this.issued(id, { qrCode: r.value.qrCode });
     } else {
-      // A precreate without an answer gave us no QR code, so nobody can pay this trade: FAILED is safe.
+      // A create without an answer gave us no QR code, so nobody can pay this trade: FAILED is safe.
       ctx.ledger.run((ch) =>
         ctx.ledger.failedTx(ch, id, 'user', r.message, r.kind === 'business' ? { code: r.code, subCode: r.subCode } : { reason: r.reason }),
       );
@@ -119,14 +144,14 @@ export class OrderService {
   async cancel(id: string): Promise<Order> {
     const row = this.ctx.store.orders.get(id);
     if (!row) throw new PaymentError('ORDER_NOT_FOUND', `订单不存在 / Order not found: ${id}`);
-    if (!owns(this.ctx.scope, row)) throw foreignOrderError(row);
+    if (!owns(this.ctx, row)) throw foreignOrderError(row);
     if (row.status !== 'AWAITING_PAYMENT') {
       throw new PaymentError('ORDER_NOT_WAITING', '订单不在等待支付状态，无法取消 / Only a waiting order can be cancelled');
     }
     const why = { source: 'user' as const, kind: 'cancelled', message: MESSAGES.cancelledByCashier };
     const outcome = row.method === 'code' ? await cancelTrade(this.ctx, id, why) : await closeTrade(this.ctx, id, why);
     if (outcome === 'open') {
-      throw new PaymentError('PROVIDER_UNAVAILABLE', '暂时无法联系支付宝，订单仍在等待，请稍后重试 / Alipay unreachable; the order is still waiting, try again');
+      throw new PaymentError('PROVIDER_UNAVAILABLE', '暂时无法联系支付机构，订单仍在等待，请稍后重试 / The payment provider is unreachable; the order is still waiting, try again');
     }
     // A closed order whose QR / link / 付款码 could still be paid stays watched (late-watch.ts).
     this.tracker.track(id);
@@ -152,17 +177,14 @@ export class OrderService {
   }
 
   /**
-   * 付款码 (protocols.md C): 10000 → PAID; a refusal → FAILED with the reason; 10003 (buyer confirming),
-   * 20000, SYSTEM_ERROR or a timeout → poll query every barcodePollMs until barcodeMaxWaitMs, then cancel.
+   * 付款码: paid → PAID; a refusal → FAILED with the reason; the buyer confirming on the phone, or an
+   * unknown outcome → query every barcodePollMs until barcodeMaxWaitMs, then cancel.
    */
-  private async payWithCode(
-    id: string,
-    trade: Parameters<Context['provider']['payWithCode']>[0],
-  ): Promise<Order> {
+  private async payWithCode(provider: PaymentProvider, id: string, trade: CreateTradeInput & { authCode: string }): Promise<Order> {
     const { ctx } = this;
     ctx.busy.add(id);
     try {
-      const r = await ctx.provider.payWithCode(trade);
+      const r = await provider.payWithCode(trade);
       if (r.kind === 'ok' && r.value.state === 'paid') {
         const facts = r.value.facts;
         ctx.ledger.run((ch) => applyTradeFactsTx(ctx.store, ctx.ledger, ch, id, facts, null, 'user'));
@@ -184,11 +206,11 @@ export class OrderService {
         await sleep(ctx.clock, Math.min(ctx.settings.barcodePollMs, Math.max(0, deadline - ctx.clock.now())));
         if (ctx.isClosed()) return this.get(id);
         if (ctx.store.orders.get(id)?.status !== 'AWAITING_PAYMENT') return this.get(id); // notify / cashier
-        const q = await ctx.provider.query(id);
-        if (q.kind === 'ok' && q.value.status !== 'WAIT_BUYER_PAY') {
+        const q = await provider.query(id);
+        if (q.kind === 'ok' && !STILL_OPEN.has(q.value.state)) {
           const facts = q.value;
           ctx.ledger.run((ch) => {
-            if (facts.status === 'TRADE_CLOSED') {
+            if (facts.state === 'CLOSED') {
               return ctx.ledger.closedTx(ch, id, 'poll', 'declined', MESSAGES.declined);
             }
             return applyTradeFactsTx(ctx.store, ctx.ledger, ch, id, facts, null, 'poll');

@@ -17,7 +17,7 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
  * Day summary by LOCAL calendar day (the shop's day, the machine's time zone): paid orders created that
  * day (PAID, PARTIALLY_REFUNDED, REFUNDED), gross, refunded and net in fen, and 24 local hours.
  */
-export function summarize(store: Store, date: string, environment: OrderEnvironment | null = null): DaySummary {
+export function summarize(store: Store, date: string, environment: OrderEnvironment | null = null, provider = 'default'): DaySummary {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new PaymentError('DATE_INVALID', '日期格式应为 YYYY-MM-DD / Date must be YYYY-MM-DD');
   const y = Number(m[1]);
@@ -56,7 +56,7 @@ export function summarize(store: Store, date: string, environment: OrderEnvironm
     const count = methods.reduce((n, m) => n + m.count, 0);
     grossFen = methods.reduce((n, m) => n + m.grossFen, 0);
     refundedFen = methods.reduce((n, m) => n + m.refundedFen, 0);
-    return { date, count, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods) };
+    return { date, count, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods, provider) };
   }
   const rows = store.db.transaction(() => {
     for (const m of methods) Object.assign(m, store.orders.paidTotalsOfMethod(m.method, from, to, environment));
@@ -71,12 +71,18 @@ export function summarize(store: Store, date: string, environment: OrderEnvironm
       h.netFen += r.amountFen - r.refundedFen;
     }
   }
-  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods) };
+  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods, provider) };
 }
 
 const ORDER_METHODS: readonly MethodTotals['method'][] = ['code', 'link', 'qr'];
 
-/** Every order is an Alipay order today; the provider field lets 今日 split by provider when there are more. */
-function methodTotals(rows: { method: MethodTotals['method']; count: number; grossFen: number; refundedFen: number }[]): MethodTotals[] {
-  return rows.filter((r) => r.count > 0).map((r) => ({ provider: 'alipay', ...r, netFen: r.grossFen - r.refundedFen }));
+/**
+ * The totals are per method, answered from an index without the provider; they are labelled with the
+ * core's default provider, which is exact while one provider is hosted.
+ */
+function methodTotals(
+  rows: { method: MethodTotals['method']; count: number; grossFen: number; refundedFen: number }[],
+  provider: string,
+): MethodTotals[] {
+  return rows.filter((r) => r.count > 0).map((r) => ({ provider, ...r, netFen: r.grossFen - r.refundedFen }));
 }

@@ -1,45 +1,54 @@
-import type { TradeFacts } from '../providers/provider';
 import type { Store } from '../store';
-import type { EventSource } from './api';
+import type { EventSource, RefundNotice, TradeFacts } from './api';
 import type { Changes, Ledger } from './ledger';
 
-export const CLOSED_BY_PROVIDER = '交易已关闭（未支付）/ Trade closed by Alipay (not paid)';
+export const CLOSED_BY_PROVIDER = '交易已关闭（未支付）/ Trade closed by the payment provider (not paid)';
 
-/** Refund information carried by a notification (protocols.md D). */
-export interface RefundNotice {
-  outRequestNo: string | null;
-  /** Cumulative refunded amount of the trade (refund_fee), fen. */
-  cumulativeFen: number;
+/** A refund the provider reports as failed (it will never move money). */
+export const REFUND_FAILED_BY_PROVIDER = '支付机构报告退款失败 / The payment provider reports the refund failed';
+
+/** Facts that say the trade was paid (a refund implies a payment). */
+function isPaid(facts: TradeFacts): boolean {
+  return facts.state === 'PAID' || facts.state === 'REFUNDED';
 }
 
 /**
  * Inside a transaction: apply what the provider says about a trade (from a notification, a poll or the
  * sweep). Idempotent and order-insensitive: a refund notice arriving before the payment notice first
  * marks the order paid (a refund implies a payment), and the later payment notice changes nothing.
- * Returns whether anything changed.
+ * `facts` null = a refund-only notice. Returns whether anything changed.
  */
 export function applyTradeFactsTx(
   store: Store,
   ledger: Ledger,
   ch: Changes,
   orderId: string,
-  facts: TradeFacts,
+  facts: TradeFacts | null,
   refund: RefundNotice | null,
   source: EventSource,
 ): boolean {
   let changed = false;
-  const paid = facts.status === 'TRADE_SUCCESS' || facts.status === 'TRADE_FINISHED';
-  if (paid || (facts.status === 'TRADE_CLOSED' && refund)) {
-    // Only TRADE_SUCCESS/TRADE_FINISHED mean paid (protocols.md D); TRADE_CLOSED with refund fields is a
-    // full refund of a paid trade.
+  const refunded = refund !== null && refund.state === 'SUCCESS';
+  if (facts && (isPaid(facts) || (facts.state === 'CLOSED' && refunded))) {
+    // CLOSED with a successful refund is a paid trade refunded in full (some providers report it so).
     changed = ledger.paidTx(ch, orderId, facts, source) || changed;
-  } else if (facts.status === 'TRADE_CLOSED') {
+  } else if (facts?.state === 'CLOSED' && !refund) {
     changed = ledger.closedTx(ch, orderId, source, 'closed_by_provider', CLOSED_BY_PROVIDER) || changed;
+  } else if (!facts && refunded) {
+    // A refund-only notice: the trade was paid, whatever we knew.
+    const paid: TradeFacts = { state: 'PAID', tradeNo: null, totalFen: null, buyerLogonId: null, paidAt: null };
+    changed = ledger.paidTx(ch, orderId, paid, source) || changed;
   }
   if (refund) changed = applyRefundNoticeTx(store, ledger, ch, orderId, refund, source) || changed;
   return changed;
 }
 
+/**
+ * A refund notice. Providers say it differently: with the trade's cumulative refunded amount (e.g.
+ * Alipay's refund_fee), with this refund's own amount and a per-refund SUCCESS / FAILED (e.g. WeChat
+ * Pay), or both. Our own refund (matched by its number) follows the notice; a refund made outside
+ * PayDesk is recorded so the amounts agree with the provider; anything we cannot attribute is noted.
+ */
 function applyRefundNoticeTx(
   store: Store,
   ledger: Ledger,
@@ -49,26 +58,37 @@ function applyRefundNoticeTx(
   source: EventSource,
 ): boolean {
   const own = refund.outRequestNo ? store.refunds.get(refund.outRequestNo) : null;
-  if (own && own.orderId === orderId) return ledger.refundSucceededTx(ch, own.id, source);
+  if (own && own.orderId === orderId) {
+    return refund.state === 'SUCCESS'
+      ? ledger.refundSucceededTx(ch, own.id, source)
+      : ledger.refundStatusTx(ch, own.id, 'FAILED', source, REFUND_FAILED_BY_PROVIDER);
+  }
+  if (refund.state !== 'SUCCESS') return false; // a failed refund made elsewhere moved nothing
 
   const order = store.orders.get(orderId);
   if (!order) return false;
   const totals = store.refunds.totals(orderId);
-  if (refund.cumulativeFen <= totals.succeededFen) return false; // nothing new
-  if (totals.inflightFen > 0 || refund.cumulativeFen > order.amountFen) {
+  // The trade's refunded total after this notice, as the provider says it or as this refund adds up.
+  let cumulative: number;
+  if (refund.cumulativeFen !== null) cumulative = refund.cumulativeFen;
+  else if (refund.amountFen !== null && refund.outRequestNo) cumulative = totals.succeededFen + refund.amountFen;
+  else cumulative = -1; // neither: nothing to attribute
+  if (cumulative >= 0 && cumulative <= totals.succeededFen) return false; // nothing new
+  if (cumulative < 0 || totals.inflightFen > 0 || cumulative > order.amountFen) {
     // A notice we cannot attribute while our own refund is still unresolved: its resolution by query
     // will settle the amounts; never guess which refund this is.
     ledger.noteTx(orderId, source, 'refund_notice_unmatched', {
       outRequestNo: refund.outRequestNo,
       cumulativeFen: refund.cumulativeFen,
+      ...(refund.amountFen !== null ? { amountFen: refund.amountFen } : {}),
     });
     return false;
   }
-  // A refund made outside PayDesk (e.g. the Alipay merchant portal): record it so the amounts agree
-  // with the provider (principle 1).
-  const diff = refund.cumulativeFen - totals.succeededFen;
-  let id = refund.outRequestNo ?? `EXT-${orderId}-${refund.cumulativeFen}`;
-  if (store.refunds.get(id)) id = `EXT-${orderId}-${refund.cumulativeFen}`;
+  // A refund made outside PayDesk (e.g. in the provider's merchant portal): record it so the amounts
+  // agree with the provider.
+  const diff = cumulative - totals.succeededFen;
+  let id = refund.outRequestNo ?? `EXT-${orderId}-${cumulative}`;
+  if (store.refunds.get(id)) id = `EXT-${orderId}-${cumulative}`;
   if (store.refunds.get(id)) return false;
   const now = ledger.clock.now();
   store.refunds.insert({

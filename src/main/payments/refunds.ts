@@ -1,21 +1,24 @@
 import { formatFen, MAX_FEN } from '../../shared/money';
 import { PaymentError, type EventSource, type Refund, type RefundAuthorization } from './api';
 import { sleep } from '../kernel';
-import { foreignOrderError, owns, type Context } from './context';
+import { foreignOrderError, owns, providerFor, type Context } from './context';
 import { newRefundId } from './ids';
 import { toRefund } from './ledger';
 
-/** A refund query answered ACQ.TRADE_NOT_EXIST (bilingual; shown on the refund while it waits). */
-export const TRADE_NOT_EXIST_FOR_REFUND =
-  '支付宝称该交易不存在：可能连接了错误的网关或 AppID。退款结果未确认，金额保持冻结，请核对设置（服务商模式、AppID、密钥） / ' +
-  'Alipay says the trade does not exist: probably the wrong gateway or app id. The refund is unresolved and its amount stays reserved; check the provider mode, app id and keys';
+/** A refund query answered "no such trade" (bilingual; shown on the refund while it waits). */
+export const REFUND_TRADE_NOT_FOUND =
+  '支付机构称该交易不存在：可能连接了错误的网关或 AppID。退款结果未确认，金额保持冻结，请核对设置（环境、AppID、密钥） / ' +
+  'The payment provider says the trade does not exist: probably the wrong gateway or app id. The refund is unresolved and its amount stays reserved; check the environment, app id and keys';
 
-const N_IS_AMBIGUOUS = '支付宝未确认资金变动，正在查询 / Alipay did not confirm the refund (fund_change=N), checking';
+/** A refund the provider accepted without confirming that money moved (resolved by query or notification). */
+export const REFUND_NOT_CONFIRMED = '支付机构尚未确认资金变动，正在查询 / The payment provider has not confirmed the refund yet, checking';
+
+const REFUND_FAILED = '支付机构报告退款失败 / The payment provider reports the refund failed';
 
 /**
- * Refunds (issue 3 "Refunds").
+ * Refunds.
  *
- * Spacing rule (Alipay: refunds of one trade ≥ 3 s apart, protocols.md C): we ENFORCE BY WAITING. The
+ * Spacing rule (some providers refuse refunds of one trade closer than 3 s apart): we ENFORCE BY WAITING. The
  * refund is reserved in the database at once (so the refundable amount is correct for concurrent
  * callers), then the request waits until `refundMinGapMs` has passed since the last refund request or
  * answer for that order. A second refund while one is still unresolved (PENDING/UNKNOWN) is REFUSED
@@ -38,11 +41,11 @@ export class RefundService {
     const now = ctx.clock.now();
     const id = newRefundId(now);
     // Check-and-insert in ONE synchronous transaction: better-sqlite3 runs it to completion before any
-    // other JavaScript, so two concurrent refund() calls cannot both pass the check (issue 3).
+    // other JavaScript, so two concurrent refund() calls cannot both pass the check.
     const previous = ctx.ledger.run((ch) => {
       const o = ctx.store.orders.get(input.orderId);
       if (!o) throw new PaymentError('ORDER_NOT_FOUND', `订单不存在 / Order not found: ${input.orderId}`);
-      if (!owns(ctx.scope, o)) throw foreignOrderError(o);
+      if (!owns(ctx, o)) throw foreignOrderError(o);
       if (o.status !== 'PAID' && o.status !== 'PARTIALLY_REFUNDED') {
         throw new PaymentError('ORDER_NOT_REFUNDABLE', '只有已支付的订单可以退款 / Only a paid order can be refunded');
       }
@@ -84,8 +87,11 @@ export class RefundService {
 
   /** Resolve every PENDING/UNKNOWN refund (start-up sweep; PENDING = crashed between commit and answer). */
   async sweep(): Promise<void> {
-    // Only this environment's and app's refunds: another gateway knows nothing about them.
-    for (const r of this.ctx.store.refunds.unsettled(this.ctx.scope)) {
+    // Only refunds of a hosted provider's orders in its environment and account: another knows nothing of them.
+    const unsettled = [...this.ctx.providers.values()].flatMap((p) =>
+      this.ctx.store.refunds.unsettled({ environment: p.environment, appId: p.accountId, provider: p.id }),
+    );
+    for (const r of unsettled) {
       if (this.ctx.isClosed()) return;
       this.noteActivity(r.orderId, r.updatedAt);
       await this.resolve(r.id, 'sweep', 2);
@@ -112,7 +118,7 @@ export class RefundService {
     this.lastActivity.set(orderId, Math.max(at, this.lastActivity.get(orderId) ?? 0));
   }
 
-  /** Wait out Alipay's per-trade refund spacing. */
+  /** Wait out the per-trade refund spacing. */
   private async waitGap(orderId: string): Promise<void> {
     const last = this.lastActivity.get(orderId);
     if (last === undefined) return;
@@ -120,29 +126,47 @@ export class RefundService {
     if (wait > 0) await sleep(this.ctx.clock, wait);
   }
 
-  /** Send alipay.trade.refund with the refund's own out_request_no (first try or same-number retry). */
+  /** The adapter of a refund's order (refunds are only made and resolved for orders this core owns). */
+  private providerOf(orderId: string) {
+    const o = this.ctx.store.orders.get(orderId);
+    if (!o) throw new PaymentError('ORDER_NOT_FOUND', `订单不存在 / Order not found: ${orderId}`);
+    return providerFor(this.ctx, o);
+  }
+
+  /** Send the refund with its own refund number (first try or same-number retry). */
   private async send(id: string, source: EventSource): Promise<void> {
     const { ctx } = this;
     const r0 = ctx.store.refunds.get(id);
     if (!r0 || r0.status === 'SUCCESS' || r0.status === 'FAILED') return;
+    const order = ctx.store.orders.get(r0.orderId);
+    if (!order) return;
+    const provider = providerFor(ctx, order);
     await this.waitGap(r0.orderId);
     ctx.store.refunds.countAttempt(id, ctx.clock.now());
     this.noteActivity(r0.orderId, ctx.clock.now());
-    const r = await ctx.provider.refund({ outTradeNo: r0.orderId, outRequestNo: id, amountFen: r0.amountFen, reason: r0.reason });
+    const r = await provider.refund({
+      outTradeNo: r0.orderId,
+      outRequestNo: id,
+      amountFen: r0.amountFen,
+      totalFen: order.amountFen,
+      reason: r0.reason,
+      notifyUrl: ctx.notifyUrl(provider.id),
+    });
     this.noteActivity(r0.orderId, ctx.clock.now());
-    if (r.kind === 'ok' && r.value.fundChange) {
+    if (r.kind === 'ok' && r.value.state === 'SUCCESS') {
       ctx.ledger.run((ch) => ctx.ledger.refundSucceededTx(ch, id, source));
     } else if (r.kind === 'ok') {
-      // fund_change=N: "no money moved by THIS request" — on a first try it proves nothing either way.
-      ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, N_IS_AMBIGUOUS));
+      // Accepted, money not confirmed (an asynchronous refund, or e.g. Alipay's "no money moved by THIS
+      // request" on a first try, which proves nothing either way): resolve by query or notification.
+      ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, REFUND_NOT_CONFIRMED));
     } else if (r.kind === 'unknown') {
       ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, r.message));
     } else {
       // A refusal. If this was a retry, an earlier attempt may have succeeded: confirm by query first.
-      const q = r0.attempts > 0 ? await ctx.provider.refundQuery(r0.orderId, id) : null;
-      if (q?.kind === 'ok' && q.value.succeeded) {
+      const q = r0.attempts > 0 ? await provider.refundQuery(r0.orderId, id) : null;
+      if (q?.kind === 'ok' && q.value.state === 'SUCCESS') {
         ctx.ledger.run((ch) => ctx.ledger.refundSucceededTx(ch, id, source));
-      } else if (q && q.kind !== 'ok') {
+      } else if ((q && q.kind !== 'ok') || (q?.kind === 'ok' && q.value.state === 'PENDING')) {
         ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, r.message));
       } else {
         ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'FAILED', source, r.message));
@@ -151,9 +175,10 @@ export class RefundService {
   }
 
   /**
-   * Resolve an UNKNOWN/PENDING refund: alipay.trade.fastpay.refund.query; REFUND_SUCCESS → SUCCESS; no
-   * refund_status (not received) → resend with the SAME out_request_no (never a second number,
-   * principle 4). `rounds` inline rounds, then continue in the background with back-off.
+   * Resolve an UNKNOWN/PENDING refund by refundQuery: SUCCESS → SUCCESS; FAILED → FAILED; PENDING →
+   * ask again later; NOT_FOUND (the provider has no such refund: it was never received) → resend with
+   * the SAME refund number, never a second number, so it can never be paid twice. `rounds` inline
+   * rounds, then continue in the background with back-off.
    */
   private resolve(id: string, source: EventSource, rounds: number): Promise<void> {
     const running = this.resolving.get(id);
@@ -169,21 +194,25 @@ export class RefundService {
       const r = ctx.store.refunds.get(id);
       if (!r || r.status === 'SUCCESS' || r.status === 'FAILED') return;
       if (i > 0) await sleep(ctx.clock, ctx.settings.pollInitialMs);
-      const q = await ctx.provider.refundQuery(r.orderId, id);
-      if (q.kind === 'ok' && q.value.succeeded) {
+      const q = await this.providerOf(r.orderId).refundQuery(r.orderId, id);
+      if (q.kind === 'ok' && q.value.state === 'SUCCESS') {
         ctx.ledger.run((ch) => ctx.ledger.refundSucceededTx(ch, id, source));
         return;
       }
-      if (q.kind === 'ok') {
-        // Alipay has no successful refund under this number: send it again, same number.
+      if (q.kind === 'ok' && q.value.state === 'FAILED') {
+        ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'FAILED', source, REFUND_FAILED));
+        return;
+      }
+      if (q.kind === 'ok' && q.value.state === 'NOT_FOUND') {
+        // The provider has no refund under this number: send it again, same number.
         await this.send(id, source);
-      } else if (q.kind === 'business' && q.subCode === 'ACQ.TRADE_NOT_EXIST') {
+      } else if (q.kind === 'business' && q.failure === 'NOT_FOUND') {
         // The order was paid, so its trade exists at the gateway it was created with: "trade does not
         // exist" about a refund that was sent means a wrong gateway or app answered. Never final —
         // the refund stays unresolved (its amount stays reserved) and asks for attention.
-        if (r.status !== 'UNKNOWN' || r.message !== TRADE_NOT_EXIST_FOR_REFUND) {
+        if (r.status !== 'UNKNOWN' || r.message !== REFUND_TRADE_NOT_FOUND) {
           ctx.logger.warn('refund query: trade does not exist (wrong gateway or app?)', { refundId: id, orderId: r.orderId });
-          ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, TRADE_NOT_EXIST_FOR_REFUND));
+          ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, REFUND_TRADE_NOT_FOUND));
         }
         break;
       }
@@ -191,7 +220,7 @@ export class RefundService {
     const after = ctx.store.refunds.get(id);
     if (after && (after.status === 'PENDING' || after.status === 'UNKNOWN') && !ctx.isClosed()) {
       if (after.status === 'PENDING') {
-        ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, N_IS_AMBIGUOUS));
+        ctx.ledger.run((ch) => ctx.ledger.refundStatusTx(ch, id, 'UNKNOWN', source, REFUND_NOT_CONFIRMED));
       }
       this.scheduleRetry(id, after.attempts);
     }

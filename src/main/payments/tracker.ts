@@ -1,6 +1,6 @@
 import type { EventSource } from './api';
 import { cancelTrade, closeTrade } from './closer';
-import { MESSAGES, owns, type Context } from './context';
+import { MESSAGES, owns, providerFor, type Context } from './context';
 import { closedInWindow, inLateWatch, lateCheck, lateWatchUntil } from './late-watch';
 import { applyTradeFactsTx } from './reconcile';
 
@@ -10,8 +10,8 @@ interface Track {
 }
 
 /**
- * Makes every waiting order converge without a notification (design.md principle 1): polls
- * alipay.trade.query while an order waits (pollInitialMs, backing off ×1.5 to pollMaxMs), closes it at
+ * Makes every waiting order converge without a notification (a notification may never come): queries
+ * its provider while an order waits (pollInitialMs, backing off ×1.5 to pollMaxMs), closes it at
  * its expiry, and at start-up sweeps every AWAITING_PAYMENT order once. A CLOSED order whose QR, link or
  * 付款码 trade could still be paid is tracked on until the provider's expiry + margin (late-watch.ts).
  */
@@ -50,8 +50,10 @@ export class Tracker {
    * says, then keep tracking the ones still waiting.
    */
   async sweep(): Promise<void> {
-    // Only this environment's and app's orders: another gateway would answer "trade does not exist".
-    const waiting = this.ctx.store.orders.listByStatus('AWAITING_PAYMENT', this.ctx.scope);
+    // Only orders of a hosted provider, in its environment and account: another would answer "no such trade".
+    const waiting = [...this.ctx.providers.values()].flatMap((p) =>
+      this.ctx.store.orders.listByStatus('AWAITING_PAYMENT', { environment: p.environment, appId: p.accountId, provider: p.id }),
+    );
     const queue = [...waiting.map((o) => o.id), ...closedInWindow(this.ctx).map((o) => o.id)];
     const worker = async (): Promise<void> => {
       for (let id = queue.shift(); id !== undefined && !this.ctx.isClosed(); id = queue.shift()) {
@@ -71,7 +73,7 @@ export class Tracker {
     const row = this.ctx.store.orders.get(orderId);
     const now = this.ctx.clock.now();
     let until: number;
-    if (row && !owns(this.ctx.scope, row)) {
+    if (row && !owns(this.ctx, row)) {
       this.tracks.delete(orderId);
       return;
     }
@@ -125,7 +127,7 @@ export class Tracker {
   private async check(orderId: string, source: EventSource): Promise<boolean> {
     const { ctx } = this;
     const row = ctx.store.orders.get(orderId);
-    if (!row || !owns(ctx.scope, row)) return false;
+    if (!row || !owns(ctx, row)) return false;
     if (row.status === 'CLOSED') return lateCheck(ctx, orderId, source);
     if (row.status !== 'AWAITING_PAYMENT') return false;
     if (row.expiresAt !== null && ctx.clock.now() >= row.expiresAt) {
@@ -142,7 +144,7 @@ export class Tracker {
         ctx.busy.delete(orderId);
       }
     }
-    const q = await ctx.provider.query(orderId);
+    const q = await providerFor(ctx, row).query(orderId);
     if (q.kind === 'ok') {
       const facts = q.value;
       ctx.ledger.run((ch) => applyTradeFactsTx(ctx.store, ctx.ledger, ch, orderId, facts, null, source));

@@ -13,6 +13,8 @@ export interface NotificationRow {
   orderId: string | null;
   notifyId: string | null;
   processedAt: number | null;
+  /** The provider whose notify path it came to. */
+  provider: string;
 }
 
 interface RawNotification {
@@ -25,6 +27,7 @@ interface RawNotification {
   order_id: string | null;
   notify_id: string | null;
   processed_at: number | null;
+  provider: string;
 }
 
 function toRow(r: RawNotification): NotificationRow {
@@ -38,6 +41,7 @@ function toRow(r: RawNotification): NotificationRow {
     orderId: r.order_id,
     notifyId: r.notify_id,
     processedAt: r.processed_at,
+    provider: r.provider,
   };
 }
 
@@ -53,7 +57,7 @@ export class NotificationRepository {
 
   constructor(db: Database) {
     this.insertStmt = db.prepare(
-      "INSERT INTO notifications (received_at, body, headers, verdict) VALUES (?, ?, ?, 'pending')",
+      "INSERT INTO notifications (received_at, body, headers, verdict, provider) VALUES (?, ?, ?, 'pending', ?)",
     );
     this.verdictStmt = db.prepare(
       `UPDATE notifications SET verdict = @verdict, reason = @reason, order_id = @orderId, notify_id = @notifyId,
@@ -63,9 +67,9 @@ export class NotificationRepository {
     this.allStmt = db.prepare('SELECT * FROM notifications ORDER BY id');
   }
 
-  /** Store the raw request; returns the row id. */
-  insertRaw(receivedAt: number, body: string, headers: Record<string, unknown>): number {
-    return Number(this.insertStmt.run(receivedAt, body, JSON.stringify(headers)).lastInsertRowid);
+  /** Store the raw request as it came to `provider`'s notify path; returns the row id. */
+  insertRaw(receivedAt: number, body: string, headers: Record<string, unknown>, provider: string): number {
+    return Number(this.insertStmt.run(receivedAt, body, JSON.stringify(headers), provider).lastInsertRowid);
   }
 
   setVerdict(

@@ -42,10 +42,14 @@ export const PAID_TOTALS_OF_METHOD_SQL = `SELECT count(*) AS count, coalesce(sum
 export const ORDER_ENVIRONMENTS = ['demo', 'sandbox', 'production', 'unknown'] as const;
 export type OrderEnvironment = (typeof ORDER_ENVIRONMENTS)[number];
 
-/** The environment and app a payment core runs against: it touches only orders of exactly this scope. */
+/**
+ * The environment and app (account) a provider adapter runs against: the core touches only orders of
+ * exactly this scope. `provider` narrows it to one provider's orders (absent: any provider).
+ */
 export interface OrderScope {
   environment: Exclude<OrderEnvironment, 'unknown'>;
   appId: string;
+  provider?: string;
 }
 
 /** An insert may leave the scope out (tests of the store alone): such a row is 'unknown', i.e. foreign. */
@@ -250,8 +254,11 @@ export class OrderRepository {
   listByStatus(status: OrderStatus, scope: OrderScope, limit = 10_000): OrderRow[] {
     return (
       this.db
-        .prepare('SELECT * FROM orders WHERE environment = ? AND app_id = ? AND status = ? ORDER BY created_at, id LIMIT ?')
-        .all(scope.environment, scope.appId, status, limit) as RawOrder[]
+        .prepare(
+          `SELECT * FROM orders WHERE environment = ? AND app_id = ? AND status = ? AND (? IS NULL OR provider = ?)
+           ORDER BY created_at, id LIMIT ?`,
+        )
+        .all(scope.environment, scope.appId, status, scope.provider ?? null, scope.provider ?? null, limit) as RawOrder[]
     ).map(toRow);
   }
 
@@ -262,11 +269,11 @@ export class OrderRepository {
       .all() as { environment: OrderEnvironment; appId: string; count: number }[];
   }
 
-  /** Give the rows older than migration 0005 ('unknown') to `scope`; returns how many. */
+  /** Give the rows older than migration 0005 ('unknown') to `scope` (only `scope.provider`'s, when given); returns how many. */
   adoptUnknown(scope: OrderScope): number {
     return this.db
-      .prepare("UPDATE orders SET environment = ?, app_id = ? WHERE environment = 'unknown'")
-      .run(scope.environment, scope.appId).changes;
+      .prepare("UPDATE orders SET environment = ?, app_id = ? WHERE environment = 'unknown' AND (? IS NULL OR provider = ?)")
+      .run(scope.environment, scope.appId, scope.provider ?? null, scope.provider ?? null).changes;
   }
 
   /**

@@ -106,9 +106,10 @@ export class RefundRepository {
         .prepare(
           `SELECT r.* FROM refunds r JOIN orders o ON o.id = r.order_id
            WHERE r.status IN ('PENDING', 'UNKNOWN') AND o.environment = ? AND o.app_id = ?
+             AND (? IS NULL OR o.provider = ?)
            ORDER BY r.created_at, r.id`,
         )
-        .all(scope.environment, scope.appId) as RawRefund[]
+        .all(scope.environment, scope.appId, scope.provider ?? null, scope.provider ?? null) as RawRefund[]
     ).map(toRow);
   }
 }

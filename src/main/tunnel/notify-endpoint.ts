@@ -19,7 +19,7 @@ import {
   type TunnelStatus,
 } from './tunnel-manager';
 import type { OpenTunnel } from './localtunnel-opener';
-import type { TunnelLocal } from '../notify/notify-server';
+import type { TunnelLocal } from '../http/notify-server';
 
 export type Reachability = 'reachable' | 'unreachable' | 'unknown' | 'disabled';
 
@@ -238,7 +238,7 @@ export function createNotifyEndpoint(opts: NotifyEndpointOptions): NotifyEndpoin
   };
 }
 
-/** The notify_url an order would get from this endpoint's base URL (the core's NOTIFY_PATH). */
+/** The notify_url an order would get from this endpoint's base URL (the core's `/notify/<provider>` path). */
 export function notifyUrlFor(base: string | null, notifyPath: string): string | null {
   return base === null ? null : joinUrl(base, notifyPath);
 }

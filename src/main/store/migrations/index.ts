@@ -5,6 +5,7 @@ import { migration0003 } from './0003-events';
 import { migration0004 } from './0004-notifications';
 import { migration0005 } from './0005-order-environment';
 import { migration0006 } from './0006-order-search';
+import { migration0007 } from './0007-notification-provider';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];
 
 /** The schema version this build expects. */

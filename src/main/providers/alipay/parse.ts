@@ -1,5 +1,20 @@
-import { parseYuanAllowZero } from '../../shared/money';
-import type { TradeFacts, TradeStatus } from './provider';
+import { parseYuanAllowZero } from '../../../shared/money';
+import type { TradeFacts, TradeState } from '../../domain';
+
+/** Alipay's trade_status values. */
+export const ALIPAY_TRADE_STATUSES = ['WAIT_BUYER_PAY', 'TRADE_CLOSED', 'TRADE_SUCCESS', 'TRADE_FINISHED'] as const;
+export type AlipayTradeStatus = (typeof ALIPAY_TRADE_STATUSES)[number];
+
+/**
+ * Alipay's trade_status in the neutral words: TRADE_FINISHED is paid and no longer refundable, still a
+ * payment; TRADE_CLOSED is unpaid-and-closed, or (with refund fields) a paid trade refunded in full.
+ */
+const STATE: Readonly<Record<AlipayTradeStatus, TradeState>> = {
+  WAIT_BUYER_PAY: 'WAITING',
+  TRADE_SUCCESS: 'PAID',
+  TRADE_FINISHED: 'PAID',
+  TRADE_CLOSED: 'CLOSED',
+};
 
 /** Yuan string from Alipay → fen, or null when absent/unparseable (strict: no floats, money.ts). */
 export function fenOrNull(yuan: string | undefined): number | null {
@@ -28,7 +43,7 @@ export function parseAlipayTime(s: string | undefined): number | null {
 
 /** Build TradeFacts from a query response / notification (snake_case Alipay fields). */
 export function tradeFactsFrom(f: {
-  trade_status: TradeStatus;
+  trade_status: AlipayTradeStatus;
   trade_no?: string | undefined;
   total_amount?: string | undefined;
   buyer_logon_id?: string | undefined;
@@ -36,7 +51,7 @@ export function tradeFactsFrom(f: {
   gmt_payment?: string | undefined;
 }): TradeFacts {
   return {
-    status: f.trade_status,
+    state: STATE[f.trade_status],
     tradeNo: f.trade_no || null,
     totalFen: fenOrNull(f.total_amount),
     buyerLogonId: f.buyer_logon_id || null,

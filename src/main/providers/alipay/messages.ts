@@ -1,6 +1,6 @@
 /**
  * Bilingual (中文 / English) words for Alipay's answers, so the cashier reads a reason and never a code
- * alone (design.md principle 8). Codes from protocols.md A4 and C.
+ * alone. Codes from Alipay's public error-code lists (公共错误码 and each trade API's 业务错误码).
  */
 const SUB_CODE_MESSAGES: Record<string, string> = {
   'ACQ.BUYER_BALANCE_NOT_ENOUGH': '余额不足 / Insufficient balance',

@@ -4,12 +4,12 @@ import { verify, type KeyObject } from 'node:crypto';
 const DIGEST: Readonly<Record<string, string>> = { RSA: 'sha1', RSA2: 'sha256' };
 
 /**
- * A drop-in replacement for alipay-sdk's `checkNotifySignV2(postData)` on the notify hot path
- * (issue 8), built on a public KeyObject parsed ONCE.
+ * A drop-in replacement for alipay-sdk's `checkNotifySignV2(postData)` on the notify hot path,
+ * built on a public KeyObject parsed ONCE.
  *
  * Why: the SDK (4.x) verifies every notification with `createVerify().verify(key, …)` TWICE for a
  * genuine Alipay notice — it first tries the canonical string WITH `sign_type` (the "rsaCheckV2"
- * variant, which never matches a real notification, protocols.md D), then without it — and, when given
+ * variant, which never matches a real notification), then without it — and, when given
  * the PEM text, re-parses the key on each call. That was half of PayDesk's CPU per notification.
  *
  * Equivalence (proved against the SDK in test/main/notify-verify.test.ts on random and edge payloads):

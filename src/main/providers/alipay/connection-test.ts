@@ -4,7 +4,7 @@
  * things at once: the gateway is reachable, it accepted our request signature (the registered app
  * public key matches our private key), and its answer verifies with our Alipay public key.
  *
- * How failures are told apart (protocols.md A3/A4, checked against alipay-sdk 4.14 and the emulator):
+ * How failures are told apart (Alipay's public error codes, checked against alipay-sdk 4.14 and the emulator):
  * - signed `isv.invalid-signature` (the SDK verified the answer, so the Alipay key is right) →
  *   APP_KEY_MISMATCH: the app public key registered on the open platform is not this private key's.
  * - the SDK throws "验签失败…" (response signature does not verify) → ALIPAY_KEY_WRONG.
@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
-import type { Logger } from '../kernel';
+import type { Logger } from '../../kernel';
 
 export type ConnectionTestCode =
   | 'APP_KEY_MISMATCH'
@@ -185,7 +185,7 @@ export async function runConnectionTest(input: ConnectionTestInput): Promise<Con
       return fail('UNEXPECTED', connectionMessages.notAlipay());
     }
     // An unsigned answer (error_response, typically isv.invalid-app-id) makes the SDK's verify() throw
-    // a raw TypeError with no body attached (protocols.md A3). Read the code with one unverified query.
+    // a raw TypeError with no body attached (Alipay returns it unsigned). Read the code with one unverified query.
     if (err instanceof TypeError) {
       try {
         const data = (await sdk.exec(METHOD, { bizContent }, { validateSign: false })) as GatewayAnswer;

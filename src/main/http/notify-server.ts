@@ -1,28 +1,38 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { NotificationAck } from '../domain';
 import type { Logger } from '../kernel';
-import type { NotifyAnswer } from './notify-handler';
 
-/** Alipay notifications are a few KB; anything larger is not one (issue 3: 64 KiB limit). */
+/** Provider notifications are a few KB; anything larger is not one (64 KiB limit). */
 export const MAX_BODY_BYTES = 64 * 1024;
-export const NOTIFY_PATH = '/notify/alipay';
+
+/** Where a provider's notifications arrive: `/notify/<provider id>` (e.g. `/notify/alipay`). */
+export const NOTIFY_PREFIX = '/notify/';
+const NOTIFY_PATH = /^\/notify\/([a-z0-9][a-z0-9_-]{0,31})$/;
+
+/** The notify path of one provider. */
+export function notifyPath(provider: string): string {
+  return `${NOTIFY_PREFIX}${provider}`;
+}
 
 export interface NotifyServerOptions {
   /** 0 = any free port. */
   port: number;
   host?: string;
-  handle: (body: string, headers: Record<string, unknown>) => NotifyAnswer;
+  /** Whether `/notify/<id>` names a hosted provider; any other id is answered 404 and nothing is stored. */
+  hosts: (provider: string) => boolean;
   /**
-   * Optional asynchronous path, used instead of `handle` when given: the payment core's group commit
-   * (NotifyHandler.submit, issue 8). `drain` is called on close, before the connections are dropped.
+   * One notification, exactly as received: resolves with the provider's answer once its verdict is
+   * committed (the payment core's group commit, NotificationIngest.submit).
    */
-  submit?: (body: string, headers: Record<string, unknown>) => Promise<NotifyAnswer>;
-  drain?: () => void;
+  submit: (provider: string, rawBody: Buffer, headers: Record<string, string | string[] | undefined>) => Promise<NotificationAck>;
+  /** Called on close, before the connections are dropped: requests already read are stored and answered. */
+  drain?: () => Promise<void> | void;
   /** Extra routes tried before the notify path (the reachability probe); return true when handled. */
   routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   logger: Logger;
-  /** Slow-client protection (principle 8); defaults 10 s / 15 s. */
+  /** Slow-client protection; defaults 10 s / 15 s. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
   /** How long a kept-alive connection may idle between requests; default 5 s. */
@@ -56,9 +66,10 @@ export interface NotifyServer {
 export const TUNNEL_MAX_CONNECTIONS = 64;
 
 /**
- * The notify endpoint: node:http on 127.0.0.1, `POST /notify/alipay` only (other path → 404, other
- * method → 405), body ≤ 64 KiB (413), header/request/idle timeouts. A tunnel or reverse proxy makes it
- * reachable from Alipay; it never listens on a public interface itself.
+ * The notify endpoint: node:http on 127.0.0.1, `POST /notify/<provider>` for each hosted provider
+ * (another path → the extra routes, else 404; another method → 405), body ≤ 64 KiB (413),
+ * header/request/idle timeouts. A tunnel or reverse proxy makes it reachable from the providers; it
+ * never listens on a public interface itself.
  *
  * Two listeners, one handler:
  * - the direct one (`baseUrl`; the loopback URL, and what a reverse proxy forwards to): slow-client
@@ -133,7 +144,7 @@ export async function startNotifyServer(opts: NotifyServerOptions): Promise<Noti
       },
     },
     close: async () => {
-      opts.drain?.(); // requests already read are stored and answered before their sockets go
+      await opts.drain?.(); // requests already read are stored and answered before their sockets go
       troubleListeners.clear();
       await Promise.all(
         [server, tunnel].map(
@@ -206,7 +217,7 @@ function onTunnelClientError(err: NodeJS.ErrnoException, socket: Socket, trouble
 
 function send(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...extra });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...extra, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -221,8 +232,10 @@ function tooLarge(req: IncomingMessage, res: ServerResponse): void {
 }
 
 function onRequest(req: IncomingMessage, res: ServerResponse, opts: NotifyServerOptions): void {
-  const path = (req.url ?? '').split('?')[0];
-  if (path !== NOTIFY_PATH && opts.routes) {
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  const match = NOTIFY_PATH.exec(path);
+  const provider = match?.[1] !== undefined && opts.hosts(match[1]) ? match[1] : null;
+  if (provider === null && opts.routes) {
     try {
       if (opts.routes(req, res)) return;
     } catch (err) {
@@ -232,7 +245,7 @@ function onRequest(req: IncomingMessage, res: ServerResponse, opts: NotifyServer
       return;
     }
   }
-  if (path !== NOTIFY_PATH) {
+  if (provider === null) {
     send(res, 404, 'not found');
     req.resume();
     return;
@@ -262,24 +275,20 @@ function onRequest(req: IncomingMessage, res: ServerResponse, opts: NotifyServer
   });
   req.on('end', () => {
     if (aborted) return;
-    const body = Buffer.concat(chunks).toString('utf8');
-    if (opts.submit) {
-      opts.submit(body, { ...req.headers }).then(
-        (answer) => send(res, answer.status, answer.body),
-        (err: unknown) => {
-          opts.logger.error('notify handler failed', { error: err instanceof Error ? err.message : String(err) });
-          send(res, 500, 'fail');
-        },
-      );
-      return;
-    }
+    const body = Buffer.concat(chunks);
+    let answer: Promise<NotificationAck>;
     try {
-      const answer = opts.handle(body, { ...req.headers });
-      send(res, answer.status, answer.body);
+      answer = opts.submit(provider, body, { ...req.headers });
     } catch (err) {
-      opts.logger.error('notify handler threw', { error: err instanceof Error ? err.message : String(err) });
-      send(res, 500, 'fail');
+      answer = Promise.reject(err);
     }
+    answer.then(
+      (ack) => send(res, ack.status, ack.body, ack.headers),
+      (err: unknown) => {
+        opts.logger.error('notify handler failed', { error: err instanceof Error ? err.message : String(err) });
+        send(res, 500, 'fail');
+      },
+    );
   });
   req.on('error', () => {
     aborted = true;

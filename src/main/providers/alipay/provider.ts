@@ -1,25 +1,35 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
 import { z } from 'zod';
-import { formatFen } from '../../shared/money';
-import type { Logger } from '../kernel';
-import type { AlipayConfig } from '../payments/api';
-import { alipayMessage, UNKNOWN_MESSAGES } from './alipay-messages';
-import { parseAlipayNotification } from './alipay-notification';
-import { createNotifyVerifier } from './alipay-notify-verify';
-import { fenOrNull, parseAlipayTime, tradeFactsFrom } from './alipay-parse';
+import { formatFen } from '../../../shared/money';
+import type { Logger } from '../../kernel';
 import type {
   BarcodeOutcome,
+  CancelOutcome,
   CreateTradeInput,
+  Environment,
+  FailureReason,
+  NotificationAck,
+  NotificationCheck,
+  NotificationRequest,
+  NotificationVerdict,
+  OrderMethod,
   PaymentProvider,
   ProviderResult,
+  RefundAccepted,
+  RefundFacts,
   RefundInput,
   TradeFacts,
-} from './provider';
+} from '../../domain';
+import type { AlipayConfig } from './config';
+import { alipayMessage, UNKNOWN_MESSAGES } from './messages';
+import { parseAlipayNotification, parseForm } from './notification';
+import { createNotifyVerifier } from './notify-verify';
+import { ALIPAY_TRADE_STATUSES, fenOrNull, parseAlipayTime, tradeFactsFrom } from './parse';
 
 type Raw = Record<string, unknown>;
 
-/** The fields every gateway.do response carries (protocols.md A3/A4). */
+/** The fields every gateway.do response carries (Alipay 公共响应参数). */
 const baseSchema = z.object({
   code: z.string(),
   msg: z.string().optional(),
@@ -29,7 +39,7 @@ const baseSchema = z.object({
 
 const precreateSchema = z.object({ qr_code: z.string().min(1) });
 const tradeSchema = z.object({
-  trade_status: z.enum(['WAIT_BUYER_PAY', 'TRADE_CLOSED', 'TRADE_SUCCESS', 'TRADE_FINISHED']),
+  trade_status: z.enum(ALIPAY_TRADE_STATUSES),
   trade_no: z.string().optional(),
   total_amount: z.string().optional(),
   buyer_logon_id: z.string().optional(),
@@ -70,20 +80,55 @@ function timeoutExpress(minutes: number): string {
   return `${Math.max(1, Math.min(Math.ceil(minutes), 15 * 24 * 60))}m`;
 }
 
+/** Alipay's sub_codes in the neutral failure words (anything else is UNKNOWN, its message says which). */
+const FAILURES: Readonly<Record<string, FailureReason>> = {
+  'ACQ.TRADE_NOT_EXIST': 'NOT_FOUND',
+  'ACQ.TRADE_HAS_SUCCESS': 'PAID_ALREADY',
+  'ACQ.TRADE_HAS_CLOSE': 'CLOSED_ALREADY',
+  'ACQ.TRADE_HAS_FINISHED': 'CLOSED_ALREADY',
+  'ACQ.BUYER_BALANCE_NOT_ENOUGH': 'INSUFFICIENT_FUNDS',
+  'ACQ.BUYER_BANKCARD_BALANCE_NOT_ENOUGH': 'INSUFFICIENT_FUNDS',
+  'ACQ.PAYMENT_AUTH_CODE_INVALID': 'CODE_INVALID',
+  'ACQ.REASON_TRADE_REFUND_FEE_ERR': 'REFUND_EXCEEDS',
+  'ACQ.BUYER_PAYMENT_AMOUNT_DAY_LIMIT_ERROR': 'DECLINED',
+  'ACQ.ERROR_BUYER_CERTIFY_LEVEL_LIMIT': 'DECLINED',
+  'ACQ.TOTAL_FEE_EXCEED': 'DECLINED',
+  'ACQ.EXIST_FORBIDDEN_WORD': 'DECLINED',
+  'ACQ.TRADE_BUYER_NOT_MATCH': 'DECLINED',
+};
+
+/** The answers Alipay expects to a notification: exactly `success` stops its retries. */
+const ACKS: Readonly<Record<NotificationVerdict, NotificationAck>> = {
+  accepted: { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'success' },
+  rejected: { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'fail' },
+  retry: { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'fail' },
+};
+
+const LINK_FAILED = '无法生成支付链接 / Could not build the pay link';
+
 /**
- * PaymentProvider for Alipay over gateway.do v2 via the official alipay-sdk (protocols.md A, C, D).
- * Every response is signature-checked (`validateSign: true`) and mapped to ok | business | unknown.
+ * PaymentProvider for Alipay over gateway.do v2 via the official alipay-sdk (当面付 precreate / pay,
+ * 电脑网站支付 page.pay, query, close, cancel, refund, refund query, async notifications).
+ * Every response is signature-checked (`validateSign: true`) and mapped to ok | business | unknown;
+ * Alipay's trade states and ACQ.* codes become the neutral words of the domain here and nowhere else.
  */
 export class AlipayProvider implements PaymentProvider {
-  readonly name = 'alipay';
+  readonly id = 'alipay';
+  readonly methods: readonly OrderMethod[] = ['qr', 'code', 'link'];
+  readonly environment: Environment;
+  readonly accountId: string;
   private readonly sdk: AlipaySdk;
   /** checkNotifySignV2-equivalent with the cached KeyObject, one RSA verification per genuine notice. */
   private readonly verifyNotify: (fields: Record<string, string>) => boolean;
 
   constructor(
-    private readonly config: AlipayConfig,
+    /** What this adapter was built with (holds key material: never logged). */
+    readonly config: AlipayConfig,
     private readonly logger: Logger,
+    environment: Environment = 'demo',
   ) {
+    this.environment = environment;
+    this.accountId = config.appId;
     const priv = privateKeyObject(config.privateKey);
     const pub = publicKeyObject(config.alipayPublicKey);
     this.sdk = new AlipaySdk({
@@ -95,7 +140,7 @@ export class AlipayProvider implements PaymentProvider {
       gateway: config.gateway,
       signType: config.signType ?? 'RSA2',
       timeout: config.timeoutMs ?? 5000,
-      // Keep Alipay's snake_case field names: they are what protocols.md and the docs use.
+      // Keep Alipay's snake_case field names: they are what Alipay's docs use.
       camelcase: false,
     });
     // …then swap in the parsed KeyObjects (see privateKeyObject). The SDK only hands these to
@@ -106,7 +151,7 @@ export class AlipayProvider implements PaymentProvider {
     this.verifyNotify = createNotifyVerifier(pub, config.signType ?? 'RSA2');
   }
 
-  async precreate(input: CreateTradeInput): Promise<ProviderResult<{ qrCode: string }>> {
+  async createQr(input: CreateTradeInput): Promise<ProviderResult<{ qrCode: string }>> {
     const r = await this.call('alipay.trade.precreate', {
       out_trade_no: input.outTradeNo,
       total_amount: formatFen(input.amountFen),
@@ -132,7 +177,7 @@ export class AlipayProvider implements PaymentProvider {
         timeout_express: timeoutExpress(input.timeoutMinutes),
       },
       input.notifyUrl,
-      // 10003 = the buyer is confirming on the phone (protocols.md A4): not an error.
+      // 10003 = the buyer is confirming on the phone (等待用户付款): not an error.
       ['10003'],
     );
     if (r.kind !== 'ok') return r;
@@ -140,7 +185,7 @@ export class AlipayProvider implements PaymentProvider {
     const p = paySchema.safeParse(r.value);
     if (!p.success) return this.malformed('alipay.trade.pay');
     const facts: TradeFacts = {
-      status: 'TRADE_SUCCESS',
+      state: 'PAID',
       tradeNo: p.data.trade_no ?? null,
       totalFen: fenOrNull(p.data.total_amount),
       buyerLogonId: p.data.buyer_logon_id ?? null,
@@ -149,7 +194,17 @@ export class AlipayProvider implements PaymentProvider {
     return { kind: 'ok', value: { state: 'paid', facts } };
   }
 
-  pagePayUrl(input: CreateTradeInput): string {
+  /** Pay link (alipay.trade.page.pay GET URL): built and signed locally, no request is sent. */
+  async createLink(input: CreateTradeInput): Promise<ProviderResult<{ url: string }>> {
+    try {
+      return { kind: 'ok', value: { url: this.pagePayUrl(input) } };
+    } catch (err) {
+      this.logger.error('alipay: page pay url failed', { error: err instanceof Error ? err.name : 'unknown' });
+      return { kind: 'unknown', reason: 'link', message: LINK_FAILED };
+    }
+  }
+
+  private pagePayUrl(input: CreateTradeInput): string {
     const params: Record<string, unknown> = {
       bizContent: {
         out_trade_no: input.outTradeNo,
@@ -176,7 +231,8 @@ export class AlipayProvider implements PaymentProvider {
     return r.kind === 'ok' ? { kind: 'ok', value: undefined } : r;
   }
 
-  async cancel(outTradeNo: string): Promise<ProviderResult<{ action: string | null; retry: boolean }>> {
+  /** alipay.trade.cancel; `retry_flag=Y` = call again. Without `action`: Alipay had no trade (unscanned QR). */
+  async cancel(outTradeNo: string): Promise<ProviderResult<CancelOutcome>> {
     const r = await this.call('alipay.trade.cancel', { out_trade_no: outTradeNo }, null);
     if (r.kind !== 'ok') return r;
     const p = cancelSchema.safeParse(r.value);
@@ -184,7 +240,11 @@ export class AlipayProvider implements PaymentProvider {
     return { kind: 'ok', value: { action: p.data.action ?? null, retry: p.data.retry_flag === 'Y' } };
   }
 
-  async refund(input: RefundInput): Promise<ProviderResult<{ fundChange: boolean; cumulativeFen: number | null }>> {
+  /**
+   * alipay.trade.refund. fund_change=Y → SUCCESS; fund_change=N means "no money moved by THIS request",
+   * which on a first try proves nothing either way → PENDING (resolved by refundQuery).
+   */
+  async refund(input: RefundInput): Promise<ProviderResult<RefundAccepted>> {
     const biz: Raw = {
       out_trade_no: input.outTradeNo,
       refund_amount: formatFen(input.amountFen),
@@ -195,13 +255,16 @@ export class AlipayProvider implements PaymentProvider {
     if (r.kind !== 'ok') return r;
     const p = refundSchema.safeParse(r.value);
     if (!p.success) return this.malformed('alipay.trade.refund');
-    return { kind: 'ok', value: { fundChange: p.data.fund_change === 'Y', cumulativeFen: fenOrNull(p.data.refund_fee) } };
+    return {
+      kind: 'ok',
+      value: { state: p.data.fund_change === 'Y' ? 'SUCCESS' : 'PENDING', cumulativeFen: fenOrNull(p.data.refund_fee) },
+    };
   }
 
   async refundQuery(
     outTradeNo: string,
     outRequestNo: string,
-  ): Promise<ProviderResult<{ succeeded: boolean; amountFen: number | null }>> {
+  ): Promise<ProviderResult<RefundFacts>> {
     const r = await this.call(
       'alipay.trade.fastpay.refund.query',
       { out_trade_no: outTradeNo, out_request_no: outRequestNo },
@@ -210,20 +273,46 @@ export class AlipayProvider implements PaymentProvider {
     if (r.kind !== 'ok') return r;
     const p = refundQuerySchema.safeParse(r.value);
     if (!p.success) return this.malformed('alipay.trade.fastpay.refund.query');
-    // No refund_status = the refund was not received or failed (protocols.md C).
+    // No refund_status = the refund was not received or failed (统一收单交易退款查询): send it again with
+    // the same number, which Alipay treats as the same refund.
     return {
       kind: 'ok',
-      value: { succeeded: p.data.refund_status === 'REFUND_SUCCESS', amountFen: fenOrNull(p.data.refund_amount) },
+      value: { state: p.data.refund_status === 'REFUND_SUCCESS' ? 'SUCCESS' : 'NOT_FOUND', amountFen: fenOrNull(p.data.refund_amount) },
     };
   }
 
-  parseNotification(fields: Record<string, string>) {
-    // Same verdict as `this.sdk.checkNotifySignV2(f)` (see alipay-notify-verify.ts and its equivalence
-    // test), at half the cost for a genuine notification.
-    return parseAlipayNotification(fields, this.verifyNotify);
+  /**
+   * Verify an async notification from its raw form body: the signature (same verdict as the SDK's
+   * `checkNotifySignV2`, at half the cost for a genuine notice, notify-verify.ts), the fields, then
+   * that it names OUR app and OUR seller. Signed by Alipay is not enough: a notice for another app or
+   * seller is refused. A notice refused only for its seller_id says which seller id it named
+   * (`detail.sellerIdSent`): most likely the PID in Settings is blank or wrong.
+   */
+  async verifyNotification(request: NotificationRequest): Promise<NotificationCheck> {
+    const fields = parseForm(request.rawBody.toString('utf8'));
+    if (!fields) return { ok: false, reason: 'malformed form body', outTradeNo: null };
+    const outTradeNo = typeof fields.out_trade_no === 'string' ? fields.out_trade_no.slice(0, 64) : null;
+    const parsed = parseAlipayNotification(fields, this.verifyNotify);
+    if (!parsed.ok) return { ok: false, reason: parsed.reason, outTradeNo };
+    const n = parsed.value;
+    if (n.appId !== this.config.appId) return { ok: false, reason: 'app_id mismatch', outTradeNo: n.notification.outTradeNo };
+    if (n.sellerId !== this.config.sellerId) {
+      return {
+        ok: false,
+        reason: 'seller_id mismatch',
+        detail: { sellerIdSent: n.sellerId ?? '' },
+        outTradeNo: n.notification.outTradeNo,
+      };
+    }
+    return { ok: true, notification: n.notification };
   }
 
-  /** Call gateway.do with signature verification and map the outcome (protocols.md A3, A4). */
+  /** `success` (text/plain) stops Alipay's retries; anything else is retried on its schedule. */
+  ack(verdict: NotificationVerdict): NotificationAck {
+    return ACKS[verdict];
+  }
+
+  /** Call gateway.do with signature verification and map the outcome (Alipay 公共错误码). */
   private async call(
     method: string,
     bizContent: Raw,
@@ -243,19 +332,25 @@ export class AlipayProvider implements PaymentProvider {
     const { code, sub_code: subCode, sub_msg: subMsg, msg } = base.data;
     const value = raw as Raw & { code: string };
     if (code === '10000' || okCodes.includes(code)) return { kind: 'ok', value };
-    // 20000 and ACQ.SYSTEM_ERROR: the request may or may not have been processed (protocols.md A4, C).
+    // 20000 and ACQ.SYSTEM_ERROR: the request may or may not have been processed.
     if (code === '20000' || subCode === 'ACQ.SYSTEM_ERROR') {
       this.logger.warn('alipay: outcome unknown', { method, code, subCode });
       return { kind: 'unknown', reason: subCode ?? code, message: alipayMessage(code, subCode ?? null, subMsg, msg) };
     }
     this.logger.info('alipay: business error', { method, code, subCode });
-    return { kind: 'business', code, subCode: subCode ?? null, message: alipayMessage(code, subCode ?? null, subMsg, msg) };
+    return {
+      kind: 'business',
+      failure: (subCode && FAILURES[subCode]) || 'UNKNOWN',
+      code,
+      subCode: subCode ?? null,
+      message: alipayMessage(code, subCode ?? null, subMsg, msg),
+    };
   }
 
   /**
    * An exception from the SDK means no trustworthy answer: a timeout, a connection error, HTTP 5xx, an
    * unparseable body, a signature mismatch, or (TypeError) an unsigned error body under validateSign
-   * (protocols.md A3). All are `unknown`. The SDK's messages can embed the server's `sign` and the
+   * (Alipay returns some errors unsigned). All are `unknown`. The SDK's messages can embed the server's `sign` and the
    * signed text, so only a classification is logged, never err.message.
    */
   private failure(method: string, err: unknown): ProviderResult<never> {
