@@ -48,7 +48,7 @@ export function rsaKeyPair(): { privateKey: string; publicKey: string } {
 }
 
 /**
- * Sign notification fields like Alipay does (protocols.md D): drop sign and sign_type, sort, join raw
+ * Sign notification fields the way Alipay's 异步通知说明 describes: drop sign and sign_type, sort, join raw
  * `k=v` with '&', RSA2. Used by tests to play Alipay — or the attacker, with the wrong key.
  */
 export function signNotify(fields: Record<string, string>, privateKeyPem: string): Record<string, string> {

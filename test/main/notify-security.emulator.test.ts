@@ -5,7 +5,7 @@ import { withEmulator } from './emulator-harness';
 
 type Env = Awaited<ReturnType<typeof withEmulator>>;
 
-/** Notification fields as Alipay sends them for a payment (protocols.md D). */
+/** Notification fields as Alipay sends them for a payment (Alipay 异步通知说明). */
 function paidFields(env: Env, outTradeNo: string, totalAmount: string, over: Record<string, string> = {}): Record<string, string> {
   const c = env.emu.credentials;
   return {
@@ -39,7 +39,7 @@ function inbox(dbPath: string): { verdict: string; reason: string | null; body: 
   }
 }
 
-describe('notify server: signatures and checks (protocols.md D, design.md principle 6)', () => {
+describe('notify server: signatures and checks (Alipay 异步通知说明; checks what the provider says to check)', () => {
   let env: Env | null = null;
   afterEach(async () => {
     await env?.close();
@@ -108,7 +108,7 @@ describe('notify server: signatures and checks (protocols.md D, design.md princi
     expect(inbox(e.config.dbPath).at(-1)).toMatchObject({ verdict: 'rejected', reason: 'unknown out_trade_no' });
   });
 
-  it('a genuine notice with "%" in a value verifies (checkNotifySignV2 on raw values, SDK issue #45)', async () => {
+  it('a genuine notice with "%" in a value verifies (checkNotifySignV2 on raw values, alipay/alipay-sdk-nodejs-all#45)', async () => {
     const { env: e, o } = await waitingOrder();
     const fields = signNotify(paidFields(e, o.id, '10.00', { subject: '100% 纯棉 T-shirt', body: 'a+b=c&d' }), e.alipayPrivateKey());
     const r = await postForm(e.core.notifyUrl()!, formBody(fields));

@@ -105,7 +105,7 @@ describe('createNotifyVerifier ≡ alipay-sdk checkNotifySignV2', () => {
       const st = r() < 0.5 ? 'RSA2' : undefined;
       if (st) fields.sign_type = st;
       switch (mode) {
-        case 0: // Alipay's way (protocols.md D), empty values kept in the string
+        case 0: // Alipay's way (异步通知说明), empty values kept in the string
         case 1:
           fields.sign = sign(content(fields, {}), alipay.privateKey);
           break;

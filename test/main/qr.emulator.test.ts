@@ -76,7 +76,7 @@ describe('QR checkout and tracking against the emulator', () => {
     expect(d).toBeTruthy();
     const updates: string[] = [];
     core.on('order.updated', (x) => updates.push(x.status));
-    // Alipay sends up to 8 notices for one fact (protocols.md D): replay the genuine one 7 more times.
+    // Alipay sends up to 8 notices for one fact (Alipay 异步通知说明: up to 8 times in 25 h): replay the genuine one 7 more times.
     for (let i = 0; i < 7; i++) {
       const r = await postForm(core.notifyUrl()!, formBody(d!.params));
       expect(r).toEqual({ status: 200, text: 'success' });

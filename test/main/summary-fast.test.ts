@@ -1,5 +1,5 @@
 /**
- * summarize() aggregates in SQLite, one query per local hour (issue 8). It must give exactly what the
+ * summarize() aggregates in SQLite, one query per local hour. It must give exactly what the
  * per-row computation gives (every paid/refunded order bucketed by its local getHours()), including
  * orders at the exact hour and day boundaries and orders of other statuses and days.
  */

@@ -1,5 +1,5 @@
 /**
- * Small pieces the hosts need to wire the vault and key service in (issue 7 integration): choosing the
+ * Small pieces the hosts need to wire the vault and key service in: choosing the
  * vault backend per host, the SettingsDto view of the key status, and moving plaintext PEM files left
  * by earlier versions (`<dataDir>/keys/*.pem`) into the vault.
  */
@@ -48,8 +48,8 @@ export interface MigrationResult {
 }
 
 /**
- * Import plaintext key files into the vault and remove them once stored (principle 7: encrypted at
- * rest). A key already in the vault wins; its leftover plaintext file is removed too. A refused key
+ * Import plaintext key files into the vault and remove them once stored: secrets are encrypted at rest
+ * (docs/architecture.md, Invariants: "Secrets stay in main"). A key already in the vault wins; its leftover plaintext file is removed too. A refused key
  * (e.g. the app public key saved as the Alipay key) stays in its file and is reported.
  */
 export function migratePlaintextKeyFiles(input: {
