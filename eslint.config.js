@@ -71,6 +71,17 @@ export default tseslint.config(
     },
   },
 
+  // ---- Tests ----
+  {
+    files: ['test/**'],
+    rules: {
+      // vitest's asymmetric matchers (expect.any, expect.stringMatching, …) are typed `any` by design.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      // `expect(obj.method).toHaveBeenCalled…()` and `vi.fn(obj.method)` reference methods unbound on purpose.
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+
   // ---- Plain JS (this file, scripts/*.mjs and its .d.mts): no tsconfig covers them, so no type-aware rules ----
   {
     files: [...JS, 'scripts/**/*.d.mts'],

@@ -72,12 +72,8 @@ async function main(): Promise<void> {
   printTable(results);
   const out = values.out ?? join(import.meta.dirname, 'results.json');
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`\nwritten to ${out} (${results.elapsedS} s)\n`);
+  process.stdout.write(`\nwritten to ${out} (${String(results.elapsedS)} s)\n`);
   if (Object.keys(errors).length) process.exitCode = 1;
-}
-
-function get(obj: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
 function printTable(results: Record<string, unknown>): void {
