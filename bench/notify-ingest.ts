@@ -130,7 +130,7 @@ async function startBaseline(dbPath: string, alipayPublicKeyPem: string, appPriv
     req.on('data', (d: string) => (body += d));
     req.on('end', () => {
       const postData = Object.fromEntries(new URLSearchParams(body));
-      let ok = false;
+      let ok: boolean;
       try {
         ok = sdk.checkNotifySign(postData);
       } catch {

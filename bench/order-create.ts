@@ -73,7 +73,7 @@ async function spawnEmulator(stateDir: string): Promise<{ child: ChildProcess; c
     cwd: repo,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  const rl = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
+  const rl = createInterface({ input: child.stdout });
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('emulator did not start in 30 s')), 30_000);
     rl.once('line', (l) => {

@@ -65,7 +65,7 @@ export async function startServe(dataDir: string, imports: string[] = []): Promi
     ['--import', 'tsx', ...imports.flatMap((m) => ['--import', m]), join(repo, 'src/main/web/cli.ts'), '--port', '0', '--data-dir', dataDir, '--renderer-dir', RENDERER_DIR],
     { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
-  const rl = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
+  const rl = createInterface({ input: child.stdout });
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('serve did not start in 60 s')), 60_000);
     rl.once('line', (l) => {
@@ -106,7 +106,7 @@ export async function onePayment(page: Page, control: string, amount: string, ti
     state: 'visible',
     timeout: 15_000,
   });
-  const id = await page.$eval('[data-testid="order-panel"]', (el) => el.getAttribute('data-order-id'));
+  const id = await page.locator('[data-testid="order-panel"]').getAttribute('data-order-id');
   if (!id) throw new Error('order panel without an order id');
   const t0 = Date.now();
   const res = await fetch(`${control}/trades/${encodeURIComponent(id)}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });

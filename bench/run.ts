@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   printTable(results);
   const out = values.out ?? join(import.meta.dirname, 'results.json');
   writeFileSync(out, `${JSON.stringify(values.only ? { ...previous(out), ...results } : results, null, 2)}\n`);
-  process.stdout.write(`\nwritten to ${out} (${results.elapsedS} s)\n`);
+  process.stdout.write(`\nwritten to ${out} (${String(results.elapsedS)} s)\n`);
   if (Object.keys(errors).length) process.exitCode = 1;
 }
 
@@ -92,10 +92,6 @@ function previous(path: string): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-function get(obj: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
 function printTable(results: Record<string, unknown>): void {

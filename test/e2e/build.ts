@@ -37,6 +37,6 @@ export async function ensureRendererBuilt(): Promise<void> {
     await promisify(execFile)(bin, ['build'], { cwd: REPO, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const detail = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`electron-vite build failed: ${detail.message}\n${detail.stdout ?? ''}\n${detail.stderr ?? ''}`);
+    throw new Error(`electron-vite build failed: ${detail.message}\n${detail.stdout ?? ''}\n${detail.stderr ?? ''}`, { cause: err });
   }
 }

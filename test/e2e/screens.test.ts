@@ -139,7 +139,7 @@ describe('console screens E2E', { timeout: 120_000 }, () => {
     await page.click(`${tid('orders-status-filter')}`);
     await page.click(tid('status-option-PAID'));
     await waitCount(page, tid('order-row'), 2);
-    const statuses = await page.locator(tid('order-row')).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    const statuses = await page.locator(tid('order-row')).evaluateAll((rows) => rows.map((r: { getAttribute(name: string): string | null }) => r.getAttribute('data-status')));
     expect(statuses).toEqual(['PAID', 'PAID']);
     await page.click(tid('orders-reset'));
     await waitCount(page, tid('order-row'), 4);

@@ -193,10 +193,10 @@ export function fakeHost(emulatorGateway: string | null = null) {
     dispatch: dispatch as unknown as ConsoleHost['dispatch'],
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
-      set.add(listener as (payload: never) => void);
+      set.add(listener);
       listeners.set(event, set);
       return () => {
-        set.delete(listener as (payload: never) => void);
+        set.delete(listener);
       };
     },
     info: () => ({

@@ -39,8 +39,8 @@ describe('gateway.do: request signature and common arguments', () => {
     const url = sdk.pageExecute('alipay.trade.query', 'GET', { bizContent: { outTradeNo: 'RSA1' } });
     const text = await (await fetch(url, { method: 'POST' })).text();
     const rsa2 = sdkFor(emu);
-    expect(() => rsa2.checkResponseSign(text, 'alipay_trade_query_response', JSON.parse(text).sign as string, '')).toThrow(/验签失败/);
-    expect(() => sdk.checkResponseSign(text, 'alipay_trade_query_response', JSON.parse(text).sign as string, '')).not.toThrow();
+    expect(() => rsa2.checkResponseSign(text, 'alipay_trade_query_response', (JSON.parse(text) as { sign: string }).sign, '')).toThrow(/验签失败/);
+    expect(() => sdk.checkResponseSign(text, 'alipay_trade_query_response', (JSON.parse(text) as { sign: string }).sign, '')).not.toThrow();
     // Notifications of a trade created with RSA are signed with RSA as well.
     const m = await merchant();
     await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'RSA2N', totalAmount: '1.00', subject: 's' }, { notifyUrl: m.url });

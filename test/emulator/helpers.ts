@@ -17,11 +17,11 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, wha
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -142,7 +142,7 @@ export type ExecResult = Record<string, unknown> & { code?: string; subCode?: st
 
 /** sdk.exec with validateSign: true. */
 export async function exec(sdk: AlipaySdk, method: string, bizContent: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<ExecResult> {
-  return (await sdk.exec(method, { bizContent, ...extra }, { validateSign: true })) as ExecResult;
+  return await sdk.exec(method, { bizContent, ...extra }, { validateSign: true });
 }
 
 /** Precreate a QR trade and return its qr_code. */

@@ -194,7 +194,6 @@ describe('notify server abuse', () => {
 
   it('wrong method → 405, wrong path → 404, nothing recorded', async () => {
     const inboxBefore = lastInboxId(env.config.dbPath);
-    const base = url.replace('/notify/alipay', '');
     for (const method of ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
       const res = await fetch(url, { method, ...(method === 'GET' || method === 'OPTIONS' ? {} : { body: formBody(genuineA) }) });
       expect(res.status, method).toBe(405);
@@ -332,7 +331,7 @@ describe('notify server abuse', () => {
       return map.size === want.length && want.every(([k, v]) => map.get(k) === v);
     };
 
-    const answers: { status: number; text: string }[] = new Array(bodies.length);
+    const answers = new Array<{ status: number; text: string }>(bodies.length);
     let next = 0;
     const t0 = Date.now();
     await Promise.all(

@@ -94,7 +94,7 @@ describe('browser host: the token', () => {
 });
 
 describe('browser host: loopback only', () => {
-  const tryConnect = (host: string): Promise<'connected' | string> =>
+  const tryConnect = (host: string): Promise<string> =>
     new Promise((resolve) => {
       const s = connect({ host, port, timeout: 2_000 });
       s.once('connect', () => {

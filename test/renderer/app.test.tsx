@@ -59,7 +59,7 @@ describe('App (the counter console)', () => {
     fireEvent.click(screen.getByTestId('charge-button'));
     await screen.findByTestId('order-qr');
     expect(fake.calls.find((c) => c.channel === 'orders.create')?.input).toEqual({ amount: '12.34', method: 'qr' });
-    expect((screen.getByTestId('order-qr') as HTMLImageElement).src).toMatch(/^data:image\/svg\+xml/);
+    expect(screen.getByTestId<HTMLImageElement>('order-qr').src).toMatch(/^data:image\/svg\+xml/);
     expect(screen.getByTestId('order-id').textContent).toBe('PD000001');
     expect(screen.getByTestId('order-amount').textContent).toBe('¥12.34');
     expect(screen.getByTestId('order-status').textContent).toBe('等待付款');

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { readEventStream } from '../../src/renderer/src/api/event-stream';
 import { httpApi } from '../../src/renderer/src/api/http-api';
 import type { LinkState } from '../../src/renderer/src/api/link';
-import { CHANNELS, EVENT_NAMES, eventMethodName, methodName, type OrderDto } from '../../src/shared/contract';
+import { CHANNELS, EVENT_NAMES, eventMethodName, methodName } from '../../src/shared/contract';
 
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });

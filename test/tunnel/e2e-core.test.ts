@@ -21,7 +21,7 @@ async function freePort(): Promise<number> {
 }
 
 type Env = Awaited<ReturnType<typeof withEmulator>>;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });

@@ -11,7 +11,7 @@ import { startLocaltunnelServer, type LocaltunnelServer } from '../fixtures/loca
 import { startStandIn, until, type StandIn } from './helpers';
 
 let fx: LocaltunnelServer;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
+const cleanups: Array<() => unknown> = [];
 const clients: localtunnel.Tunnel[] = [];
 
 afterEach(async () => {

@@ -14,7 +14,7 @@ import { createProbeEndpoint } from '../../src/main/tunnel/probe';
 import { startLocaltunnelServer } from '../fixtures/localtunnel-server';
 import { startStandIn, until } from './helpers';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });

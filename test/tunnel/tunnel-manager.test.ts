@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenTunnel, TunnelHandle } from '../../src/main/tunnel/localtunnel-opener';
 import { backoffDelay } from '../../src/main/tunnel/timing';
 import { createTunnelManager, type TunnelManager, type TunnelStatus } from '../../src/main/tunnel/tunnel-manager';
-import { startLocaltunnelServer, type LocaltunnelServer } from '../fixtures/localtunnel-server';
+import { startLocaltunnelServer } from '../fixtures/localtunnel-server';
 import { flush, manualClock, startStandIn, until, type StandIn } from './helpers';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
@@ -171,7 +171,7 @@ function fakeTunnel(url: string): TunnelHandle & { emitter: EventEmitter; closed
       emitter.emit('close');
     },
   };
-  return t as unknown as TunnelHandle & { emitter: EventEmitter; closed: boolean };
+  return t;
 }
 
 describe('reconnect backoff', () => {

@@ -90,7 +90,7 @@ async function makeCertificate(pair: PemKeyPair, serialNo: string, mchid: string
       signingKey: privateKey,
       extensions: [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation | x509.KeyUsageFlags.keyEncipherment, true)],
     },
-    webcrypto as unknown as Parameters<typeof x509.X509CertificateGenerator.create>[1],
+    webcrypto,
   );
   return cert.toString('pem');
 }
@@ -121,9 +121,14 @@ function sharedPairs(): Promise<PemKeyPair[]> {
 export async function generateWechatKeys(now: number, pairs: WechatKeyPairs = {}): Promise<WechatKeys> {
   const needShared = !pairs.merchant || !pairs.platform || !pairs.wechatpay;
   const shared = needShared ? await sharedPairs() : [];
-  const merchant = pairs.merchant ?? (shared[0] as PemKeyPair);
-  const platform = pairs.platform ?? (shared[1] as PemKeyPair);
-  const wechatpay = pairs.wechatpay ?? (shared[2] as PemKeyPair);
+  const pick = (own: PemKeyPair | undefined, i: number): PemKeyPair => {
+    const pair = own ?? shared[i];
+    if (!pair) throw new Error(`wechat emulator: shared key pair ${i} missing`);
+    return pair;
+  };
+  const merchant = pick(pairs.merchant, 0);
+  const platform = pick(pairs.platform, 1);
+  const wechatpay = pick(pairs.wechatpay, 2);
   const mchid = `16${randomDigits(8)}`;
   const platformSerial = newSerial();
   // Platform certificates are valid five years (the /v3/certificates examples show effective → expire).

@@ -103,7 +103,7 @@ export async function requestAssignment(
   try {
     res = await fetch(uri, { headers: { accept: 'application/json' }, redirect: 'error', signal });
   } catch (err) {
-    throw new Error(`tunnel server unreachable (${describeError(err)})`);
+    throw new Error(`tunnel server unreachable (${describeError(err)})`, { cause: err });
   }
   const text = await readLimited(res, MAX_BODY);
   let body: unknown = null;
@@ -135,8 +135,9 @@ async function readLimited(res: Response, limit: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = (await reader.read()) as { done: boolean; value: unknown };
     if (done) break;
+    if (!(value instanceof Uint8Array)) throw new Error('tunnel server answer is not bytes');
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);

@@ -156,7 +156,8 @@ export function createNotifyEndpoint(opts: NotifyEndpointOptions): NotifyEndpoin
   /** custom mode: probe now, then every intervalMs. */
   const probeCustom = (my: number, url: string): void => {
     if (!prober) return;
-    prober
+    // Fire and forget: the probe loop schedules itself; a failed probe is a result, not a rejection.
+    void prober
       .probe(url)
       .catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }))
       .then((r) => {

@@ -185,7 +185,7 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
         timeoutMs: openTimeoutMs,
       });
     } catch (err) {
-      attemptPromise = Promise.reject(err);
+      attemptPromise = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     attemptPromise.then(
       (t) => {
@@ -263,7 +263,8 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
     if (!prober) return;
     probingGen = my;
     recheckAfterProbe = false;
-    prober
+    // Fire and forget: the probe loop schedules itself; a failed probe is a result, not a rejection.
+    void prober
       .probe(url)
       .catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }))
       .then((r) => {

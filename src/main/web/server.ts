@@ -149,7 +149,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       return;
     }
     const body = await readBody(req, bodyLimit);
-    if (body === 'too-large') {
+    if (body === TOO_LARGE) {
       sendJson(res, 413, failure('BODY_TOO_LARGE', `请求过大（上限 ${bodyLimit} 字节） / Request body over ${bodyLimit} bytes`));
       req.resume();
       return;
@@ -230,12 +230,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** The body as UTF-8, or 'too-large' as soon as it passes `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-large'> {
+const TOO_LARGE = Symbol('too-large');
+
+/** The body as UTF-8, or TOO_LARGE as soon as it passes `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<string | typeof TOO_LARGE> {
   return new Promise((resolveBody, rejectBody) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      resolveBody('too-large');
+      resolveBody(TOO_LARGE);
       return;
     }
     const chunks: Buffer[] = [];
@@ -246,7 +248,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-la
       size += chunk.length;
       if (size > limit) {
         done = true;
-        resolveBody('too-large');
+        resolveBody(TOO_LARGE);
         return;
       }
       chunks.push(chunk);

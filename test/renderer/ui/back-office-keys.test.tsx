@@ -90,7 +90,7 @@ describe('refund by keyboard, with the manager PIN', () => {
     key(pin, 'Enter');
     await waitFor(() => expect(screen.getByTestId('refund-error').textContent).toBe('店长密码不正确，还可再试 4 次'));
     expect(screen.getByTestId('refund-form').dataset.step).toBe('confirm');
-    expect((screen.getByTestId('refund-pin-input') as HTMLInputElement).value).toBe('');
+    expect(screen.getByTestId<HTMLInputElement>('refund-pin-input').value).toBe('');
     fireEvent.change(screen.getByTestId('refund-pin-input'), { target: { value: '271828' } });
     key(screen.getByTestId('refund-pin-input'), 'Enter');
     await waitFor(() => expect(onRefund).toHaveBeenLastCalledWith('3.00', undefined, '271828'));

@@ -63,7 +63,7 @@ describe('<ConsoleApp>', () => {
     await waitFor(() => expect(screen.getByTestId('order-status').getAttribute('data-status')).toBe('PAID'));
     expect(screen.getByTestId('announcement').textContent).toBe('支付宝到账 12.34 元');
     expect(screen.getByTestId('announcement').getAttribute('data-count')).toBe('1');
-    expect((screen.getByTestId('amount-input') as HTMLInputElement).value).toBe('');
+    expect(screen.getByTestId<HTMLInputElement>('amount-input').value).toBe('');
   });
 
   it('付款码 sale: 用户支付中… while the buyer confirms, then 已支付', async () => {
@@ -74,7 +74,7 @@ describe('<ConsoleApp>', () => {
     fireEvent.click(screen.getByTestId('method-code'));
     const input = screen.getByTestId('amount-input');
     for (const key of ['8', '.', '8', 'Enter']) fireEvent.keyDown(input, { key });
-    const scan = screen.getByTestId('scan-input') as HTMLInputElement;
+    const scan = screen.getByTestId<HTMLInputElement>('scan-input');
     await waitFor(() => expect(document.activeElement).toBe(scan));
     fireEvent.change(scan, { target: { value: '282000000000000002' } });
     fireEvent.keyDown(scan, { key: 'Enter' });

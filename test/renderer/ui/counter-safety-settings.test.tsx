@@ -10,9 +10,9 @@ describe('设置 → 收银安全', () => {
   it('shows the scanner gap, threshold and maximum, and saves changed values', async () => {
     const { fake } = renderWithConsole(<SettingsScreen />);
     fake.handle('settings.update', (input) => ({ ok: true, value: { ...SETTINGS, ...input } }));
-    expect((screen.getByTestId('settings-confirm-above') as HTMLInputElement).value).toBe('500.00');
-    expect((screen.getByTestId('settings-max-per-sale') as HTMLInputElement).value).toBe('5000.00');
-    const gap = screen.getByTestId('settings-scan-gap').querySelector('input') ?? (screen.getByTestId('settings-scan-gap') as HTMLInputElement);
+    expect(screen.getByTestId<HTMLInputElement>('settings-confirm-above').value).toBe('500.00');
+    expect(screen.getByTestId<HTMLInputElement>('settings-max-per-sale').value).toBe('5000.00');
+    const gap = screen.getByTestId('settings-scan-gap').querySelector('input') ?? screen.getByTestId<HTMLInputElement>('settings-scan-gap');
     fireEvent.change(gap, { target: { value: '90' } });
     fireEvent.blur(gap);
     fireEvent.change(screen.getByTestId('settings-confirm-above'), { target: { value: '300' } });
@@ -24,9 +24,9 @@ describe('设置 → 收银安全', () => {
     renderWithConsole(<SettingsScreen />);
     fireEvent.change(screen.getByTestId('settings-max-per-sale'), { target: { value: '12.345' } });
     expect(screen.getByTestId('max-per-sale-error')).toBeTruthy();
-    expect((screen.getByTestId('settings-save') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>('settings-save').disabled).toBe(true);
     fireEvent.change(screen.getByTestId('settings-max-per-sale'), { target: { value: '100' } });
     expect(screen.getByTestId('limit-order-error')).toBeTruthy();
-    expect((screen.getByTestId('settings-save') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>('settings-save').disabled).toBe(true);
   });
 });

@@ -56,7 +56,7 @@ async function type(text: string): Promise<void> {
   }
 }
 
-const amount = () => screen.getByTestId('amount-input') as HTMLInputElement;
+const amount = () => screen.getByTestId<HTMLInputElement>('amount-input');
 const creates = (fake: FakeApi) => fake.calls.filter((c) => c.channel === 'orders.create').map((c) => c.input);
 
 describe('scanner input on 收款', () => {
@@ -108,7 +108,7 @@ describe('scanner input in other fields', () => {
   it('digits a person types into a text field still arrive there, in order; a scan into it leaves it untouched', async () => {
     const fake = scripted();
     await ready(fake);
-    const note = screen.getByTestId('note-input') as HTMLInputElement;
+    const note = screen.getByTestId<HTMLInputElement>('note-input');
     note.focus();
     await type('2');
     expect(note.value).toBe('2');

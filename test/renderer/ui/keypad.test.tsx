@@ -56,7 +56,7 @@ describe('<AmountKeypad>', () => {
     const onSubmit = vi.fn();
     renderWithConsole(<Harness onSubmit={onSubmit} />);
     for (const id of ['1', '2', 'dot', '3', '4']) fireEvent.click(screen.getByTestId(`key-${id}`));
-    const input = screen.getByTestId('amount-input') as HTMLInputElement;
+    const input = screen.getByTestId<HTMLInputElement>('amount-input');
     expect(input.value).toBe('12.34');
     fireEvent.click(screen.getByTestId('key-5'));
     expect(input.value).toBe('12.34');
@@ -70,7 +70,7 @@ describe('<AmountKeypad>', () => {
   it('takes physical keys: digits, ".", Backspace, Escape, Enter', () => {
     const onSubmit = vi.fn();
     renderWithConsole(<Harness onSubmit={onSubmit} />);
-    const input = screen.getByTestId('amount-input') as HTMLInputElement;
+    const input = screen.getByTestId<HTMLInputElement>('amount-input');
     for (const key of ['9', '9', '.', '5', '0', '1']) fireEvent.keyDown(input, { key });
     expect(input.value).toBe('99.50');
     expect(screen.getByTestId('keypad-hint').textContent).toBe('最多两位小数');
@@ -84,7 +84,7 @@ describe('<AmountKeypad>', () => {
 
   it('refuses an amount above the maximum', () => {
     renderWithConsole(<Harness onSubmit={() => undefined} />);
-    const input = screen.getByTestId('amount-input') as HTMLInputElement;
+    const input = screen.getByTestId<HTMLInputElement>('amount-input');
     for (const key of '1000000000'.split('')) fireEvent.keyDown(input, { key });
     expect(input.value).toBe('100000000');
     expect(screen.getByTestId('keypad-hint').textContent).toBe('金额不能超过 100000000.00 元');
@@ -97,6 +97,6 @@ describe('<AmountKeypad>', () => {
     }
     renderWithConsole(<Global />);
     for (const key of ['4', '2']) fireEvent.keyDown(document.body, { key });
-    expect((screen.getByTestId('amount-input') as HTMLInputElement).value).toBe('42');
+    expect(screen.getByTestId<HTMLInputElement>('amount-input').value).toBe('42');
   });
 });

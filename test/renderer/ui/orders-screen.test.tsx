@@ -38,7 +38,7 @@ describe('<OrdersScreen>', () => {
     act(() => fake.emit('order.updated', order(1, { status: 'PARTIALLY_REFUNDED', refunded: '2.00', refundable: '8.00' })));
     await waitFor(() => expect(screen.getAllByTestId('order-row').find((r) => r.dataset.orderId === 'PD000001')?.dataset.status).toBe('PARTIALLY_REFUNDED'));
 
-    const search = within(screen.getByTestId('orders-search')).getByRole('searchbox') as HTMLInputElement;
+    const search = within(screen.getByTestId('orders-search')).getByRole<HTMLInputElement>('searchbox');
     fireEvent.change(search, { target: { value: 'PD000002' } });
     fireEvent.keyDown(search, { key: 'Enter', code: 'Enter', keyCode: 13 });
     await waitFor(() => expect(screen.getAllByTestId('order-row')).toHaveLength(1));
@@ -80,7 +80,7 @@ describe('<OrdersScreen>', () => {
       expect.stringMatching(/^支付宝通知支付成功/),
     ]);
     expect(screen.getByTestId('refund-status').textContent).toBe('处理中');
-    expect((screen.getByTestId('refund-amount-input') as HTMLInputElement).value).toBe('7.00');
+    expect(screen.getByTestId<HTMLInputElement>('refund-amount-input').value).toBe('7.00');
     detail = {
       ...detail,
       status: 'PARTIALLY_REFUNDED',

@@ -14,7 +14,7 @@ function setAmount(value: string): void {
 describe('<RefundForm> (退款)', () => {
   it('defaults to the refundable rest', () => {
     renderWithConsole(<RefundForm order={ORDER} onRefund={vi.fn()} />);
-    expect((screen.getByTestId('refund-amount-input') as HTMLInputElement).value).toBe('10.00');
+    expect(screen.getByTestId<HTMLInputElement>('refund-amount-input').value).toBe('10.00');
   });
 
   it('refuses more than the refundable rest without calling the API', () => {

@@ -20,7 +20,7 @@ describe('<ScannerInput> (付款码)', () => {
   it('is focused and takes fast typed digits + Enter as one code', () => {
     const onScan = vi.fn();
     renderWithConsole(<ScannerInput onScan={onScan} autoFocus />);
-    const input = screen.getByTestId('scan-input') as HTMLInputElement;
+    const input = screen.getByTestId<HTMLInputElement>('scan-input');
     expect(document.activeElement).toBe(input);
     scan(input, '282000000000000002');
     expect(onScan).toHaveBeenCalledTimes(1);
@@ -31,7 +31,7 @@ describe('<ScannerInput> (付款码)', () => {
   it('takes two scans in a row', () => {
     const onScan = vi.fn();
     renderWithConsole(<ScannerInput onScan={onScan} autoFocus />);
-    const input = screen.getByTestId('scan-input') as HTMLInputElement;
+    const input = screen.getByTestId<HTMLInputElement>('scan-input');
     scan(input, '281000000000000001');
     scan(input, '284000000000000004');
     expect(onScan.mock.calls).toEqual([['281000000000000001'], ['284000000000000004']]);
@@ -40,7 +40,7 @@ describe('<ScannerInput> (付款码)', () => {
   it('reads the field at Enter even when React state lags behind', () => {
     const onScan = vi.fn();
     renderWithConsole(<ScannerInput onScan={onScan} autoFocus />);
-    const input = screen.getByTestId('scan-input') as HTMLInputElement;
+    const input = screen.getByTestId<HTMLInputElement>('scan-input');
     // the DOM value is there, no change event was processed yet
     input.value = '281000000000000001';
     fireEvent.keyDown(input, { key: 'Enter' });
@@ -50,7 +50,7 @@ describe('<ScannerInput> (付款码)', () => {
   it('refuses what is not a payment code, in words', () => {
     const onScan = vi.fn();
     renderWithConsole(<ScannerInput onScan={onScan} autoFocus />);
-    const input = screen.getByTestId('scan-input') as HTMLInputElement;
+    const input = screen.getByTestId<HTMLInputElement>('scan-input');
     scan(input, '12345');
     expect(onScan).not.toHaveBeenCalled();
     expect(screen.getByTestId('scan-error').textContent).toBe('付款码应为 16–24 位数字');

@@ -78,7 +78,7 @@ describe('Settings › 密钥 (keys)', () => {
     fake.handle('keys.import', () => new Promise((resolve) => (answer = resolve)));
     renderSettings({ fake });
     fireEvent.click(screen.getByTestId('key-app-import'));
-    const area = (await screen.findByTestId('key-import-text')) as HTMLTextAreaElement;
+    const area = await screen.findByTestId<HTMLTextAreaElement>('key-import-text');
     fireEvent.change(area, { target: { value: PEM } });
     expect(area.value).toBe(PEM);
     fireEvent.click(screen.getByTestId('key-import-submit'));
@@ -102,7 +102,7 @@ describe('Settings › 密钥 (keys)', () => {
     fireEvent.click(screen.getByTestId('key-import-submit'));
     const error = await screen.findByTestId('key-import-error');
     expect(error.textContent).toBe('填入的「支付宝公钥」与应用私钥对应的「应用公钥」相同——这是最常见的配置错误。');
-    expect((screen.getByTestId('key-import-text') as HTMLTextAreaElement).value).toBe('');
+    expect(screen.getByTestId<HTMLTextAreaElement>('key-import-text').value).toBe('');
     expect(fake.calls.find((c) => c.channel === 'keys.import')?.input).toMatchObject({ which: 'alipayPublicKey' });
     expect(screen.getByTestId('key-alipay').textContent).toBe('已配置');
     expect(screen.getByTestId('key-alipay-fingerprint').textContent).toBe('SHA256:cd34');
@@ -221,8 +221,8 @@ describe('Settings › 支付通知方式', () => {
     expect(screen.queryByTestId('tunnel-fields')).toBeNull();
     pick('localtunnel');
     expect(screen.getByTestId('notify-explain').textContent).toMatch(/^通过 localtunnel 公网隧道接收支付宝通知/);
-    expect((screen.getByTestId('settings-tunnel-host') as HTMLInputElement).value).toBe('https://localtunnel.me');
-    expect((screen.getByTestId('settings-tunnel-subdomain') as HTMLInputElement).value).toBe('');
+    expect(screen.getByTestId<HTMLInputElement>('settings-tunnel-host').value).toBe('https://localtunnel.me');
+    expect(screen.getByTestId<HTMLInputElement>('settings-tunnel-subdomain').value).toBe('');
     expect(screen.queryByTestId('settings-custom-url')).toBeNull();
     pick('custom');
     expect(screen.queryByTestId('tunnel-fields')).toBeNull();
@@ -237,7 +237,7 @@ describe('Settings › 支付通知方式', () => {
     fake.handle('settings.update', (input) => ({ ok: true, value: { ...SETTINGS, ...input } }));
     renderSettings({ fake });
     pick('localtunnel');
-    const save = screen.getByTestId('settings-save') as HTMLButtonElement;
+    const save = screen.getByTestId<HTMLButtonElement>('settings-save');
     const sub = screen.getByTestId('settings-tunnel-subdomain');
     for (const bad of ['abc', 'My-Shop', '-shop', 'shop-', 'shop_1', 'a'.repeat(64)]) {
       fireEvent.change(sub, { target: { value: bad } });
@@ -278,7 +278,7 @@ describe('Settings › 支付通知方式', () => {
     expect(screen.getByTestId('custom-url-error').textContent).toBe('请输入以 http:// 或 https:// 开头的完整地址');
     fireEvent.change(url, { target: { value: 'https://pay.example.com/hook' } });
     expect(screen.queryByTestId('custom-url-error')).toBeNull();
-    expect((screen.getByTestId('settings-save') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId<HTMLButtonElement>('settings-save').disabled).toBe(false);
   });
 
   it('keeps unsaved edits when a key import answers new settings', async () => {
@@ -291,6 +291,6 @@ describe('Settings › 支付通知方式', () => {
     fireEvent.change(await screen.findByTestId('key-import-text'), { target: { value: PEM } });
     fireEvent.click(screen.getByTestId('key-import-submit'));
     await waitFor(() => expect(screen.getByTestId('key-app-fingerprint').textContent).toBe('SHA256:1234'));
-    expect((screen.getByTestId('settings-tunnel-subdomain') as HTMLInputElement).value).toBe('my-shop');
+    expect(screen.getByTestId<HTMLInputElement>('settings-tunnel-subdomain').value).toBe('my-shop');
   });
 });

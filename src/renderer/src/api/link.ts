@@ -7,10 +7,11 @@
  */
 export type LinkState = 'up' | 'down' | 'unauthorized';
 
+/** Plain functions (no `this`), so they can be handed around unbound (useSyncExternalStore, onLink). */
 export interface LinkStore {
-  get(): LinkState;
-  set(next: LinkState): void;
-  subscribe(listener: () => void): () => void;
+  get: () => LinkState;
+  set: (next: LinkState) => void;
+  subscribe: (listener: () => void) => () => void;
 }
 
 export function createLinkStore(): LinkStore {

@@ -72,7 +72,7 @@ export function usePinPrompt(): {
           done(r);
         });
       }),
-    [], // eslint-disable-line react-hooks/exhaustive-deps
+    [],
   );
 
   const submit = async (): Promise<void> => {

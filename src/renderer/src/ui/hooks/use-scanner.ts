@@ -23,10 +23,10 @@ export function replayKey({ key, target }: HeldKey<EventTarget | null>): void {
   const field = el instanceof HTMLInputElement && TEXT_INPUT.test(el.type) ? el : el instanceof HTMLTextAreaElement ? el : null;
   if (!field || field.readOnly || field.disabled) return;
   const proto = field instanceof HTMLInputElement ? HTMLInputElement.prototype : HTMLTextAreaElement.prototype;
-  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
+  const descriptor = Object.getOwnPropertyDescriptor(proto, 'value');
   const start = field.selectionStart ?? field.value.length;
   const end = field.selectionEnd ?? start;
-  setter?.call(field, field.value.slice(0, start) + key + field.value.slice(end));
+  descriptor?.set?.call(field, field.value.slice(0, start) + key + field.value.slice(end));
   try {
     field.setSelectionRange(start + key.length, start + key.length);
   } catch {

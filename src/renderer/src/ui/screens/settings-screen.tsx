@@ -80,7 +80,7 @@ export function SettingsScreen(): React.JSX.Element {
     <div className="pd-settings pd-card" data-testid="settings-screen">
       <Descriptions column={1} bordered size="small" className="pd-settings-table">
         <Descriptions.Item label={t('settings.provider')}>
-          <Radio.Group value={v.providerMode} optionType="button" buttonStyle="solid" onChange={(e) => set({ providerMode: e.target.value })} data-testid="settings-provider">
+          <Radio.Group value={v.providerMode} optionType="button" buttonStyle="solid" onChange={(e) => set({ providerMode: e.target.value as SettingsDto['providerMode'] })} data-testid="settings-provider">
             {PROVIDER_MODES.map((m) => <Radio.Button key={m} value={m} data-testid={`provider-${m}`}>{t(`mode.${m}`)}</Radio.Button>)}
           </Radio.Group>
         </Descriptions.Item>
@@ -95,7 +95,7 @@ export function SettingsScreen(): React.JSX.Element {
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.notifyMode')}>
           <Space orientation="vertical" className="pd-full">
-            <Radio.Group value={v.notifyMode} optionType="button" buttonStyle="solid" onChange={(e) => set({ notifyMode: e.target.value })} data-testid="settings-notify">
+            <Radio.Group value={v.notifyMode} optionType="button" buttonStyle="solid" onChange={(e) => set({ notifyMode: e.target.value as SettingsDto['notifyMode'] })} data-testid="settings-notify">
               {NOTIFY_MODES.map((m) => <Radio.Button key={m} value={m}><span data-testid={`notify-${m}`}>{t(`settings.notify.${m}`)}</span></Radio.Button>)}
             </Radio.Group>
             <span className="pd-muted" data-testid="notify-explain" data-mode={v.notifyMode}>{t(`settings.notifyExplain.${v.notifyMode}`)} {t('settings.notifyLive')}</span>
@@ -126,7 +126,7 @@ export function SettingsScreen(): React.JSX.Element {
           <Switch checked={v.voice} data-testid="settings-voice" onChange={(on) => set({ voice: on })} />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.language')}>
-          <Radio.Group value={v.language} optionType="button" onChange={(e) => set({ language: e.target.value })} data-testid="settings-language">
+          <Radio.Group value={v.language} optionType="button" onChange={(e) => set({ language: e.target.value as SettingsDto['language'] })} data-testid="settings-language">
             {LANGUAGES.map((l) => <Radio.Button key={l} value={l}>{l === 'zh-CN' ? '中文' : 'English'}</Radio.Button>)}
           </Radio.Group>
         </Descriptions.Item>

@@ -1,0 +1,65 @@
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The layer boundaries in eslint.config.js (kernel ← domain ← payments ← providers/console/electron/web;
+ * the renderer never imports src/main) are real build failures: this lints small in-memory files at
+ * paths inside each layer with the repository's own config, so a boundary cannot vanish unnoticed.
+ * Only the import rule runs, without type information, to keep it fast.
+ */
+const RULE = '@typescript-eslint/no-restricted-imports';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const eslint = new ESLint({
+  cwd: root,
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false, project: false } } },
+  ruleFilter: ({ ruleId }) => ruleId === RULE,
+});
+
+async function importErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${root}/${filePath}` });
+  expect(result?.messages.filter((m) => m.ruleId !== RULE)).toEqual([]);
+  return (result?.messages ?? []).map((m) => m.message);
+}
+
+describe('import boundaries', () => {
+  it('kernel imports nothing of ours', async () => {
+    const errors = await importErrors('src/main/kernel/new-thing.ts', "import { Order } from '../domain/order';\nexport type X = Order;\n");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('kernel imports nothing of ours');
+  });
+
+  it('domain may import kernel and nothing else of ours', async () => {
+    expect(await importErrors('src/main/domain/new-thing.ts', "import { systemClock } from '../kernel/clock';\nexport const c = systemClock;\n")).toEqual([]);
+    const errors = await importErrors('src/main/domain/new-thing.ts', "import { toFen } from '../../shared/money';\nexport const f = toFen;\n");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('domain imports only kernel');
+  });
+
+  it('payments imports no provider, transport or host, also not as a type', async () => {
+    const code = [
+      "import type { AlipayProvider } from '../providers/alipay/provider';",
+      "import { startWebHost } from '../web/server';",
+      "import { app } from 'electron';",
+      "import { Order } from '../domain/order';",
+      'export type X = [AlipayProvider, typeof startWebHost, typeof app, Order];',
+    ].join('\n');
+    const errors = await importErrors('src/main/payments/new-thing.ts', code);
+    expect(errors).toHaveLength(3);
+    for (const e of errors) expect(e).toContain('payments is provider- and transport-neutral');
+  });
+
+  it('the renderer imports neither src/main nor Node builtins', async () => {
+    const code = [
+      "import { Emitter } from '../../../main/kernel/emitter';",
+      "import { readFileSync } from 'node:fs';",
+      "import { join } from 'path';",
+      "import { toFen } from '../../../shared/money';",
+      'export const x = [Emitter, readFileSync, join, toFen];',
+    ].join('\n');
+    const errors = await importErrors('src/renderer/src/ui/new-thing.tsx', code);
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toContain('never imports src/main');
+  });
+});
