@@ -6,8 +6,9 @@
  *   service, so each file is checked with the tsconfig that includes it), tuned below where a rule is
  *   noise for this codebase; every relaxed rule says why.
  * - Renderer: eslint-plugin-react-hooks and browser globals. Everything else runs on Node.
- * - Import boundaries (layers, see docs/architecture.md): kernel ← domain ← payments ←
- *   providers/console/electron/web, and the renderer never imports src/main. Enforced with
+ * - Import boundaries (docs/architecture.md, "Layers of main"): kernel ← domain ← {store, http,
+ *   providers} ← payments ← console ← {electron, web}; payments never sees a provider, providers
+ *   never see payments, and the renderer never imports src/main. Enforced with
  *   `@typescript-eslint/no-restricted-imports` (it also sees `import type`), one rule object per layer;
  *   test/lint/boundaries.test.ts keeps the rule from vanishing silently.
  * - eslint-config-prettier last: formatting is prettier's job (`prettier --check .`).
@@ -24,6 +25,9 @@ const JS = ['**/*.{js,mjs,cjs}'];
 
 /** A regex that matches an import specifier having one of these path segments (`../web/x`, `electron`). */
 const segment = (/** @type {string[]} */ names) => `(^|/)(${names.join('|')})(\\.[cm]?[jt]sx?)?(/|$)`;
+
+/** A regex that matches a relative import reaching up (`../`, `../../`) into one of these folders. */
+const up = (/** @type {string[]} */ names) => `^(\\.\\./)+(${names.join('|')})(\\.[cm]?[jt]sx?)?(/|$)`;
 
 /**
  * The boundary rule for one layer: `forbidden` lists regexes over the import specifier, each with the
@@ -120,21 +124,29 @@ export default tseslint.config(
     rules: boundary([{ regex: '^\\.\\./(?!kernel(/|$))', message: 'domain imports only kernel (kernel ← domain ← payments).' }]),
   },
   {
+    // store and http are infrastructure below payments: they know orders and notifications, not payments.
+    files: ['src/main/store/**/*.ts', 'src/main/http/**/*.ts'],
+    rules: boundary([
+      { regex: '^\\.\\./(?!(kernel|domain)(/|$))', message: 'store and http import only kernel and domain (payments builds on them, not the other way).' },
+    ]),
+  },
+  {
     files: ['src/main/payments/**/*.ts'],
     rules: boundary([
       {
-        regex: segment(['providers', 'console', 'console-host', 'electron', 'web', 'http', 'notify', 'tunnel']),
+        regex: `${up(['providers', 'console', 'console-host', 'web', 'notify', 'tunnel', 'keys', 'vault'])}|${segment(['electron'])}`,
         message:
-          'payments is provider- and transport-neutral: it never imports providers, console, electron, web, the notify/http server or tunnel (they import payments).',
+          'payments is provider-neutral: it imports kernel, domain, store and http only — never providers, console, electron, web, tunnel, keys or vault (they import payments).',
       },
     ]),
   },
   {
+    // A provider adapter is a leaf: the domain port, the kernel and shared money helpers.
     files: ['src/main/providers/**/*.ts'],
     rules: boundary([
       {
-        regex: segment(['console', 'console-host', 'electron', 'web']),
-        message: 'providers never import console, electron or web (those wire the providers in).',
+        regex: `${up(['payments', 'store', 'http', 'console', 'console-host', 'web', 'tunnel', 'keys', 'vault'])}|${segment(['electron'])}`,
+        message: 'providers import only kernel, domain and shared: never payments, store, http, console, electron, web, tunnel, keys or vault.',
       },
     ]),
   },

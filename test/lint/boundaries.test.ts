@@ -3,8 +3,8 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layer boundaries in eslint.config.js (kernel ← domain ← payments ← providers/console/electron/web;
- * the renderer never imports src/main) are real build failures: this lints small in-memory files at
+ * The layer boundaries in eslint.config.js (kernel ← domain ← {store, http, providers} ← payments ←
+ * console ← {electron, web}; the renderer never imports src/main) are real build failures: this lints small in-memory files at
  * paths inside each layer with the repository's own config, so a boundary cannot vanish unnoticed.
  * Only the import rule runs, without type information, to keep it fast.
  */
@@ -47,7 +47,27 @@ describe('import boundaries', () => {
     ].join('\n');
     const errors = await importErrors('src/main/payments/new-thing.ts', code);
     expect(errors).toHaveLength(3);
-    for (const e of errors) expect(e).toContain('payments is provider- and transport-neutral');
+    for (const e of errors) expect(e).toContain('payments is provider-neutral');
+  });
+
+  it('payments may build on store and http; a provider adapter sees neither them nor payments', async () => {
+    const infra = "import { openStore } from '../store';\nimport { startNotifyServer } from '../http/notify-server';\nexport const x = [openStore, startNotifyServer];\n";
+    expect(await importErrors('src/main/payments/new-thing.ts', infra)).toEqual([]);
+    const code = [
+      "import { Ledger } from '../../payments/ledger';",
+      "import { openStore } from '../../store';",
+      "import type { PaymentProvider } from '../../domain';",
+      'export type X = [Ledger, typeof openStore, PaymentProvider];',
+    ].join('\n');
+    const errors = await importErrors('src/main/providers/toy/new-thing.ts', code);
+    expect(errors).toHaveLength(2);
+    for (const e of errors) expect(e).toContain('providers import only kernel, domain and shared');
+  });
+
+  it('store and http import only kernel and domain', async () => {
+    const errors = await importErrors('src/main/http/new-thing.ts', "import { Ledger } from '../payments/ledger';\nexport type X = Ledger;\n");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('store and http import only kernel and domain');
   });
 
   it('the renderer imports neither src/main nor Node builtins', async () => {

@@ -87,8 +87,7 @@ describe('notification ingest: group commit keeps record-first and success-after
 
   it('stores every raw row durably before verifying it, answers only after the commit, one verdict each', async () => {
     const verifiedWhileCommitted: boolean[] = [];
-    let env!: ReturnType<typeof setup>;
-    env = setup((fields) => {
+    const env: ReturnType<typeof setup> = setup((fields) => {
       // "Verification" time: the raw row of this very notification must already be committed.
       verifiedWhileCommitted.push(env.committedRaw(new URLSearchParams(fields).toString()) >= 1);
       if (fields.forged) return { ok: false, reason: 'signature verification failed' };

@@ -52,7 +52,7 @@ describe('notify HTTP server', () => {
         c.close();
       },
     });
-    const chunked = await fetch(url, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const chunked = await fetch(url, { method: 'POST', body: stream, duplex: 'half' });
     expect(chunked.status).toBe(413);
     expect(bodies).toEqual([]);
     expect((await fetch(url, { method: 'POST', body: 'a='.padEnd(64 * 1024, 'x') })).status).toBe(200);

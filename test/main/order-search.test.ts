@@ -71,7 +71,7 @@ describe('order search', () => {
 
   it('answers from the search indexes, never by walking the status or date index', () => {
     store = openStore(':memory:');
-    const plan = (store as Store).db
+    const plan = store.db
       .prepare(
         `EXPLAIN QUERY PLAN SELECT * FROM orders WHERE ((lower(substr(id, -4)) = 'abcd' AND lower(substr(id, -5)) = 'xabcd')
          OR (lower(substr(trade_no, -4)) = 'abcd' AND lower(substr(trade_no, -5)) = 'xabcd') OR amount_fen = 1)
@@ -88,7 +88,7 @@ describe('order search', () => {
 
   it('the day summary per method and hour reads only the covering index (no table rows, no sort)', () => {
     store = openStore(':memory:');
-    const plan = (store as Store).db
+    const plan = store.db
       .prepare(`EXPLAIN QUERY PLAN ${PAID_TOTALS_OF_METHOD_SQL}`)
       .all('demo', 'qr', 1, 2)
       .map((r) => (r as { detail: string }).detail)

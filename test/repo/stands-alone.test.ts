@@ -35,7 +35,7 @@ const OUTSIDE_NOTES = /\b(design|protocols)\.md\b|shared\/docs\b/i;
 /** "issue 7", "issues 3 and 5", "Issue #12", "principle 4", "invariant 2": a number that points nowhere. */
 const NUMBERED = /\b(issues?|principles?|invariants?)\s+#?\d+/i;
 /** A bare "#7" or "(#12)": an issue number without the tracker it belongs to (owner/repo#7 is fine). */
-const BARE_HASH = /(^|[\s(\[,;])#\d{1,5}\b(?![\w-])/;
+const BARE_HASH = /(^|[\s([,;])#\d{1,5}\b(?![\w-])/;
 /** Absolute paths of a particular machine (tests may use made-up home directories as fixture values). */
 const MACHINE_PATH = /(^|[\s'"`(=])\/work\//;
 const HOME_PATH = /(^|[\s'"`(=])\/(home\/[a-z][\w-]*|Users\/[A-Za-z][\w-]*)\//;

@@ -23,7 +23,7 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() > deadline) {
-      const why = last === undefined ? '' : ` (last error: ${last instanceof Error ? last.message : String(last)})`;
+      const why = last === undefined ? '' : ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));

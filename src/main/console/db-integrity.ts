@@ -210,7 +210,7 @@ export function scheduleBackgroundCheck(o: {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await (run as ReturnType<BackgroundChecker> | null)?.stop();
+      await run?.stop();
     },
   };
 }

@@ -280,7 +280,7 @@ function onRequest(req: IncomingMessage, res: ServerResponse, opts: NotifyServer
     try {
       answer = opts.submit(provider, body, { ...req.headers });
     } catch (err) {
-      answer = Promise.reject(err);
+      answer = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     answer.then(
       (ack) => send(res, ack.status, ack.body, ack.headers),

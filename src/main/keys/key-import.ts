@@ -148,7 +148,7 @@ const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFI
 export function parsePrivateKey(text: string): ParsedPrivateKey {
   const field: KeyField = 'appPrivateKey';
   const u = unwrap(text, field);
-  let parsed: { key: KeyObject; format: 'PKCS1' | 'PKCS8' } | null = null;
+  let parsed: { key: KeyObject; format: 'PKCS1' | 'PKCS8' } | null;
   if (u.label !== null) {
     if (CERT_LABELS.has(u.label)) throw new KeyError('CERTIFICATE_NOT_KEY', keyMessages.certificate());
     if (u.label === 'ENCRYPTED PRIVATE KEY' || u.encryptedHeader) throw new KeyError('ENCRYPTED_KEY', keyMessages.encrypted());
@@ -191,7 +191,7 @@ export function parsePrivateKey(text: string): ParsedPrivateKey {
 export function parsePublicKey(text: string): ParsedPublicKey {
   const field: KeyField = 'alipayPublicKey';
   const u = unwrap(text, field);
-  let parsed: { key: KeyObject; format: 'PKCS1' | 'SPKI' } | null = null;
+  let parsed: { key: KeyObject; format: 'PKCS1' | 'SPKI' } | null;
   if (u.label !== null) {
     if (CERT_LABELS.has(u.label)) throw new KeyError('CERTIFICATE_NOT_KEY', keyMessages.certificate());
     if (u.label.endsWith('PRIVATE KEY')) throw new KeyError('PRIVATE_KEY_AS_PUBLIC', keyMessages.privateAsPublic());

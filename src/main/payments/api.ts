@@ -6,7 +6,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, Logger } from '../kernel';
 import type { TunnelLocal } from '../http/notify-server';
 import type {
-  EventSource,
   Order,
   OrderEvent,
   OrderMethod,

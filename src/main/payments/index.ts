@@ -20,7 +20,7 @@ export function createOrderFromYuan(
   try {
     amountFen = parseYuan(input.amount);
   } catch (err) {
-    return Promise.reject(err);
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
   return core.createOrder({
     amountFen,

@@ -43,7 +43,7 @@ export function createProviderRegistry(): ProviderRegistry {
       if (factories.has(id)) {
         throw new PaymentError('PROVIDER_DUPLICATE', `支付机构已登记：${id} / Provider already registered: ${id}`);
       }
-      factories.set(id, factory as ProviderFactory<unknown>);
+      factories.set(id, factory);
     },
     has: (id) => factories.has(id),
     ids: () => [...factories.keys()],

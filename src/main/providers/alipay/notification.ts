@@ -43,7 +43,7 @@ export function parseAlipayNotification(
   verify: (fields: Record<string, string>) => boolean,
 ): { ok: true; value: AlipayNotification } | { ok: false; reason: string } {
   if (!fields.sign) return { ok: false, reason: 'unsigned notification' };
-  let verified = false;
+  let verified: boolean;
   try {
     verified = verify(fields);
   } catch {

@@ -31,11 +31,11 @@ export function createNotifyVerifier(
 ): (postData: Readonly<Record<string, unknown>>) => boolean {
   return (postData) => {
     const sign = postData.sign;
-    if (!sign) return false;
+    if (typeof sign !== 'string' || !sign) return false;
     const signType = (postData.sign_type as string | undefined) || defaultSignType || 'RSA2';
     if (typeof signType !== 'string' || !Object.prototype.hasOwnProperty.call(DIGEST, signType)) return false;
     const digest = DIGEST[signType] as string;
-    const signature = Buffer.from(String(sign), 'base64');
+    const signature = Buffer.from(sign, 'base64');
     const keys = Object.keys(postData)
       .filter((k) => k && k !== 'sign' && k !== 'sign_type')
       .sort();

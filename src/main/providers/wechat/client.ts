@@ -100,7 +100,8 @@ export class WxClient {
     try {
       const res = await this.http.request({ method, url: path.replace(/^\//, ''), ...(data ? { data } : {}), ...(params ? { params } : {}) });
       // A 204 has an empty body; the verifier has checked it (it signs the empty string too).
-      const body = res.data === '' || res.data === undefined ? null : res.data;
+      const payload: unknown = res.data;
+      const body = payload === '' || payload === undefined ? null : payload;
       return { kind: 'answer', status: res.status, body: typeof body === 'string' ? (jsonOrNull(body) ?? body) : body };
     } catch (err) {
       return classify(err);

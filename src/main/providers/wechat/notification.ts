@@ -59,7 +59,7 @@ export function createNotificationVerifier(config: WechatConfig, clock: Clock, k
     if (skew > NOTIFY_MAX_SKEW_MS) return reject(`stale Wechatpay-Timestamp (${Math.round(skew / 1000)} s off)`);
     // The signed text is `timestamp\nnonce\nbody\n`; WeChat's bodies are UTF-8 JSON.
     const message = `${timestamp}\n${nonce}\n${req.rawBody.toString('utf8')}\n`;
-    let verified = false;
+    let verified: boolean;
     try {
       verified = Rsa.verify(message, signature, key);
     } catch {
