@@ -93,7 +93,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     info() {
       const { running, core, emulator } = rt.state;
       return {
-        providerMode: running.providerMode,
+        environment: running.environment,
         notifyUrl: core?.notifyUrl() ?? null,
         emulator: emulator ? { ...emulator.credentials } : null,
       };

@@ -46,8 +46,8 @@ async function sandboxConsole(sellerId: (emulatorSellerId: string) => string): P
   );
   const host = await createConsole({ dataDir: dir, vault: { kind: 'file', env: {} }, gateways: { sandbox: c.gateway }, tuning: fast });
   cleanups.push(() => host.close());
-  await ok(host.dispatch('keys.import', { which: 'appPrivateKey', text: c.appPrivateKey }));
-  await ok(host.dispatch('keys.import', { which: 'alipayPublicKey', text: c.alipayPublicKey }));
+  await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: c.appPrivateKey }));
+  await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: c.alipayPublicKey }));
   return { host, control: c.control, emuSellerId: c.sellerId, dir };
 }
 
@@ -55,7 +55,7 @@ describe('seller id', () => {
   it('outside demo, Settings refuses a blank seller id with a bilingual error and changes nothing', async () => {
     const { host, dir } = await sandboxConsole((s) => s);
     const before = await readFile(join(dir, 'settings.json'), 'utf8');
-    for (const patch of [{ sellerId: '', voice: false }, { sellerId: '   ', voice: false }, { appId: '2021000000000777', sellerId: '' }]) {
+    for (const patch of [{ alipay: { sellerId: '' }, voice: false }, { alipay: { sellerId: '   ' }, voice: false }, { alipay: { appId: '2021000000000777', sellerId: '' } }]) {
       const r = await host.dispatch('settings.update', patch);
       expect(r.ok).toBe(false);
       if (!r.ok) {
@@ -66,8 +66,8 @@ describe('seller id', () => {
     expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(before);
     expect(await ok(host.dispatch('settings.get', {}))).toMatchObject({ voice: true });
     // Demo needs no seller id (the embedded emulator's is used); switching to sandbox without one is refused.
-    expect((await host.dispatch('settings.update', { providerMode: 'demo', sellerId: '' })).ok).toBe(true);
-    expect((await host.dispatch('settings.update', { providerMode: 'production' })).ok).toBe(false);
+    expect((await host.dispatch('settings.update', { environment: 'demo', alipay: { sellerId: '' } })).ok).toBe(true);
+    expect((await host.dispatch('settings.update', { environment: 'production' })).ok).toBe(false);
   });
 
   it('a genuine notification refused only for its seller_id raises a status warning naming the seller id Alipay sent', async () => {

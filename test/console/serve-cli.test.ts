@@ -42,7 +42,7 @@ describe('npm run serve (src/main/web/cli.ts)', () => {
       headers: { Authorization: `Bearer ${line.token}`, 'Content-Type': 'application/json' },
       body: '{}',
     });
-    expect(await status.json()).toMatchObject({ ok: true, value: { providerMode: 'demo' } });
+    expect(await status.json()).toMatchObject({ ok: true, value: { environment: 'demo' } });
     expect(proc.stderr()).toMatch(/"level":"info"/);
     expect(await proc.stop()).toBe(0);
     expect(proc.stdoutLines()).toHaveLength(1);

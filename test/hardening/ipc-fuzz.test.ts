@@ -35,7 +35,7 @@ const VALID: Partial<Record<Channel, Record<string, unknown>>> = {
   'summary.today': { date: '2026-11-30' },
   'settings.get': {},
   'settings.update': { voice: false },
-  'keys.import': { which: 'appPrivateKey', text: 'MIIB' },
+  'keys.import': { provider: 'alipay', which: 'appPrivateKey', text: 'MIIB' },
   'keys.test': {},
   'status.get': {},
 };

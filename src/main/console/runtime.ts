@@ -9,11 +9,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConsoleEvents, EventName, OrderDto, ProviderMode, SettingsDto, StatusDto } from '../../shared/contract';
+import type { ConsoleEvents, Environment, EventName, OrderDto, StatusDto } from '../../shared/contract';
 import type { ConsoleConfig } from '../console-host';
 import { Emitter, type Logger } from '../kernel';
 import { KeyError } from '../keys/key-errors';
-import { keysSettingsDto } from '../keys/host-glue';
+import { keysSettingsDto, type KeysSettings } from '../keys/host-glue';
 import type { KeyService } from '../keys/key-service';
 import type { AlipayConfig, PaymentCore, PaymentCoreConfig } from '../payments/api';
 import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST, type NotifyEndpoint, type NotifyEndpointState } from '../tunnel/notify-endpoint';
@@ -30,7 +30,7 @@ import { createShortLinks, type ShortLinks } from './short-links';
 import { buildStatus, type RunningConfig } from './status';
 import { openConsoleVault } from './vault-setup';
 
-/** Alipay gateways for the real provider modes (Alipay open platform docs: 沙箱环境 / 正式环境). */
+/** Alipay gateways for the real environments (Alipay open platform docs: 沙箱环境 / 正式环境). */
 export const GATEWAYS = {
   sandbox: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do',
   production: 'https://openapi.alipay.com/gateway.do',
@@ -90,15 +90,15 @@ export interface Runtime {
   readonly keys: KeyService | null;
   readonly vault: Vault | null;
   readonly vaultProblem: string | null;
-  /** The start-up override of the provider mode (command line / environment variable), if any. */
-  readonly providerOverride: ProviderMode | null;
+  /** The start-up override of the environment (command line / environment variable), if any. */
+  readonly environmentOverride: Environment | null;
   readonly managerPin: ManagerPin;
   readonly dbFile: string;
   gatewayFor(mode: 'sandbox' | 'production'): string;
   on<E extends EventName>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void;
   emit<E extends EventName>(event: E, payload: ConsoleEvents[E]): void;
   status(): StatusDto;
-  keysForSettings(): SettingsDto['keys'];
+  keysForSettings(): KeysSettings;
   requireCore(): PaymentCore;
   /** New orders and refunds need a sound database (cancel, queries and settings stay available). */
   requireSoundDatabase(): void;
@@ -138,7 +138,7 @@ export function buildPaymentCore(
   const coreConfig: PaymentCoreConfig = {
     dbPath: join(inputs.dataDir, DB_FILE),
     alipay,
-    environment: inputs.running.providerMode,
+    environment: inputs.running.environment,
     adoptUnknownOrders: inputs.adoptUnknownOrders,
     // poll only until the endpoint says otherwise (the tunnel may still be connecting)
     notify: { port: inputs.notifyPort, publicUrl: null, routes: inputs.routes },
@@ -167,7 +167,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
   // A vanished or corrupt database stops start-up here, in words (never a silent empty one).
   const dbFacts = inspectDatabase(dataDir);
   if (loaded.problem) logger.warn('settings file unusable; defaults in effect', { dataDir });
-  const providerOverride: ProviderMode | null = config.providerMode ?? null;
+  const environmentOverride: Environment | null = config.environment ?? null;
 
   const { vault, keys, vaultProblem, migrationProblems } = openConsoleVault(config, logger);
   const managerPin = createManagerPin({ vault, vaultProblem, ...(config.now ? { now: config.now } : {}) });
@@ -181,8 +181,8 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     ? keyStatus.appPrivateKey.configured || keyStatus.alipayPublicKey.configured
     : ['vault.json', 'vault.safestorage.json'].some((f) => existsSync(join(dataDir, f)));
   const realOrders = dbFacts.scopes.some((s) => s.environment === 'sandbox' || s.environment === 'production');
-  /** The mode a valid settings.json named at start-up (null: missing or unusable). */
-  const savedMode: ProviderMode | null = loaded.found && loaded.problem === null ? loaded.settings.providerMode : null;
+  /** The environment a valid settings.json named at start-up (null: missing or unusable). */
+  const savedEnvironment: Environment | null = loaded.found && loaded.problem === null ? loaded.settings.environment : null;
   const settingsBlocked =
     (loaded.problem !== null || !loaded.found) && (realOrders || keysStored) ? settingsRequiredMessage(dataDir) : null;
 
@@ -192,9 +192,8 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     settingsBlocked,
     disabledReason: settingsBlocked,
     running: {
-      providerMode: providerOverride ?? loaded.settings.providerMode,
-      appId: loaded.settings.appId,
-      sellerId: loaded.settings.sellerId,
+      environment: environmentOverride ?? loaded.settings.environment,
+      alipay: { ...loaded.settings.alipay },
       orderExpiryMinutes: loaded.settings.orderExpiryMinutes,
     },
     core: null,
@@ -232,12 +231,12 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
       state.disabledReason = vaultProblem ?? KEYS_MISSING_MESSAGE;
       return null;
     }
-    if (!state.running.appId) {
+    if (!state.running.alipay.appId) {
       state.disabledReason = KEYS_MISSING_MESSAGE;
       return null;
     }
     try {
-      const alipay = keys.alipayConfig({ appId: state.running.appId, sellerId: state.running.sellerId, gateway: gatewayFor(mode) });
+      const alipay = keys.alipayConfig({ appId: state.running.alipay.appId, sellerId: state.running.alipay.sellerId, gateway: gatewayFor(mode) });
       state.disabledReason = null;
       return alipay;
     } catch (err) {
@@ -310,7 +309,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
         running: state.running,
         // Orders from before environments were recorded belong to the environment the saved settings name.
         // (Demo adopts them only when the vault holds no keys: keys mean the dir was set up for real money.)
-        adoptUnknownOrders: state.running.providerMode === savedMode && (savedMode !== 'demo' || !keysStored),
+        adoptUnknownOrders: state.running.environment === savedEnvironment && (savedEnvironment !== 'demo' || !keysStored),
         notifyPort: config.notifyPort ?? 0,
         routes: (req, res) => probe.handle(req, res) || shortLinks.handle(req, res),
         tuning: t,
@@ -350,14 +349,14 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
       notify: notifyState(),
       lastNotificationAt: state.core?.lastNotification()?.at ?? null,
       settings: state.settings,
-      providerOverride,
+      environmentOverride,
       settingsProblem: state.settingsProblem,
       keysChanged: state.keysChanged,
       // The vault backend's own warnings (basic_text, file vault) belong to Settings; an unusable vault to everyone.
       keyWarnings: [...(vaultProblem ? [vaultProblem] : []), ...migrationProblems],
       paymentWarnings: [
         ...latePaymentWarnings(state.core, Date.now()),
-        ...[sellerWatch.warning(state.running.sellerId)].filter((w): w is string => w !== null),
+        ...[sellerWatch.warning(state.running.alipay.sellerId)].filter((w): w is string => w !== null),
       ],
     });
   }
@@ -372,18 +371,18 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
   const enableIfReady = async (): Promise<void> => {
     if (state.settingsBlocked) return;
     if (state.core || state.closed) {
-      if (state.core && state.running.providerMode !== 'demo') state.keysChanged = true;
+      if (state.core && state.running.environment !== 'demo') state.keysChanged = true;
       return;
     }
-    if (state.running.providerMode === 'demo') {
+    if (state.running.environment === 'demo') {
       await startCore(await demoProviderConfig());
-      logger.info('payment core enabled', { providerMode: 'demo' });
+      logger.info('payment core enabled', { environment: 'demo' });
       return;
     }
-    const wanted = realProviderConfig(state.running.providerMode);
+    const wanted = realProviderConfig(state.running.environment);
     if (!wanted) return;
     await startCore(wanted);
-    logger.info('payment core enabled after key import', { providerMode: state.running.providerMode });
+    logger.info('payment core enabled after key import', { environment: state.running.environment });
   };
 
   /** The mutex: two interleaved changes would leave a second tunnel or core behind. */
@@ -412,7 +411,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
       // The merchant decided: run what they saved (still under a start-up override, if any).
       state.settingsBlocked = null;
       state.disabledReason = null;
-      state.running.providerMode = providerOverride ?? next.providerMode;
+      state.running.environment = environmentOverride ?? next.environment;
     }
     if (notifyChanged) {
       // Notify settings apply live: a new endpoint for new orders; existing orders keep their notify_url
@@ -421,8 +420,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
       if (state.core && !state.closed) startEndpoint(state.core);
     }
     if (state.core === null) {
-      state.running.appId = next.appId;
-      state.running.sellerId = next.sellerId;
+      state.running.alipay = { ...next.alipay };
       await enableIfReady();
     }
   };
@@ -431,11 +429,11 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
   let alipay: AlipayConfig | null = null;
   if (state.settingsBlocked) {
     logger.warn('payments disabled: settings missing or unusable in a data dir with sandbox/production data', { dataDir });
-  } else if (state.running.providerMode === 'demo') {
+  } else if (state.running.environment === 'demo') {
     alipay = await demoProviderConfig();
   } else {
-    alipay = realProviderConfig(state.running.providerMode);
-    if (!alipay) logger.warn('payment core disabled', { providerMode: state.running.providerMode });
+    alipay = realProviderConfig(state.running.environment);
+    if (!alipay) logger.warn('payment core disabled', { environment: state.running.environment });
   }
   if (alipay) {
     try {
@@ -462,7 +460,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     keys,
     vault,
     vaultProblem,
-    providerOverride,
+    environmentOverride,
     managerPin,
     dbFile,
     gatewayFor,
@@ -472,7 +470,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     keysForSettings() {
       if (!keys || !vault) {
         const none = { configured: false, fingerprint: null };
-        return { appPrivateKey: none, alipayPublicKey: { ...none }, backend: null, warnings: vaultProblem ? [vaultProblem] : [] };
+        return { alipay: { appPrivateKey: none, alipayPublicKey: { ...none } }, vault: { backend: null, warnings: vaultProblem ? [vaultProblem] : [] } };
       }
       return keysSettingsDto(keys.status(), vault.backend().kind);
     },
@@ -508,10 +506,10 @@ function settingsRequiredMessage(dataDir: string): string {
   const file = join(dataDir, 'settings.json');
   return (
     `设置文件 ${file} 缺失或无法使用，而此数据目录存有沙箱或生产环境的订单或密钥：为免误入演示模式，收款和退款已停用，` +
-    `文件未做任何改动。请修复该文件，或在「设置」中确认服务商模式、AppID 和卖家 ID 后保存 / ` +
+    `文件未做任何改动。请修复该文件，或在「设置」中确认支付环境、AppID 和卖家 ID 后保存 / ` +
     `The settings file ${file} is missing or unusable while this data directory holds sandbox or production orders or keys: ` +
     `payments and refunds stay disabled rather than guessing demo mode, and nothing was changed. Fix the file, or confirm the ` +
-    `provider mode, app id and seller id in Settings and save`
+    `environment, app id and seller id in Settings and save`
   );
 }
 

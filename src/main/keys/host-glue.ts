@@ -1,11 +1,11 @@
 /**
- * Small pieces the hosts need to wire the vault and key service in (issue 7 integration): choosing the
- * vault backend per host, the SettingsDto view of the key status, and moving plaintext PEM files left
+ * Small pieces the hosts need to wire the vault and key service in: choosing the vault backend per
+ * host, the SettingsDto view of the key status, and moving plaintext PEM files left
  * by earlier versions (`<dataDir>/keys/*.pem`) into the vault.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SettingsDto } from '../../shared/contract';
+import type { AlipaySettingsDto, VaultDto } from '../../shared/contract';
 import type { Logger } from '../kernel';
 import { createRedactingLogger } from '../kernel';
 import { createFileVault } from '../vault/file-vault';
@@ -30,13 +30,17 @@ export function openHostVault(options: VaultHostOptions): Vault {
   return createFileVault({ dir: options.dataDir, ...(options.env ? { env: options.env } : {}) });
 }
 
-/** `SettingsDto.keys`: configured + fingerprint only (never `appPublicKeyPem` nor any other key text). */
-export function keysSettingsDto(status: KeyStatus, backend: SettingsDto['keys']['backend']): SettingsDto['keys'] {
+/** The key status SettingsDto shows: Alipay's keys in its group, and the vault's backend and warnings. */
+export interface KeysSettings {
+  alipay: AlipaySettingsDto['keys'];
+  vault: VaultDto;
+}
+
+/** Configured + fingerprint only (never `appPublicKeyPem` nor any other key text). */
+export function keysSettingsDto(status: KeyStatus, backend: VaultDto['backend']): KeysSettings {
   return {
-    appPrivateKey: { ...status.appPrivateKey },
-    alipayPublicKey: { ...status.alipayPublicKey },
-    backend,
-    warnings: [...status.warnings],
+    alipay: { appPrivateKey: { ...status.appPrivateKey }, alipayPublicKey: { ...status.alipayPublicKey } },
+    vault: { backend, warnings: [...status.warnings] },
   };
 }
 
@@ -48,7 +52,7 @@ export interface MigrationResult {
 }
 
 /**
- * Import plaintext key files into the vault and remove them once stored (principle 7: encrypted at
+ * Import plaintext key files into the vault and remove them once stored (keys are encrypted at
  * rest). A key already in the vault wins; its leftover plaintext file is removed too. A refused key
  * (e.g. the app public key saved as the Alipay key) stays in its file and is reported.
  */

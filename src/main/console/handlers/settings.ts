@@ -1,5 +1,5 @@
 /** settings.get / settings.update: validated, PIN-checked, saved, and applied live where they can be. */
-import type { ParsedInput, ProviderMode } from '../../../shared/contract';
+import type { Environment, ParsedInput } from '../../../shared/contract';
 import { validateCustomNotifyUrl } from '../../../shared/notify-urls';
 import { tunnelConfigError } from '../../tunnel/tunnel-manager';
 import { ConsoleError } from '../errors';
@@ -11,20 +11,26 @@ import type { Handlers } from './types';
 export function settingsHandlers(rt: Runtime): Handlers<'settings.get' | 'settings.update'> {
   return {
     'settings.get': async () => toSettingsDto(rt.state.settings, rt.keysForSettings()),
-    'settings.update': rt.serialized(async ({ pin, ...patch }: ParsedInput<'settings.update'>) => {
+    'settings.update': rt.serialized(async ({ pin, alipay, ...patch }: ParsedInput<'settings.update'>) => {
       const settings = rt.state.settings;
+      const alipayPatch = stripUndefined(alipay ?? {});
       // Language and voice are the cashier's own preferences (header buttons): no PIN for those alone.
-      const fields = Object.keys(stripUndefined(patch));
+      const fields = [...Object.keys(stripUndefined(patch)), ...(Object.keys(alipayPatch).length > 0 ? ['alipay'] : [])];
       if (fields.some((f) => f !== 'language' && f !== 'voice')) await rt.managerPin.authorize(pin, 'settings');
-      const merged = { ...settings, ...stripUndefined(patch), ...saleLimitsPatch(patch, settings) };
-      // Switching provider without choosing a notify mode: the sensible default for the new provider.
-      if (patch.providerMode && patch.providerMode !== settings.providerMode && patch.notifyMode === undefined) {
-        if (settings.notifyMode === defaultNotifyMode(settings.providerMode)) merged.notifyMode = defaultNotifyMode(patch.providerMode);
+      const merged = {
+        ...settings,
+        ...stripUndefined(patch),
+        alipay: { ...settings.alipay, ...alipayPatch },
+        ...saleLimitsPatch(patch, settings),
+      };
+      // Switching environment without choosing a notify mode: the sensible default for the new one.
+      if (patch.environment && patch.environment !== settings.environment && patch.notifyMode === undefined) {
+        if (settings.notifyMode === defaultNotifyMode(settings.environment)) merged.notifyMode = defaultNotifyMode(patch.environment);
       }
       const next = settingsSchema.parse(merged);
       checkNotifySettings(next);
-      if (patch.sellerId !== undefined || patch.appId !== undefined || patch.providerMode !== undefined) {
-        checkSellerId(next, rt.providerOverride); // the account fields are being saved
+      if (Object.keys(alipayPatch).length > 0 || patch.environment !== undefined) {
+        checkSellerId(next, rt.environmentOverride); // the account fields are being saved
       }
       await rt.applySettings(next);
       rt.emit('status.changed', rt.status());
@@ -47,8 +53,8 @@ function checkNotifySettings(next: Settings): void {
 }
 
 /** Outside demo a blank seller id (PID) would turn every genuine notification into a seller_id mismatch. */
-function checkSellerId(next: Settings, providerOverride: ProviderMode | null): void {
-  if ((providerOverride ?? next.providerMode) !== 'demo' && next.sellerId.trim() === '') {
+function checkSellerId(next: Settings, environmentOverride: Environment | null): void {
+  if ((environmentOverride ?? next.environment) !== 'demo' && next.alipay.sellerId.trim() === '') {
     throw new ConsoleError(
       'INVALID_INPUT',
       '沙箱/正式模式必须填写 PID（卖家支付宝用户 ID，2088 开头），否则支付宝的通知会全部被拒绝 / Sandbox and production need the seller id (PID, starts with 2088); without it every Alipay notification is refused',
