@@ -5,7 +5,7 @@
  * or none; swapped live), and serialises the changes that restart any of them.
  *
  * Its mutable facts live in one explicit `RuntimeState`; handlers read it and change it only through
- * the runtime's methods (applySettings, enableIfReady, markCorrupt).
+ * the runtime's methods (applySettings, enableIfReady, markCorrupt). Its types: runtime-types.ts.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,107 +13,24 @@ import type { ConsoleEvents, Environment, EventName, OrderDto, StatusDto } from 
 import type { ConsoleConfig } from '../console-host';
 import { Emitter, type Logger } from '../kernel';
 import { KeyError } from '../keys/key-errors';
-import { keysSettingsDto, type KeysSettings } from '../keys/host-glue';
-import type { KeyService } from '../keys/key-service';
+import { keysSettingsDto } from '../keys/host-glue';
 import type { AlipayConfig, PaymentCore, PaymentCoreConfig } from '../payments/api';
-import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST, type NotifyEndpoint, type NotifyEndpointState } from '../tunnel/notify-endpoint';
+import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST, type NotifyEndpointState } from '../tunnel/notify-endpoint';
 import { createProbeEndpoint, type ProbeEndpoint } from '../tunnel/probe';
-import type { Vault } from '../vault/types';
 import { DB_FILE, inspectDatabase, secureDataDir } from './data-dir';
-import { corruptMessage, scheduleBackgroundCheck, type BackgroundChecker } from './db-integrity';
+import { corruptMessage, scheduleBackgroundCheck } from './db-integrity';
 import { toOrderDto, toRefundDto } from './dto';
 import { ConsoleError, KEYS_MISSING_MESSAGE } from './errors';
-import { createManagerPin, type ManagerPin } from './manager-pin';
+import { createManagerPin } from './manager-pin';
 import { latePaymentWarnings, SellerIdWatch } from './payment-warnings';
 import { loadSettings, saveSettings, type Settings } from './settings';
 import { createShortLinks, type ShortLinks } from './short-links';
+import { GATEWAYS, type ConsoleDeps, type Runtime, type RuntimeState } from './runtime-types';
+
+export { GATEWAYS, type ConsoleDeps, type EmulatorHandle, type Runtime, type RuntimeState } from './runtime-types';
 import { buildStatus, type RunningConfig } from './status';
 import { openConsoleVault } from './vault-setup';
 
-/** Alipay gateways for the real environments (Alipay open platform docs: 沙箱环境 / 正式环境). */
-export const GATEWAYS = {
-  sandbox: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do',
-  production: 'https://openapi.alipay.com/gateway.do',
-} as const;
-
-/** The embedded emulator as the console needs it (docs/emulator.md "In-process"). */
-export interface EmulatorHandle {
-  credentials: {
-    gateway: string;
-    appId: string;
-    sellerId: string;
-    appPrivateKey: string;
-    alipayPublicKey: string;
-    control: string;
-  };
-  url: string;
-  close(): Promise<void>;
-}
-
-/** What the runtime builds on; tests replace them (a fake core, no emulator). */
-export interface ConsoleDeps {
-  createPaymentCore(config: PaymentCoreConfig): PaymentCore;
-  startEmulator(options: { port: number; stateDir?: string; timeScale?: number }): Promise<EmulatorHandle>;
-  logger: Logger;
-  /** The full integrity check after start-up (default: PRAGMA quick_check on a worker thread). */
-  checkDatabase: BackgroundChecker;
-}
-
-/** The runtime's mutable facts, in one place. */
-export interface RuntimeState {
-  /** The persisted settings now (notify settings are always the ones in effect). */
-  settings: Settings;
-  /** Why settings.json could not be used (bilingual); cleared by the next save. */
-  settingsProblem: string | null;
-  /** Settings missing or unusable next to sandbox/production data: payments wait for a save (bilingual). */
-  settingsBlocked: string | null;
-  /** Why the core is not running (bilingual), else null. */
-  disabledReason: string | null;
-  /** What the running core was built from. */
-  running: RunningConfig;
-  core: PaymentCore | null;
-  emulator: EmulatorHandle | null;
-  endpoint: NotifyEndpoint | null;
-  endpointOff: (() => void) | null;
-  /** Keys were imported while the core runs with the previous ones. */
-  keysChanged: boolean;
-  /** Set when the background check or a store call found the database damaged (bilingual). */
-  databaseProblem: string | null;
-  closed: boolean;
-}
-
-export interface Runtime {
-  readonly config: ConsoleConfig;
-  readonly logger: Logger;
-  /** Read by handlers; changed only through the methods below. */
-  readonly state: Readonly<RuntimeState>;
-  readonly keys: KeyService | null;
-  readonly vault: Vault | null;
-  readonly vaultProblem: string | null;
-  /** The start-up override of the environment (command line / environment variable), if any. */
-  readonly environmentOverride: Environment | null;
-  readonly managerPin: ManagerPin;
-  readonly dbFile: string;
-  gatewayFor(mode: 'sandbox' | 'production'): string;
-  on<E extends EventName>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void;
-  emit<E extends EventName>(event: E, payload: ConsoleEvents[E]): void;
-  status(): StatusDto;
-  keysForSettings(): KeysSettings;
-  requireCore(): PaymentCore;
-  /** New orders and refunds need a sound database (cancel, queries and settings stay available). */
-  requireSoundDatabase(): void;
-  /** A 收款链接 order gets its short URL while the notify endpoint is reachable. */
-  withLink<T extends OrderDto>(dto: T): T;
-  /** The database is damaged: payments are disabled at once, the cashier is told, and it is logged. */
-  markCorrupt(detail: string, source: string): void;
-  /** Runs settings and key changes one at a time (each may swap the endpoint or start the core). */
-  serialized<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R>;
-  /** Save validated settings and apply what applies live (notify endpoint, expiry, a blocked start). */
-  applySettings(next: Settings): Promise<void>;
-  /** Keys or app id completed while payments were disabled: start the core now instead of asking for a restart. */
-  enableIfReady(): Promise<void>;
-  close(): Promise<void>;
-}
 
 /** Everything the payment core is built from, besides the provider's own configuration. */
 export interface CoreInputs {
