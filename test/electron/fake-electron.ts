@@ -1,6 +1,6 @@
 /**
  * A small in-memory stand-in for the parts of 'electron' the shell uses, so src/main/electron and
- * src/preload run in plain Node (design.md "Tests": only src/main/electron is tested with
+ * src/preload run in plain Node (only src/main/electron is tested with
  * vi.mock('electron')). Each test file does
  *   vi.mock('electron', async () => (await import('./fake-electron')).electron);
  * and uses the same module instance to inspect and drive it. `resetFakeElectron()` between tests.

@@ -1,5 +1,5 @@
 /**
- * A compromised renderer's view of main (issue 7 "Hardening"): every contract channel — iterated from
+ * A compromised renderer's view of main (the renderer is not a trust boundary): every contract channel — iterated from
  * CHANNELS, so a new channel is fuzzed without touching this file — gets wrong types, missing and extra
  * fields, 1 MB strings, arrays, null, prototype-pollution keys, NaN/Infinity/negative/float numbers and
  * deep nesting. `dispatch` (the real createConsole on the fake core) must answer INVALID_INPUT with a
@@ -106,12 +106,20 @@ function topLevelCases(channel: Channel): Case[] {
   ];
 }
 
+/** The object shapes of an input schema: its own, or each variant's of a union (keys.import per provider). */
+function objectShapes(schema: unknown): Record<string, ZodType>[] {
+  const s = schema as { shape?: Record<string, ZodType>; options?: unknown[] };
+  if (s.shape) return [s.shape];
+  if (s.options) return s.options.flatMap(objectShapes);
+  throw new Error('an input schema that is neither an object nor a union of objects');
+}
+
 /** Per field: each refused value in place of a valid one; each required field missing. */
 function fieldCases(channel: Channel): Case[] {
-  const schema = commands[channel].input as unknown as { shape: Record<string, ZodType> };
   const base = VALID[channel] ?? {};
   const cases: Case[] = [];
-  for (const [field, fieldSchema] of Object.entries(schema.shape)) {
+  const fields = objectShapes(commands[channel].input).flatMap((shape) => Object.entries(shape));
+  for (const [field, fieldSchema] of fields) {
     for (const [name, value] of BAD_VALUES) {
       if (fieldSchema.safeParse(value).success) continue;
       cases.push({ name: `${field} = ${name}`, input: { ...base, [field]: value } });
@@ -179,7 +187,7 @@ afterAll(async () => {
   await tmp?.cleanup();
 });
 
-describe('dispatch: every channel refuses malformed input (issue 7)', () => {
+describe('dispatch: every channel refuses malformed input', () => {
   it('every known channel has a valid sample that its schema accepts (keeps the fuzz precise)', () => {
     for (const channel of CHANNELS) {
       const sample = VALID[channel];
@@ -227,7 +235,7 @@ describe('dispatch: every channel refuses malformed input (issue 7)', () => {
   });
 });
 
-describe('Electron IPC glue: foreign senders and raw input (issue 7)', () => {
+describe('Electron IPC glue: foreign senders and raw input', () => {
   const APP_URL = 'file:///opt/paydesk/out/renderer/index.html';
   const log: ShellLogger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 

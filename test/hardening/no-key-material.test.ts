@@ -1,5 +1,5 @@
 /**
- * Secrets stay in main (design.md principle 7, issue 7 "Hardening"): the built renderer bundle embeds
+ * Secrets stay in main (README "Security"): the built renderer bundle embeds
  * no key, and nothing a real console answers or pushes — demo mode, the real payment core and the
  * real embedded emulator — carries key material; only fingerprints. test/console/console.test.ts
  * covers keys.import's rules on the fake core; here the real composition root is asked everything.
@@ -80,7 +80,7 @@ afterAll(async () => {
   await tmp?.cleanup();
 });
 
-describe('the built renderer bundle holds no key (issue 7)', () => {
+describe('the built renderer bundle holds no key', () => {
   it('no PEM, no DER key in any base64 run, none of the emulator keys', async () => {
     const files = (await readdir(RENDERER_DIR, { recursive: true })).filter((f) => /\.(js|css|html|json|txt|map)$/.test(f));
     expect(files.some((f) => f.endsWith('.js'))).toBe(true);
@@ -102,7 +102,7 @@ describe('the built renderer bundle holds no key (issue 7)', () => {
   });
 });
 
-describe('no contract answer or event carries key material (issue 7)', () => {
+describe('no contract answer or event carries key material', () => {
   it('a full demo day through the real console: orders, payment, refund, every read channel', async () => {
     const qr = await call<{ id: string }>('orders.create', { amount: '10.00', method: 'qr' });
     await control(`/trades/${encodeURIComponent(qr.id)}/pay`);
@@ -119,8 +119,8 @@ describe('no contract answer or event carries key material (issue 7)', () => {
     await call('orders.list', { status: 'PARTIALLY_REFUNDED' });
     await call('summary.today', {});
     await call('status.get', {});
-    const settings = await call<{ keys: Record<string, unknown> }>('settings.get', {});
-    expect(settings.keys).toBeTruthy();
+    const settings = await call<{ alipay: { keys: Record<string, unknown> } }>('settings.get', {});
+    expect(settings.alipay.keys).toBeTruthy();
     if (Object.hasOwn(commands, 'keys.test')) {
       const test = await call<{ ok: boolean }>('keys.test', {});
       expect(test.ok).toBe(true); // the emulator answered ACQ.TRADE_NOT_EXIST, correctly signed

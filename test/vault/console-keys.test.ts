@@ -1,5 +1,5 @@
 /**
- * Issue 7 through the console: sandbox mode with its gateway pointed at a local emulator (the real
+ * The key vault through the console: sandbox mode with its gateway pointed at a local emulator (the real
  * Alipay is never called), keys imported through `keys.import` into the file vault, 测试连接 through
  * `keys.test`, and a real payment with the vault's keys — the whole path a merchant takes.
  */
