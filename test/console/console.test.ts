@@ -191,7 +191,7 @@ describe('sandbox / production keys', () => {
     await writeFile(join(dir, 'keys', 'alipay-public-key.pem'), alipayKey.publicPem);
     await writeFile(
       join(dir, 'settings.json'),
-      JSON.stringify({ providerMode: 'sandbox', appId: '9021000000000000', sellerId: '2088000000000002', notifyMode: 'loopback' }),
+      JSON.stringify({ environment: 'sandbox', alipay: { appId: '9021000000000000', sellerId: '2088000000000002' }, notifyMode: 'loopback' }),
     );
     const c = await start();
     const cfg = c.core().config;
@@ -217,7 +217,7 @@ describe('sandbox / production keys', () => {
     await mkdir(join(dir, 'keys'), { recursive: true });
     await writeFile(join(dir, 'keys', 'app-private-key.pem'), 'not a key');
     await writeFile(join(dir, 'keys', 'alipay-public-key.pem'), 'nope');
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'production', appId: '1' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'production', alipay: { appId: '1' } }));
     const c = await start();
     expect(c.cores).toHaveLength(0);
     const s = await ok(c.host.dispatch('settings.get', {}));
@@ -230,7 +230,7 @@ describe('sandbox / production keys', () => {
   });
 
   it('starts payments as soon as keys and app id are imported, without a restart', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', sellerId: '2088000000000001' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'sandbox', alipay: { sellerId: '2088000000000001' } }));
     const c = await start();
     expect(c.cores).toHaveLength(0);
     expect((await ok(c.host.dispatch('settings.get', {}))).notifyMode).toBe('localtunnel');
@@ -252,7 +252,7 @@ describe('sandbox / production keys', () => {
   });
 
   it('keys.test explains a missing app id and missing keys without calling anything', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'production' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'production' }));
     const c = await start();
     const none = await ok(c.host.dispatch('keys.test', {}));
     expect(none).toMatchObject({ ok: false, code: 'KEYS_MISSING', environment: 'production' });
@@ -265,7 +265,7 @@ describe('sandbox / production keys', () => {
 
   it('an unusable vault is reported and refuses imports, but the console starts', async () => {
     await writeFile(join(dir, 'vault.json'), '{ not json');
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', appId: '1' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'sandbox', alipay: { appId: '1' } }));
     const c = await start();
     const s = await ok(c.host.dispatch('settings.get', {}));
     expect(s.vault.backend).toBeNull();
@@ -427,7 +427,7 @@ describe('dispatch', () => {
   });
 
   it('concurrent key imports and settings changes start exactly one core', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', notifyMode: 'none', sellerId: '2088000000000001' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'sandbox', notifyMode: 'none', alipay: { sellerId: '2088000000000001' } }));
     const c = await start();
     const results = await Promise.all([
       c.host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: testKeys().privatePem }),

@@ -188,7 +188,7 @@ describe('测试连接 under --provider', () => {
     cleanups.push(() => emu.close());
     const c = emu.credentials;
     const dir = await dataDir();
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'demo', appId: c.appId, sellerId: c.sellerId }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'demo', alipay: { appId: c.appId, sellerId: c.sellerId } }));
     const host = await start(dir, { environment: 'sandbox', gateways: { sandbox: c.gateway } });
     await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: c.appPrivateKey }));
     await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: c.alipayPublicKey }));

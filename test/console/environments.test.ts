@@ -43,7 +43,7 @@ async function world(): Promise<World> {
   const c = emu.credentials;
   await writeFile(
     join(dir, 'settings.json'),
-    JSON.stringify({ providerMode: 'production', appId: c.appId, sellerId: c.sellerId, notifyMode: 'none' }),
+    JSON.stringify({ environment: 'production', alipay: { appId: c.appId, sellerId: c.sellerId }, notifyMode: 'none' }),
   );
   const start = async (over: Partial<ConsoleConfig> = {}): Promise<ConsoleHost> => {
     const host = await createConsole(
@@ -147,7 +147,7 @@ describe('an order belongs to its environment and app', () => {
     expect(await readFile(settingsFile, 'utf8')).toBe('{"providerMode": "produ'); // nothing overwritten
     await writeFile(
       settingsFile,
-      JSON.stringify({ providerMode: 'production', appId: w.emu.credentials.appId, sellerId: w.emu.credentials.sellerId, notifyMode: 'none' }),
+      JSON.stringify({ environment: 'production', alipay: { appId: w.emu.credentials.appId, sellerId: w.emu.credentials.sellerId }, notifyMode: 'none' }),
     );
     await backToProduction(w, ids);
   });
@@ -232,7 +232,7 @@ describe('an order belongs to its environment and app', () => {
     const other = (await w.control('POST', '/apps', { publicKey: c.alipayPublicKey })) as { appId: string };
     await writeFile(
       join(w.dir, 'settings.json'),
-      JSON.stringify({ providerMode: 'production', appId: other.appId, sellerId: c.sellerId, notifyMode: 'none' }),
+      JSON.stringify({ environment: 'production', alipay: { appId: other.appId, sellerId: c.sellerId }, notifyMode: 'none' }),
     );
     await w.control('DELETE', '/faults');
     const host = await w.start();

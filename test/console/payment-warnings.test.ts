@@ -42,7 +42,7 @@ async function sandboxConsole(sellerId: (emulatorSellerId: string) => string): P
   const c = emu.credentials;
   await writeFile(
     join(dir, 'settings.json'),
-    JSON.stringify({ providerMode: 'sandbox', appId: c.appId, sellerId: sellerId(c.sellerId), notifyMode: 'loopback' }),
+    JSON.stringify({ environment: 'sandbox', alipay: { appId: c.appId, sellerId: sellerId(c.sellerId) }, notifyMode: 'loopback' }),
   );
   const host = await createConsole({ dataDir: dir, vault: { kind: 'file', env: {} }, gateways: { sandbox: c.gateway }, tuning: fast });
   cleanups.push(() => host.close());
@@ -90,7 +90,7 @@ describe('late payment', () => {
   it('an order paid after it was cancelled: loud status warning and order flag until it is refunded in one call', async () => {
     const { dir, cleanup } = await tempDir('paydesk-late-');
     cleanups.push(cleanup);
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'demo', notifyMode: 'none' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'demo', notifyMode: 'none' }));
     const host = await createConsole({ dataDir: dir, tuning: fast });
     cleanups.push(() => host.close());
     const emulatorUrl = (await ok(host.dispatch('status.get', {}))).emulatorUrl;

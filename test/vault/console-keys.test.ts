@@ -26,7 +26,7 @@ async function setup(): Promise<{ emu: Emulator; host: ConsoleHost; dir: string;
   const c = emu.credentials;
   await writeFile(
     join(dir, 'settings.json'),
-    JSON.stringify({ providerMode: 'sandbox', appId: c.appId, sellerId: c.sellerId, notifyMode: 'loopback' }),
+    JSON.stringify({ environment: 'sandbox', alipay: { appId: c.appId, sellerId: c.sellerId }, notifyMode: 'loopback' }),
   );
   const logs = captureLogger();
   const host = await createConsole(
