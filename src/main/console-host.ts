@@ -4,14 +4,14 @@
  * and maps any error to a bilingual `{ code, message }` — so validation and error mapping exist once.
  */
 import type { Channel, CommandOutput, ConsoleEvents, EventName, Result } from '../shared/contract';
-import type { ProviderMode } from '../shared/contract';
+import type { Environment } from '../shared/contract';
 import type { SafeStorageLike } from './vault/safe-storage-vault';
 
 export interface ConsoleConfig {
   /** Directory for the database, settings, vault and (demo mode) the embedded emulator's state. */
   dataDir: string;
-  /** Overrides the persisted provider mode (e.g. `npm run serve -- --provider sandbox`). */
-  providerMode?: ProviderMode;
+  /** Overrides the persisted environment for this run (e.g. `npm run serve -- --environment sandbox`). */
+  environment?: Environment;
   /** Port of the local notify server (0 = any free port). */
   notifyPort?: number;
   /** Demo mode: the embedded emulator's time scale (tests speed up expiry and retries). */
@@ -49,7 +49,7 @@ export interface ConsoleHost {
   on<E extends EventName>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void;
   /** Facts for the host's start-up line / logs (no secrets). */
   info(): {
-    providerMode: ProviderMode;
+    environment: Environment;
     notifyUrl: string | null;
     /** The embedded emulator's own JSON line (demo mode; its keys are generated demo keys, printed by the
      *  CLI like `npm run emulator` does, never sent to the renderer). */

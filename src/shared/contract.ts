@@ -1,5 +1,5 @@
 /**
- * The ConsoleApi contract (design.md "One contract"): every command the renderer can send to main and
+ * The ConsoleApi contract: every command the renderer can send to main and
  * every event main pushes, in one const table. The preload, the main-side handlers and the web-bridge
  * client are all derived from it. Money crosses this boundary as yuan strings ("12.34"); main parses
  * them strictly into integer fen (src/shared/money.ts).
@@ -39,6 +39,9 @@ export interface RefundDto {
 export interface OrderDto {
   /** = out_trade_no */
   id: string;
+  /** The provider that carries the trade: a provider id ('alipay', …). The renderer names the ones it
+   *  knows (支付宝) and shows any other id as it is. */
+  provider: string;
   method: OrderMethodDto;
   status: OrderStatusDto;
   amount: string;
@@ -62,7 +65,7 @@ export interface OrderDto {
   latePayment?: 'after_cancel' | 'after_close' | null;
   refunds: RefundDto[];
   /** Where the order was created ('unknown': before PayDesk recorded it) and with which app id. */
-  environment: ProviderMode | 'unknown';
+  environment: Environment | 'unknown';
   appId: string;
   /** Another environment's or app's order: shown read-only, never cancelled, refunded or polled here. */
   foreign: boolean;
@@ -98,8 +101,9 @@ export interface SummaryDto {
   byMethod: { provider: string; method: OrderMethodDto; count: number; gross: string; refunded: string; net: string }[];
 }
 
-export const PROVIDER_MODES = ['demo', 'sandbox', 'production'] as const;
-export type ProviderMode = (typeof PROVIDER_MODES)[number];
+/** Where the money is real: the embedded emulator (demo), a provider's sandbox, or production. */
+export const ENVIRONMENTS = ['demo', 'sandbox', 'production'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
 
 export const NOTIFY_MODES = ['loopback', 'localtunnel', 'custom', 'none'] as const;
 export type NotifyMode = (typeof NOTIFY_MODES)[number];
@@ -107,10 +111,38 @@ export type NotifyMode = (typeof NOTIFY_MODES)[number];
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export interface SettingsDto {
-  providerMode: ProviderMode;
+/** A key in the vault as the renderer may see it: configured or not, and its SHA-256 fingerprint. */
+export interface KeyStateDto {
+  configured: boolean;
+  fingerprint: string | null;
+}
+
+export const ALIPAY_KEY_FIELDS = ['appPrivateKey', 'alipayPublicKey'] as const;
+export type AlipayKeyFieldDto = (typeof ALIPAY_KEY_FIELDS)[number];
+
+/** Alipay's group of settings: the account and the status of its keys (never key material). */
+export interface AlipaySettingsDto {
   appId: string;
+  /** The seller id (PID, 2088…) notifications must name. */
   sellerId: string;
+  keys: Record<AlipayKeyFieldDto, KeyStateDto>;
+}
+
+/** Where keys are kept, for every provider. */
+export interface VaultDto {
+  /** Electron safeStorage, the browser host's encrypted file, or null (vault unusable). */
+  backend: KeyBackend | null;
+  /** Bilingual warnings: weak backend (basic_text, file vault), unreadable vault or stored key. */
+  warnings: string[];
+}
+
+/**
+ * The settings. Each provider's account fields and key status form one group under the provider's id
+ * (`alipay`), so another provider's group can be added beside it.
+ */
+export interface SettingsDto {
+  environment: Environment;
+  alipay: AlipaySettingsDto;
   notifyMode: NotifyMode;
   customNotifyUrl: string;
   orderExpiryMinutes: number;
@@ -126,21 +158,11 @@ export interface SettingsDto {
   confirmAbove: string;
   /** Counter safety: the largest sale (yuan) main accepts. */
   maxPerSale: string;
-  /** Only whether keys are configured and their SHA-256 fingerprints; never key material. */
-  keys: {
-    appPrivateKey: { configured: boolean; fingerprint: string | null };
-    alipayPublicKey: { configured: boolean; fingerprint: string | null };
-    /** Where keys are kept: Electron safeStorage, the browser host's encrypted file, or null (vault unusable). */
-    backend: KeyBackend | null;
-    /** Bilingual warnings: weak backend (basic_text, file vault), unreadable vault or stored key. */
-    warnings: string[];
-  };
+  vault: VaultDto;
 }
 
-export const KEY_FIELDS = ['appPrivateKey', 'alipayPublicKey'] as const;
 /** keys.import: the most key text accepted (a 4096-bit PKCS#1 PEM is ≈ 3.3 KB). */
 export const KEY_TEXT_MAX = 16_384;
-export type KeyFieldDto = (typeof KEY_FIELDS)[number];
 export type KeyBackend = 'safeStorage' | 'file';
 
 /** 测试连接 outcome: ok, or a stable code (APP_KEY_MISMATCH, ALIPAY_KEY_WRONG, INVALID_APP_ID, TIMEOUT, NETWORK, KEYS_MISSING, UNEXPECTED) with a bilingual explanation. */
@@ -148,8 +170,10 @@ export interface KeyTestDto {
   ok: boolean;
   code: string | null;
   message: string;
-  /** which gateway was asked (provider mode of the saved settings) */
-  providerMode: ProviderMode;
+  /** which provider was asked */
+  provider: string;
+  /** which environment's gateway was asked (the saved settings', or this run's start-up override) */
+  environment: Environment;
   durationMs: number;
 }
 
@@ -166,7 +190,7 @@ export interface PinStatusDto {
 }
 
 export interface StatusDto {
-  providerMode: ProviderMode;
+  environment: Environment;
   /** http(s) base of the emulator's customer pages in demo mode, else null */
   emulatorUrl: string | null;
   notify: {
@@ -246,9 +270,14 @@ export const commands = {
   },
   'settings.update': {
     input: z.strictObject({
-      providerMode: z.enum(PROVIDER_MODES).optional(),
-      appId: z.string().max(32).optional(),
-      sellerId: z.string().max(32).optional(),
+      environment: z.enum(ENVIRONMENTS).optional(),
+      /** Alipay's account fields; a field left out keeps its saved value */
+      alipay: z
+        .strictObject({
+          appId: z.string().max(32).optional(),
+          sellerId: z.string().max(32).optional(),
+        })
+        .optional(),
       notifyMode: z.enum(NOTIFY_MODES).optional(),
       customNotifyUrl: z.string().max(2048).optional(),
       orderExpiryMinutes: z.number().int().min(1).max(120).optional(),
@@ -266,14 +295,20 @@ export const commands = {
     }),
     output: null as unknown as SettingsDto,
   },
-  /** Import a key (PEM PKCS#1/PKCS#8/SPKI or bare base64) into the vault; answers fingerprints only. */
+  /**
+   * Import a provider's key (PEM PKCS#1/PKCS#8/SPKI or bare base64) into the vault; answers fingerprints
+   * only. One variant per provider, each with its own key names.
+   */
   'keys.import': {
-    input: z.strictObject({
-      which: z.enum(KEY_FIELDS),
-      text: z.string().min(1).max(KEY_TEXT_MAX),
-      /** the manager PIN, once one is set */
-      pin: pin.optional(),
-    }),
+    input: z.discriminatedUnion('provider', [
+      z.strictObject({
+        provider: z.literal('alipay'),
+        which: z.enum(ALIPAY_KEY_FIELDS),
+        text: z.string().min(1).max(KEY_TEXT_MAX),
+        /** the manager PIN, once one is set */
+        pin: pin.optional(),
+      }),
+    ]),
     output: null as unknown as SettingsDto,
   },
   /** 测试连接: a harmless signed query of a random non-existent trade with the saved settings and keys. */

@@ -44,13 +44,12 @@ describe('settings', () => {
     const c = await start({ emulatorTimeScale: 60 });
     const s = await ok(c.host.dispatch('settings.get', {}));
     expect(s).toMatchObject({
-      providerMode: 'demo',
+      environment: 'demo',
       notifyMode: 'loopback',
       orderExpiryMinutes: 5,
       voice: true,
       language: 'zh-CN',
-      appId: '',
-      sellerId: '',
+      alipay: { appId: '', sellerId: '' },
     });
     expect(c.emulatorStarts).toEqual([{ port: 0, stateDir: join(dir, 'emulator'), timeScale: 60 }]);
     expect(c.core().config.dbPath).toBe(join(dir, 'paydesk.db'));
@@ -58,7 +57,7 @@ describe('settings', () => {
     expect(c.core().config.orderExpiryMs).toBe(5 * 60_000);
     expect(c.core().started).toBe(true);
     const status = await ok(c.host.dispatch('status.get', {}));
-    expect(status).toMatchObject({ providerMode: 'demo', emulatorUrl: 'http://127.0.0.1:49999', warnings: [] });
+    expect(status).toMatchObject({ environment: 'demo', emulatorUrl: 'http://127.0.0.1:49999', warnings: [] });
     expect(status.notify).toMatchObject({ mode: 'loopback', reachability: 'reachable', url: 'http://127.0.0.1:40001/notify/alipay' });
   });
 
@@ -67,17 +66,17 @@ describe('settings', () => {
     const k = testKeys();
     const before = await ok(c.host.dispatch('settings.get', {}));
     // demo mode runs on the emulator's keys; `keys` describes the vault (sandbox/production keys)
-    expect(before.keys).toMatchObject({
+    expect(before.alipay.keys).toMatchObject({
       appPrivateKey: { configured: false, fingerprint: null },
       alipayPublicKey: { configured: false, fingerprint: null },
-      backend: 'file',
     });
-    expect(before.keys.warnings.join('\n')).toMatch(BILINGUAL);
+    expect(before.vault.backend).toBe('file');
+    expect(before.vault.warnings.join('\n')).toMatch(BILINGUAL);
     const other = testKeys2();
-    await ok(c.host.dispatch('keys.import', { which: 'appPrivateKey', text: k.privatePem }));
-    const s = await ok(c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: other.publicPem }));
-    expect(s.keys.appPrivateKey).toEqual({ configured: true, fingerprint: spkiFingerprint(k.publicPem) });
-    expect(s.keys.alipayPublicKey).toEqual({ configured: true, fingerprint: spkiFingerprint(other.publicPem) });
+    await ok(c.host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: k.privatePem }));
+    const s = await ok(c.host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: other.publicPem }));
+    expect(s.alipay.keys.appPrivateKey).toEqual({ configured: true, fingerprint: spkiFingerprint(k.publicPem) });
+    expect(s.alipay.keys.alipayPublicKey).toEqual({ configured: true, fingerprint: spkiFingerprint(other.publicPem) });
     const text = JSON.stringify([s, await ok(c.host.dispatch('settings.get', {})), await ok(c.host.dispatch('status.get', {}))]);
     expect(text).not.toMatch(/BEGIN|PRIVATE|MII/);
     // the vault file holds ciphertext only
@@ -88,16 +87,16 @@ describe('settings', () => {
   it('refuses the app public key as the Alipay public key, and bad key text, changing nothing', async () => {
     const c = await start();
     const k = testKeys();
-    await ok(c.host.dispatch('keys.import', { which: 'appPrivateKey', text: k.privatePem }));
-    const mistake = await c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: k.publicPem });
+    await ok(c.host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: k.privatePem }));
+    const mistake = await c.host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: k.publicPem });
     expect(mistake).toMatchObject({ ok: false, error: { code: 'SAME_AS_APP_PUBLIC_KEY' } });
     if (!mistake.ok) expect(mistake.error.message).toMatch(BILINGUAL);
-    const junk = await c.host.dispatch('keys.import', { which: 'appPrivateKey', text: 'not a key' });
+    const junk = await c.host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: 'not a key' });
     expect(junk.ok).toBe(false);
     if (!junk.ok) expect(junk.error.message).toMatch(BILINGUAL);
     const s = await ok(c.host.dispatch('settings.get', {}));
-    expect(s.keys.appPrivateKey).toEqual({ configured: true, fingerprint: spkiFingerprint(k.publicPem) });
-    expect(s.keys.alipayPublicKey).toEqual({ configured: false, fingerprint: null });
+    expect(s.alipay.keys.appPrivateKey).toEqual({ configured: true, fingerprint: spkiFingerprint(k.publicPem) });
+    expect(s.alipay.keys.alipayPublicKey).toEqual({ configured: false, fingerprint: null });
   });
 
   it('persists updates to dataDir/settings.json and reads them back on the next start', async () => {
@@ -105,7 +104,7 @@ describe('settings', () => {
     const statusEvents: StatusDto[] = [];
     c.host.on('status.changed', (s) => statusEvents.push(s));
     const updated = await ok(c.host.dispatch('settings.update', { voice: false, language: 'en', orderExpiryMinutes: 10 }));
-    expect(updated).toMatchObject({ voice: false, language: 'en', orderExpiryMinutes: 10, providerMode: 'demo' });
+    expect(updated).toMatchObject({ voice: false, language: 'en', orderExpiryMinutes: 10, environment: 'demo' });
     expect(statusEvents).toHaveLength(1);
     // 订单有效期 applies to new orders at once: no restart pending (test/console/data-dir.test.ts shows the new orders)
     expect(statusEvents[0]?.warnings).toEqual([]);
@@ -122,9 +121,9 @@ describe('settings', () => {
 
   it('says a provider change takes effect after a restart', async () => {
     const c = await start();
-    await ok(c.host.dispatch('settings.update', { providerMode: 'sandbox', appId: '2021000000000009', sellerId: '2088000000000009' }));
+    await ok(c.host.dispatch('settings.update', { environment: 'sandbox', alipay: { appId: '2021000000000009', sellerId: '2088000000000009' } }));
     const status = await ok(c.host.dispatch('status.get', {}));
-    expect(status.providerMode).toBe('demo');
+    expect(status.environment).toBe('demo');
     expect(status.warnings.some((w) => /重启/.test(w) && /restart/.test(w))).toBe(true);
   });
 
@@ -141,7 +140,7 @@ describe('settings', () => {
   it('survives a corrupt settings file: defaults, a clear warning, and the file kept aside on the next save', async () => {
     await writeFile(join(dir, 'settings.json'), '{"providerMode": "demo", "voice": ');
     const c = await start();
-    expect(await ok(c.host.dispatch('settings.get', {}))).toMatchObject({ providerMode: 'demo', voice: true });
+    expect(await ok(c.host.dispatch('settings.get', {}))).toMatchObject({ environment: 'demo', voice: true });
     const status = await ok(c.host.dispatch('status.get', {}));
     expect(status.warnings[0]).toMatch(/settings\.json/);
     expect(status.warnings[0]).toMatch(BILINGUAL);
@@ -155,14 +154,14 @@ describe('settings', () => {
     await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'moon', orderExpiryMinutes: -1 }));
     const c = await start();
     const status = await ok(c.host.dispatch('status.get', {}));
-    expect(status.providerMode).toBe('demo');
+    expect(status.environment).toBe('demo');
     expect(status.warnings[0]).toMatch(/providerMode/);
   });
 });
 
 describe('sandbox / production keys', () => {
   it('starts without keys: KEYS_MISSING for payments, a status warning, no core', async () => {
-    const c = await start({ providerMode: 'sandbox' });
+    const c = await start({ environment: 'sandbox' });
     expect(c.cores).toHaveLength(0);
     expect(c.emulatorStarts).toHaveLength(0);
     const r = await c.host.dispatch('orders.create', { amount: '12.34', method: 'qr' });
@@ -174,14 +173,14 @@ describe('sandbox / production keys', () => {
     const refund = await c.host.dispatch('orders.refund', { id: 'X', amount: '1.00' });
     expect(refund).toMatchObject({ ok: false, error: { code: 'KEYS_MISSING' } });
     const status = await ok(c.host.dispatch('status.get', {}));
-    expect(status.providerMode).toBe('sandbox');
+    expect(status.environment).toBe('sandbox');
     expect(status.emulatorUrl).toBeNull();
     expect(status.notify.reachability).toBe('disabled');
     expect(status.warnings.join('\n')).toMatch(/密钥.*keys/);
     const s = await ok(c.host.dispatch('settings.get', {}));
     // the persisted mode is still demo; the override only applies to this run
-    expect(s.providerMode).toBe('demo');
-    expect(c.host.info()).toEqual({ providerMode: 'sandbox', notifyUrl: null, emulator: null });
+    expect(s.environment).toBe('demo');
+    expect(c.host.info()).toEqual({ environment: 'sandbox', notifyUrl: null, emulator: null });
   });
 
   it('moves old dataDir/keys/*.pem into the vault and uses them with the sandbox gateway', async () => {
@@ -192,7 +191,7 @@ describe('sandbox / production keys', () => {
     await writeFile(join(dir, 'keys', 'alipay-public-key.pem'), alipayKey.publicPem);
     await writeFile(
       join(dir, 'settings.json'),
-      JSON.stringify({ providerMode: 'sandbox', appId: '9021000000000000', sellerId: '2088000000000002', notifyMode: 'loopback' }),
+      JSON.stringify({ environment: 'sandbox', alipay: { appId: '9021000000000000', sellerId: '2088000000000002' }, notifyMode: 'loopback' }),
     );
     const c = await start();
 
@@ -206,7 +205,7 @@ describe('sandbox / production keys', () => {
     // encrypted at rest: the plaintext files are gone
     expect(await readdir(join(dir, 'keys'))).toEqual([]);
     const s = await ok(c.host.dispatch('settings.get', {}));
-    expect(s.keys.appPrivateKey).toEqual({ configured: true, fingerprint: spkiFingerprint(k.publicPem) });
+    expect(s.alipay.keys.appPrivateKey).toEqual({ configured: true, fingerprint: spkiFingerprint(k.publicPem) });
     expect(JSON.stringify(s)).not.toMatch(/BEGIN|MII/);
     const status = await ok(c.host.dispatch('status.get', {}));
     // a real Alipay cannot call 127.0.0.1: polling carries the payments, and status says so
@@ -218,11 +217,11 @@ describe('sandbox / production keys', () => {
     await mkdir(join(dir, 'keys'), { recursive: true });
     await writeFile(join(dir, 'keys', 'app-private-key.pem'), 'not a key');
     await writeFile(join(dir, 'keys', 'alipay-public-key.pem'), 'nope');
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'production', appId: '1' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'production', alipay: { appId: '1' } }));
     const c = await start();
     expect(c.cores).toHaveLength(0);
     const s = await ok(c.host.dispatch('settings.get', {}));
-    expect(s.keys.appPrivateKey).toEqual({ configured: false, fingerprint: null });
+    expect(s.alipay.keys.appPrivateKey).toEqual({ configured: false, fingerprint: null });
     expect((await readdir(join(dir, 'keys'))).sort()).toEqual(['alipay-public-key.pem', 'app-private-key.pem']);
     const status = await ok(c.host.dispatch('status.get', {}));
     expect(status.warnings.filter((w) => /key file/.test(w))).toHaveLength(2);
@@ -231,15 +230,15 @@ describe('sandbox / production keys', () => {
   });
 
   it('starts payments as soon as keys and app id are imported, without a restart', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', sellerId: '2088000000000001' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'sandbox', alipay: { sellerId: '2088000000000001' } }));
     const c = await start();
     expect(c.cores).toHaveLength(0);
     expect((await ok(c.host.dispatch('settings.get', {}))).notifyMode).toBe('localtunnel');
     const k = testKeys();
-    await ok(c.host.dispatch('keys.import', { which: 'appPrivateKey', text: k.privatePem }));
-    await ok(c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: testKeys2().publicPem }));
+    await ok(c.host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: k.privatePem }));
+    await ok(c.host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: testKeys2().publicPem }));
     expect(c.cores).toHaveLength(0); // app id still missing
-    await ok(c.host.dispatch('settings.update', { appId: '9021000000000000', notifyMode: 'none' }));
+    await ok(c.host.dispatch('settings.update', { alipay: { appId: '9021000000000000' }, notifyMode: 'none' }));
     expect(c.cores).toHaveLength(1);
     expect(c.core().started).toBe(true);
     expect(c.core().alipay.gateway).toBe(GATEWAYS.sandbox);
@@ -248,17 +247,17 @@ describe('sandbox / production keys', () => {
     expect(status.notify).toMatchObject({ mode: 'none', reachability: 'disabled' });
     expect((await c.host.dispatch('orders.create', { amount: '1.00', method: 'qr' })).ok).toBe(true);
     // a new key while running is used after a restart, and status says so
-    await ok(c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: testKeys3().publicPem }));
+    await ok(c.host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: testKeys3().publicPem }));
     expect((await ok(c.host.dispatch('status.get', {}))).warnings.join('\n')).toMatch(/重启.*restart/);
   });
 
   it('keys.test explains a missing app id and missing keys without calling anything', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'production' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'production' }));
     const c = await start();
     const none = await ok(c.host.dispatch('keys.test', {}));
-    expect(none).toMatchObject({ ok: false, code: 'KEYS_MISSING', providerMode: 'production' });
-    await ok(c.host.dispatch('keys.import', { which: 'appPrivateKey', text: testKeys().privatePem }));
-    await ok(c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: testKeys2().publicPem }));
+    expect(none).toMatchObject({ ok: false, code: 'KEYS_MISSING', environment: 'production' });
+    await ok(c.host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: testKeys().privatePem }));
+    await ok(c.host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: testKeys2().publicPem }));
     const noApp = await ok(c.host.dispatch('keys.test', {}));
     expect(noApp).toMatchObject({ ok: false, code: 'INVALID_APP_ID' });
     expect(noApp.message).toMatch(BILINGUAL);
@@ -266,12 +265,12 @@ describe('sandbox / production keys', () => {
 
   it('an unusable vault is reported and refuses imports, but the console starts', async () => {
     await writeFile(join(dir, 'vault.json'), '{ not json');
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', appId: '1' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'sandbox', alipay: { appId: '1' } }));
     const c = await start();
     const s = await ok(c.host.dispatch('settings.get', {}));
-    expect(s.keys.backend).toBeNull();
-    expect(s.keys.warnings[0]).toMatch(BILINGUAL);
-    const r = await c.host.dispatch('keys.import', { which: 'appPrivateKey', text: testKeys().privatePem });
+    expect(s.vault.backend).toBeNull();
+    expect(s.vault.warnings[0]).toMatch(BILINGUAL);
+    const r = await c.host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: testKeys().privatePem });
     expect(r).toMatchObject({ ok: false, error: { code: 'VAULT_UNAVAILABLE' } });
     expect((await ok(c.host.dispatch('status.get', {}))).warnings.length).toBeGreaterThan(0);
   });
@@ -428,12 +427,12 @@ describe('dispatch', () => {
   });
 
   it('concurrent key imports and settings changes start exactly one core', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'sandbox', notifyMode: 'none', sellerId: '2088000000000001' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'sandbox', notifyMode: 'none', alipay: { sellerId: '2088000000000001' } }));
     const c = await start();
     const results = await Promise.all([
-      c.host.dispatch('keys.import', { which: 'appPrivateKey', text: testKeys().privatePem }),
-      c.host.dispatch('keys.import', { which: 'alipayPublicKey', text: testKeys2().publicPem }),
-      c.host.dispatch('settings.update', { appId: '9021000000000000' }),
+      c.host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: testKeys().privatePem }),
+      c.host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: testKeys2().publicPem }),
+      c.host.dispatch('settings.update', { alipay: { appId: '9021000000000000' } }),
       c.host.dispatch('settings.update', { notifyMode: 'loopback' }),
       c.host.dispatch('settings.update', { notifyMode: 'none' }),
     ]);

@@ -143,9 +143,9 @@ describe('file modes', () => {
     seed(dir, 1);
     await chmod(join(dir, 'paydesk.db'), 0o644);
 
-    const host = await start(dir, { providerMode: 'demo' });
+    const host = await start(dir, { environment: 'demo' });
     await ok(host.dispatch('settings.update', { voice: false }));
-    await ok(host.dispatch('keys.import', { which: 'appPrivateKey', text: testKeys().privatePem }));
+    await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: testKeys().privatePem }));
     await ok(host.dispatch('orders.create', { amount: '1.00', method: 'link' }));
     expect(await mode(dir)).toBe(0o700);
     const files = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
@@ -188,12 +188,12 @@ describe('测试连接 under --provider', () => {
     cleanups.push(() => emu.close());
     const c = emu.credentials;
     const dir = await dataDir();
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'demo', appId: c.appId, sellerId: c.sellerId }));
-    const host = await start(dir, { providerMode: 'sandbox', gateways: { sandbox: c.gateway } });
-    await ok(host.dispatch('keys.import', { which: 'appPrivateKey', text: c.appPrivateKey }));
-    await ok(host.dispatch('keys.import', { which: 'alipayPublicKey', text: c.alipayPublicKey }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'demo', alipay: { appId: c.appId, sellerId: c.sellerId } }));
+    const host = await start(dir, { environment: 'sandbox', gateways: { sandbox: c.gateway } });
+    await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: c.appPrivateKey }));
+    await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: c.alipayPublicKey }));
     const test = await ok(host.dispatch('keys.test', {}));
-    expect(test).toMatchObject({ ok: true, code: null, providerMode: 'sandbox' });
+    expect(test).toMatchObject({ ok: true, code: null, environment: 'sandbox' });
     expect(test.message).not.toMatch(/演示模式将在重启后启用/);
   });
 });

@@ -43,7 +43,7 @@ async function world(): Promise<World> {
   const c = emu.credentials;
   await writeFile(
     join(dir, 'settings.json'),
-    JSON.stringify({ providerMode: 'production', appId: c.appId, sellerId: c.sellerId, notifyMode: 'none' }),
+    JSON.stringify({ environment: 'production', alipay: { appId: c.appId, sellerId: c.sellerId }, notifyMode: 'none' }),
   );
   const start = async (over: Partial<ConsoleConfig> = {}): Promise<ConsoleHost> => {
     const host = await createConsole(
@@ -75,8 +75,8 @@ async function world(): Promise<World> {
 async function unknownProductionRefund(w: World): Promise<{ orderId: string; refundId: string }> {
   const host = await w.start();
   const c = w.emu.credentials;
-  await ok(host.dispatch('keys.import', { which: 'appPrivateKey', text: c.appPrivateKey }));
-  await ok(host.dispatch('keys.import', { which: 'alipayPublicKey', text: c.alipayPublicKey }));
+  await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: c.appPrivateKey }));
+  await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: c.alipayPublicKey }));
   const order = await ok(host.dispatch('orders.create', { amount: '10.00', method: 'qr' }));
   expect(order).toMatchObject({ environment: 'production', appId: c.appId, foreign: false });
   await w.control('POST', `/trades/${order.id}/pay`, {});
@@ -147,7 +147,7 @@ describe('an order belongs to its environment and app', () => {
     expect(await readFile(settingsFile, 'utf8')).toBe('{"providerMode": "produ'); // nothing overwritten
     await writeFile(
       settingsFile,
-      JSON.stringify({ providerMode: 'production', appId: w.emu.credentials.appId, sellerId: w.emu.credentials.sellerId, notifyMode: 'none' }),
+      JSON.stringify({ environment: 'production', alipay: { appId: w.emu.credentials.appId, sellerId: w.emu.credentials.sellerId }, notifyMode: 'none' }),
     );
     await backToProduction(w, ids);
   });
@@ -166,7 +166,7 @@ describe('an order belongs to its environment and app', () => {
     expect(existsSync(join(w.dir, 'emulator'))).toBe(false);
 
     const c = w.emu.credentials;
-    await ok(host.dispatch('settings.update', { providerMode: 'production', appId: c.appId, sellerId: c.sellerId, notifyMode: 'none' }));
+    await ok(host.dispatch('settings.update', { environment: 'production', alipay: { appId: c.appId, sellerId: c.sellerId }, notifyMode: 'none' }));
     // Payments start without a restart, and the production sweep settles the refund the gateway made.
     await until(
       async () => (await ok(host.dispatch('orders.get', { id: ids.orderId }))).refunds[0]?.status === 'SUCCESS',
@@ -181,11 +181,11 @@ describe('an order belongs to its environment and app', () => {
     const w = await world();
     const ids = await unknownProductionRefund(w);
     const prod = await w.start();
-    await ok(prod.dispatch('settings.update', { providerMode: 'demo' }));
+    await ok(prod.dispatch('settings.update', { environment: 'demo' }));
     await prod.close();
 
     const demo = await w.start();
-    expect(demo.info().providerMode).toBe('demo');
+    expect(demo.info().environment).toBe('demo');
     await settle();
     const order = await ok(demo.dispatch('orders.get', { id: ids.orderId }));
     expect(order).toMatchObject({ environment: 'production', foreign: true, status: 'PAID' });
@@ -207,7 +207,7 @@ describe('an order belongs to its environment and app', () => {
     expect(refundRow(w.dir, ids.refundId).status).toBe('UNKNOWN');
 
     const prod2 = await w.start();
-    await ok(prod2.dispatch('settings.update', { providerMode: 'production' }));
+    await ok(prod2.dispatch('settings.update', { environment: 'production' }));
     await prod2.close();
     await backToProduction(w, ids);
   });
@@ -215,7 +215,7 @@ describe('an order belongs to its environment and app', () => {
   it('a one-run --provider demo override leaves production orders alone', async () => {
     const w = await world();
     const ids = await unknownProductionRefund(w);
-    const demo = await w.start({ providerMode: 'demo' });
+    const demo = await w.start({ environment: 'demo' });
     await settle();
     const order = await ok(demo.dispatch('orders.get', { id: ids.orderId }));
     expect(order).toMatchObject({ environment: 'production', foreign: true });
@@ -232,7 +232,7 @@ describe('an order belongs to its environment and app', () => {
     const other = (await w.control('POST', '/apps', { publicKey: c.alipayPublicKey })) as { appId: string };
     await writeFile(
       join(w.dir, 'settings.json'),
-      JSON.stringify({ providerMode: 'production', appId: other.appId, sellerId: c.sellerId, notifyMode: 'none' }),
+      JSON.stringify({ environment: 'production', alipay: { appId: other.appId, sellerId: c.sellerId }, notifyMode: 'none' }),
     );
     await w.control('DELETE', '/faults');
     const host = await w.start();
@@ -253,7 +253,7 @@ describe('an order belongs to its environment and app', () => {
     db.close();
     await w.control('DELETE', '/faults');
 
-    const demo = await w.start({ providerMode: 'demo' }); // not what settings.json says: no adoption
+    const demo = await w.start({ environment: 'demo' }); // not what settings.json says: no adoption
     await settle();
     expect(await ok(demo.dispatch('orders.get', { id: ids.orderId }))).toMatchObject({ environment: 'unknown', foreign: true });
     await demo.close();

@@ -42,12 +42,12 @@ async function sandboxConsole(sellerId: (emulatorSellerId: string) => string): P
   const c = emu.credentials;
   await writeFile(
     join(dir, 'settings.json'),
-    JSON.stringify({ providerMode: 'sandbox', appId: c.appId, sellerId: sellerId(c.sellerId), notifyMode: 'loopback' }),
+    JSON.stringify({ environment: 'sandbox', alipay: { appId: c.appId, sellerId: sellerId(c.sellerId) }, notifyMode: 'loopback' }),
   );
   const host = await createConsole({ dataDir: dir, vault: { kind: 'file', env: {} }, gateways: { sandbox: c.gateway }, tuning: fast });
   cleanups.push(() => host.close());
-  await ok(host.dispatch('keys.import', { which: 'appPrivateKey', text: c.appPrivateKey }));
-  await ok(host.dispatch('keys.import', { which: 'alipayPublicKey', text: c.alipayPublicKey }));
+  await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: c.appPrivateKey }));
+  await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: c.alipayPublicKey }));
   return { host, control: c.control, emuSellerId: c.sellerId, dir };
 }
 
@@ -55,7 +55,7 @@ describe('seller id', () => {
   it('outside demo, Settings refuses a blank seller id with a bilingual error and changes nothing', async () => {
     const { host, dir } = await sandboxConsole((s) => s);
     const before = await readFile(join(dir, 'settings.json'), 'utf8');
-    for (const patch of [{ sellerId: '', voice: false }, { sellerId: '   ', voice: false }, { appId: '2021000000000777', sellerId: '' }]) {
+    for (const patch of [{ alipay: { sellerId: '' }, voice: false }, { alipay: { sellerId: '   ' }, voice: false }, { alipay: { appId: '2021000000000777', sellerId: '' } }]) {
       const r = await host.dispatch('settings.update', patch);
       expect(r.ok).toBe(false);
       if (!r.ok) {
@@ -66,8 +66,8 @@ describe('seller id', () => {
     expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(before);
     expect(await ok(host.dispatch('settings.get', {}))).toMatchObject({ voice: true });
     // Demo needs no seller id (the embedded emulator's is used); switching to sandbox without one is refused.
-    expect((await host.dispatch('settings.update', { providerMode: 'demo', sellerId: '' })).ok).toBe(true);
-    expect((await host.dispatch('settings.update', { providerMode: 'production' })).ok).toBe(false);
+    expect((await host.dispatch('settings.update', { environment: 'demo', alipay: { sellerId: '' } })).ok).toBe(true);
+    expect((await host.dispatch('settings.update', { environment: 'production' })).ok).toBe(false);
   });
 
   it('a genuine notification refused only for its seller_id raises a status warning naming the seller id Alipay sent', async () => {
@@ -90,7 +90,7 @@ describe('late payment', () => {
   it('an order paid after it was cancelled: loud status warning and order flag until it is refunded in one call', async () => {
     const { dir, cleanup } = await tempDir('paydesk-late-');
     cleanups.push(cleanup);
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({ providerMode: 'demo', notifyMode: 'none' }));
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'demo', notifyMode: 'none' }));
     const host = await createConsole({ dataDir: dir, tuning: fast });
     cleanups.push(() => host.close());
     const emulatorUrl = (await ok(host.dispatch('status.get', {}))).emulatorUrl;

@@ -91,8 +91,8 @@ describe('manager PIN (console)', () => {
     const saved = JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'));
     expect(saved).toMatchObject({ orderExpiryMinutes: 9, language: 'en' });
     expect(saved).not.toHaveProperty('pin');
-    expect(code(await c.host.dispatch('keys.import', { which: 'appPrivateKey', text: testKeys().privatePem }))).toBe('PIN_REQUIRED');
-    expect((await ok(c.host.dispatch('settings.get', {}))).keys.appPrivateKey.configured).toBe(false);
+    expect(code(await c.host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: testKeys().privatePem }))).toBe('PIN_REQUIRED');
+    expect((await ok(c.host.dispatch('settings.get', {}))).alipay.keys.appPrivateKey.configured).toBe(false);
     expect(code(await c.host.dispatch('pin.set', { current: '000000', next: '314159' }))).toBe('PIN_WRONG');
     // the PIN is in the vault, not in settings.json: a replaced settings.json does not reset it
     expect(await readFile(join(dir, 'settings.json'), 'utf8')).not.toMatch(/scrypt|manager/);

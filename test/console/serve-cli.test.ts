@@ -42,15 +42,15 @@ describe('npm run serve (src/main/web/cli.ts)', () => {
       headers: { Authorization: `Bearer ${line.token}`, 'Content-Type': 'application/json' },
       body: '{}',
     });
-    expect(await status.json()).toMatchObject({ ok: true, value: { providerMode: 'demo' } });
+    expect(await status.json()).toMatchObject({ ok: true, value: { environment: 'demo' } });
     expect(proc.stderr()).toMatch(/"level":"info"/);
     expect(await proc.stop()).toBe(0);
     expect(proc.stdoutLines()).toHaveLength(1);
   });
 
-  it('omits the emulator with a real provider (and starts without keys)', async () => {
+  it('omits the emulator with a real environment (and starts without keys)', async () => {
     const { dir, rendererDir } = await site();
-    const proc = spawnServe(['--port', '0', '--data-dir', join(dir, 'data'), '--renderer-dir', rendererDir, '--provider', 'sandbox']);
+    const proc = spawnServe(['--port', '0', '--data-dir', join(dir, 'data'), '--renderer-dir', rendererDir, '--environment', 'sandbox']);
     procs.push(proc);
     const line = await readServeLine(proc);
     expect(line.emulator).toBeUndefined();
@@ -61,6 +61,22 @@ describe('npm run serve (src/main/web/cli.ts)', () => {
       body: JSON.stringify({ amount: '1.00', method: 'qr' }),
     });
     expect(await created.json()).toMatchObject({ ok: false, error: { code: 'KEYS_MISSING' } });
+    expect(proc.stderr()).not.toMatch(/deprecated/);
+  });
+
+  it('still takes the deprecated --provider, and says on stderr that it is deprecated', async () => {
+    const { dir, rendererDir } = await site();
+    const proc = spawnServe(['--port', '0', '--data-dir', join(dir, 'data'), '--renderer-dir', rendererDir, '--provider', 'sandbox']);
+    procs.push(proc);
+    const line = await readServeLine(proc);
+    expect(line.emulator).toBeUndefined();
+    const status = await fetch(`${line.api}/status.get`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${line.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(await status.json()).toMatchObject({ ok: true, value: { environment: 'sandbox' } });
+    expect(proc.stderr()).toMatch(/已更名为 --environment.* \/ --provider is deprecated: use --environment/);
   });
 
   it('takes the port this data dir used last time (a new token each start), another one when it is taken', async () => {

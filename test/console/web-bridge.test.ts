@@ -72,7 +72,7 @@ describe('web bridge', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
-    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { providerMode: 'demo' } });
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { environment: 'demo' } });
   });
 
   it('never sets or accepts a cookie: ?token= is refused, a stale token cookie is expired', async () => {

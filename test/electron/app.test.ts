@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { app, electron, FakeBrowserWindow, fakeHost, ipcHandlers, resetFakeElectron } from './fake-electron';
-import { providerModeFrom, startApp } from '../../src/main/electron/app';
+import { environmentFrom, PROVIDER_FLAG_DEPRECATED, startApp } from '../../src/main/electron/app';
 import type { Logger } from '../../src/main/kernel';
 import { CHANNELS } from '../../src/shared/contract';
 
@@ -47,19 +47,19 @@ describe('startApp', () => {
     expect(logs.join('\n')).not.toContain('SECRET-DEMO-KEY');
   });
 
-  it('passes an explicit provider mode and uses the dev server with DevTools in dev', async () => {
+  it('passes an explicit environment and uses the dev server with DevTools in dev', async () => {
     const createConsole = vi.fn(async () => fakeHost().host);
     await startApp({
       createConsole,
       outDir,
       env: { ELECTRON_RENDERER_URL: 'http://localhost:5173' },
-      argv: ['electron', '.', '--provider=sandbox'],
+      argv: ['electron', '.', '--environment=sandbox'],
       log,
     });
     expect(createConsole).toHaveBeenCalledWith({
       dataDir: '/tmp/paydesk-user-data',
       vault: { kind: 'safeStorage', safeStorage: electron.safeStorage },
-      providerMode: 'sandbox',
+      environment: 'sandbox',
     });
     const win = only(FakeBrowserWindow.instances);
     expect(win.loadURL).toHaveBeenCalledWith('http://localhost:5173/');
@@ -167,12 +167,31 @@ describe('startApp', () => {
   });
 });
 
-describe('providerModeFrom', () => {
-  it('reads --provider / PAYDESK_PROVIDER and ignores anything not a mode', () => {
-    expect(providerModeFrom([], {})).toBeUndefined();
-    expect(providerModeFrom(['--provider', 'production'], {})).toBe('production');
-    expect(providerModeFrom([], { PAYDESK_PROVIDER: 'demo' })).toBe('demo');
-    expect(providerModeFrom(['--provider=sandbox'], { PAYDESK_PROVIDER: 'demo' })).toBe('sandbox');
-    expect(providerModeFrom(['--provider=prod'], {})).toBeUndefined();
+describe('environmentFrom', () => {
+  it('reads --environment / PAYDESK_ENVIRONMENT and ignores anything not an environment', () => {
+    expect(environmentFrom([], {})).toEqual({ environment: undefined, deprecated: false });
+    expect(environmentFrom(['--environment', 'production'], {})).toEqual({ environment: 'production', deprecated: false });
+    expect(environmentFrom([], { PAYDESK_ENVIRONMENT: 'demo' })).toEqual({ environment: 'demo', deprecated: false });
+    expect(environmentFrom(['--environment=sandbox'], { PAYDESK_ENVIRONMENT: 'demo' }).environment).toBe('sandbox');
+    expect(environmentFrom(['--environment=prod'], {}).environment).toBeUndefined();
+  });
+
+  it('still reads the deprecated --provider / PAYDESK_PROVIDER, and says they are deprecated', () => {
+    expect(environmentFrom(['--provider', 'production'], {})).toEqual({ environment: 'production', deprecated: true });
+    expect(environmentFrom([], { PAYDESK_PROVIDER: 'demo' })).toEqual({ environment: 'demo', deprecated: true });
+    expect(environmentFrom(['--provider=sandbox'], { PAYDESK_PROVIDER: 'demo' })).toEqual({ environment: 'sandbox', deprecated: true });
+    expect(environmentFrom(['--provider=prod'], {}).environment).toBeUndefined();
+    // the new name wins over the old one in the environment; the command line over both
+    expect(environmentFrom([], { PAYDESK_ENVIRONMENT: 'sandbox', PAYDESK_PROVIDER: 'demo' })).toEqual({ environment: 'sandbox', deprecated: false });
+    expect(environmentFrom(['--environment', 'production'], { PAYDESK_PROVIDER: 'demo' }).environment).toBe('production');
+  });
+
+  it('logs the deprecation once when the app is started with --provider', async () => {
+    const createConsole = vi.fn(async () => fakeHost().host);
+    const warnings: unknown[] = [];
+    await startApp({ createConsole, outDir, env: {}, argv: ['electron', '.', '--provider', 'sandbox'], log: { ...log, warn: (...a: unknown[]) => warnings.push(a[0]) } });
+    expect(createConsole).toHaveBeenCalledWith(expect.objectContaining({ environment: 'sandbox' }));
+    expect(warnings.filter((w) => w === PROVIDER_FLAG_DEPRECATED)).toHaveLength(1);
+    expect(PROVIDER_FLAG_DEPRECATED).toMatch(/已更名.* \/ .*deprecated/);
   });
 });

@@ -200,7 +200,7 @@ export function fakeHost(emulatorGateway: string | null = null) {
       };
     },
     info: () => ({
-      providerMode: 'demo',
+      environment: 'demo',
       notifyUrl: null,
       emulator: emulatorGateway ? { gateway: emulatorGateway, appPrivateKey: 'SECRET-DEMO-KEY' } : null,
     }),

@@ -35,7 +35,7 @@ const VALID: Partial<Record<Channel, Record<string, unknown>>> = {
   'summary.today': { date: '2026-11-30' },
   'settings.get': {},
   'settings.update': { voice: false },
-  'keys.import': { which: 'appPrivateKey', text: 'MIIB' },
+  'keys.import': { provider: 'alipay', which: 'appPrivateKey', text: 'MIIB' },
   'keys.test': {},
   'status.get': {},
 };
@@ -106,12 +106,20 @@ function topLevelCases(channel: Channel): Case[] {
   ];
 }
 
+/** The object shapes of an input schema: its own, or each variant's of a union (keys.import per provider). */
+function objectShapes(schema: unknown): Record<string, ZodType>[] {
+  const s = schema as { shape?: Record<string, ZodType>; options?: unknown[] };
+  if (s.shape) return [s.shape];
+  if (s.options) return s.options.flatMap(objectShapes);
+  throw new Error('an input schema that is neither an object nor a union of objects');
+}
+
 /** Per field: each refused value in place of a valid one; each required field missing. */
 function fieldCases(channel: Channel): Case[] {
-  const schema = commands[channel].input as unknown as { shape: Record<string, ZodType> };
   const base = VALID[channel] ?? {};
   const cases: Case[] = [];
-  for (const [field, fieldSchema] of Object.entries(schema.shape)) {
+  const fields = objectShapes(commands[channel].input).flatMap((shape) => Object.entries(shape));
+  for (const [field, fieldSchema] of fields) {
     for (const [name, value] of BAD_VALUES) {
       if (fieldSchema.safeParse(value).success) continue;
       cases.push({ name: `${field} = ${name}`, input: { ...base, [field]: value } });

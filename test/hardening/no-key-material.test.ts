@@ -119,8 +119,8 @@ describe('no contract answer or event carries key material', () => {
     await call('orders.list', { status: 'PARTIALLY_REFUNDED' });
     await call('summary.today', {});
     await call('status.get', {});
-    const settings = await call<{ keys: Record<string, unknown> }>('settings.get', {});
-    expect(settings.keys).toBeTruthy();
+    const settings = await call<{ alipay: { keys: Record<string, unknown> } }>('settings.get', {});
+    expect(settings.alipay.keys).toBeTruthy();
     if (Object.hasOwn(commands, 'keys.test')) {
       const test = await call<{ ok: boolean }>('keys.test', {});
       expect(test.ok).toBe(true); // the emulator answered ACQ.TRADE_NOT_EXIST, correctly signed
@@ -149,18 +149,18 @@ describe('no contract answer or event carries key material', () => {
     const fp = (k: KeyObject) => `SHA256:${createHash('sha256').update(k.export({ type: 'spki', format: 'der' })).digest('hex')}`;
 
     const before = pushed.length;
-    const s1 = await host.dispatch('keys.import', { which: 'appPrivateKey', text: appPkcs1 });
-    const s2 = await host.dispatch('keys.import', { which: 'alipayPublicKey', text: aliBare });
+    const s1 = await host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: appPkcs1 });
+    const s2 = await host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: aliBare });
     // the classic mistake, and junk: refused in words, without the key echoed back
-    const mistake = await host.dispatch('keys.import', { which: 'alipayPublicKey', text: appPublic });
-    const privateAsPublic = await host.dispatch('keys.import', { which: 'alipayPublicKey', text: appPkcs1 });
-    const truncated = await host.dispatch('keys.import', { which: 'appPrivateKey', text: appPkcs1.slice(0, 600) });
+    const mistake = await host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: appPublic });
+    const privateAsPublic = await host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: appPkcs1 });
+    const truncated = await host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: appPkcs1.slice(0, 600) });
     const settings = await host.dispatch('settings.get', {});
 
     expect(s1.ok && s2.ok).toBe(true);
     if (!s2.ok) return;
-    expect(s2.value.keys.appPrivateKey).toEqual({ configured: true, fingerprint: fp(app.publicKey) });
-    expect(s2.value.keys.alipayPublicKey).toEqual({ configured: true, fingerprint: fp(ali.publicKey) });
+    expect(s2.value.alipay.keys.appPrivateKey).toEqual({ configured: true, fingerprint: fp(app.publicKey) });
+    expect(s2.value.alipay.keys.alipayPublicKey).toEqual({ configured: true, fingerprint: fp(ali.publicKey) });
     for (const refused of [mistake, privateAsPublic, truncated]) expect(refused.ok).toBe(false);
     const everything = JSON.stringify({ s1, s2, mistake, privateAsPublic, truncated, settings, pushed: pushed.slice(before) });
     expect(findKeyMaterial(everything, mine)).toBeNull();

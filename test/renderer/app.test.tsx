@@ -11,7 +11,7 @@ afterEach(cleanup);
 beforeEach(resetAnnouncements);
 
 const STATUS: StatusDto = {
-  providerMode: 'demo',
+  environment: 'demo',
   emulatorUrl: 'http://127.0.0.1:1',
   notify: { mode: 'loopback', url: 'http://127.0.0.1:2/notify/alipay', reachability: 'reachable', detail: null },
   lastNotificationAt: null,

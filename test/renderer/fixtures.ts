@@ -9,6 +9,7 @@ export function orderDto(patch: Partial<OrderDto> = {}): OrderDto {
   const now = Date.now();
   return {
     id: 'PD000001',
+    provider: 'alipay',
     method: 'qr',
     status: 'PAID',
     amount: '10.00',

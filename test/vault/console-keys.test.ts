@@ -27,7 +27,7 @@ async function setup(): Promise<{ emu: Emulator; host: ConsoleHost; dir: string;
   const c = emu.credentials;
   await writeFile(
     join(dir, 'settings.json'),
-    JSON.stringify({ providerMode: 'sandbox', appId: c.appId, sellerId: c.sellerId, notifyMode: 'loopback' }),
+    JSON.stringify({ environment: 'sandbox', alipay: { appId: c.appId, sellerId: c.sellerId }, notifyMode: 'loopback' }),
   );
   const logs = captureLogger();
   const host = await createConsole(
@@ -49,13 +49,13 @@ describe('sandbox keys through the console (emulator as the gateway)', () => {
     const c = emu.credentials;
     expect((await host.dispatch('orders.create', { amount: '1.00', method: 'qr' })).ok).toBe(false);
 
-    await ok(host.dispatch('keys.import', { which: 'appPrivateKey', text: bare(c.appPrivateKey) }));
-    const settings = await ok(host.dispatch('keys.import', { which: 'alipayPublicKey', text: c.alipayPublicKey }));
-    expect(settings.keys.appPrivateKey.configured && settings.keys.alipayPublicKey.configured).toBe(true);
-    expect(settings.keys.backend).toBe('file');
+    await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: bare(c.appPrivateKey) }));
+    const settings = await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: c.alipayPublicKey }));
+    expect(settings.alipay.keys.appPrivateKey.configured && settings.alipay.keys.alipayPublicKey.configured).toBe(true);
+    expect(settings.vault.backend).toBe('file');
 
     const test = await ok(host.dispatch('keys.test', {}));
-    expect(test).toMatchObject({ ok: true, code: null, providerMode: 'sandbox' });
+    expect(test).toMatchObject({ ok: true, code: null, environment: 'sandbox' });
     expect(test.message).toMatch(/连接正常.*Connection OK/);
 
     // payments started without a restart, signed with the vault's keys, verified by the emulator
@@ -88,15 +88,15 @@ describe('sandbox keys through the console (emulator as the gateway)', () => {
   it('测试连接 explains the wrong Alipay public key and a wrong app id', async () => {
     const { emu, host } = await setup();
     const c = emu.credentials;
-    await ok(host.dispatch('keys.import', { which: 'appPrivateKey', text: c.appPrivateKey }));
+    await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: c.appPrivateKey }));
     const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    await ok(host.dispatch('keys.import', { which: 'alipayPublicKey', text: stranger }));
+    await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: stranger }));
     const wrongKey = await ok(host.dispatch('keys.test', {}));
     expect(wrongKey).toMatchObject({ ok: false, code: 'ALIPAY_KEY_WRONG' });
     expect(wrongKey.message).toMatch(/支付宝公钥.*Alipay public key/);
 
-    await ok(host.dispatch('keys.import', { which: 'alipayPublicKey', text: c.alipayPublicKey }));
-    await ok(host.dispatch('settings.update', { appId: '2021009999999999' }));
+    await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: c.alipayPublicKey }));
+    await ok(host.dispatch('settings.update', { alipay: { appId: '2021009999999999' } }));
     const wrongApp = await ok(host.dispatch('keys.test', {}));
     expect(wrongApp).toMatchObject({ ok: false, code: 'INVALID_APP_ID' });
   });
@@ -104,13 +104,13 @@ describe('sandbox keys through the console (emulator as the gateway)', () => {
   it('the classic mistake — the app public key as the Alipay public key — is refused in words', async () => {
     const { emu, host } = await setup();
     const c = emu.credentials;
-    await ok(host.dispatch('keys.import', { which: 'appPrivateKey', text: c.appPrivateKey }));
+    await ok(host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: c.appPrivateKey }));
     const { createPublicKey } = await import('node:crypto');
     const appPublic = createPublicKey(c.appPrivateKey).export({ type: 'spki', format: 'pem' }).toString();
-    const r = await host.dispatch('keys.import', { which: 'alipayPublicKey', text: appPublic });
+    const r = await host.dispatch('keys.import', { provider: 'alipay', which: 'alipayPublicKey', text: appPublic });
     expect(r).toMatchObject({ ok: false, error: { code: 'SAME_AS_APP_PUBLIC_KEY' } });
     if (!r.ok) expect(r.error.message).toMatch(/应用公钥.*app public key/s);
-    expect((await ok(host.dispatch('settings.get', {}))).keys.alipayPublicKey.configured).toBe(false);
+    expect((await ok(host.dispatch('settings.get', {}))).alipay.keys.alipayPublicKey.configured).toBe(false);
     expect((await host.dispatch('orders.create', { amount: '1.00', method: 'qr' })).ok).toBe(false);
   });
 });

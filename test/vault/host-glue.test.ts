@@ -34,8 +34,10 @@ describe('host glue', () => {
     expect(fs.existsSync(files.appPrivateKey)).toBe(false);
     expect(fs.existsSync(files.alipayPublicKey)).toBe(false);
     const dto = keysSettingsDto(keys.status(), 'file');
-    expect(dto.appPrivateKey.configured && dto.alipayPublicKey.configured).toBe(true);
-    expect(Object.keys(dto)).toEqual(['appPrivateKey', 'alipayPublicKey', 'backend', 'warnings']);
+    expect(dto.alipay.appPrivateKey.configured && dto.alipay.alipayPublicKey.configured).toBe(true);
+    expect(Object.keys(dto)).toEqual(['alipay', 'vault']);
+    expect(Object.keys(dto.alipay)).toEqual(['appPrivateKey', 'alipayPublicKey']);
+    expect(Object.keys(dto.vault)).toEqual(['backend', 'warnings']);
     expect(JSON.stringify(dto)).not.toContain('BEGIN');
 
     // the classic mistake in the old files: the Alipay file holds the app public key

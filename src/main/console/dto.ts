@@ -42,6 +42,7 @@ export function refundableFen(order: Order): number {
 export function toOrderDto(order: Order): OrderDto {
   return {
     id: order.id,
+    provider: order.provider,
     method: order.method,
     status: order.status,
     amount: formatFen(order.amountFen),
@@ -74,7 +75,7 @@ export function toOrderDetailDto(order: Order, events: OrderEvent[]): OrderDetai
   return { ...toOrderDto(order), events: events.map(toOrderEventDto) };
 }
 
-/** Average ticket in integer fen, rounded half away from zero — no float money (principle 2). */
+/** Average ticket in integer fen, rounded half away from zero — money is never a float. */
 export function averageFen(netFen: number, count: number): number {
   if (count <= 0) return 0;
   const sign = netFen < 0 ? -1 : 1;

@@ -2,7 +2,7 @@
  * status.get: what the cashier must know about the running console — provider, notify path and the
  * bilingual warnings (keys missing, notify unreachable → polling, settings pending a restart).
  */
-import type { ProviderMode, StatusDto } from '../../shared/contract';
+import type { Environment, StatusDto } from '../../shared/contract';
 import type { NotifyEndpointState } from '../tunnel/notify-endpoint';
 import type { Settings } from './settings';
 
@@ -11,9 +11,9 @@ import type { Settings } from './settings';
  * are not among them: they apply live, so `settings` always holds the ones in effect.
  */
 export interface RunningConfig {
-  providerMode: ProviderMode;
-  appId: string;
-  sellerId: string;
+  environment: Environment;
+  /** The Alipay account the core was built with (outside demo; demo uses the emulator's). */
+  alipay: { appId: string; sellerId: string };
   orderExpiryMinutes: number;
 }
 
@@ -27,8 +27,8 @@ export interface StatusFacts {
   lastNotificationAt: number | null;
   /** Persisted settings now (may differ from `running`). */
   settings: Settings;
-  /** The --provider override, if any. */
-  providerOverride: ProviderMode | null;
+  /** The start-up override of the environment (command line / environment variable), if any. */
+  environmentOverride: Environment | null;
   settingsProblem: string | null;
   /** Keys were imported while the core runs with the previous ones. */
   keysChanged?: boolean;
@@ -48,13 +48,13 @@ export const KEYS_RESTART_NOTE =
  * Which persisted settings differ from what the core runs with. Notify settings are not among them:
  * they apply live (the console swaps the notify endpoint).
  */
-export function pendingRestart(facts: Pick<StatusFacts, 'running' | 'settings' | 'providerOverride'>): boolean {
+export function pendingRestart(facts: Pick<StatusFacts, 'running' | 'settings' | 'environmentOverride'>): boolean {
   const { running, settings } = facts;
-  const wantedMode = facts.providerOverride ?? settings.providerMode;
-  if (wantedMode !== running.providerMode) return true;
+  const wanted = facts.environmentOverride ?? settings.environment;
+  if (wanted !== running.environment) return true;
   if (running.orderExpiryMinutes !== settings.orderExpiryMinutes) return true;
   // app id / seller id only matter for a real provider (demo mode uses the emulator's).
-  if (running.providerMode !== 'demo' && (running.appId !== settings.appId || running.sellerId !== settings.sellerId)) {
+  if (running.environment !== 'demo' && (running.alipay.appId !== settings.alipay.appId || running.alipay.sellerId !== settings.alipay.sellerId)) {
     return true;
   }
   return false;
@@ -67,9 +67,9 @@ export function buildStatus(facts: StatusFacts): StatusDto {
   if (pendingRestart(facts)) warnings.push(RESTART_NOTE);
   if (facts.keysChanged && !facts.disabledReason) warnings.push(KEYS_RESTART_NOTE);
   for (const w of facts.keyWarnings ?? []) if (!warnings.includes(w)) warnings.push(w);
-  if (facts.providerOverride && facts.providerOverride !== facts.settings.providerMode) {
+  if (facts.environmentOverride && facts.environmentOverride !== facts.settings.environment) {
     warnings.push(
-      `本次运行的服务商模式由启动参数指定为 ${facts.providerOverride} / This run's provider mode is set to ${facts.providerOverride} by a start-up option`,
+      `本次运行的支付环境由启动参数指定为 ${facts.environmentOverride} / This run's environment is set to ${facts.environmentOverride} by a start-up option`,
     );
   }
   const notify = notifyView(facts);
@@ -77,7 +77,7 @@ export function buildStatus(facts: StatusFacts): StatusDto {
   // A late payment is money the cashier may have to give back: first in the list.
   warnings.unshift(...(facts.paymentWarnings ?? []).filter((w) => !warnings.includes(w)));
   return {
-    providerMode: facts.running.providerMode,
+    environment: facts.running.environment,
     emulatorUrl: facts.emulatorUrl,
     notify: {
       mode: facts.settings.notifyMode,
@@ -114,7 +114,7 @@ function notifyView(facts: StatusFacts): NotifyView {
         warning: null,
       };
     case 'loopback':
-      if (running.providerMode === 'demo') {
+      if (running.environment === 'demo') {
         return {
           url: notify.url,
           reachability: 'reachable',

@@ -4,7 +4,7 @@
  * (so the tracker, notify server, emulator and database shut down cleanly).
  */
 import { app, dialog, safeStorage, type BrowserWindow } from 'electron';
-import { PROVIDER_MODES, type ProviderMode } from '../../shared/contract';
+import { ENVIRONMENTS, type Environment } from '../../shared/contract';
 import type { ConsoleConfig, ConsoleHost } from '../console-host';
 import { registerIpc } from './ipc';
 import { errorMessage, stderrLogger, type Logger } from '../kernel';
@@ -29,15 +29,28 @@ export interface RunningApp {
   window: () => BrowserWindow | null;
 }
 
-/** `--provider=sandbox` / `--provider sandbox` or PAYDESK_PROVIDER; unset = the persisted mode
- *  (demo on a fresh machine — the console's own default). */
-export function providerModeFrom(argv: readonly string[], env: NodeJS.ProcessEnv): ProviderMode | undefined {
-  let value: string | undefined = env['PAYDESK_PROVIDER'];
+/** Said once when the old names of the environment override are used. */
+export const PROVIDER_FLAG_DEPRECATED =
+  '--provider / PAYDESK_PROVIDER 已更名为 --environment / PAYDESK_ENVIRONMENT，旧名称仍可使用 / ' +
+  '--provider and PAYDESK_PROVIDER are deprecated: use --environment and PAYDESK_ENVIRONMENT (the old names still work)';
+
+/**
+ * `--environment=sandbox` / `--environment sandbox` or PAYDESK_ENVIRONMENT (the command line wins);
+ * `--provider` / PAYDESK_PROVIDER are the deprecated old names of the same override (`deprecated` is
+ * then true). Unset = the persisted environment (demo on a fresh machine — the console's own default).
+ */
+export function environmentFrom(argv: readonly string[], env: NodeJS.ProcessEnv): { environment: Environment | undefined; deprecated: boolean } {
+  let deprecated = env['PAYDESK_ENVIRONMENT'] === undefined && env['PAYDESK_PROVIDER'] !== undefined;
+  let value: string | undefined = env['PAYDESK_ENVIRONMENT'] ?? env['PAYDESK_PROVIDER'];
   argv.forEach((arg, i) => {
-    if (arg.startsWith('--provider=')) value = arg.slice('--provider='.length);
-    else if (arg === '--provider') value = argv[i + 1];
+    for (const flag of ['--environment', '--provider']) {
+      if (arg.startsWith(`${flag}=`)) value = arg.slice(flag.length + 1);
+      else if (arg === flag) value = argv[i + 1];
+      else continue;
+      deprecated ||= flag === '--provider';
+    }
   });
-  return PROVIDER_MODES.find((m) => m === value);
+  return { environment: ENVIRONMENTS.find((m) => m === value), deprecated };
 }
 
 const START_FAILED = 'PayDesk 收银台无法启动 / PayDesk could not start';
@@ -93,8 +106,9 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp | null
 
   // Keys are encrypted with the OS keyring (safeStorage); usable only after 'ready'.
   const config: ConsoleConfig = { dataDir: app.getPath('userData'), vault: { kind: 'safeStorage', safeStorage } };
-  const providerMode = providerModeFrom(argv, env);
-  if (providerMode) config.providerMode = providerMode;
+  const override = environmentFrom(argv, env);
+  if (override.deprecated) log.warn(PROVIDER_FLAG_DEPRECATED);
+  if (override.environment) config.environment = override.environment;
   try {
     host = await opts.createConsole(config);
   } catch (err) {
@@ -108,7 +122,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp | null
   const info = running.info();
   // Only URLs: the emulator's line also carries (demo) keys, which are not logged here.
   log.info(
-    `provider ${info.providerMode}; notify ${info.notifyUrl ?? 'none (polling)'}` +
+    `environment ${info.environment}; notify ${info.notifyUrl ?? 'none (polling)'}` +
       (info.emulator ? `; emulator ${info.emulator['gateway'] ?? ''}` : ''),
   );
 
@@ -130,7 +144,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp | null
   return { host: running, window: () => win };
 }
 
-/** The demo emulator's origin, asked each time (the provider mode can change in Settings). */
+/** The demo emulator's origin, asked each time (the environment can change in Settings). */
 function emulatorOrigins(host: ConsoleHost): string[] {
   const origin = originOf(host.info().emulator?.['gateway']);
   return origin ? [origin] : [];

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SettingsDto } from '../../shared/contract';
+import type { AlipaySettingsDto, VaultDto } from '../../shared/contract';
 import type { Logger } from '../kernel';
 import { createRedactingLogger } from '../kernel';
 import { createFileVault } from '../vault/file-vault';
@@ -30,13 +30,17 @@ export function openHostVault(options: VaultHostOptions): Vault {
   return createFileVault({ dir: options.dataDir, ...(options.env ? { env: options.env } : {}) });
 }
 
-/** `SettingsDto.keys`: configured + fingerprint only (never `appPublicKeyPem` nor any other key text). */
-export function keysSettingsDto(status: KeyStatus, backend: SettingsDto['keys']['backend']): SettingsDto['keys'] {
+/** The key status SettingsDto shows: Alipay's keys in its group, and the vault's backend and warnings. */
+export interface KeysSettings {
+  alipay: AlipaySettingsDto['keys'];
+  vault: VaultDto;
+}
+
+/** Configured + fingerprint only (never `appPublicKeyPem` nor any other key text). */
+export function keysSettingsDto(status: KeyStatus, backend: VaultDto['backend']): KeysSettings {
   return {
-    appPrivateKey: { ...status.appPrivateKey },
-    alipayPublicKey: { ...status.alipayPublicKey },
-    backend,
-    warnings: [...status.warnings],
+    alipay: { appPrivateKey: { ...status.appPrivateKey }, alipayPublicKey: { ...status.alipayPublicKey } },
+    vault: { backend, warnings: [...status.warnings] },
   };
 }
 
@@ -49,7 +53,8 @@ export interface MigrationResult {
 
 /**
  * Import plaintext key files into the vault and remove them once stored: secrets are encrypted at rest
- * (docs/architecture.md, Invariants: "Secrets stay in main"). A key already in the vault wins; its leftover plaintext file is removed too. A refused key
+ * (docs/architecture.md, Invariants: "Secrets stay in main"). A key already in the vault wins; its
+ * leftover plaintext file is removed too. A refused key
  * (e.g. the app public key saved as the Alipay key) stays in its file and is reported.
  */
 export function migratePlaintextKeyFiles(input: {

@@ -1,5 +1,5 @@
 /**
- * `npm run serve -- [--port N] [--data-dir DIR] [--provider demo|sandbox|production]`
+ * `npm run serve -- [--port N] [--data-dir DIR] [--environment demo|sandbox|production]`
  *
  * The browser host: createConsole() in plain Node plus the web bridge. Prints exactly ONE JSON line on
  * stdout — `{"url","api","token","notifyUrl","emulator"?}` — so scripts and tests can read it; logs go
@@ -10,17 +10,18 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { PROVIDER_MODES } from '../../shared/contract';
+import { ENVIRONMENTS } from '../../shared/contract';
 import { createConsole, stderrLogger } from '../console';
 import type { ConsoleConfig, ConsoleHost } from '../console-host';
 import { readLastPort, saveLastPort } from './last-port';
 import { startWebBridge, type WebBridge } from './server';
 
-const USAGE = `Usage: npm run serve -- [--port N] [--data-dir DIR] [--provider demo|sandbox|production]
+const USAGE = `Usage: npm run serve -- [--port N] [--data-dir DIR] [--environment demo|sandbox|production]
   --port N           HTTP port on 127.0.0.1 (0 = any free port; default: the port this data dir
                      used last time when it is free, else any free port)
   --data-dir DIR     settings, database, keys, emulator state (default ~/.paydesk)
-  --provider MODE    override the saved provider mode for this run
+  --environment ENV  override the saved environment for this run
+  --provider ENV     deprecated name of --environment
   --notify-port N    port of the local notify server (default 0)
   --renderer-dir DIR the built renderer (default out/renderer)
   --time-scale X     demo mode: the embedded emulator's time scale (default 1)
@@ -30,7 +31,9 @@ const portSchema = z.coerce.number().int().min(0).max(65535);
 const argsSchema = z.object({
   port: portSchema.optional(),
   'data-dir': z.string().min(1).default(join(homedir(), '.paydesk')),
-  provider: z.enum(PROVIDER_MODES).optional(),
+  environment: z.enum(ENVIRONMENTS).optional(),
+  /** the deprecated name of --environment */
+  provider: z.enum(ENVIRONMENTS).optional(),
   'notify-port': portSchema.default(0),
   'renderer-dir': z.string().min(1).optional(),
   'time-scale': z.coerce.number().positive().max(1_000_000).optional(),
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
       options: {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        environment: { type: 'string' },
         provider: { type: 'string' },
         'notify-port': { type: 'string' },
         'renderer-dir': { type: 'string' },
@@ -74,6 +78,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const args = parsed.data;
+  if (raw.provider !== undefined) {
+    process.stderr.write(
+      '--provider 已更名为 --environment，旧名称仍可使用 / --provider is deprecated: use --environment (the old name still works)\n',
+    );
+  }
+  const environment = args.environment ?? args.provider;
   const rendererDir = resolve(args['renderer-dir'] ?? defaultRendererDir());
   if (!existsSync(join(rendererDir, 'index.html'))) {
     process.stderr.write(
@@ -86,7 +96,7 @@ async function main(): Promise<void> {
   const config: ConsoleConfig = {
     dataDir: resolve(args['data-dir']),
     notifyPort: args['notify-port'],
-    ...(args.provider ? { providerMode: args.provider } : {}),
+    ...(environment ? { environment } : {}),
     ...(args['time-scale'] !== undefined ? { emulatorTimeScale: args['time-scale'] } : {}),
     ...(args['poll-ms'] !== undefined ? { tuning: { pollInitialMs: args['poll-ms'], pollMaxMs: args['poll-ms'] } } : {}),
   };
@@ -115,7 +125,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(line)}\n`);
   stderrLogger.info('PayDesk browser host ready', {
     url: `http://127.0.0.1:${bridge.port}/`,
-    providerMode: info.providerMode,
+    environment: info.environment,
     dataDir: config.dataDir,
   });
 

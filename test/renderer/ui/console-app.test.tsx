@@ -5,7 +5,7 @@ import { resetAnnouncements } from '../../../src/renderer/src/ui/lib/voice';
 import type { OrderDto } from '../../../src/shared/contract';
 import { createFakeApi, type FakeApi } from '../fake-api';
 import { waitingOrderDto } from '../fixtures';
-import { SETTINGS, STATUS } from './setup';
+import { SETTINGS, patchedSettings, STATUS } from './setup';
 
 afterEach(cleanup);
 beforeEach(resetAnnouncements);
@@ -18,7 +18,7 @@ function scripted(): FakeApi {
   const fake = createFakeApi();
   fake.handle('status.get', () => ({ ok: true, value: STATUS }));
   fake.handle('settings.get', () => ({ ok: true, value: SETTINGS }));
-  fake.handle('settings.update', (input) => ({ ok: true, value: { ...SETTINGS, ...input } }));
+  fake.handle('settings.update', (input) => ({ ok: true, value: patchedSettings(SETTINGS, input) }));
   fake.handle('orders.list', () => ({ ok: true, value: { items: [], nextCursor: null } }));
   return fake;
 }

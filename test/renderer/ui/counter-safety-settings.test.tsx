@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettingsScreen } from '../../../src/renderer/src/ui/screens/settings-screen';
-import { renderWithConsole, SETTINGS } from './setup';
+import { renderWithConsole, SETTINGS, patchedSettings } from './setup';
 
 vi.setConfig({ testTimeout: 30_000 });
 afterEach(cleanup);
@@ -9,7 +9,7 @@ afterEach(cleanup);
 describe('设置 → 收银安全', () => {
   it('shows the scanner gap, threshold and maximum, and saves changed values', async () => {
     const { fake } = renderWithConsole(<SettingsScreen />);
-    fake.handle('settings.update', (input) => ({ ok: true, value: { ...SETTINGS, ...input } }));
+    fake.handle('settings.update', (input) => ({ ok: true, value: patchedSettings(SETTINGS, input) }));
     expect(screen.getByTestId<HTMLInputElement>('settings-confirm-above').value).toBe('500.00');
     expect(screen.getByTestId<HTMLInputElement>('settings-max-per-sale').value).toBe('5000.00');
     const gap = screen.getByTestId('settings-scan-gap').querySelector('input') ?? screen.getByTestId<HTMLInputElement>('settings-scan-gap');

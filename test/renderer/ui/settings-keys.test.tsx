@@ -5,7 +5,7 @@ import { ConsoleContext, useConsole } from '../../../src/renderer/src/ui/hooks/c
 import { SettingsScreen } from '../../../src/renderer/src/ui/screens/settings-screen';
 import type { KeyTestDto, Language, Result, SettingsDto } from '../../../src/shared/contract';
 import { createFakeApi, type FakeApi } from '../fake-api';
-import { renderWithConsole, SETTINGS } from './setup';
+import { renderWithConsole, SETTINGS, patchedSettings } from './setup';
 
 afterEach(cleanup);
 
@@ -31,7 +31,7 @@ function renderSettings(options: { settings?: Partial<SettingsDto>; language?: L
 }
 
 function importedSettings(which: 'appPrivateKey' | 'alipayPublicKey', fingerprint: string): SettingsDto {
-  return { ...SETTINGS, keys: { ...SETTINGS.keys, [which]: { configured: true, fingerprint } } };
+  return { ...SETTINGS, alipay: { ...SETTINGS.alipay, keys: { ...SETTINGS.alipay.keys, [which]: { configured: true, fingerprint } } } };
 }
 
 /** Every text the page holds: visible text plus the values of inputs and text areas. */
@@ -48,9 +48,14 @@ describe('Settings › 密钥 (keys)', () => {
   it('shows configured state and fingerprints, the vault backend and its warnings, and the demo note', () => {
     renderSettings({
       settings: {
-        keys: {
-          appPrivateKey: { configured: true, fingerprint: 'SHA256:ab12' },
-          alipayPublicKey: { configured: false, fingerprint: null },
+        alipay: {
+          ...SETTINGS.alipay,
+          keys: {
+            appPrivateKey: { configured: true, fingerprint: 'SHA256:ab12' },
+            alipayPublicKey: { configured: false, fingerprint: null },
+          },
+        },
+        vault: {
           backend: 'safeStorage',
           warnings: ['系统安全存储为 basic_text，密钥未真正加密 / safeStorage backend is basic_text: keys are not really encrypted'],
         },
@@ -67,7 +72,7 @@ describe('Settings › 密钥 (keys)', () => {
   });
 
   it('names the file vault, and drops the demo note outside demo mode', () => {
-    renderSettings({ settings: { providerMode: 'sandbox' }, language: 'en' });
+    renderSettings({ settings: { environment: 'sandbox' }, language: 'en' });
     expect(screen.getByTestId('keys-backend').textContent).toBe('Stored in: Encrypted file');
     expect(screen.queryByTestId('keys-demo-note')).toBeNull();
   });
@@ -82,7 +87,7 @@ describe('Settings › 密钥 (keys)', () => {
     fireEvent.change(area, { target: { value: PEM } });
     expect(area.value).toBe(PEM);
     fireEvent.click(screen.getByTestId('key-import-submit'));
-    expect(fake.calls.filter((c) => c.channel === 'keys.import').map((c) => c.input)).toEqual([{ which: 'appPrivateKey', text: PEM }]);
+    expect(fake.calls.filter((c) => c.channel === 'keys.import').map((c) => c.input)).toEqual([{ provider: 'alipay', which: 'appPrivateKey', text: PEM }]);
     // cleared while main is still answering
     await waitFor(() => expect(area.value).toBe(''));
     expect(pageText()).not.toContain('BEGIN PRIVATE KEY-----\nMII');
@@ -127,6 +132,7 @@ describe('Settings › 密钥 (keys)', () => {
     chooseFile(new File(['-----BEGIN PUBLIC KEY-----\nMIIBfile\n-----END PUBLIC KEY-----\n'], 'alipay.pem', { type: 'application/x-pem-file' }));
     await waitFor(() => expect(fake.calls.some((c) => c.channel === 'keys.import')).toBe(true));
     expect(fake.calls.find((c) => c.channel === 'keys.import')?.input).toEqual({
+      provider: 'alipay',
       which: 'alipayPublicKey',
       text: '-----BEGIN PUBLIC KEY-----\nMIIBfile\n-----END PUBLIC KEY-----\n',
     });
@@ -163,7 +169,7 @@ describe('Settings › 测试连接', () => {
   };
 
   it('success: the message in the current language, the mode and the duration', async () => {
-    const fake = test({ ok: true, code: null, message: '连接正常：网关验签通过 / Connection OK: the gateway verified the signature', providerMode: 'demo', durationMs: 42 });
+    const fake = test({ ok: true, code: null, message: '连接正常：网关验签通过 / Connection OK: the gateway verified the signature', provider: 'alipay', environment: 'demo', durationMs: 42 });
     renderSettings({ fake });
     fireEvent.click(screen.getByTestId('keys-test'));
     const result = await screen.findByTestId('keys-test-result');
@@ -179,10 +185,11 @@ describe('Settings › 测试连接', () => {
       ok: false,
       code: 'APP_KEY_MISMATCH',
       message: '开放平台登记的应用公钥与这个应用私钥不匹配 / The app public key registered on the open platform does not match this private key',
-      providerMode: 'sandbox',
+      provider: 'alipay',
+      environment: 'sandbox',
       durationMs: 1234,
     });
-    renderSettings({ fake, settings: { providerMode: 'sandbox' } });
+    renderSettings({ fake, settings: { environment: 'sandbox' } });
     fireEvent.click(screen.getByTestId('keys-test'));
     const result = await screen.findByTestId('keys-test-result');
     expect(result.getAttribute('data-ok')).toBe('false');
@@ -234,7 +241,7 @@ describe('Settings › 支付通知方式', () => {
 
   it('validates the subdomain and the tunnel server like the contract; saves valid values', async () => {
     const fake = createFakeApi();
-    fake.handle('settings.update', (input) => ({ ok: true, value: { ...SETTINGS, ...input } }));
+    fake.handle('settings.update', (input) => ({ ok: true, value: patchedSettings(SETTINGS, input) }));
     renderSettings({ fake });
     pick('localtunnel');
     const save = screen.getByTestId<HTMLButtonElement>('settings-save');

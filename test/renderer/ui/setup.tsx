@@ -7,7 +7,7 @@ import { I18nextProvider } from 'react-i18next';
 import type { ReactElement } from 'react';
 import { ConsoleContext, type ConsoleContextValue } from '../../../src/renderer/src/ui/hooks/console-context';
 import { createI18n } from '../../../src/renderer/src/ui/i18n';
-import type { Language, SettingsDto, StatusDto } from '../../../src/shared/contract';
+import type { CommandInput, Language, SettingsDto, StatusDto } from '../../../src/shared/contract';
 import { createFakeApi, type FakeApi } from '../fake-api';
 
 export function installBrowserStubs(): void {
@@ -40,7 +40,7 @@ export function installBrowserStubs(): void {
 installBrowserStubs();
 
 export const STATUS: StatusDto = {
-  providerMode: 'demo',
+  environment: 'demo',
   emulatorUrl: 'http://127.0.0.1:1',
   notify: { mode: 'loopback', url: 'http://127.0.0.1:2/notify/alipay', reachability: 'reachable', detail: null },
   lastNotificationAt: null,
@@ -48,9 +48,15 @@ export const STATUS: StatusDto = {
 };
 
 export const SETTINGS: SettingsDto = {
-  providerMode: 'demo',
-  appId: '2021000000000001',
-  sellerId: '2088000000000001',
+  environment: 'demo',
+  alipay: {
+    appId: '2021000000000001',
+    sellerId: '2088000000000001',
+    keys: {
+      appPrivateKey: { configured: true, fingerprint: 'SHA256:ab12' },
+      alipayPublicKey: { configured: true, fingerprint: 'SHA256:cd34' },
+    },
+  },
   notifyMode: 'loopback',
   customNotifyUrl: '',
   orderExpiryMinutes: 15,
@@ -61,13 +67,20 @@ export const SETTINGS: SettingsDto = {
   scanMaxGapMs: 60,
   confirmAbove: '500.00',
   maxPerSale: '5000.00',
-  keys: {
-    appPrivateKey: { configured: true, fingerprint: 'SHA256:ab12' },
-    alipayPublicKey: { configured: true, fingerprint: 'SHA256:cd34' },
-    backend: 'file',
-    warnings: [],
-  },
+  vault: { backend: 'file', warnings: [] },
 };
+
+/** What a fake main answers to settings.update: the patch applied, a provider group field by field. */
+export function patchedSettings(settings: SettingsDto, input: CommandInput<'settings.update'>): SettingsDto {
+  const { pin: _pin, alipay, confirmAbove, maxPerSale, ...rest } = input;
+  return {
+    ...settings,
+    ...rest,
+    ...(confirmAbove !== undefined ? { confirmAbove } : {}),
+    ...(maxPerSale !== undefined ? { maxPerSale } : {}),
+    alipay: { ...settings.alipay, ...alipay },
+  };
+}
 
 /** Render `ui` inside the providers a screen needs. */
 export function renderWithConsole(

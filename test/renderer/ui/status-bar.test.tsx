@@ -24,7 +24,7 @@ const OFFLINE: StatusDto['notify'] = {
 };
 
 function bar(notify: StatusDto['notify'], language: Language = 'zh-CN'): HTMLElement {
-  renderWithConsole(<StatusBar status={{ ...STATUS, providerMode: 'sandbox', notify }} online />, { language });
+  renderWithConsole(<StatusBar status={{ ...STATUS, environment: 'sandbox', notify }} online />, { language });
   return screen.getByTestId('notify-state');
 }
 

@@ -1,7 +1,7 @@
 import { Alert, Button, Input, Modal, Space } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeyFieldDto, SettingsDto } from '../../../../shared/contract';
+import type { AlipayKeyFieldDto, SettingsDto } from '../../../../shared/contract';
 import { KEY_TEXT_MAX } from '../../../../shared/contract';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { usePinPrompt } from './pin-prompt';
@@ -12,11 +12,11 @@ export const MAX_KEY_FILE_BYTES = KEY_TEXT_MAX;
 
 export interface KeyImportModalProps {
   /** which key is being imported (kept while the dialog closes, so its title does not flicker) */
-  which: KeyFieldDto;
+  which: AlipayKeyFieldDto;
   open: boolean;
   onClose: () => void;
   /** called with the answered settings (fingerprints only) after a successful import */
-  onImported: (which: KeyFieldDto, settings: SettingsDto) => void;
+  onImported: (which: AlipayKeyFieldDto, settings: SettingsDto) => void;
 }
 
 /** Reads a chosen file as text (FileReader: works in every renderer, jsdom included). */
@@ -55,7 +55,7 @@ export function KeyImportModal({ which, open, onClose, onImported }: KeyImportMo
     if (keyText.length > MAX_KEY_CHARS) return setError(t('settings.importTooLong'));
     setError(null);
     setBusy(true);
-    const pending = pinPrompt.withPin((pin) => api.keysImport({ which, text: keyText, ...(pin ? { pin } : {}) }));
+    const pending = pinPrompt.withPin((pin) => api.keysImport({ provider: 'alipay', which, text: keyText, ...(pin ? { pin } : {}) }));
     setText(''); // sent: the key text leaves the renderer's state at once, whatever the answer
     const r = await pending;
     setBusy(false);

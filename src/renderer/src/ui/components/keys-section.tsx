@@ -1,12 +1,12 @@
 import { Alert, Button, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeyFieldDto, KeyTestDto, SettingsDto } from '../../../../shared/contract';
-import { KEY_FIELDS } from '../../../../shared/contract';
+import type { AlipayKeyFieldDto, KeyTestDto, SettingsDto } from '../../../../shared/contract';
+import { ALIPAY_KEY_FIELDS } from '../../../../shared/contract';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { KeyImportModal } from './key-import-modal';
 
-const KEY_TEST_ID: Record<KeyFieldDto, string> = { appPrivateKey: 'key-app', alipayPublicKey: 'key-alipay' };
+const KEY_TEST_ID: Record<AlipayKeyFieldDto, string> = { appPrivateKey: 'key-app', alipayPublicKey: 'key-alipay' };
 
 /**
  * 密钥: for each key whether it is configured and its SHA-256 fingerprint (never the key), 导入 (paste
@@ -16,12 +16,13 @@ export function KeysSection({ settings, unsaved }: { settings: SettingsDto; unsa
   const { t } = useTranslation();
   const errorText = useErrorText();
   const { api, setSettings, reportError } = useConsole();
-  const [importing, setImporting] = useState<KeyFieldDto>('appPrivateKey');
+  const [importing, setImporting] = useState<AlipayKeyFieldDto>('appPrivateKey');
   const [importOpen, setImportOpen] = useState(false);
-  const [imported, setImported] = useState<KeyFieldDto | null>(null);
+  const [imported, setImported] = useState<AlipayKeyFieldDto | null>(null);
   const [testing, setTesting] = useState(false);
   const [test, setTest] = useState<KeyTestDto | { error: string } | null>(null);
-  const { keys } = settings;
+  const { keys } = settings.alipay;
+  const { vault } = settings;
 
   const runTest = async (): Promise<void> => {
     setTesting(true);
@@ -35,10 +36,10 @@ export function KeysSection({ settings, unsaved }: { settings: SettingsDto; unsa
     setTest(r.value);
   };
 
-  const backend = keys.backend ?? 'none';
+  const backend = vault.backend ?? 'none';
   return (
     <Space orientation="vertical" className="pd-full" data-testid="keys-section">
-      {KEY_FIELDS.map((which) => {
+      {ALIPAY_KEY_FIELDS.map((which) => {
         const k = keys[which];
         return (
           <div key={which} className="pd-key-row">
@@ -76,10 +77,10 @@ export function KeysSection({ settings, unsaved }: { settings: SettingsDto; unsa
       <span data-testid="keys-backend" data-backend={backend}>
         {t('settings.backend')}{t(`settings.backendName.${backend}`)}
       </span>
-      {keys.warnings.map((w, i) => (
+      {vault.warnings.map((w, i) => (
         <Alert key={i} type="warning" showIcon title={<span data-testid="keys-warning">{errorText(w)}</span>} />
       ))}
-      {settings.providerMode === 'demo' && (
+      {settings.environment === 'demo' && (
         <Alert type="info" showIcon title={<span data-testid="keys-demo-note">{t('settings.keysDemoNote')}</span>} />
       )}
       <span className="pd-muted" data-testid="keys-note">{t('settings.keysNote')}</span>
@@ -103,7 +104,7 @@ function TestResult({ test }: { test: KeyTestDto | { error: string } }): React.J
   if ('error' in test) {
     return <Alert type="error" showIcon data-testid="keys-test-result" data-ok="false" title={<span data-testid="keys-test-message">{test.error}</span>} />;
   }
-  const meta = `${t(test.ok ? 'settings.testOk' : 'settings.testFailed')} · ${t('settings.testMeta', { mode: t(`mode.${test.providerMode}`), ms: test.durationMs })}`;
+  const meta = `${t(test.ok ? 'settings.testOk' : 'settings.testFailed')} · ${t('settings.testMeta', { mode: t(`mode.${test.environment}`), ms: test.durationMs })}`;
   return (
     <Alert
       type={test.ok ? 'success' : 'error'}

@@ -5,17 +5,17 @@ import { localMessage } from '../i18n';
 import { formatListTime } from '../lib/format';
 import { describeNotify } from '../lib/notify';
 
-const MODE_COLORS: Record<StatusDto['providerMode'], string> = { demo: 'purple', sandbox: 'orange', production: 'green' };
+const MODE_COLORS: Record<StatusDto['environment'], string> = { demo: 'purple', sandbox: 'orange', production: 'green' };
 
-/** Bottom bar: provider mode, notify reachability, last notification, connection to the service. */
+/** Bottom bar: environment, notify reachability, last notification, connection to the service. */
 export function StatusBar({ status, online }: { status: StatusDto | null; online: boolean }): React.JSX.Element {
   const { t } = useTranslation();
   return (
     <footer className="pd-statusbar" data-testid="status-bar">
       {status && (
         <>
-          <Tag color={MODE_COLORS[status.providerMode]} data-testid="provider-mode" data-mode={status.providerMode}>
-            {t(`mode.${status.providerMode}`)}
+          <Tag color={MODE_COLORS[status.environment]} data-testid="provider-mode" data-mode={status.environment}>
+            {t(`mode.${status.environment}`)}
           </Tag>
           <NotifyState notify={status.notify} />
           <span className="pd-muted" data-testid="last-notify">

@@ -34,6 +34,8 @@ export const en: Messages = {
   },
   refundStatus: { PENDING: 'Processing', UNKNOWN: 'Processing', SUCCESS: 'Refunded', FAILED: 'Refund failed' },
   method: { qr: 'QR code', code: 'Pay code', link: 'Pay link' },
+  /** Payment providers by id (OrderDto.provider); an id not listed here is shown as it is. */
+  providers: { alipay: 'Alipay' },
   mode: { demo: 'Demo', sandbox: 'Sandbox', production: 'Production' },
   checkout: {
     amount: 'Amount (CNY)',
@@ -164,7 +166,6 @@ export const en: Messages = {
     noSales: 'No sales on this day yet',
     byMethod: 'By payment method',
     provider: 'Provider',
-    providers: { alipay: 'Alipay' },
     netShort: 'Net',
   },
   shortcuts: {

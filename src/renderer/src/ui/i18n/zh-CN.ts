@@ -33,6 +33,8 @@ export const zhCN = {
   },
   refundStatus: { PENDING: '处理中', UNKNOWN: '处理中', SUCCESS: '退款成功', FAILED: '退款失败' },
   method: { qr: '扫码收款', code: '付款码', link: '收款链接' },
+  /** Payment providers by id (OrderDto.provider); an id not listed here is shown as it is. */
+  providers: { alipay: '支付宝' },
   mode: { demo: '演示模式', sandbox: '沙箱环境', production: '正式环境' },
   checkout: {
     amount: '收款金额（元）',
@@ -163,7 +165,6 @@ export const zhCN = {
     noSales: '这一天还没有收款',
     byMethod: '按支付方式',
     provider: '渠道',
-    providers: { alipay: '支付宝' },
     netShort: '实收',
   },
   shortcuts: {

@@ -254,7 +254,7 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
     };
   }, [api]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const demo = status?.providerMode === 'demo';
+  const demo = status?.environment === 'demo';
   return (
     <div className="pd-checkout" data-testid="checkout-screen">
       <section className="pd-card pd-checkout-left">

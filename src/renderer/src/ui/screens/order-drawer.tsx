@@ -8,6 +8,7 @@ import { RefundForm, type RefundFailure } from '../components/refund-form';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { formatDateTime } from '../lib/format';
 import { isRefundable } from '../lib/orders';
+import { providerName } from '../lib/provider-name';
 
 const REFUND_COLORS: Record<RefundDto['status'], string> = { PENDING: 'processing', UNKNOWN: 'processing', SUCCESS: 'success', FAILED: 'error' };
 
@@ -121,7 +122,9 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
           )}
           <Descriptions column={1} size="small" bordered className="pd-gap">
             <Descriptions.Item label={t('orders.orderNo')}><span className="pd-mono" data-testid="detail-id">{d.id}</span></Descriptions.Item>
-            <Descriptions.Item label={t('orders.method')}>{t(`method.${d.method}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('orders.method')}>
+              <span data-testid="detail-provider">{providerName(t, d.provider)}</span> · {t(`method.${d.method}`)}
+            </Descriptions.Item>
             <Descriptions.Item label={t('detail.subject')}>{d.subject}</Descriptions.Item>
             <Descriptions.Item label={t('detail.tradeNo')}><span className="pd-mono">{d.tradeNo ?? '—'}</span></Descriptions.Item>
             <Descriptions.Item label={t('detail.buyer')}>{d.buyerLogonId ?? '—'}</Descriptions.Item>

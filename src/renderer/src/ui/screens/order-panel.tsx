@@ -8,6 +8,7 @@ import { QrCode } from '../components/qr-code';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { useNow } from '../hooks/use-now';
 import { formatCountdown } from '../lib/format';
+import { providerName } from '../lib/provider-name';
 
 export interface OrderPanelProps {
   order: OrderDto;
@@ -28,7 +29,7 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
   const customerUrl = order.method === 'link' ? order.payUrl : order.qrCode;
   /** A pay link as a QR: the short redirect URL when the notify endpoint is reachable (a small, easy code). */
   const qrText = order.method === 'link' ? (order.shortUrl ?? order.payUrl) : order.qrCode;
-  const demo = status?.providerMode === 'demo';
+  const demo = status?.environment === 'demo';
 
   const copy = async (): Promise<void> => {
     try {
@@ -42,6 +43,7 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
   const header = (
     <div className="pd-order-head">
       <MethodLogo method={order.method} />
+      <span className="pd-order-provider" data-testid="order-provider">{providerName(t, order.provider)}</span>
       <span className="pd-order-method" data-testid="order-method">{t(`method.${order.method}`)}</span>
       <span className="pd-order-no">
         {t('checkout.orderNo')} <span data-testid="order-id">{order.id}</span>

@@ -8,6 +8,7 @@ import { useConsole, useErrorText } from '../hooks/console-context';
 import { yuanToFen } from '../lib/amount';
 import { dayRange, formatListTime } from '../lib/format';
 import { newerOrder } from '../lib/orders';
+import { providerName } from '../lib/provider-name';
 import { OrderDrawer } from './order-drawer';
 
 const PAGE = 50;
@@ -241,7 +242,7 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
           { key: 'time', title: t('orders.time'), width: 170, render: (_, o) => formatListTime(o.createdAt) },
           { key: 'id', title: t('orders.orderNo'), dataIndex: 'id', render: (id: string) => <span className="pd-mono">{id}</span> },
           { key: 'amount', title: t('orders.amount'), align: 'right', width: 120, render: (_, o) => <span className="pd-money" data-testid="row-amount">¥{o.amount}</span> },
-          { key: 'method', title: t('orders.method'), width: 110, render: (_, o) => t(`method.${o.method}`) },
+          { key: 'method', title: t('orders.method'), width: 150, render: (_, o) => <span data-testid="row-method">{providerName(t, o.provider)} · {t(`method.${o.method}`)}</span> },
           { key: 'status', title: t('orders.status'), width: 130, render: (_, o) => <OrderStatusTag order={o} testId="row-status" /> },
           { key: 'refunded', title: t('orders.refunded'), align: 'right', width: 110, render: (_, o) => (o.refunded === '0.00' ? '—' : `¥${o.refunded}`) },
         ]}

@@ -2,7 +2,7 @@ import { Alert, Button, Descriptions, Input, InputNumber, Radio, Space, Switch }
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CommandInput, SettingsDto } from '../../../../shared/contract';
-import { LANGUAGES, NOTIFY_MODES, PROVIDER_MODES } from '../../../../shared/contract';
+import { ENVIRONMENTS, LANGUAGES, NOTIFY_MODES } from '../../../../shared/contract';
 import { KeysSection } from '../components/keys-section';
 import { CounterSafetySettings, counterSafetyInvalid } from '../components/counter-safety-settings';
 import { ManagerPinSection } from '../components/manager-pin-section';
@@ -12,7 +12,7 @@ import { isValidCustomUrl, isValidSubdomain, isValidTunnelHost } from '../lib/no
 
 type Draft = CommandInput<'settings.update'>;
 
-/** 设置: provider mode, app/seller id, keys (fingerprints only), notify mode, expiry, voice, language. */
+/** 设置: environment, the Alipay app/seller id, keys (fingerprints only), notify mode, expiry, voice, language. */
 export function SettingsScreen(): React.JSX.Element {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -33,10 +33,7 @@ export function SettingsScreen(): React.JSX.Element {
   // now match, keep the edits still pending.
   useEffect(() => {
     if (!settings) return;
-    setDraft((d) => {
-      const rest = Object.fromEntries(Object.entries(d).filter(([k, val]) => settings[k as keyof SettingsDto] !== val)) as Draft;
-      return Object.keys(rest).length === Object.keys(d).length ? d : rest;
-    });
+    setDraft((d) => pruneDraft(d, settings));
   }, [settings]);
   useEffect(() => {
     if (!settings) void reload();
@@ -48,10 +45,11 @@ export function SettingsScreen(): React.JSX.Element {
       <Alert type="info" title={t('common.loading')} />
     );
   }
-  const v = { ...settings, ...draft } as SettingsDto;
+  const v = { ...settings, ...draft, alipay: { ...settings.alipay, ...draft.alipay } } as SettingsDto;
   const set = (patch: Draft): void => {
     setResult(null);
-    setDraft((d) => ({ ...d, ...patch }));
+    // A provider's group is merged field by field: editing the app id keeps a pending seller id.
+    setDraft((d) => ({ ...d, ...patch, ...(patch.alipay ? { alipay: { ...d.alipay, ...patch.alipay } } : {}) }));
   };
 
   const save = async (): Promise<void> => {
@@ -80,15 +78,15 @@ export function SettingsScreen(): React.JSX.Element {
     <div className="pd-settings pd-card" data-testid="settings-screen">
       <Descriptions column={1} bordered size="small" className="pd-settings-table">
         <Descriptions.Item label={t('settings.provider')}>
-          <Radio.Group value={v.providerMode} optionType="button" buttonStyle="solid" onChange={(e) => set({ providerMode: e.target.value as SettingsDto['providerMode'] })} data-testid="settings-provider">
-            {PROVIDER_MODES.map((m) => <Radio.Button key={m} value={m} data-testid={`provider-${m}`}>{t(`mode.${m}`)}</Radio.Button>)}
+          <Radio.Group value={v.environment} optionType="button" buttonStyle="solid" onChange={(e) => set({ environment: e.target.value as SettingsDto['environment'] })} data-testid="settings-provider">
+            {ENVIRONMENTS.map((m) => <Radio.Button key={m} value={m} data-testid={`provider-${m}`}>{t(`mode.${m}`)}</Radio.Button>)}
           </Radio.Group>
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.appId')}>
-          <Input value={v.appId} maxLength={32} placeholder={v.providerMode === 'demo' ? t('settings.demoAuto') : undefined} data-testid="settings-app-id" onChange={(e) => set({ appId: e.target.value })} />
+          <Input value={v.alipay.appId} maxLength={32} placeholder={v.environment === 'demo' ? t('settings.demoAuto') : undefined} data-testid="settings-app-id" onChange={(e) => set({ alipay: { appId: e.target.value } })} />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.sellerId')}>
-          <Input value={v.sellerId} maxLength={32} placeholder={v.providerMode === 'demo' ? t('settings.demoAuto') : undefined} data-testid="settings-seller-id" onChange={(e) => set({ sellerId: e.target.value })} />
+          <Input value={v.alipay.sellerId} maxLength={32} placeholder={v.environment === 'demo' ? t('settings.demoAuto') : undefined} data-testid="settings-seller-id" onChange={(e) => set({ alipay: { sellerId: e.target.value } })} />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.keys')}>
           <KeysSection settings={settings} unsaved={unsaved} />
@@ -141,6 +139,19 @@ export function SettingsScreen(): React.JSX.Element {
       {pinPrompt.element}
     </div>
   );
+}
+
+/** The draft entries the settings do not match yet (a provider group field by field); `d` itself when none changed. */
+function pruneDraft(d: Draft, s: SettingsDto): Draft {
+  const rest: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(d)) {
+    if (k === 'alipay') {
+      const group = s.alipay as unknown as Record<string, unknown>;
+      const pending = Object.fromEntries(Object.entries(val ?? {}).filter(([f, x]) => group[f] !== x));
+      if (Object.keys(pending).length > 0) rest[k] = pending;
+    } else if (s[k as keyof SettingsDto] !== val) rest[k] = val;
+  }
+  return JSON.stringify(rest) === JSON.stringify(d) ? d : (rest as Draft);
 }
 
 /** A labelled field with its validation message under it. */

@@ -6,6 +6,7 @@ import { useConsole, useErrorText } from '../hooks/console-context';
 import { yuanToFen } from '../lib/amount';
 import { orderRow, ordersCsv } from '../lib/csv';
 import { dayRange, localDate } from '../lib/format';
+import { providerName } from '../lib/provider-name';
 
 /** 今日: 实收 (net of refunds), 收款总额, 退款, 笔数, 客单价, the split by provider and method, an hourly bar chart, another day, CSV export. */
 export function TodayScreen({ active }: { active: boolean }): React.JSX.Element {
@@ -113,7 +114,7 @@ export function TodayScreen({ active }: { active: boolean }): React.JSX.Element 
               locale={{ emptyText: t('today.noSales') }}
               onRow={(m) => ({ 'data-testid': 'method-row', 'data-method': m.method }) as React.HTMLAttributes<HTMLElement>}
               columns={[
-                { key: 'provider', title: t('today.provider'), render: (_, m) => t(`today.providers.${m.provider}`, { defaultValue: m.provider }) },
+                { key: 'provider', title: t('today.provider'), render: (_, m) => providerName(t, m.provider) },
                 { key: 'method', title: t('orders.method'), render: (_, m) => t(`method.${m.method}`) },
                 { key: 'count', title: t('today.count'), align: 'right', render: (_, m) => <span data-testid="method-count">{m.count}</span> },
                 { key: 'gross', title: t('today.gross'), align: 'right', render: (_, m) => <span className="pd-money">¥{m.gross}</span> },

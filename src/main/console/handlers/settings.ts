@@ -1,0 +1,67 @@
+/** settings.get / settings.update: validated, PIN-checked, saved, and applied live where they can be. */
+import type { Environment, ParsedInput } from '../../../shared/contract';
+import { validateCustomNotifyUrl } from '../../../shared/notify-urls';
+import { tunnelConfigError } from '../../tunnel/tunnel-manager';
+import { ConsoleError } from '../errors';
+import type { Runtime } from '../runtime';
+import { saleLimitsPatch } from '../sale-guard';
+import { defaultNotifyMode, settingsSchema, toSettingsDto, type Settings } from '../settings';
+import type { Handlers } from './types';
+
+export function settingsHandlers(rt: Runtime): Handlers<'settings.get' | 'settings.update'> {
+  return {
+    'settings.get': async () => toSettingsDto(rt.state.settings, rt.keysForSettings()),
+    'settings.update': rt.serialized(async ({ pin, alipay, ...patch }: ParsedInput<'settings.update'>) => {
+      const settings = rt.state.settings;
+      const alipayPatch = stripUndefined(alipay ?? {});
+      // Language and voice are the cashier's own preferences (header buttons): no PIN for those alone.
+      const fields = [...Object.keys(stripUndefined(patch)), ...(Object.keys(alipayPatch).length > 0 ? ['alipay'] : [])];
+      if (fields.some((f) => f !== 'language' && f !== 'voice')) await rt.managerPin.authorize(pin, 'settings');
+      const merged = {
+        ...settings,
+        ...stripUndefined(patch),
+        alipay: { ...settings.alipay, ...alipayPatch },
+        ...saleLimitsPatch(patch, settings),
+      };
+      // Switching environment without choosing a notify mode: the sensible default for the new one.
+      if (patch.environment && patch.environment !== settings.environment && patch.notifyMode === undefined) {
+        if (settings.notifyMode === defaultNotifyMode(settings.environment)) merged.notifyMode = defaultNotifyMode(patch.environment);
+      }
+      const next = settingsSchema.parse(merged);
+      checkNotifySettings(next);
+      if (Object.keys(alipayPatch).length > 0 || patch.environment !== undefined) {
+        checkSellerId(next, rt.environmentOverride); // the account fields are being saved
+      }
+      await rt.applySettings(next);
+      rt.emit('status.changed', rt.status());
+      return toSettingsDto(rt.state.settings, rt.keysForSettings());
+    }),
+  };
+}
+
+/** Custom mode needs a valid custom URL; the tunnel server and subdomain must be usable. */
+function checkNotifySettings(next: Settings): void {
+  if (next.customNotifyUrl !== '' || next.notifyMode === 'custom') {
+    if (next.customNotifyUrl === '') {
+      throw new ConsoleError('INVALID_INPUT', '自定义通知模式需要填写通知地址 / Custom notify mode needs a notify URL');
+    }
+    const check = validateCustomNotifyUrl(next.customNotifyUrl);
+    if (!check.ok) throw new ConsoleError('INVALID_INPUT', check.message);
+  }
+  const tunnel = tunnelConfigError(next.tunnelHost, next.tunnelSubdomain);
+  if (tunnel) throw new ConsoleError('INVALID_INPUT', tunnel);
+}
+
+/** Outside demo a blank seller id (PID) would turn every genuine notification into a seller_id mismatch. */
+function checkSellerId(next: Settings, environmentOverride: Environment | null): void {
+  if ((environmentOverride ?? next.environment) !== 'demo' && next.alipay.sellerId.trim() === '') {
+    throw new ConsoleError(
+      'INVALID_INPUT',
+      '沙箱/正式模式必须填写 PID（卖家支付宝用户 ID，2088 开头），否则支付宝的通知会全部被拒绝 / Sandbox and production need the seller id (PID, starts with 2088); without it every Alipay notification is refused',
+    );
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
