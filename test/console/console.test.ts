@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GATEWAYS } from '../../src/main/console';
 import { PaymentError } from '../../src/main/payments/api';
 import type { OrderDto, StatusDto } from '../../src/shared/contract';
-import { fakeConsole, tempDir, testKeys, testKeys2, testKeys3, type FakeConsole } from './helpers';
+import { fakeConsole, testKeys, testKeys2, testKeys3, type FakeConsole } from './helpers';
+import { makeTempDir } from '../support';
 
 const BILINGUAL = /[\u4e00-\u9fff].* \/ .*[A-Za-z]{3}/;
 
@@ -14,7 +15,7 @@ let cleanup: () => Promise<void>;
 let running: FakeConsole[] = [];
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = makeTempDir());
 });
 afterEach(async () => {
   for (const c of running) await c.host.close();

@@ -12,7 +12,8 @@ import { createConsole, type EmulatorHandle } from '../../src/main/console';
 import type { ConsoleConfig, ConsoleHost } from '../../src/main/console-host';
 import { openStore } from '../../src/main/store';
 import { startEmulator } from '../../src/emulator/index';
-import { captureLogger, cleanupStack, fakeEmulatorHandle, ok, tempDir, testKeys } from './helpers';
+import { cleanupStack, fakeEmulatorHandle, ok, testKeys } from './helpers';
+import { makeTempDir, memoryLogger } from '../support';
 
 const cleanups = cleanupStack();
 afterEach(() => cleanups.run());
@@ -24,14 +25,14 @@ const fakeEmulator = async (): Promise<EmulatorHandle> => fakeEmulatorHandle();
 async function start(dir: string, over: Partial<ConsoleConfig> = {}): Promise<ConsoleHost> {
   const host = await createConsole(
     { dataDir: dir, vault: { kind: 'file', env: {} }, ...over },
-    { logger: captureLogger().logger, startEmulator: fakeEmulator },
+    { logger: memoryLogger(), startEmulator: fakeEmulator },
   );
   cleanups.push(() => host.close());
   return host;
 }
 
 async function dataDir(): Promise<string> {
-  const { dir, cleanup } = await tempDir('paydesk-datadir-');
+  const { dir, cleanup } = makeTempDir('paydesk-datadir-');
   cleanups.push(cleanup);
   return dir;
 }
@@ -135,7 +136,7 @@ describe('the database at start-up', () => {
 
 describe('file modes', () => {
   it('the data dir is 0700 and every file PayDesk writes in it 0600, also when they were looser before', async () => {
-    const { dir: parent, cleanup } = await tempDir('paydesk-modes-');
+    const { dir: parent, cleanup } = makeTempDir('paydesk-modes-');
     cleanups.push(cleanup);
     const dir = join(parent, 'data');
     await mkdir(dir, { mode: 0o755 });
@@ -167,7 +168,7 @@ describe('file modes', () => {
 describe('settings that apply at once', () => {
   it('a changed 订单有效期 applies to the next order (and its timeout at the gateway) without a restart', async () => {
     const dir = await dataDir();
-    const host = await createConsole({ dataDir: dir, vault: { kind: 'file', env: {} } }, { logger: captureLogger().logger });
+    const host = await createConsole({ dataDir: dir, vault: { kind: 'file', env: {} } }, { logger: memoryLogger() });
     cleanups.push(() => host.close());
     const before = await ok(host.dispatch('orders.create', { amount: '1.00', method: 'qr' }));
     expect(before.expiresAt! - before.createdAt).toBe(5 * 60_000);

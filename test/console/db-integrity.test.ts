@@ -13,8 +13,8 @@ import type { ConsoleHost } from '../../src/main/console-host';
 import { quickCheckInWorker, type QuickCheckResult } from '../../src/main/console/db-integrity';
 import { toErrorInfo } from '../../src/main/console/errors';
 import { openStore } from '../../src/main/store';
-import { captureLogger, cleanupStack, fakeEmulatorHandle, ok, tempDir } from './helpers';
-import { until } from '../tunnel/helpers';
+import { cleanupStack, fakeEmulatorHandle, ok } from './helpers';
+import { makeTempDir, memoryLogger, type LogEntry, waitFor } from '../support';
 
 const cleanups = cleanupStack();
 afterEach(() => cleanups.run());
@@ -24,7 +24,7 @@ const CORRUPT = /订单数据库.*已损坏.* \/ .*database.*corrupt/;
 const fakeEmulator = async (): Promise<EmulatorHandle> => fakeEmulatorHandle();
 
 async function dataDir(): Promise<string> {
-  const { dir, cleanup } = await tempDir('paydesk-integrity-');
+  const { dir, cleanup } = makeTempDir('paydesk-integrity-');
   cleanups.push(cleanup);
   return dir;
 }
@@ -66,8 +66,9 @@ async function smash(file: string, pages: number[], pageSize: number): Promise<v
   await f.close();
 }
 
-async function start(dir: string, deps: Partial<ConsoleDeps> = {}): Promise<{ host: ConsoleHost; logs: ReturnType<typeof captureLogger>['lines'] }> {
-  const { logger, lines } = captureLogger();
+async function start(dir: string, deps: Partial<ConsoleDeps> = {}): Promise<{ host: ConsoleHost; logs: LogEntry[] }> {
+  const logger = memoryLogger();
+  const lines = logger.entries;
   const host = await createConsole(
     { dataDir: dir, vault: { kind: 'file', env: {} }, tuning: { integrityCheckDelayMs: 0 } },
     { logger, startEmulator: fakeEmulator, ...deps },
@@ -101,14 +102,14 @@ describe('the full check runs after start-up, not on the start path', () => {
     seed(dir, 20);
     const held = heldChecker();
     const { host, logs } = await start(dir, held.deps);
-    await until(() => held.calls.length > 0, 'the background check to start');
+    await waitFor(() => held.calls.length > 0, 'the background check to start');
     expect(held.calls).toEqual([join(dir, 'paydesk.db')]);
     // The check has not answered: the counter works meanwhile.
     expect((await ok(host.dispatch('status.get', {}))).warnings).toEqual([]);
     await ok(host.dispatch('orders.create', { amount: '1.00', method: 'link' }));
 
     held.finish({ ok: false, detail: 'Tree 2 page 7 cell 0: invalid page number 1515870810' });
-    const status = await until(async () => {
+    const status = await waitFor(async () => {
       const s = await ok(host.dispatch('status.get', {}));
       return s.warnings.some((w) => CORRUPT.test(w)) ? s : null;
     }, 'the corrupt database in the status', 2_000);
@@ -136,7 +137,7 @@ describe('the full check runs after start-up, not on the start path', () => {
     const { host, logs } = await start(dir); // the real worker
     // createConsole returned before the worker could answer (its answer is a later event).
     expect(logs.filter((l) => /quick_check|corrupt/.test(l.message))).toEqual([]);
-    const status = await until(async () => {
+    const status = await waitFor(async () => {
       const s = await ok(host.dispatch('status.get', {}));
       return s.warnings.some((w) => CORRUPT.test(w)) ? s : null;
     }, 'the background check to report the damage', 10_000);
@@ -187,7 +188,7 @@ describe('a damaged database found by a store call', () => {
   it('any other caller of the error mapping gets DATABASE_CORRUPT too', () => {
     const err = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
     const notDb = Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' });
-    const { logger } = captureLogger();
+    const logger = memoryLogger();
     expect(toErrorInfo(err, logger, {})).toMatchObject({ code: 'DATABASE_CORRUPT', message: expect.stringMatching(CORRUPT) });
     expect(toErrorInfo(notDb, logger, {}).code).toBe('DATABASE_CORRUPT');
   });

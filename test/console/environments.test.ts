@@ -14,16 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createConsole } from '../../src/main/console';
 import type { ConsoleConfig, ConsoleHost } from '../../src/main/console-host';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index';
-import { captureLogger, cleanupStack, ok, tempDir } from './helpers';
-
-/** Await `check` until it is true (the helpers' waitFor takes a synchronous check). */
-async function until(check: () => Promise<boolean>, timeoutMs: number, label: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { cleanupStack, ok } from './helpers';
+import { makeTempDir, memoryLogger, waitFor } from '../support';
 
 const cleanups = cleanupStack();
 afterEach(() => cleanups.run());
@@ -38,7 +30,7 @@ interface World {
 async function world(): Promise<World> {
   const emu = await startEmulator({ port: 0 });
   cleanups.push(() => emu.close());
-  const { dir, cleanup } = await tempDir('paydesk-env-');
+  const { dir, cleanup } = makeTempDir('paydesk-env-');
   cleanups.push(cleanup);
   const c = emu.credentials;
   await writeFile(
@@ -54,7 +46,7 @@ async function world(): Promise<World> {
         tuning: { pollInitialMs: 50, pollMaxMs: 100, refundMinGapMs: 50 },
         ...over,
       },
-      { logger: captureLogger().logger },
+      { logger: memoryLogger() },
     );
     cleanups.push(() => host.close());
     return host;
@@ -80,7 +72,7 @@ async function unknownProductionRefund(w: World): Promise<{ orderId: string; ref
   const order = await ok(host.dispatch('orders.create', { amount: '10.00', method: 'qr' }));
   expect(order).toMatchObject({ environment: 'production', appId: c.appId, foreign: false });
   await w.control('POST', `/trades/${order.id}/pay`, {});
-  await until(async () => (await ok(host.dispatch('orders.get', { id: order.id }))).status === 'PAID', 5_000, 'paid');
+  await waitFor(async () => (await ok(host.dispatch('orders.get', { id: order.id }))).status === 'PAID', 'paid', 5_000);
   // The refund is applied, then answered with HTTP 500; every refund query fails too.
   await w.control('POST', '/faults', { kind: 'http500', method: 'alipay.trade.refund', apply: true });
   await w.control('POST', '/faults', { kind: 'http500', method: 'alipay.trade.fastpay.refund.query', count: 1000 });
@@ -109,10 +101,10 @@ const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 800));
 async function backToProduction(w: World, ids: { orderId: string; refundId: string }): Promise<void> {
   await w.control('DELETE', '/faults');
   const host = await w.start();
-  await until(
+  await waitFor(
     async () => (await ok(host.dispatch('orders.get', { id: ids.orderId }))).refunds[0]?.status === 'SUCCESS',
-    5_000,
     'refund resolved in production',
+    5_000,
   );
   const order = await ok(host.dispatch('orders.get', { id: ids.orderId }));
   expect(order).toMatchObject({ status: 'PARTIALLY_REFUNDED', refunded: '4.00', refundable: '6.00', foreign: false });
@@ -168,10 +160,10 @@ describe('an order belongs to its environment and app', () => {
     const c = w.emu.credentials;
     await ok(host.dispatch('settings.update', { environment: 'production', alipay: { appId: c.appId, sellerId: c.sellerId }, notifyMode: 'none' }));
     // Payments start without a restart, and the production sweep settles the refund the gateway made.
-    await until(
+    await waitFor(
       async () => (await ok(host.dispatch('orders.get', { id: ids.orderId }))).refunds[0]?.status === 'SUCCESS',
-      5_000,
       'refund resolved once settings were saved',
+      5_000,
     );
     expect(await ok(host.dispatch('orders.get', { id: ids.orderId }))).toMatchObject({ refunded: '4.00', refundable: '6.00' });
     expect((await ok(host.dispatch('status.get', {}))).warnings).toEqual([]);
@@ -260,10 +252,10 @@ describe('an order belongs to its environment and app', () => {
     expect(refundRow(w.dir, ids.refundId).status).toBe('UNKNOWN');
 
     const prod = await w.start(); // settings.json says production: its orders are adopted and swept
-    await until(
+    await waitFor(
       async () => (await ok(prod.dispatch('orders.get', { id: ids.orderId }))).refunds[0]?.status === 'SUCCESS',
-      5_000,
       'adopted refund resolved',
+      5_000,
     );
     expect(await ok(prod.dispatch('orders.get', { id: ids.orderId }))).toMatchObject({
       environment: 'production',

@@ -1,18 +1,9 @@
-/** Shared fixtures: temp dirs, a console on a fake core, a fake embedded emulator, raw HTTP. */
+/** Console fixtures: test keys, a console on a fake core, a fake embedded emulator (the rest: test/support). */
 import { generateKeyPairSync } from 'node:crypto';
-import { request } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createConsole, type EmulatorHandle } from '../../src/main/console';
 import type { ConsoleConfig, ConsoleHost } from '../../src/main/console-host';
-import type { Logger } from '../../src/main/payments/api';
+import { memoryLogger, type LogEntry } from '../support';
 import { createFakeCore, type FakeCore } from './fake-core';
-
-export async function tempDir(prefix = 'paydesk-console-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
 
 let keys: { privatePem: string; publicPem: string } | null = null;
 /** One RSA pair per test run (2048 bits: the least the key import accepts). */
@@ -50,8 +41,8 @@ export async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; err
 }
 
 /** Cleanups registered by a test, run in reverse after each test (call in the test file's afterEach). */
-export function cleanupStack(): { push(fn: () => Promise<unknown> | unknown): void; run(): Promise<void> } {
-  const fns: Array<() => Promise<unknown> | unknown> = [];
+export function cleanupStack(): { push(fn: () => unknown): void; run(): Promise<void> } {
+  const fns: Array<() => unknown> = [];
   return {
     push: (fn) => void fns.push(fn),
     async run() {
@@ -60,26 +51,12 @@ export function cleanupStack(): { push(fn: () => Promise<unknown> | unknown): vo
   };
 }
 
-export interface CapturedLog {
-  level: string;
-  message: string;
-  fields?: Record<string, unknown>;
-}
-
-export function captureLogger(): { logger: Logger; lines: CapturedLog[] } {
-  const lines: CapturedLog[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push({ level, message, ...(fields ? { fields } : {}) });
-  };
-  return { logger: { info: at('info'), warn: at('warn'), error: at('error') }, lines };
-}
-
 export interface FakeConsole {
   host: ConsoleHost;
   core: () => FakeCore;
   cores: FakeCore[];
   emulatorStarts: { port: number; stateDir?: string; timeScale?: number }[];
-  logs: CapturedLog[];
+  logs: LogEntry[];
 }
 
 /** createConsole with the fake core and a fake emulator (credentials only). */
@@ -103,7 +80,8 @@ export function fakeEmulatorHandle(base = 'http://127.0.0.1:9'): EmulatorHandle 
 export async function fakeConsole(config: ConsoleConfig): Promise<FakeConsole> {
   const cores: FakeCore[] = [];
   const emulatorStarts: FakeConsole['emulatorStarts'] = [];
-  const { logger, lines } = captureLogger();
+  const logger = memoryLogger();
+  const lines = logger.entries;
   const host = await createConsole(config, {
     logger,
     createPaymentCore: (coreConfig) => {
@@ -129,48 +107,3 @@ export async function fakeConsole(config: ConsoleConfig): Promise<FakeConsole> {
   };
 }
 
-export interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** node:http request (fetch refuses to set Host, which these tests need). */
-export function rawRequest(
-  port: number,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: options.method ?? 'GET',
-        path: options.path,
-        headers: { Host: `127.0.0.1:${port}`, ...options.headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error('request timed out')));
-    req.end(options.body);
-  });
-}
-
-/** Poll `check` until it returns a value, or fail after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | null | false, timeoutMs = 5_000, label = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -44,7 +44,7 @@ describe('manager PIN', () => {
     const pin = createManagerPin({ vault, vaultProblem: null });
     expect(pin.status()).toMatchObject({ available: true, set: false });
     await pin.set({ next: '246810' });
-    const stored = JSON.parse(vault.entries.get('manager-pin')!);
+    const stored = JSON.parse(vault.entries.get('manager-pin')!) as { salt: string; hash: string };
     expect(stored).toMatchObject({ kdf: 'scrypt', N: PIN_SCRYPT.N, r: 8, p: 1, refundAboveFen: 0, failures: 0 });
     expect(Buffer.from(stored.salt, 'base64')).toHaveLength(16);
     expect(Buffer.from(stored.hash, 'base64')).toHaveLength(32);
@@ -53,7 +53,7 @@ describe('manager PIN', () => {
     expect(await pin.authorize('246810', 'refund')).toBe(true);
     // the same PIN set again gets a new salt
     await pin.set({ current: '246810', next: '246810' });
-    expect(JSON.parse(vault.entries.get('manager-pin')!).salt).not.toBe(stored.salt);
+    expect((JSON.parse(vault.entries.get('manager-pin')!) as { salt: string }).salt).not.toBe(stored.salt);
   });
 
   it('refuses empty, short, long and non-digit PINs with a bilingual error and changes nothing', async () => {

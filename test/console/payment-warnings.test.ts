@@ -10,22 +10,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index';
 import { createConsole } from '../../src/main/console';
 import type { ConsoleHost } from '../../src/main/console-host';
-import { cleanupStack, ok, tempDir } from './helpers';
+import { cleanupStack, ok } from './helpers';
+import { makeTempDir, waitFor } from '../support';
 
 const cleanups = cleanupStack();
 afterEach(() => cleanups.run());
 
 const fast = { pollInitialMs: 100, pollMaxMs: 100 };
-
-async function until<T>(check: () => Promise<T | null | undefined | false>, label: string, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
 
 async function post(url: string, body: unknown): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -37,7 +28,7 @@ async function post(url: string, body: unknown): Promise<number> {
 async function sandboxConsole(sellerId: (emulatorSellerId: string) => string): Promise<{ host: ConsoleHost; control: string; emuSellerId: string; dir: string }> {
   const emu = await startEmulator({ port: 0 });
   cleanups.push(() => emu.close());
-  const { dir, cleanup } = await tempDir('paydesk-warn-');
+  const { dir, cleanup } = makeTempDir('paydesk-warn-');
   cleanups.push(cleanup);
   const c = emu.credentials;
   await writeFile(
@@ -75,20 +66,20 @@ describe('seller id', () => {
     expect((await ok(host.dispatch('status.get', {}))).warnings.join('\n')).not.toContain(emuSellerId);
     const order = await ok(host.dispatch('orders.create', { amount: '3.00', method: 'qr' }));
     expect(await post(`${control}/trades/${order.id}/pay`, {})).toBe(200);
-    const warning = await until(
+    const warning = await waitFor(
       async () => (await ok(host.dispatch('status.get', {}))).warnings.find((w) => w.includes(emuSellerId)),
       'seller id warning',
     );
     expect(warning).toContain('2088000000000999'); // what Settings has
     expect(warning).toMatch(/PID.*\/ .*seller id/);
     // Polling still settles the payment.
-    await until(async () => (await ok(host.dispatch('orders.get', { id: order.id }))).status === 'PAID', 'PAID by polling');
+    await waitFor(async () => (await ok(host.dispatch('orders.get', { id: order.id }))).status === 'PAID', 'PAID by polling');
   });
 });
 
 describe('late payment', () => {
   it('an order paid after it was cancelled: loud status warning and order flag until it is refunded in one call', async () => {
-    const { dir, cleanup } = await tempDir('paydesk-late-');
+    const { dir, cleanup } = makeTempDir('paydesk-late-');
     cleanups.push(cleanup);
     await writeFile(join(dir, 'settings.json'), JSON.stringify({ environment: 'demo', notifyMode: 'none' }));
     const host = await createConsole({ dataDir: dir, tuning: fast });
@@ -100,7 +91,7 @@ describe('late payment', () => {
     const order = await ok(host.dispatch('orders.create', { amount: '66.00', method: 'qr' }));
     expect((await ok(host.dispatch('orders.cancel', { id: order.id }))).status).toBe('CLOSED');
     expect(await post(`${control}/trades/${order.id}/pay`, {})).toBe(200);
-    const paid = await until(async () => {
+    const paid = await waitFor(async () => {
       const o = await ok(host.dispatch('orders.get', { id: order.id }));
       return o.status === 'PAID' ? o : null;
     }, 'late payment');
@@ -110,7 +101,7 @@ describe('late payment', () => {
     expect(warnings[0]).toContain(order.id);
     expect(warnings[0]).toMatch(/取消后收到付款 66\.00 元.*\/ .*AFTER it was cancelled/);
     await ok(host.dispatch('orders.refund', { id: order.id, amount: paid.refundable }));
-    await until(async () => (await ok(host.dispatch('orders.get', { id: order.id }))).status === 'REFUNDED', 'refunded');
+    await waitFor(async () => (await ok(host.dispatch('orders.get', { id: order.id }))).status === 'REFUNDED', 'refunded');
     expect((await ok(host.dispatch('status.get', {}))).warnings.join('\n')).not.toContain(order.id);
     const trade = (await (await fetch(`${control}/trades/${order.id}`)).json()) as { refundFee: string };
     expect(trade.refundFee).toBe('66.00');

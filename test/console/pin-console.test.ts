@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeConsole, ok, tempDir, testKeys, type FakeConsole } from './helpers';
+import { fakeConsole, ok, testKeys, type FakeConsole } from './helpers';
+import { makeTempDir } from '../support';
 
 const BILINGUAL = /[\u4e00-\u9fff].* \/ .*[A-Za-z]{3}/;
 
@@ -16,7 +17,7 @@ let running: FakeConsole[] = [];
 let t = 1_800_000_000_000;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = makeTempDir());
   t = 1_800_000_000_000;
 });
 afterEach(async () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDuplicateCodeGuard } from '../../src/main/console/sale-guard';
 import { PaymentError } from '../../src/main/payments/api';
-import { fakeConsole, ok, tempDir, type FakeConsole } from './helpers';
+import { fakeConsole, ok, type FakeConsole } from './helpers';
+import { makeTempDir } from '../support';
 
 const BILINGUAL = /[\u4e00-\u9fff].* \/ .*[A-Za-z]{3}/;
 
@@ -11,7 +12,7 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let running: FakeConsole[] = [];
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = makeTempDir());
 });
 afterEach(async () => {
   for (const c of running) await c.host.close();

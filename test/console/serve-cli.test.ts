@@ -2,8 +2,8 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from './helpers';
 import { readServeLine, spawnServe, waitExit, type ServeProcess } from './serve-process';
+import { makeTempDir } from '../support';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
 
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function site(): Promise<{ dir: string; rendererDir: string }> {
-  const tmp = await tempDir('paydesk-serve-');
+  const tmp = makeTempDir('paydesk-serve-');
   cleanups.push(tmp.cleanup);
   const rendererDir = join(tmp.dir, 'renderer');
   await mkdir(rendererDir, { recursive: true });

@@ -8,7 +8,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings, saveSettings } from '../../src/main/console/settings';
-import { cleanupStack, fakeConsole, ok, tempDir, testKeys, testKeys2 } from './helpers';
+import { cleanupStack, fakeConsole, ok, testKeys, testKeys2 } from './helpers';
+import { makeTempDir } from '../support';
 
 const BILINGUAL = /[\u4e00-\u9fff].* \/ .*[A-Za-z]/;
 const LEGACY = {
@@ -24,7 +25,7 @@ const LEGACY = {
 let dir: string;
 const cleanups = cleanupStack();
 beforeEach(async () => {
-  const t = await tempDir('paydesk-settings-');
+  const t = makeTempDir('paydesk-settings-');
   dir = t.dir;
   cleanups.push(t.cleanup);
 });

@@ -2,13 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createShortLinks, type ShortLinkTarget } from '../../src/main/console/short-links';
-import { fakeConsole, ok, rawRequest, tempDir, type FakeConsole } from './helpers';
+import { fakeConsole, ok, type FakeConsole } from './helpers';
+import { makeTempDir, rawRequest } from '../support';
 
 let dir: string;
 let cleanup: () => Promise<void>;
 const closers: (() => Promise<unknown>)[] = [];
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = makeTempDir());
 });
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();

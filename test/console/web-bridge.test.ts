@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebBridge, type WebBridge } from '../../src/main/web/server';
 import { extractMetaCsp } from '../../src/main/web/static';
 import type { OrderDto } from '../../src/shared/contract';
-import { fakeConsole, rawRequest, tempDir, waitFor, type FakeConsole } from './helpers';
+import { fakeConsole, type FakeConsole } from './helpers';
+import { makeTempDir, rawRequest, waitFor } from '../support';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
 const BILINGUAL = /[\u4e00-\u9fff].* \/ .*[A-Za-z]{3}/;
@@ -16,7 +17,7 @@ let bridge: WebBridge;
 let port: number;
 
 beforeAll(async () => {
-  const tmp = await tempDir('paydesk-web-');
+  const tmp = makeTempDir('paydesk-web-');
   cleanup = tmp.cleanup;
   const site = join(tmp.dir, 'site');
   await mkdir(join(site, 'assets'), { recursive: true });
@@ -185,7 +186,7 @@ describe('web bridge', () => {
     expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     res.setEncoding('utf8');
     res.on('data', (c: string) => chunks.push(c));
-    await waitFor(() => chunks.join('').includes(': connected'), 5_000, 'SSE hello');
+    await waitFor(() => chunks.join('').includes(': connected'), 'SSE hello', 5_000);
 
     const created = JSON.parse((await post('orders.create', { amount: '12.34', method: 'qr' })).body) as { ok: true; value: OrderDto };
     consoleHost.core().pay(created.value.id);
@@ -193,11 +194,11 @@ describe('web bridge', () => {
       const text = chunks.join('');
       const frames = text.split('\n\n');
       return frames.find((f) => f.startsWith('event: order.updated\n') && f.includes('"PAID"'));
-    }, 5_000, 'order.updated PAID');
+    }, 'order.updated PAID', 5_000);
     const data = JSON.parse(frame.split('\n').find((l) => l.startsWith('data: '))?.slice(6) ?? '') as OrderDto;
     expect(data).toMatchObject({ id: created.value.id, status: 'PAID', amount: '12.34' });
     expect(chunks.join('')).toContain('event: status.changed\n');
-    await waitFor(() => chunks.join('').includes(': keep-alive'), 5_000, 'keep-alive');
+    await waitFor(() => chunks.join('').includes(': keep-alive'), 'keep-alive', 5_000);
     req.destroy();
   });
 
@@ -213,7 +214,7 @@ describe('web bridge', () => {
 
 describe('web bridge start-up', () => {
   it('tells to run npm run build when the renderer is missing', async () => {
-    const tmp = await tempDir('paydesk-web-missing-');
+    const tmp = makeTempDir('paydesk-web-missing-');
     try {
       await expect(startWebBridge({ host: consoleHost.host, staticDir: join(tmp.dir, 'nothing') })).rejects.toThrow(/npm run build/);
     } finally {

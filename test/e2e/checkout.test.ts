@@ -8,9 +8,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../console/helpers';
 import { readServeLine, REPO, spawnServe, type ServeLine, type ServeProcess } from '../console/serve-process';
 import { ensureRendererBuilt, RENDERER_DIR } from './build';
+import { makeTempDir } from '../support';
 
 const SHOTS = join(REPO, 'test-results', 'e2e');
 const CHROMIUM_ARGS = [
@@ -37,7 +37,7 @@ beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   // Chromium first: when it is missing, no serve process has been started to leak
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30_000 });
-  const tmp = await tempDir('paydesk-e2e-');
+  const tmp = makeTempDir('paydesk-e2e-');
   cleanup = tmp.cleanup;
   serve = spawnServe(['--port', '0', '--data-dir', join(tmp.dir, 'data'), '--renderer-dir', RENDERER_DIR, '--poll-ms', '60000']);
   line = await readServeLine(serve);

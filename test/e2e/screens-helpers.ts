@@ -8,9 +8,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { tempDir } from '../console/helpers';
 import { readServeLine, REPO, spawnServe, type ServeLine, type ServeProcess } from '../console/serve-process';
 import { ensureRendererBuilt, RENDERER_DIR } from './build';
+import { makeTempDir } from '../support';
 
 export const SHOTS = join(REPO, 'test-results', 'screens');
 export const SIZES = [
@@ -48,10 +48,10 @@ export async function launchChromium(executablePath = CHROMIUM): Promise<Browser
 export async function startHarness(rendererDir: string, options: { executablePath?: string } = {}): Promise<Harness> {
   await mkdir(SHOTS, { recursive: true });
   const browser = await launchChromium(options.executablePath);
-  let tmp: Awaited<ReturnType<typeof tempDir>> | undefined;
+  let tmp: ReturnType<typeof makeTempDir> | undefined;
   let serve: ServeProcess | undefined;
   try {
-    tmp = await tempDir('paydesk-screens-');
+    tmp = makeTempDir('paydesk-screens-');
     serve = spawnServe(['--port', '0', '--data-dir', join(tmp.dir, 'data'), '--renderer-dir', rendererDir]);
     const line = await readServeLine(serve);
     const context = await browser.newContext({ viewport: SIZES[0], locale: 'zh-CN', acceptDownloads: true });

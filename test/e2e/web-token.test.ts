@@ -14,9 +14,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../console/helpers';
 import { readServeLine, REPO, spawnServe, type ServeLine, type ServeProcess } from '../console/serve-process';
 import { ensureRendererBuilt, RENDERER_DIR } from './build';
+import { makeTempDir } from '../support';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const tid = (id: string): string => `[data-testid="${id}"]`;
@@ -69,7 +69,7 @@ async function serve(dataDir: string, extra: string[] = []): Promise<{ proc: Ser
 }
 
 async function dataDir(): Promise<string> {
-  const tmp = await tempDir('paydesk-web-token-');
+  const tmp = makeTempDir('paydesk-web-token-');
   cleanups.push(tmp.cleanup);
   return join(tmp.dir, 'data');
 }

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_AUTH_CODES } from '../../src/emulator';
-import { control, exec, merchant, precreate, setup, waitFor, type AttemptView, type TradeView } from './helpers';
+import { control, exec, merchant, precreate, setup, type AttemptView, type TradeView } from './helpers';
+import { waitFor } from '../support';
 
 describe('trade clock: timeout_express', () => {
   it('an unscanned QR just stops existing at expiry (no notice); the number can be used again', async () => {
     const { emu, sdk } = await setup({ timeScale: 1000 }); // 1m = 60 ms
     const m = await merchant();
     const qr = await precreate(sdk, 'X1', '1.00', { notifyUrl: m.url }, { timeoutExpress: '1m' });
-    await waitFor(async () => (await control<TradeView>(emu, 'GET', '/trades/X1')).body.expired, 3000, 'expiry');
+    await waitFor(async () => (await control<TradeView>(emu, 'GET', '/trades/X1')).body.expired, 'expiry', 3000);
     expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'X1' })).toMatchObject({ subCode: 'ACQ.TRADE_NOT_EXIST' });
     expect(await exec(sdk, 'alipay.trade.close', { outTradeNo: 'X1' })).toMatchObject({ subCode: 'ACQ.TRADE_NOT_EXIST' });
     expect(await (await fetch(qr)).text()).toContain('二维码已过期');
@@ -26,7 +27,7 @@ describe('trade clock: timeout_express', () => {
     await control(emu, 'POST', '/trades/X2/scan', {});
     expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'X2' })).toMatchObject({ tradeStatus: 'WAIT_BUYER_PAY' });
     await control(emu, 'POST', '/clock/advance', { ms: 61_000 });
-    await waitFor(() => m.received.length === 1, 3000, 'close notice');
+    await waitFor(() => m.received.length === 1, 'close notice', 3000);
     const n = m.received[0]?.params ?? {};
     expect(sdk.checkNotifySignV2(n)).toBe(true);
     expect(n).toMatchObject({ trade_status: 'TRADE_CLOSED', out_trade_no: 'X2', total_amount: '3.00' });

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
-import { control, exec, merchant, rawGateway, sdkFor, setup, waitFor } from './helpers';
+import { control, exec, merchant, rawGateway, sdkFor, setup } from './helpers';
+import { waitFor } from '../support';
 
 function appKeys(): { privateKey: string; publicKey: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
@@ -45,7 +46,7 @@ describe('gateway.do: request signature and common arguments', () => {
     const m = await merchant();
     await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'RSA2N', totalAmount: '1.00', subject: 's' }, { notifyUrl: m.url });
     await control(emu, 'POST', '/trades/RSA2N/pay', {});
-    await waitFor(() => m.received.length === 1, 3000, 'notice');
+    await waitFor(() => m.received.length === 1, 'notice', 3000);
     expect(m.received[0]?.params.sign_type).toBe('RSA');
     expect(sdk.checkNotifySignV2(m.received[0]?.params ?? {})).toBe(true);
   });

@@ -2,36 +2,10 @@
  * Test helpers for the emulator suite. The client side is ALWAYS the official alipay-sdk (requests,
  * response verification, checkNotifySignV2) — never the emulator's own signing code.
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { AlipaySdk, type AlipaySdkConfig } from 'alipay-sdk';
 import { onTestFinished } from 'vitest';
 import { generateRsaKeyPair, startEmulator, type EmulatorOptions, type PemKeyPair, type RunningEmulator } from '../../src/emulator';
-
-/** Poll `fn` until it returns a truthy value (or throws no more); fails after `timeoutMs`. */
-export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** A fresh temp dir, removed after the test. */
-export function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-emu-'));
-  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** An SDK client for the emulator's default app. */
 export function sdkFor(emu: RunningEmulator, extra: Partial<AlipaySdkConfig> = {}): AlipaySdk {

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { NOTIFY_RETRY_DELAYS_MS, TEST_AUTH_CODES } from '../../src/emulator';
-import { control, exec, merchant, precreate, setup, waitFor, type AttemptView } from './helpers';
+import { control, exec, merchant, precreate, setup, type AttemptView } from './helpers';
+import { waitFor } from '../support';
 
 const TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
@@ -13,7 +14,7 @@ describe('async notifications (Alipay 异步通知说明)', () => {
     await control(emu, 'POST', '/trades/N1/pay', { buyer: '2088102177846882' });
     await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'N1', refundAmount: '4.00', outRequestNo: 'N1-r1' });
     await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'N1', refundAmount: '6.00', outRequestNo: 'N1-r2' });
-    await waitFor(() => m.received.length === 3, 3000, 'three notices');
+    await waitFor(() => m.received.length === 3, 'three notices', 3000);
     const [paid, partial, full] = m.received.map((r) => r.params) as [Record<string, string>, Record<string, string>, Record<string, string>];
     for (const n of [paid, partial, full]) {
       expect(sdk.checkNotifySignV2(n)).toBe(true);
@@ -45,7 +46,7 @@ describe('async notifications (Alipay 异步通知说明)', () => {
     const m = await merchant();
     await exec(sdk, 'alipay.trade.pay', { outTradeNo: 'N2', scene: 'bar_code', authCode: TEST_AUTH_CODES.PAID, subject: 's', totalAmount: '1.00' }, { notifyUrl: m.url });
     await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'N2', refundAmount: '1.00', outRequestNo: 'a' });
-    await waitFor(() => m.received.length === 1, 3000, 'pay notice');
+    await waitFor(() => m.received.length === 1, 'pay notice', 3000);
     await new Promise((r) => setTimeout(r, 100));
     expect(m.received).toHaveLength(1);
   });
@@ -55,7 +56,7 @@ describe('async notifications (Alipay 异步通知说明)', () => {
     const m = await merchant((i) => (i < 4 ? (i === 2 ? 'SUCCESS' : 'fail') : 'success'));
     await precreate(sdk, 'N3', '1.00', { notifyUrl: m.url });
     await control(emu, 'POST', '/trades/N3/pay', {});
-    await waitFor(() => m.received.length === 5, 5000, 'five attempts');
+    await waitFor(() => m.received.length === 5, 'five attempts', 5000);
     const attempts = (await control<AttemptView[]>(emu, 'GET', '/notifications')).body;
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5]);
     expect(attempts.map((a) => a.accepted)).toEqual([false, false, false, false, true]);
@@ -87,10 +88,10 @@ describe('async notifications (Alipay 异步通知说明)', () => {
       return list.length === n && list[n - 1]?.status !== null;
     };
     for (let i = 0; i < NOTIFY_RETRY_DELAYS_MS.length; i++) {
-      await waitFor(() => answered(i + 1), 3000, `attempt ${i + 1}`);
+      await waitFor(() => answered(i + 1), `attempt ${i + 1}`, 3000);
       await control(emu, 'POST', '/clock/advance', { ms: NOTIFY_RETRY_DELAYS_MS[i] });
     }
-    await waitFor(() => m.received.length === 8, 3000, 'attempt 8');
+    await waitFor(() => m.received.length === 8, 'attempt 8', 3000);
     await control(emu, 'POST', '/clock/advance', { ms: 48 * 3600_000 });
     await new Promise((r) => setTimeout(r, 100));
     const attempts = (await control<AttemptView[]>(emu, 'GET', '/notifications')).body;
@@ -107,7 +108,7 @@ describe('async notifications (Alipay 异步通知说明)', () => {
     const port = (silent.address() as { port: number }).port;
     await precreate(sdk, 'N5', '1.00', { notifyUrl: `http://127.0.0.1:${port}/n` });
     await control(emu, 'POST', '/trades/N5/pay', {});
-    const attempt = await waitFor(async () => (await control<AttemptView[]>(emu, 'GET', '/notifications')).body.find((a) => a.status === null && (a as AttemptView & { error?: string }).error), 3000, 'timeout');
+    const attempt = await waitFor(async () => (await control<AttemptView[]>(emu, 'GET', '/notifications')).body.find((a) => a.status === null && (a as AttemptView & { error?: string }).error), 'timeout', 3000);
     expect((attempt as AttemptView & { error?: string }).error).toMatch(/timeout/);
     expect(attempt.accepted).toBe(false);
   });
@@ -122,11 +123,11 @@ describe('async notifications (Alipay 异步通知说明)', () => {
     await control(emu, 'POST', '/faults', { kind: 'notify-drop' });
     await pay('D1');
     await pay('D2');
-    await waitFor(() => m.received.length === 1, 3000, 'D2 notice');
+    await waitFor(() => m.received.length === 1, 'D2 notice', 3000);
     expect(m.received[0]?.params.out_trade_no).toBe('D2');
     await control(emu, 'POST', '/faults', { kind: 'notify-duplicate' });
     await pay('D3');
-    await waitFor(() => m.received.length === 4, 3000, 'three copies');
+    await waitFor(() => m.received.length === 4, 'three copies', 3000);
     expect(new Set(m.received.slice(1).map((r) => r.params.notify_id)).size).toBe(1);
     expect(m.received.slice(1).every((r) => r.params.out_trade_no === 'D3' && sdk.checkNotifySignV2(r.params))).toBe(true);
     await control(emu, 'POST', '/faults', { kind: 'notify-reorder', count: 2 });
@@ -134,9 +135,9 @@ describe('async notifications (Alipay 异步通知说明)', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(m.received).toHaveLength(4); // held
     await pay('D5');
-    await waitFor(() => m.received.length === 6, 3000, 'reordered pair');
+    await waitFor(() => m.received.length === 6, 'reordered pair', 3000);
     expect(m.received.slice(4).map((r) => r.params.out_trade_no)).toEqual(['D5', 'D4']);
     await pay('D6');
-    await waitFor(() => m.received.length === 7, 3000, 'back to normal');
+    await waitFor(() => m.received.length === 7, 'back to normal', 3000);
   });
 });

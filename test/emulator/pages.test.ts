@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { control, exec, merchant, precreate, sdkFor, setup, waitFor, type TradeView } from './helpers';
+import { control, exec, merchant, precreate, sdkFor, setup, type TradeView } from './helpers';
+import { waitFor } from '../support';
 
 const form = (data: Record<string, string>): RequestInit => ({
   method: 'POST',
@@ -24,7 +25,7 @@ describe('customer pages', () => {
     const paid = await fetch(`${qr}/pay`, form({ buyer: '2088102177846881' }));
     expect(await paid.text()).toContain('支付成功');
     expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'W1' })).toMatchObject({ tradeStatus: 'TRADE_SUCCESS', buyerUserId: '2088102177846881' });
-    await waitFor(() => m.received.length === 1, 3000, 'notice');
+    await waitFor(() => m.received.length === 1, 'notice', 3000);
     expect(sdk.checkNotifySignV2(m.received[0]?.params ?? {})).toBe(true);
     // Opening it again shows it is paid.
     expect(await (await fetch(qr)).text()).toContain('订单已支付');
@@ -65,7 +66,7 @@ describe('customer pages', () => {
     const { from: _from, ...signedParams } = params;
     expect(sdk.checkNotifySignV2(signedParams)).toBe(true);
     expect(sdk.checkNotifySignV2({ ...signedParams, total_amount: '0.01' })).toBe(false);
-    await waitFor(() => m.received.length === 1, 3000, 'page.pay notice');
+    await waitFor(() => m.received.length === 1, 'page.pay notice', 3000);
     expect(m.received[0]?.params).toMatchObject({ trade_status: 'TRADE_SUCCESS', out_trade_no: 'PP1', passback_params: 'a%3D1' });
     expect(sdk.checkNotifySignV2(m.received[0]?.params ?? {})).toBe(true);
     // The link again: already paid.

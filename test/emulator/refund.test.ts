@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_AUTH_CODES } from '../../src/emulator';
-import { control, exec, merchant, precreate, setup, waitFor, type TradeView } from './helpers';
+import { control, exec, merchant, precreate, setup, type TradeView } from './helpers';
+import { waitFor } from '../support';
 
 async function paidTrade(sdk: Awaited<ReturnType<typeof setup>>['sdk'], outTradeNo: string, totalAmount: string): Promise<void> {
   const r = await exec(sdk, 'alipay.trade.pay', { outTradeNo, scene: 'bar_code', authCode: TEST_AUTH_CODES.PAID, subject: 's', totalAmount });
@@ -67,7 +68,7 @@ describe('alipay.trade.refund / alipay.trade.fastpay.refund.query', () => {
     expect((await control<TradeView>(emu, 'POST', '/trades/R4/finish', {})).body.status).toBe('TRADE_FINISHED');
     expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'R4' })).toMatchObject({ tradeStatus: 'TRADE_FINISHED' });
     expect(await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'R4', refundAmount: '1.00', outRequestNo: 'x' })).toMatchObject({ code: '40004', subCode: 'ACQ.TRADE_HAS_FINISHED' });
-    await waitFor(() => m.received.length === 2, 3000, 'two notices');
+    await waitFor(() => m.received.length === 2, 'two notices', 3000);
     expect(m.received[1]?.params.trade_status).toBe('TRADE_FINISHED');
     expect(sdk.checkNotifySignV2(m.received[1]?.params ?? {})).toBe(true);
     expect((await control(emu, 'POST', '/trades/R4/finish', {})).status).toBe(409);

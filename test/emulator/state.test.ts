@@ -4,7 +4,8 @@ import path from 'node:path';
 import { AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator';
-import { control, exec, precreate, sdkFor, tempDir, type TradeView } from './helpers';
+import { control, exec, precreate, sdkFor, type TradeView } from './helpers';
+import { tempDir } from '../support';
 
 describe('--state-dir persistence', () => {
   it('keeps credentials, apps and trades across a restart', async () => {

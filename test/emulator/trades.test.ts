@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_AUTH_CODES } from '../../src/emulator';
-import { control, exec, merchant, precreate, setup, waitFor, type AttemptView, type TradeView } from './helpers';
+import { control, exec, merchant, precreate, setup, type AttemptView, type TradeView } from './helpers';
+import { waitFor } from '../support';
 
 const barPay = (outTradeNo: string, authCode: string, totalAmount = '8.88') => ({
   outTradeNo,
@@ -53,7 +54,7 @@ describe('alipay.trade.precreate / query / close', () => {
     await precreate(sdk, 'C2', '2.00', { notifyUrl: m.url });
     const failed = await control<TradeView>(emu, 'POST', '/trades/C2/fail', {});
     expect(failed.body.status).toBe('TRADE_CLOSED');
-    await waitFor(() => m.received.length === 2, 3000, 'two close notices');
+    await waitFor(() => m.received.length === 2, 'two close notices', 3000);
     expect(m.received.map((n) => [n.params.out_trade_no, n.params.trade_status])).toEqual([['C1', 'TRADE_CLOSED'], ['C2', 'TRADE_CLOSED']]);
     expect(m.received[0]?.params.gmt_close).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'C2', totalAmount: '2.00', subject: 'x' })).toMatchObject({ subCode: 'ACQ.TRADE_HAS_CLOSE' });
@@ -84,7 +85,7 @@ describe('alipay.trade.pay (付款码) and alipay.trade.cancel', () => {
     expect(r).toMatchObject({ code: '10000', outTradeNo: 'P1', totalAmount: '8.88', receiptAmount: '8.88', buyerPayAmount: '8.88' });
     expect(r.gmtPayment).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(r.tradeNo).toMatch(/^\d{28}$/);
-    await waitFor(() => m.received.length === 1, 3000, 'pay notice');
+    await waitFor(() => m.received.length === 1, 'pay notice', 3000);
     expect(m.received[0]?.params).toMatchObject({ trade_status: 'TRADE_SUCCESS', out_trade_no: 'P1', total_amount: '8.88' });
     expect(await exec(sdk, 'alipay.trade.pay', barPay('P1', TEST_AUTH_CODES.PAID))).toMatchObject({ code: '40004', subCode: 'ACQ.TRADE_HAS_SUCCESS' });
     expect((await control<TradeView>(emu, 'GET', '/trades/P1')).body.status).toBe('TRADE_SUCCESS');
@@ -99,8 +100,8 @@ describe('alipay.trade.pay (付款码) and alipay.trade.cancel', () => {
     expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'P2' })).toMatchObject({ tradeStatus: 'WAIT_BUYER_PAY' });
     // Repeating the pay while confirming answers 10003 again.
     expect(await exec(sdk, 'alipay.trade.pay', barPay('P2', TEST_AUTH_CODES.CONFIRM_THEN_PAID))).toMatchObject({ code: '10003' });
-    await waitFor(async () => (await exec(sdk, 'alipay.trade.query', { outTradeNo: 'P2' })).tradeStatus === 'TRADE_SUCCESS', 5000, 'confirmation');
-    await waitFor(() => m.received.length === 1, 3000, 'pay notice');
+    await waitFor(async () => (await exec(sdk, 'alipay.trade.query', { outTradeNo: 'P2' })).tradeStatus === 'TRADE_SUCCESS', 'confirmation', 5000);
+    await waitFor(() => m.received.length === 1, 'pay notice', 3000);
     expect(m.received[0]?.params.trade_status).toBe('TRADE_SUCCESS');
   });
 
@@ -135,7 +136,7 @@ describe('alipay.trade.pay (付款码) and alipay.trade.cancel', () => {
     const c = await exec(sdk, 'alipay.trade.cancel', { outTradeNo: 'P9' });
     expect(c).toMatchObject({ code: '10000', retryFlag: 'N', action: 'refund' });
     expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'P9' })).toMatchObject({ tradeStatus: 'TRADE_CLOSED' });
-    await waitFor(() => m.received.length === 2, 3000, 'two notices');
+    await waitFor(() => m.received.length === 2, 'two notices', 3000);
     expect(m.received[1]?.params).toMatchObject({ trade_status: 'TRADE_CLOSED', refund_fee: '3.00' });
     expect(await exec(sdk, 'alipay.trade.cancel', { outTradeNo: 'P9' })).toMatchObject({ code: '10000', action: 'refund' });
     // A number Alipay does not know: 10000 without action (统一收单交易撤销接口: "未返回：未查询到交易").

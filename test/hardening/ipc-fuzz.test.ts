@@ -16,9 +16,10 @@ import { createMainWindow } from '../../src/main/electron/window';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/electron/policy';
 import type { Logger } from '../../src/main/kernel';
 import { CHANNELS, commands, type Channel, type Result } from '../../src/shared/contract';
-import { fakeConsole, tempDir, type FakeConsole } from '../console/helpers';
+import { fakeConsole, type FakeConsole } from '../console/helpers';
 import { electron, FakeBrowserWindow, FakeWebContents, invoke, resetFakeElectron, topFrame } from '../electron/fake-electron';
 import { BILINGUAL } from './helpers';
+import { makeTempDir } from '../support';
 
 vi.mock('electron', async () => (await import('../electron/fake-electron')).electron);
 
@@ -171,7 +172,7 @@ async function state(): Promise<string> {
 }
 
 beforeAll(async () => {
-  tmp = await tempDir('paydesk-ipc-fuzz-');
+  tmp = makeTempDir('paydesk-ipc-fuzz-');
   fc = await fakeConsole({ dataDir: join(tmp.dir, 'data') });
   const created = await fc.host.dispatch('orders.create', { amount: '12.34', method: 'qr' });
   if (!created.ok) throw new Error(created.error.message);

@@ -11,12 +11,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRedactingLogger } from '../../src/main/kernel/redact';
 import type { Logger } from '../../src/main/payments/api';
 import { startWebBridge } from '../../src/main/web/server';
-import { fakeConsole, tempDir } from '../console/helpers';
+import { fakeConsole } from '../console/helpers';
 import { readServeLine, spawnServe, type ServeProcess } from '../console/serve-process';
 import { RENDERER_DIR } from '../e2e/build';
 import { withEmulator } from '../main/emulator-harness';
-import { formBody, postForm, signNotify, waitFor } from '../main/helpers';
+import { formBody, postForm, signNotify } from '../main/helpers';
 import { findKeyMaterial, keyProbes } from './helpers';
+import { makeTempDir, waitFor } from '../support';
 
 /** Notification fields as Alipay sends them for a payment (Alipay's 异步通知说明). */
 function paidFields(c: { appId: string; sellerId: string }, outTradeNo: string, totalAmount: string): Record<string, string> {
@@ -114,7 +115,7 @@ describe('logs redact keys, sign values and tokens', () => {
   });
 
   it('the browser host token in every shape the host handles it', async () => {
-    const tmp = await tempDir('paydesk-logs-token-');
+    const tmp = makeTempDir('paydesk-logs-token-');
     const fc = await fakeConsole({ dataDir: join(tmp.dir, 'data') });
     const lines: string[] = [];
     const capture: Logger = {
@@ -166,7 +167,7 @@ describe('the browser host process: stderr is its log', () => {
   });
 
   it('a payment, a refund, a forged notice and bad requests leave no token, sign or key in stderr', async () => {
-    const tmp = await tempDir('paydesk-logs-serve-');
+    const tmp = makeTempDir('paydesk-logs-serve-');
     cleanup = tmp.cleanup;
     const dataDir = join(tmp.dir, 'data');
     proc = spawnServe(['--port', '0', '--data-dir', dataDir, '--renderer-dir', RENDERER_DIR, '--time-scale', '100', '--poll-ms', '100']);

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsole } from '../../src/main/console';
 import type { ConsoleHost } from '../../src/main/console-host';
 import { CHANNELS, commands, EVENT_NAMES, type OrderDetailDto, type Result } from '../../src/shared/contract';
-import { captureLogger, tempDir, waitFor } from '../console/helpers';
 import { RENDERER_DIR } from '../e2e/build';
 import { findKeyMaterial, keyProbes, pemBody } from './helpers';
+import { makeTempDir, memoryLogger, waitFor } from '../support';
 
 /** Long base64 runs in `text` that decode to an RSA key (PKCS#8, PKCS#1 or SPKI DER): embedded keys. */
 function derKeysIn(text: string): string[] {
@@ -59,7 +59,7 @@ async function control(path: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  tmp = await tempDir('paydesk-no-keys-');
+  tmp = makeTempDir('paydesk-no-keys-');
   host = await createConsole(
     {
       dataDir: join(tmp.dir, 'data'),
@@ -67,7 +67,7 @@ beforeAll(async () => {
       vault: { kind: 'file', env: {} },
       tuning: { pollInitialMs: 100, pollMaxMs: 200, barcodePollMs: 50, barcodeMaxWaitMs: 2_000, refundMinGapMs: 10 },
     },
-    { logger: captureLogger().logger },
+    { logger: memoryLogger() },
   );
   emulator = host.info().emulator!;
   expect(emulator.appPrivateKey).toContain('-----BEGIN');
@@ -106,7 +106,7 @@ describe('no contract answer or event carries key material', () => {
   it('a full demo day through the real console: orders, payment, refund, every read channel', async () => {
     const qr = await call<{ id: string }>('orders.create', { amount: '10.00', method: 'qr' });
     await control(`/trades/${encodeURIComponent(qr.id)}/pay`);
-    await waitFor(() => pushed.some((p) => (p as { id?: string; status?: string }).id === qr.id && (p as { status: string }).status === 'PAID'), 10_000, 'QR paid');
+    await waitFor(() => pushed.some((p) => (p as { id?: string; status?: string }).id === qr.id && (p as { status: string }).status === 'PAID'), 'QR paid', 10_000);
     await call('orders.refund', { id: qr.id, amount: '3.00', reason: 'test' });
     await call('orders.create', { amount: '0.50', method: 'code', authCode: '281000000000000001' });
     await call('orders.create', { amount: '1.23', method: 'link' });

@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { NotificationSeen } from '../../src/main/payments/api';
 import { withEmulator } from '../main/emulator-harness';
-import { formBody, signNotify, waitFor } from '../main/helpers';
+import { formBody, signNotify } from '../main/helpers';
 import { lastInboxId, prng, rawHttp, readInbox, statusOf } from './helpers';
+import { waitFor } from '../support';
 
 /** Every node:http server created in this file, to read the limits the notify server was given. */
 const created = vi.hoisted(() => [] as Server[]);
@@ -100,7 +101,7 @@ describe('notify server limits', () => {
     expect(ours.requestTimeout).toBe(REQUEST_TIMEOUT_MS);
     expect(ours.timeout).toBe(REQUEST_TIMEOUT_MS);
 
-    const plain = await env.newCore({ dbPath: join(env.dir.path, 'defaults.db'), notify: { port: 0 } });
+    const plain = await env.newCore({ dbPath: join(env.dir, 'defaults.db'), notify: { port: 0 } });
     const server = serverOnPort(Number(new URL(plain.localNotifyBase()!).port));
     expect(server.headersTimeout).toBe(10_000);
     expect(server.requestTimeout).toBe(15_000);

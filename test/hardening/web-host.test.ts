@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebBridge, type WebBridge } from '../../src/main/web/server';
 import { CHANNELS } from '../../src/shared/contract';
-import { fakeConsole, rawRequest, tempDir, type FakeConsole, type RawResponse } from '../console/helpers';
+import { fakeConsole, type FakeConsole } from '../console/helpers';
 import { RENDERER_DIR } from '../e2e/build';
 import { rawHttp, statusOf } from './helpers';
+import { makeTempDir, rawRequest, type RawResponse } from '../support';
 
 let cleanup: () => Promise<void>;
 let fc: FakeConsole;
@@ -20,7 +21,7 @@ let port: number;
 let calls = 0;
 
 beforeAll(async () => {
-  const tmp = await tempDir('paydesk-web-host-');
+  const tmp = makeTempDir('paydesk-web-host-');
   cleanup = tmp.cleanup;
   fc = await fakeConsole({ dataDir: join(tmp.dir, 'data') });
   const dispatch = fc.host.dispatch.bind(fc.host);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AmountError } from '../../src/shared/money';
 import { createOrderFromYuan, createPaymentCore, PaymentError, type PaymentCore, type PaymentCoreConfig } from '../../src/main/payments';
 import { FakeProvider, UNKNOWN } from './fake-provider';
-import { memoryLogger, tempDir, waitFor } from './helpers';
+import { makeTempDir, memoryLogger, waitFor } from '../support';
 
 /**
  * Service logic against an in-memory provider (no HTTP): fast, deterministic, and able to script
@@ -16,8 +16,8 @@ describe('payment core (fake provider)', () => {
   });
 
   async function setup(over: Partial<PaymentCoreConfig> = {}, fake = new FakeProvider()) {
-    const dir = tempDir();
-    const dbPath = `${dir.path}/paydesk.db`;
+    const tmp = makeTempDir();
+    const dbPath = `${tmp.dir}/paydesk.db`;
     const config: PaymentCoreConfig = {
       dbPath,
       providers: [fake],
@@ -30,7 +30,7 @@ describe('payment core (fake provider)', () => {
     };
     const core = createPaymentCore(config);
     await core.start();
-    cleanup.push(() => dir.remove());
+    cleanup.push(() => tmp.cleanup());
     cleanup.push(() => core.close());
     return { core, fake, dbPath, config };
   }

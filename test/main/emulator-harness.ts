@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { createPaymentCore, type PaymentCore, type PaymentCoreConfig } from '../../src/main/payments';
 import { AlipayProvider, type AlipayConfig } from '../../src/main/providers/alipay';
-import { memoryLogger, tempDir } from './helpers';
+import { makeTempDir, memoryLogger } from '../support';
 
 /** A core's config as the tests write it: the Alipay app (the adapter is built from it) and the rest. */
 export type HarnessConfig = Omit<PaymentCoreConfig, 'providers'> & {
@@ -41,12 +41,12 @@ export interface EmuNotification {
  * notifications that are genuinely Alipay-signed but carry wrong fields.
  */
 export async function withEmulator(opts: { timeScale?: number; core?: Partial<HarnessConfig>; start?: boolean } = {}) {
-  const dir = tempDir();
-  const emu: RunningEmulator = await startEmulator({ port: 0, stateDir: join(dir.path, 'emu'), timeScale: opts.timeScale ?? 100 });
+  const tmp = makeTempDir();
+  const emu: RunningEmulator = await startEmulator({ port: 0, stateDir: join(tmp.dir, 'emu'), timeScale: opts.timeScale ?? 100 });
   const c = emu.credentials;
   const logger = memoryLogger();
   const config: HarnessConfig = {
-    dbPath: join(dir.path, 'paydesk.db'),
+    dbPath: join(tmp.dir, 'paydesk.db'),
     alipay: {
       appId: c.appId,
       sellerId: c.sellerId,
@@ -96,12 +96,12 @@ export async function withEmulator(opts: { timeScale?: number; core?: Partial<Ha
   };
   /** The emulator's Alipay private key (from its state file): signs "genuine" notifications. */
   const alipayPrivateKey = (): string =>
-    (JSON.parse(readFileSync(join(dir.path, 'emu', 'state.json'), 'utf8')) as { alipay: { privateKeyPem: string } }).alipay.privateKeyPem;
+    (JSON.parse(readFileSync(join(tmp.dir, 'emu', 'state.json'), 'utf8')) as { alipay: { privateKeyPem: string } }).alipay.privateKeyPem;
 
   const close = async () => {
     for (const k of cores) await k.close();
     await emu.close();
-    dir.remove();
+    void tmp.cleanup();
   };
-  return { emu, core, config, control, logger, newCore, alipayPrivateKey, close, dir };
+  return { emu, core, config, control, logger, newCore, alipayPrivateKey, close, dir: tmp.dir };
 }

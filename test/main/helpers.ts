@@ -1,41 +1,4 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Logger } from '../../src/main/payments/api';
-
-/** A fresh temp dir per test; remove() after. */
-export function tempDir(prefix = 'paydesk-core-'): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-/** Poll `fn` until it returns a truthy value or the deadline passes (no fixed sleeps). */
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 25): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** A logger that keeps every line (tests assert nothing secret is logged). */
-export function memoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const put = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push(JSON.stringify({ level, message, ...fields }));
-  };
-  return { lines, info: put('info'), warn: put('warn'), error: put('error') };
-}
 
 /** A 2048-bit RSA key pair as PEM (PKCS#8 private, SPKI public). */
 export function rsaKeyPair(): { privateKey: string; publicKey: string } {

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock, Order, PaymentCore } from '../../src/main/payments';
 import { localDate } from '../../src/main/console/dto';
 import { parseYuanAllowZero } from '../../src/shared/money';
-import { waitFor } from './helpers';
+
 import { withEmulator, type EmuTrade } from './emulator-harness';
+import { waitFor } from '../support';
 
 type Env = Awaited<ReturnType<typeof withEmulator>>;
 

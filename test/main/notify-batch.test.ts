@@ -16,7 +16,7 @@ import { Ledger } from '../../src/main/payments/ledger';
 import type { NotificationSeen } from '../../src/main/payments/api';
 import { openStore, type Store } from '../../src/main/store';
 import { FakeProvider } from './fake-provider';
-import { memoryLogger, tempDir } from './helpers';
+import { makeTempDir, memoryLogger } from '../support';
 
 const APP = { appId: '2021000000000001', sellerId: '2088000000000001' };
 
@@ -30,14 +30,14 @@ describe('notification ingest: group commit keeps record-first and success-after
   });
 
   function setup(parse: Parse) {
-    const dir = tempDir();
-    const dbPath = join(dir.path, 'paydesk.db');
+    const tmp = makeTempDir();
+    const dbPath = join(tmp.dir, 'paydesk.db');
     const store: Store = openStore(dbPath);
     const other = new BetterSqlite3(dbPath, { readonly: true }); // a second connection sees only committed data
     cleanups.push(() => {
       other.close();
       store.close();
-      dir.remove();
+      void tmp.cleanup();
     });
     const logger = memoryLogger();
     const stream = new EventStream(logger);
@@ -156,9 +156,8 @@ describe('notification ingest: group commit keeps record-first and success-after
   });
 
   it('events are published only after the commit', async () => {
-    let env!: ReturnType<typeof setup>;
     const atEmit: string[] = [];
-    env = setup((fields) => ({ ok: true, notification: notice(fields) }));
+    const env: ReturnType<typeof setup> = setup((fields) => ({ ok: true, notification: notice(fields) }));
     env.stream.on('order.updated', (o) => atEmit.push(`${o.id}:${env.committedStatus(o.id)}`));
     await Promise.all([env.handler.submit('out=PD7&amount=107', {}), env.handler.submit('out=PD8&amount=108', {})]);
     expect(atEmit.sort()).toEqual(['PD7:PAID', 'PD8:PAID']);

@@ -11,7 +11,7 @@ import { NotificationIngest } from '../../src/main/payments/ingest';
 import { Ledger } from '../../src/main/payments/ledger';
 import { openStore, type OrderEnvironment, type Store } from '../../src/main/store';
 import { FakeProvider } from './fake-provider';
-import { memoryLogger, tempDir } from './helpers';
+import { makeTempDir, memoryLogger } from '../support';
 
 const APP = { appId: '2021000000000001', sellerId: '2088000000000001' };
 
@@ -22,11 +22,11 @@ describe('notification ingest: orders of another environment', () => {
   });
 
   it('rejects a validly parsed notification about another environment\'s order and leaves the order alone', async () => {
-    const dir = tempDir();
-    const store: Store = openStore(join(dir.path, 'paydesk.db'));
+    const tmp = makeTempDir();
+    const store: Store = openStore(join(tmp.dir, 'paydesk.db'));
     cleanups.push(() => {
       store.close();
-      dir.remove();
+      void tmp.cleanup();
     });
     const logger = memoryLogger();
     const notice = (out: string): VerifiedNotification => ({

@@ -1,7 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formBody, postForm, signNotify, waitFor } from './helpers';
+import { formBody, postForm, signNotify } from './helpers';
 import { withEmulator } from './emulator-harness';
+import { waitFor } from '../support';
 
 type Env = Awaited<ReturnType<typeof withEmulator>>;
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NotificationAck } from '../../src/main/domain';
 import { startNotifyServer, type NotifyServer } from '../../src/main/http/notify-server';
 import { parseForm } from '../../src/main/providers/alipay';
-import { memoryLogger } from './helpers';
+import { memoryLogger } from '../support';
 
 describe('notify HTTP server', () => {
   let server: NotifyServer | null = null;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlipayProvider } from '../../src/main/providers/alipay';
-import { memoryLogger, waitFor } from './helpers';
+
 import { withEmulator } from './emulator-harness';
+import { memoryLogger, waitFor } from '../support';
 
 type Env = Awaited<ReturnType<typeof withEmulator>>;
 

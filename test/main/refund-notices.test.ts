@@ -11,7 +11,7 @@ import { EventStream } from '../../src/main/payments/events';
 import { Ledger } from '../../src/main/payments/ledger';
 import { applyTradeFactsTx } from '../../src/main/payments/reconcile';
 import { openStore, type Store } from '../../src/main/store';
-import { memoryLogger, tempDir } from './helpers';
+import { makeTempDir, memoryLogger } from '../support';
 
 describe('refund notices', () => {
   const cleanups: (() => void)[] = [];
@@ -20,11 +20,11 @@ describe('refund notices', () => {
   });
 
   function setup(status: 'AWAITING_PAYMENT' | 'PAID' = 'PAID') {
-    const dir = tempDir();
-    const store: Store = openStore(join(dir.path, 'paydesk.db'));
+    const tmp = makeTempDir();
+    const store: Store = openStore(join(tmp.dir, 'paydesk.db'));
     cleanups.push(() => {
       store.close();
-      dir.remove();
+      void tmp.cleanup();
     });
     const logger = memoryLogger();
     const ledger = new Ledger(store, systemClock, new EventStream(logger), logger, () => true);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from './helpers';
+
 import { withEmulator } from './emulator-harness';
+import { waitFor } from '../support';
 
 type Env = Awaited<ReturnType<typeof withEmulator>>;
 

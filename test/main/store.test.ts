@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type OrderRow, type Store } from '../../src/main/store';
 import { encodeCursor, decodeCursor, summarize } from '../../src/main/payments/queries';
-import { tempDir } from './helpers';
+import { makeTempDir } from '../support';
 
 function order(id: string, createdAt: number, patch: Partial<OrderRow> = {}): OrderRow {
   return {
@@ -32,17 +32,17 @@ function order(id: string, createdAt: number, patch: Partial<OrderRow> = {}): Or
 
 describe('store', () => {
   let store: Store | null = null;
-  let dir: ReturnType<typeof tempDir> | null = null;
+  let tmp: ReturnType<typeof makeTempDir> | null = null;
   afterEach(() => {
     store?.close();
-    dir?.remove();
+    void tmp?.cleanup();
     store = null;
-    dir = null;
+    tmp = null;
   });
 
   it('opens a file database in WAL mode with foreign keys on', () => {
-    dir = tempDir();
-    store = openStore(`${dir.path}/paydesk.db`);
+    tmp = makeTempDir();
+    store = openStore(`${tmp.dir}/paydesk.db`);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     store.orders.insert(order('A', 1));

@@ -8,7 +8,8 @@ import { AlipayProvider } from '../../src/main/providers/alipay';
 import { tradeFactsFrom } from '../../src/main/providers/alipay/parse';
 import { defaultProviderRegistry } from '../../src/main/providers/registry';
 import { systemClock } from '../../src/main/kernel';
-import { formBody, memoryLogger, rsaKeyPair, signNotify } from '../main/helpers';
+import { formBody, rsaKeyPair, signNotify } from '../main/helpers';
+import { memoryLogger } from '../support';
 
 const app = rsaKeyPair();
 const alipay = rsaKeyPair();

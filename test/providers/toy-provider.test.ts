@@ -12,8 +12,8 @@ import { systemClock } from '../../src/main/kernel';
 import { createPaymentCore, type PaymentCore } from '../../src/main/payments';
 import { createProviderRegistry } from '../../src/main/providers/registry';
 import { FakeProvider } from '../main/fake-provider';
-import { memoryLogger, tempDir, waitFor } from '../main/helpers';
 import { toyFactory, ToyProvider } from './toy-provider';
+import { makeTempDir, memoryLogger, waitFor } from '../support';
 
 describe('a toy second provider through the registry', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -22,8 +22,8 @@ describe('a toy second provider through the registry', () => {
   });
 
   async function setup() {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
+    const tmp = makeTempDir();
+    cleanups.push(() => tmp.cleanup());
     const logger = memoryLogger();
     const registry = createProviderRegistry();
     registry.register('toy', toyFactory);
@@ -31,7 +31,7 @@ describe('a toy second provider through the registry', () => {
     if (!(toy instanceof ToyProvider)) throw new Error('the registry built something else');
     // Hosted beside a default provider: the toy carries only the orders that name it.
     const other = new FakeProvider(undefined, { id: 'alipay', accountId: 'app' });
-    const dbPath = join(dir.path, 'paydesk.db');
+    const dbPath = join(tmp.dir, 'paydesk.db');
     const core: PaymentCore = createPaymentCore({
       dbPath,
       providers: [other, toy],

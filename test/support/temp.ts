@@ -11,8 +11,17 @@ export function tempDir(prefix = 'paydesk-test-'): string {
   return dir;
 }
 
-/** A fresh directory the caller removes (for beforeAll / afterAll and helpers outside a test). */
-export function makeTempDir(prefix = 'paydesk-test-'): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+/**
+ * A fresh directory the caller removes (for beforeAll / afterAll and helpers outside a test).
+ * `cleanup()` removes it at once (synchronously, before its promise resolves).
+ */
+export function makeTempDir(prefix = 'paydesk-test-'): { dir: string; cleanup(): Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    cleanup: async () => {
+      rmSync(dir, { recursive: true, force: true });
+      await Promise.resolve();
+    },
+  };
 }

@@ -15,7 +15,8 @@ import type { PaymentCoreConfig } from '../../src/main/payments/api';
 import type { ConsoleHost } from '../../src/main/console-host';
 import type { StatusDto } from '../../src/shared/contract';
 import { startLocaltunnelServer, type LocaltunnelServer } from '../fixtures/localtunnel-server';
-import { captureLogger, cleanupStack, ok, tempDir } from '../console/helpers';
+import { cleanupStack, ok } from '../console/helpers';
+import { makeTempDir, memoryLogger } from '../support';
 
 const cleanups = cleanupStack();
 afterEach(() => cleanups.run());
@@ -39,7 +40,7 @@ async function startConsole(
   pollMs = 200,
   notifyLimits?: typeof SHORT_LIMITS,
 ): Promise<{ host: ConsoleHost; control: string; dir: string }> {
-  const { dir, cleanup } = await tempDir('paydesk-tunnel-');
+  const { dir, cleanup } = makeTempDir('paydesk-tunnel-');
   cleanups.push(cleanup);
   await writeFile(join(dir, 'settings.json'), JSON.stringify(settings));
   const host = await createConsole(
@@ -57,7 +58,7 @@ async function startConsole(
       },
     },
     {
-      logger: captureLogger().logger,
+      logger: memoryLogger(),
       // the real payment core, its notify server with lowered limits
       ...(notifyLimits
         ? { createPaymentCore: (c: PaymentCoreConfig) => createPaymentCore({ ...c, notify: { ...c.notify, ...notifyLimits } }) }

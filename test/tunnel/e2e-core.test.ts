@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTunnelManager, type TunnelManager } from '../../src/main/tunnel/tunnel-manager';
 import { startLocaltunnelServer, type LocaltunnelServer } from '../fixtures/localtunnel-server';
 import { withEmulator } from '../main/emulator-harness';
-import { until } from './helpers';
+import { waitFor } from '../support';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -51,7 +51,7 @@ async function setup(
   });
   cleanups.push(() => mgr.stop());
   mgr.start();
-  await until(() => mgr.status().state === 'online', 'tunnel online');
+  await waitFor(() => mgr.status().state === 'online', 'tunnel online');
   expect(mgr.status().url).toBe(fx.publicUrl('paydesk-e2e'));
   return { env, fx, mgr };
 }
@@ -63,22 +63,22 @@ describe('notifications through the tunnel (payment core + emulator + real local
     const o = await env.core.createOrder({ amountFen: 1234, method: 'qr' });
     expect(o.notifyUrl).toBe(`${fx.publicUrl('paydesk-e2e')}/notify/alipay`);
     await env.control.pay(o.id);
-    await until(() => env.core.getOrder(o.id)?.status === 'PAID', 'PAID via notify', 8_000);
+    await waitFor(() => env.core.getOrder(o.id)?.status === 'PAID', 'PAID via notify', 8_000);
     expect(env.core.events(o.id).at(-1)).toMatchObject({ source: 'notify', kind: 'paid' });
     expect(fx.tunnels()[0]!.forwarded).toBeGreaterThanOrEqual(1);
   });
 
   it('after the tunnel idled past every timeout on the path, a notification still arrives through it and marks the order paid', async () => {
     const { env, fx } = await setup({ initialMs: 10_000, maxMs: 10_000 }, SHORT_LIMITS);
-    await until(() => fx.tunnels()[0]?.pooled === 10, 'the client pooled its 10 sockets');
+    await waitFor(() => fx.tunnels()[0]?.pooled === 10, 'the client pooled its 10 sockets');
     // idle: well past the notify server's header, request and keep-alive timeouts (and its sweeps)
     await new Promise((r) => setTimeout(r, 1_500));
     const o = await env.core.createOrder({ amountFen: 4321, method: 'qr' });
     await env.control.pay(o.id);
-    await until(() => env.core.getOrder(o.id)?.status === 'PAID', 'PAID via notify', 6_000);
+    await waitFor(() => env.core.getOrder(o.id)?.status === 'PAID', 'PAID via notify', 6_000);
     expect(env.core.events(o.id).find((e) => e.kind === 'paid')).toMatchObject({ source: 'notify' });
     // the first delivery was answered "success" (PAID is committed before the answer is back: wait for it)
-    const first = await until(async () => {
+    const first = await waitFor(async () => {
       const d = (await env.control.notifications()).find((x) => x.outTradeNo === o.id);
       return d && d.status !== null ? d : null;
     }, 'first delivery answered');
@@ -88,28 +88,25 @@ describe('notifications through the tunnel (payment core + emulator + real local
   it('tunnel server killed → offline, polling still converges → server back → reconnect → notifications flow again', async () => {
     const { env, fx, mgr } = await setup({ initialMs: 200, maxMs: 400 });
     await fx.stop();
-    await until(() => mgr.status().state === 'offline', 'offline');
+    await waitFor(() => mgr.status().state === 'offline', 'offline');
     expect(mgr.status().detail).toMatch(/Tunnel offline/);
 
     const b = await env.core.createOrder({ amountFen: 500, method: 'qr' });
     await env.control.pay(b.id);
-    await until(() => env.core.getOrder(b.id)?.status === 'PAID', 'PAID by polling', 8_000);
+    await waitFor(() => env.core.getOrder(b.id)?.status === 'PAID', 'PAID by polling', 8_000);
     expect(env.core.events(b.id).find((e) => e.kind === 'paid')).toMatchObject({ source: 'poll' });
 
     await fx.start();
-    await until(() => mgr.status().state === 'online', 'online again', 8_000);
+    await waitFor(() => mgr.status().state === 'online', 'online again', 8_000);
     expect(mgr.status().url).toBe(fx.publicUrl('paydesk-e2e'));
     const c = await env.core.createOrder({ amountFen: 600, method: 'qr' });
     await env.control.pay(c.id);
-    await until(() => env.core.getOrder(c.id)?.status === 'PAID', 'PAID', 8_000);
+    await waitFor(() => env.core.getOrder(c.id)?.status === 'PAID', 'PAID', 8_000);
     // the emulator's delivery for c went through the new tunnel and was answered "success"
-    const deliveries = await until(
-      async () => {
+    const deliveries = await waitFor(async () => {
         const answered = (await env.control.notifications()).filter((d) => d.outTradeNo === c.id && d.responseBody === 'success');
         return answered.length > 0 ? answered : null;
-      },
-      'delivery answered',
-    );
+      }, 'delivery answered');
     expect(deliveries.length).toBeGreaterThanOrEqual(1);
   });
 });

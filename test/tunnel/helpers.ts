@@ -41,19 +41,6 @@ export async function startStandIn(): Promise<StandIn> {
   };
 }
 
-/** Poll until `fn` (sync or async) is truthy or the deadline passes. */
-type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
-export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 8_000): Promise<Truthy<Awaited<T>>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // awaited: an async check's promise is always truthy and would end the wait at once
-    const v = await fn();
-    if (v) return v as Truthy<Awaited<T>>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** A manual clock: timers fire only on advance(); records every scheduled delay. */
 export function manualClock(start = 1_000_000): Clock & { advance(ms: number): void; delays: number[]; pending(): number } {
   let now = start;

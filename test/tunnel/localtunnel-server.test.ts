@@ -8,7 +8,8 @@ import { request } from 'node:http';
 import localtunnel from 'localtunnel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocaltunnelServer, type LocaltunnelServer } from '../fixtures/localtunnel-server';
-import { startStandIn, until, type StandIn } from './helpers';
+import { startStandIn, type StandIn } from './helpers';
+import { waitFor } from '../support';
 
 let fx: LocaltunnelServer;
 const cleanups: Array<() => unknown> = [];
@@ -72,7 +73,7 @@ describe('localtunnel-protocol fixture', () => {
   it('carries POSTs from the public URL (routed by Host) through the real client to the local server', async () => {
     const local = await setup({ maxConnCount: 3 });
     const c = await open(local);
-    await until(() => fx.tunnels().find((t) => t.sockets === 3), 'client sockets');
+    await waitFor(() => fx.tunnels().find((t) => t.sockets === 3), 'client sockets');
     const res = await fetch(`${c.url}/notify/alipay?x=1`, { method: 'POST', body: 'trade_status=TRADE_SUCCESS&out_trade_no=A1' });
     expect(await res.text()).toBe('success');
     expect(local.posts).toEqual([expect.objectContaining({ path: '/notify/alipay?x=1', body: 'trade_status=TRADE_SUCCESS&out_trade_no=A1' })]);
@@ -97,7 +98,7 @@ describe('localtunnel-protocol fixture', () => {
     expect(((await bad.json()) as { message: string }).message).toMatch(/Invalid subdomain/);
     expect((await assign('/paydesk-counter1')).id).not.toBe('paydesk-counter1');
     c.close();
-    await until(() => fx.tunnels().find((t) => t.id === 'paydesk-counter1')?.sockets === 0, 'sockets closed');
+    await waitFor(() => fx.tunnels().find((t) => t.id === 'paydesk-counter1')?.sockets === 0, 'sockets closed');
     expect((await assign('/paydesk-counter1')).id).not.toBe('paydesk-counter1'); // still within the grace period
     await new Promise((r) => setTimeout(r, 400));
     expect((await assign('/paydesk-counter1')).id).toBe('paydesk-counter1');
@@ -114,21 +115,21 @@ describe('localtunnel-protocol fixture', () => {
     expect(fx.tunnels()[0]).toMatchObject({ sockets: 1, pooled: 1 }); // unread: the server never notices
     const res = await fetch(`${t.url}/notify/alipay`, { method: 'POST', body: 'a=1' });
     expect(res.status).toBe(408);
-    await until(() => s.got().startsWith('POST /notify/alipay'), 'the request reached the socket after its answer');
+    await waitFor(() => s.got().startsWith('POST /notify/alipay'), 'the request reached the socket after its answer');
   });
 
   it('queues public requests while no socket is free; keeps a kept-alive socket and reuses it', async () => {
     await setup({ graceMs: 5_000 });
     const t = await assign('/?new');
     const pending = fetch(`${t.url}/first`, { method: 'POST', body: 'one' });
-    await until(() => fx.tunnels()[0]?.queued === 1, 'request queued');
+    await waitFor(() => fx.tunnels()[0]?.queued === 1, 'request queued');
     const s = await rawSocket(t.port);
-    await until(() => s.got().includes('one'), 'queued request handed to the new socket');
+    await waitFor(() => s.got().includes('one'), 'queued request handed to the new socket');
     s.write(answer(200, 'first', true));
     expect(await (await pending).text()).toBe('first');
     // the next request comes down the same (kept-alive) socket
     const second = fetch(`${t.url}/second`);
-    await until(() => s.got().includes('GET /second'), 'second request on the same socket');
+    await waitFor(() => s.got().includes('GET /second'), 'second request on the same socket');
     s.write(answer(200, 'second', false));
     expect(await (await second).text()).toBe('second');
     expect(fx.tunnels()[0]!.forwarded).toBe(2);
@@ -140,7 +141,7 @@ describe('localtunnel-protocol fixture', () => {
     const a = await rawSocket(t.port);
     const b = await rawSocket(t.port);
     const c = await rawSocket(t.port);
-    await until(() => c.destroyed || c.readableEnded, 'third socket dropped');
+    await waitFor(() => c.destroyed || c.readableEnded, 'third socket dropped');
     expect(a.destroyed || b.destroyed).toBe(false);
     expect(fx.tunnels()[0]!.sockets).toBe(2);
   });
@@ -162,7 +163,7 @@ describe('localtunnel-protocol fixture', () => {
     c.on('error', (e: Error) => errors.push(e.message));
     const port = fx.port;
     await fx.stop();
-    await until(() => errors.length > 0, 'client error');
+    await waitFor(() => errors.length > 0, 'client error');
     expect(errors[0]).toMatch(/connection refused/);
     await fx.start();
     expect(fx.port).toBe(port);

@@ -12,7 +12,8 @@ import { connect } from 'node:net';
 import { startNotifyServer } from '../../src/main/http/notify-server';
 import { createProbeEndpoint } from '../../src/main/tunnel/probe';
 import { startLocaltunnelServer } from '../fixtures/localtunnel-server';
-import { startStandIn, until } from './helpers';
+import { startStandIn } from './helpers';
+import { waitFor } from '../support';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -112,13 +113,13 @@ describe('notify endpoint policy', () => {
     track(ep);
     ep.start();
     expect(ep.current()).toMatchObject({ url: `${proxy}/paydesk`, reachability: 'unknown' });
-    await until(() => ep.current().reachability === 'reachable', 'reachable');
+    await waitFor(() => ep.current().reachability === 'reachable', 'reachable');
     // a notification through the merchant's URL reaches the notify server
     await fetch(`${notifyUrlFor(ep.current().url, '/notify/alipay')}`, { method: 'POST', body: 'x=1' });
     expect(local.posts.at(-1)).toMatchObject({ path: '/notify/alipay', body: 'x=1' });
     // the proxy breaks → next periodic probe says unreachable (URL kept: it is the merchant's choice)
     await rp.close();
-    await until(() => ep.current().reachability === 'unreachable', 'unreachable after proxy died');
+    await waitFor(() => ep.current().reachability === 'unreachable', 'unreachable after proxy died');
     expect(ep.current().url).toBe(`${proxy}/paydesk`);
     expect(ep.current().detail).toMatch(/ECONNREFUSED/);
   });
@@ -130,7 +131,7 @@ describe('notify endpoint policy', () => {
     const ep = createNotifyEndpoint({ mode: 'custom', customUrl: elsewhere, loopbackUrl: local.url, probe: { endpoint: local.probe, timeoutMs: 1_000 } });
     track(ep);
     ep.start();
-    await until(() => ep.current().reachability === 'unreachable', 'unreachable');
+    await waitFor(() => ep.current().reachability === 'unreachable', 'unreachable');
     expect(ep.current().detail).toMatch(/HTTP 200/);
   });
 
@@ -148,12 +149,12 @@ describe('notify endpoint policy', () => {
     const seen = track(ep);
     ep.start();
     expect(ep.current()).toMatchObject({ mode: 'localtunnel', url: null, reachability: 'unknown' });
-    const online = await until(() => ep.current().reachability === 'reachable' && ep.current(), 'reachable');
+    const online = await waitFor(() => ep.current().reachability === 'reachable' && ep.current(), 'reachable');
     expect(online.url).toMatch(/^http:\/\/[a-z0-9-]+\.localhost:\d+$/);
     await fx.stop();
-    await until(() => ep.current().url === null && ep.current().reachability === 'unreachable', 'offline');
+    await waitFor(() => ep.current().url === null && ep.current().reachability === 'unreachable', 'offline');
     await fx.start();
-    await until(() => ep.current().reachability === 'reachable', 'reachable again');
+    await waitFor(() => ep.current().reachability === 'reachable', 'reachable again');
     expect(seen.every((s) => s.mode === 'localtunnel')).toBe(true);
     await ep.stop();
     expect(ep.current()).toMatchObject({ url: null, reachability: 'unknown' });
@@ -187,7 +188,7 @@ describe('notify endpoint policy', () => {
     });
     track(ep);
     ep.start();
-    const online = await until(() => ep.current().reachability === 'reachable' && ep.current(), 'reachable');
+    const online = await waitFor(() => ep.current().reachability === 'reachable' && ep.current(), 'reachable');
     expect(probes).toBe(1);
     // a notification whose body stops half way (the caller stalls): the notify server answers 408
     const publicHost = new URL(online.url!).host;
@@ -197,9 +198,9 @@ describe('notify endpoint policy', () => {
     stalled.on('data', (d: Buffer) => (answer += d.toString()));
     stalled.on('error', () => undefined);
     stalled.write(`POST /notify/alipay HTTP/1.1\r\nHost: ${publicHost}\r\nContent-Length: 100\r\n\r\nout_trade_no=`);
-    await until(() => answer.startsWith('HTTP/1.1 408'), 'the 408 came back through the tunnel', 3_000);
+    await waitFor(() => answer.startsWith('HTTP/1.1 408'), 'the 408 came back through the tunnel', 3_000);
     // the next probe comes within soonMs, not after the 60 s interval
-    await until(() => probes >= 2, 'a probe soon after the failure', 2_000);
+    await waitFor(() => probes >= 2, 'a probe soon after the failure', 2_000);
     expect(ep.current().reachability).toBe('reachable');
   });
 });

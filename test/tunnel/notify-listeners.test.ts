@@ -7,7 +7,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNotifyServer, type NotifyServer, type TunnelTrouble } from '../../src/main/http/notify-server';
-import { until } from './helpers';
+import { waitFor } from '../support';
 
 const LIMITS = { headersTimeoutMs: 300, requestTimeoutMs: 500, keepAliveTimeoutMs: 400 };
 const IDLE_MS = 1_200; // past all three, and past several of node's connection sweeps
@@ -61,7 +61,7 @@ describe('notify server: direct listener vs tunnel listener', () => {
   it('direct listener: a connection that never sends a byte is cut off after the header timeout', async () => {
     const { server } = await start();
     const c = await raw(server.baseUrl);
-    await until(c.closed, 'closed', 3_000);
+    await waitFor(c.closed, 'closed', 3_000);
     expect(c.data() === '' || c.data().startsWith('HTTP/1.1 408')).toBe(true);
   });
 
@@ -73,12 +73,12 @@ describe('notify server: direct listener vs tunnel listener', () => {
     await sleep(IDLE_MS);
     expect([c.data(), c.closed()]).toEqual(['', false]);
     c.socket.write(post('a=1'));
-    await until(() => c.data().includes('success'), 'first answer');
+    await waitFor(() => c.data().includes('success'), 'first answer');
     expect(c.data()).toMatch(/^HTTP\/1\.1 200/);
     await sleep(IDLE_MS);
     expect(c.closed()).toBe(false);
     c.socket.write(post('b=2', false));
-    await until(() => c.data().split('HTTP/1.1 200').length === 3, 'second answer on the same connection');
+    await waitFor(() => c.data().split('HTTP/1.1 200').length === 3, 'second answer on the same connection');
     expect(troubles).toEqual([]);
   });
 
@@ -88,7 +88,7 @@ describe('notify server: direct listener vs tunnel listener', () => {
     headers.socket.write('POST /notify/alipay HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     const body = await raw(server.tunnel.url);
     body.socket.write(post('abcdefghij').slice(0, -5));
-    await until(() => headers.closed() && body.closed(), 'both cut off', 3_000);
+    await waitFor(() => headers.closed() && body.closed(), 'both cut off', 3_000);
     expect(headers.data()).toMatch(/^HTTP\/1\.1 408/);
     expect(body.data()).toMatch(/^HTTP\/1\.1 408/);
     expect(troubles.filter((t) => t.kind === 'timeout').length).toBeGreaterThanOrEqual(2);
@@ -98,7 +98,7 @@ describe('notify server: direct listener vs tunnel listener', () => {
     const { server, troubles } = await start(500);
     const res = await fetch(`${server.tunnel.url}/notify/alipay`, { method: 'POST', body: 'a=1' });
     expect(res.status).toBe(500);
-    await until(() => troubles.length > 0, 'trouble');
+    await waitFor(() => troubles.length > 0, 'trouble');
     expect(troubles[0]).toEqual({ kind: 'status', status: 500 });
   });
 });

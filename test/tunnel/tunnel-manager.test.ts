@@ -5,7 +5,8 @@ import type { OpenTunnel, TunnelHandle } from '../../src/main/tunnel/localtunnel
 import { backoffDelay } from '../../src/main/tunnel/timing';
 import { createTunnelManager, type TunnelManager, type TunnelStatus } from '../../src/main/tunnel/tunnel-manager';
 import { startLocaltunnelServer } from '../fixtures/localtunnel-server';
-import { flush, manualClock, startStandIn, until, type StandIn } from './helpers';
+import { flush, manualClock, startStandIn, type StandIn } from './helpers';
+import { waitFor } from '../support';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -43,7 +44,7 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
     expect(mgr.status()).toMatchObject({ state: 'offline', reachability: 'unknown' });
     mgr.start();
     expect(mgr.status().state).toBe('connecting');
-    const s = await until(reachable(mgr), 'reachable');
+    const s = await waitFor(reachable(mgr), 'reachable');
     expect(s).toMatchObject({ state: 'online', detail: null });
     expect(s.url).toMatch(new RegExp(`^http://[a-z0-9-]+\\.localhost:${fx.port}$`));
     expect(seen.map((x) => `${x.state}/${x.reachability}`)).toEqual(['connecting/unknown', 'online/unknown', 'online/reachable']);
@@ -56,13 +57,13 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
   it('sends Bypass-Tunnel-Reminder on probes (a server showing the reminder to everyone still probes reachable)', async () => {
     const { mgr } = await setup({ reminder: 'all' });
     mgr.start();
-    await until(reachable(mgr), 'reachable');
+    await waitFor(reachable(mgr), 'reachable');
   });
 
   it('uses a requested subdomain', async () => {
     const { fx, mgr } = await setup({}, { subdomain: 'counter-01' });
     mgr.start();
-    const s = await until(reachable(mgr), 'reachable');
+    const s = await waitFor(reachable(mgr), 'reachable');
     expect(s.url).toBe(fx.publicUrl('counter-01'));
     expect(s.detail).toBeNull();
   });
@@ -70,16 +71,16 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
   it('server killed → offline with a reason; server back → reconnects → reachable again', async () => {
     const { fx, mgr, seen } = await setup();
     mgr.start();
-    const first = await until(reachable(mgr), 'reachable');
+    const first = await waitFor(reachable(mgr), 'reachable');
     await fx.stop();
-    const off = await until(() => mgr.status().state === 'offline' && mgr.status(), 'offline');
+    const off = await waitFor(() => mgr.status().state === 'offline' && mgr.status(), 'offline');
     expect(off).toMatchObject({ url: null, reachability: 'unreachable' });
     expect(off.detail).toMatch(/隧道离线.*\/ Tunnel offline \(connection refused/);
     // while the server is down, attempts keep failing fast and back off
-    await until(() => seen.filter((x) => x.state === 'offline').length >= 3, 'several failed attempts');
+    await waitFor(() => seen.filter((x) => x.state === 'offline').length >= 3, 'several failed attempts');
     expect(seen.some((x) => /tunnel server unreachable \(ECONNREFUSED\)/.test(x.detail ?? ''))).toBe(true);
     await fx.start();
-    const again = await until(reachable(mgr), 'reachable again');
+    const again = await waitFor(reachable(mgr), 'reachable again');
     expect(again.state).toBe('online');
     expect(again.url).not.toBe(first.url); // the server forgot the old tunnel: new URL, for new orders
   });
@@ -87,12 +88,12 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
   it('detects a half-dead tunnel (sockets up, nothing forwarded) by failing probes and reconnects', async () => {
     const { fx, mgr, seen } = await setup({}, { deadAfterFailures: 2, intervalMs: 100 });
     mgr.start();
-    const first = await until(reachable(mgr), 'reachable');
+    const first = await waitFor(reachable(mgr), 'reachable');
     const id = new URL(first.url!).hostname.split('.')[0]!;
     fx.setBlackhole(id, true);
-    await until(() => seen.some((x) => x.state === 'online' && x.reachability === 'unreachable'), 'unreachable');
-    await until(() => seen.some((x) => x.state === 'offline' && /2 probes failed/.test(x.detail ?? '')), 'offline after probes');
-    const again = await until(() => mgr.status().reachability === 'reachable' && mgr.status().url !== first.url && mgr.status(), 'new tunnel');
+    await waitFor(() => seen.some((x) => x.state === 'online' && x.reachability === 'unreachable'), 'unreachable');
+    await waitFor(() => seen.some((x) => x.state === 'offline' && /2 probes failed/.test(x.detail ?? '')), 'offline after probes');
+    const again = await waitFor(() => mgr.status().reachability === 'reachable' && mgr.status().url !== first.url && mgr.status(), 'new tunnel');
     expect(again.url).not.toBe(first.url);
   });
 
@@ -106,7 +107,7 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
     sock.on('error', () => undefined);
     cleanups.push(() => sock.destroy());
     mgr.start();
-    const s = await until(reachable(mgr), 'reachable');
+    const s = await waitFor(reachable(mgr), 'reachable');
     expect(s.url).not.toBe(fx.publicUrl('counter-01'));
     const granted = new URL(s.url!).hostname.split('.')[0]!;
     expect(s.detail).toBe(
@@ -115,7 +116,7 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
     // while a probe fails, both reasons, each language on its side of the one " / "
     const id = granted;
     fx.setBlackhole(id, true);
-    const down = await until(() => mgr.status().reachability === 'unreachable' && mgr.status(), 'unreachable');
+    const down = await waitFor(() => mgr.status().reachability === 'unreachable' && mgr.status(), 'unreachable');
     const [zh, en] = down.detail!.split(' / ');
     expect(down.detail!.split(' / ')).toHaveLength(2);
     expect(zh).toMatch(/^探测请求未到达本机（HTTP 502）；请求的子域名 counter-01 未获分配/);
@@ -126,13 +127,13 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
     // the real server's grace (1 s); backoff alone would retry after 50 ms
     const { fx, mgr, seen } = await setup({ graceMs: 1_000 }, { subdomain: 'counter-02', deadAfterFailures: 1, intervalMs: 100 });
     mgr.start();
-    const first = await until(reachable(mgr), 'reachable');
+    const first = await waitFor(reachable(mgr), 'reachable');
     expect(first.url).toBe(fx.publicUrl('counter-02'));
     fx.setBlackhole('counter-02', true);
-    const off = await until(() => seen.find((x) => x.state === 'offline'), 'offline after a failed probe', 5_000);
+    const off = await waitFor(() => seen.find((x) => x.state === 'offline'), 'offline after a failed probe', 5_000);
     fx.setBlackhole('counter-02', false);
     expect(off.detail).toMatch(/reconnecting in 2\.0s/);
-    const again = await until(() => seen.filter((x) => x.reachability === 'reachable').length >= 2 && mgr.status(), 'reachable again', 8_000);
+    const again = await waitFor(() => seen.filter((x) => x.reachability === 'reachable').length >= 2 && mgr.status(), 'reachable again', 8_000);
     expect(again).toMatchObject({ url: fx.publicUrl('counter-02'), detail: null });
   });
 
@@ -147,10 +148,10 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
   it('stop() closes the tunnel and goes quiet', async () => {
     const { fx, mgr, seen } = await setup();
     mgr.start();
-    await until(reachable(mgr), 'reachable');
+    await waitFor(reachable(mgr), 'reachable');
     await mgr.stop();
     expect(mgr.status()).toMatchObject({ state: 'offline', url: null, detail: '隧道已停止 / Tunnel stopped' });
-    await until(() => fx.tunnels().every((t) => t.sockets === 0), 'sockets closed');
+    await waitFor(() => fx.tunnels().every((t) => t.sockets === 0), 'sockets closed');
     const n = seen.length;
     await new Promise((r) => setTimeout(r, 300));
     expect(seen.length).toBe(n);

@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createConsole } from '../../src/main/console';
 import type { ConsoleHost } from '../../src/main/console-host';
 import { startEmulator, type RunningEmulator as Emulator } from '../../src/emulator/index';
-import { captureLogger, cleanupStack, ok, tempDir } from '../console/helpers';
+import { cleanupStack, ok } from '../console/helpers';
+import { makeTempDir, memoryLogger, type MemoryLogger } from '../support';
 
 const cleanups = cleanupStack();
 afterEach(() => cleanups.run());
@@ -19,17 +20,17 @@ afterEach(() => cleanups.run());
 /** PEM → the bare base64 body Alipay's key tool shows. */
 const bare = (pem: string): string => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
 
-async function setup(): Promise<{ emu: Emulator; host: ConsoleHost; dir: string; logs: ReturnType<typeof captureLogger> }> {
+async function setup(): Promise<{ emu: Emulator; host: ConsoleHost; dir: string; logs: MemoryLogger }> {
   const emu = await startEmulator({ port: 0 });
   cleanups.push(() => emu.close());
-  const { dir, cleanup } = await tempDir('paydesk-keys-');
+  const { dir, cleanup } = makeTempDir('paydesk-keys-');
   cleanups.push(cleanup);
   const c = emu.credentials;
   await writeFile(
     join(dir, 'settings.json'),
     JSON.stringify({ environment: 'sandbox', alipay: { appId: c.appId, sellerId: c.sellerId }, notifyMode: 'loopback' }),
   );
-  const logs = captureLogger();
+  const logs = memoryLogger();
   const host = await createConsole(
     {
       dataDir: dir,
@@ -37,7 +38,7 @@ async function setup(): Promise<{ emu: Emulator; host: ConsoleHost; dir: string;
       gateways: { sandbox: c.gateway },
       tuning: { pollInitialMs: 100, pollMaxMs: 100 },
     },
-    { logger: logs.logger },
+    { logger: logs },
   );
   cleanups.push(() => host.close());
   return { emu, host, dir, logs };

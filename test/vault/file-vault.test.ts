@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VaultError, createFileVault, KEY_FILE, VAULT_FILE } from '../../src/main/vault';
-import { isBilingual, modeOf, rsaPair, tempDir } from './helpers';
+import { isBilingual, modeOf, rsaPair } from './helpers';
+import { tempDir } from '../support';
 
 const pem = rsaPair().pkcs8Pem;
 

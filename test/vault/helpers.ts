@@ -1,16 +1,6 @@
 /** Helpers for the vault/keys suite. Keys are generated at test time, never committed. */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { onTestFinished } from 'vitest';
-
-/** A fresh temp dir, removed after the test. */
-export function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-vault-'));
-  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 export interface TestKeyPair {
   privateKey: KeyObject;

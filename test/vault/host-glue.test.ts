@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createKeyService } from '../../src/main/keys';
 import { keysSettingsDto, migratePlaintextKeyFiles, openHostVault, SAFE_STORAGE_VAULT_FILE } from '../../src/main/keys/host-glue';
-import { isBilingual, rsaPair, tempDir } from './helpers';
+import { isBilingual, rsaPair } from './helpers';
+import { tempDir } from '../support';
 
 describe('host glue', () => {
   it('opens the file vault or the safeStorage vault per host', () => {

@@ -5,16 +5,8 @@ import type { Logger } from '../../src/main/payments/api';
 import { AlipayProvider } from '../../src/main/providers/alipay';
 import { KeyError, createKeyService, parsePrivateKey, type KeyService } from '../../src/main/keys';
 import { createFileVault } from '../../src/main/vault';
-import { isBilingual, rsaPair, tempDir } from './helpers';
-
-/** A logger that keeps every line, to check nothing secret reaches it. */
-function memoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const put = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-  };
-  return { lines, info: put('info'), warn: put('warn'), error: put('error') };
-}
+import { isBilingual, rsaPair } from './helpers';
+import { memoryLogger, tempDir } from '../support';
 
 function service(logger?: Logger): KeyService {
   return createKeyService({ vault: createFileVault({ dir: tempDir(), env: {} }), ...(logger ? { logger } : {}) });

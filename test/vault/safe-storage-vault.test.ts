@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASIC_TEXT_WARNING, VaultError, createSafeStorageVault, type SafeStorageLike } from '../../src/main/vault';
-import { isBilingual, modeOf, rsaPair, tempDir } from './helpers';
+import { isBilingual, modeOf, rsaPair } from './helpers';
+import { tempDir } from '../support';
 
 const pem = rsaPair().pkcs8Pem;
 

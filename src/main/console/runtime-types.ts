@@ -37,7 +37,7 @@ export interface EmulatorHandle {
 
 /** What the runtime builds on; tests replace them (a fake core, no emulator). */
 export interface ConsoleDeps {
-  createPaymentCore(config: PaymentCoreConfig): PaymentCore;
+  createPaymentCore: (config: PaymentCoreConfig) => PaymentCore;
   startEmulator(options: { port: number; stateDir?: string; timeScale?: number }): Promise<EmulatorHandle>;
   logger: Logger;
   /** The full integrity check after start-up (default: PRAGMA quick_check on a worker thread). */

@@ -13,7 +13,6 @@ import type { Output } from 'wechatpay-node-v3/dist/lib/interface-v2';
 import { onTestFinished } from 'vitest';
 import { generateRsaKeyPair, startEmulator, type EmulatorOptions, type PemKeyPair, type RunningEmulator, type WechatCredentials } from '../../../src/emulator';
 
-export { waitFor, tempDir } from '../helpers';
 
 /** A raw answer as the transport saw it. */
 export interface RawAnswer extends Output {

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WECHAT_NOTIFY_RETRY_DELAYS_MS } from '../../../src/emulator';
-import { nativeOrder, setup, verified, waitFor, wxControl, wxMerchant, type TestPay, type WxMerchant } from './helpers';
+import { nativeOrder, setup, verified, wxControl, wxMerchant, type TestPay, type WxMerchant } from './helpers';
+import { waitFor } from '../../support';
 
 type Json = Record<string, unknown>;
 interface Notice {
@@ -33,7 +34,7 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
       const m = await wxMerchant();
       await nativeOrder(t, 'NT000001', 999, { notify_url: m.url, attach: 'a&b' });
       await wxControl(t.emu, 'POST', '/trades/NT000001/pay', { buyer: '王五' });
-      await waitFor(() => m.received.length === 1, 3000, 'notice');
+      await waitFor(() => m.received.length === 1, 'notice', 3000);
       const r = m.received[0] as WxMerchant['received'][number];
       expect(r.headers['content-type']).toBe('application/json');
       expect(r.headers['wechatpay-serial']).toMatch(mode === 'publicKey' ? t.c.wechatpayPublicKeyId : /^[0-9A-F]{40}$/);
@@ -58,7 +59,7 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
     const m = await wxMerchant((i) => [500, 404, 302, 500][i] ?? 204);
     await nativeOrder(t, 'NT000002', 1, { notify_url: m.url });
     await wxControl(t.emu, 'POST', '/trades/NT000002/pay', {});
-    await waitFor(() => m.received.length === 5, 10_000, 'five attempts');
+    await waitFor(() => m.received.length === 5, 'five attempts', 10_000);
     const attempts = (await wxControl<Attempt[]>(t.emu, 'GET', '/notifications')).body;
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5]);
     expect(attempts.map((a) => a.status)).toEqual([500, 404, 302, 500, 204]);
@@ -93,7 +94,7 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
     const attempts = await waitFor(async () => {
       const list = (await wxControl<(Attempt & { error?: string })[]>(t.emu, 'GET', '/notifications')).body;
       return list.length === 2 && list[1]?.accepted ? list : undefined;
-    }, 5000, 'timeout then retry');
+    }, 'timeout then retry', 5000);
     expect(attempts[0]).toMatchObject({ status: null, accepted: false, error: expect.stringContaining('timeout') });
     expect(attempts[1]).toMatchObject({ status: 204, accepted: true, attempt: 2 });
   });
@@ -108,14 +109,14 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
     const schedule = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600];
     expect(WECHAT_NOTIFY_RETRY_DELAYS_MS).toEqual(schedule.map((sec) => sec * 1000));
     for (const [i, sec] of schedule.entries()) {
-      await waitFor(() => m.received.length === i + 1, 3000, `attempt ${i + 1}`);
+      await waitFor(() => m.received.length === i + 1, `attempt ${i + 1}`, 3000);
       await new Promise((r) => setTimeout(r, 20)); // let the failed attempt schedule its retry
       await advance(sec * 1000 - 1000);
       await new Promise((r) => setTimeout(r, 30));
       expect(m.received, `attempt ${i + 2} came early`).toHaveLength(i + 1);
       await advance(1000);
     }
-    await waitFor(() => m.received.length === 16, 3000, 'attempt 16');
+    await waitFor(() => m.received.length === 16, 'attempt 16', 3000);
     await fetch(`${t.emu.credentials.control}/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 86_400_000 }) });
     await new Promise((r) => setTimeout(r, 100));
     expect(m.received).toHaveLength(16);
@@ -128,14 +129,14 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
     for (const no of ['NT000010', 'NT000011', 'NT000012', 'NT000013']) await nativeOrder(t, no, 1, { notify_url: m.url });
     await wxControl(t.emu, 'POST', '/faults', { kind: 'notify-duplicate' });
     await wxControl(t.emu, 'POST', '/trades/NT000010/pay', {});
-    await waitFor(() => m.received.length === 3, 3000, 'three copies');
+    await waitFor(() => m.received.length === 3, 'three copies', 3000);
     expect(new Set(m.received.map((r) => (JSON.parse(r.raw) as Notice).id)).size).toBe(1);
     await wxControl(t.emu, 'POST', '/faults', { kind: 'notify-drop' });
     await wxControl(t.emu, 'POST', '/trades/NT000011/pay', {});
     await wxControl(t.emu, 'POST', '/faults', { kind: 'notify-reorder', count: 2 });
     await wxControl(t.emu, 'POST', '/trades/NT000012/pay', {});
     await wxControl(t.emu, 'POST', '/trades/NT000013/pay', {});
-    await waitFor(() => m.received.length === 5, 3000, 'reordered pair');
+    await waitFor(() => m.received.length === 5, 'reordered pair', 3000);
     const order = m.received.slice(3).map((r) => {
       const n = JSON.parse(r.raw) as Notice;
       return t.pay.decipher_gcm<Json>(n.resource.ciphertext, n.resource.associated_data, n.resource.nonce, t.c.apiV3Key).out_trade_no;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REFUND_SETTLE_MS, WECHAT_TEST_AUTH_CODES as CODES } from '../../../src/emulator';
-import { codepayBody, nativeOrder, setup, verified, waitFor, wxControl, wxMerchant, type RawAnswer } from './helpers';
+import { codepayBody, nativeOrder, setup, verified, wxControl, wxMerchant, type RawAnswer } from './helpers';
+import { waitFor } from '../../support';
 
 type Json = Record<string, unknown>;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
@@ -33,7 +34,7 @@ describe('申请退款 / 查询单笔退款 with wechatpay-node-v3: asynchronous
     await advance(t, 5_000);
     const q = await verified(t.pay, t.emu, t.pay.find_refunds('RF000001-1'), t.http);
     expect(q.data).toMatchObject({ status: 'SUCCESS', refund_id: d.refund_id, success_time: expect.stringMatching(RFC3339) });
-    await waitFor(() => m.received.length === 1, 3000, 'REFUND.SUCCESS');
+    await waitFor(() => m.received.length === 1, 'REFUND.SUCCESS', 3000);
     const n = m.received[0] as (typeof m.received)[number];
     const notice = JSON.parse(n.raw) as { event_type: string; resource_type: string; summary: string; resource: { ciphertext: string; associated_data: string; nonce: string; original_type: string; algorithm: string } };
     expect(notice).toMatchObject({ event_type: 'REFUND.SUCCESS', resource_type: 'encrypt-resource', summary: '退款成功', resource: { algorithm: 'AEAD_AES_256_GCM', original_type: 'refund', associated_data: 'refund' } });
@@ -55,7 +56,7 @@ describe('申请退款 / 查询单笔退款 with wechatpay-node-v3: asynchronous
     expect((await wxControl(t.emu, 'POST', '/refunds/RF2-b/settle', { status: 'ABNORMAL' })).status).toBe(200);
     expect((await wxControl(t.emu, 'POST', '/refunds/RF2-b/settle', { status: 'SUCCESS' })).status).toBe(409);
     expect((await verified(t.pay, t.emu, t.pay.find_refunds('RF2-b'), t.http)).data).toMatchObject({ status: 'ABNORMAL' });
-    await waitFor(() => m.received.length === 2, 3000, 'two refund notices');
+    await waitFor(() => m.received.length === 2, 'two refund notices', 3000);
     const events = m.received.map((r) => JSON.parse(r.raw) as { event_type: string; summary: string; resource: { ciphertext: string; associated_data: string; nonce: string } });
     expect(events.map((e) => [e.event_type, e.summary])).toEqual([['REFUND.CLOSED', '退款关闭'], ['REFUND.ABNORMAL', '退款异常']]);
     const plain = t.pay.decipher_gcm<Json>(events[1]?.resource.ciphertext as string, 'refund', events[1]?.resource.nonce as string, t.c.apiV3Key);

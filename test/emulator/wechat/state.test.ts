@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateRsaKeyPair, startEmulator, type EmulatorCredentials, type RunningEmulator } from '../../../src/emulator';
-import { clientFor, nativeOrder, tempDir, verified, wxControl } from './helpers';
+import { clientFor, nativeOrder, verified, wxControl } from './helpers';
+import { tempDir } from '../../support';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

@@ -12,7 +12,6 @@ import type { NotificationCheck, NotificationVerdict } from '../../../src/main/d
 import type { Clock } from '../../../src/main/kernel';
 import { WechatProvider, type WechatConfig } from '../../../src/main/providers/wechat';
 
-export { waitFor, tempDir } from '../../emulator/helpers';
 
 interface Keys {
   alipay: PemKeyPair;

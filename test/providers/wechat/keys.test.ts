@@ -14,7 +14,8 @@ import {
   testWechatConnection,
   WechatKeyError,
 } from '../../../src/main/providers/wechat';
-import { configFor, setup, tempDir, testKeys, wxControl } from './helpers';
+import { configFor, setup, testKeys, wxControl } from './helpers';
+import { tempDir } from '../../support';
 
 /** A merchant certificate (apiclient_cert.pem) for a key, made with openssl in a temp dir. */
 function certificateFor(privateKeyPem: string, serialHex: string): string {

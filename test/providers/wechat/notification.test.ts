@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WechatProvider } from '../../../src/main/providers/wechat';
 import type { Clock } from '../../../src/main/kernel';
-import { configFor, forgeNotice, notifyEndpoint, paidResource, setup, waitFor, wxControl } from './helpers';
+import { configFor, forgeNotice, notifyEndpoint, paidResource, setup, wxControl } from './helpers';
+import { waitFor } from '../../support';
 
 const input = (outTradeNo: string, amountFen: number, notifyUrl: string) => ({ outTradeNo, amountFen, subject: '测试', timeoutMinutes: 5, notifyUrl });
 
@@ -23,7 +24,7 @@ describe('WeChat notifications through verifyNotification and ack', () => {
     await wxControl(t.emu, 'POST', '/faults', { kind: 'notify-duplicate' });
     await t.provider.createQr(input('WXNT0001', 321, ep.url));
     await wxControl(t.emu, 'POST', '/trades/WXNT0001/pay', {});
-    await waitFor(() => ep.checks.length === 3, 3000, 'three copies (the emulator’s duplicate fault)');
+    await waitFor(() => ep.checks.length === 3, 'three copies (the emulator’s duplicate fault)', 3000);
     const ids = ep.checks.map((c) => (c.ok ? c.notification.notifyId : null));
     expect(ids[0]).toBeTruthy();
     expect(new Set(ids).size).toBe(1);
@@ -35,7 +36,7 @@ describe('WeChat notifications through verifyNotification and ack', () => {
     const ep = await notifyEndpoint(t.provider, (c, i) => (i === 0 ? 'retry' : c.ok ? 'accepted' : 'rejected'));
     await t.provider.createQr(input('WXNT0002', 100, ep.url));
     await wxControl(t.emu, 'POST', '/trades/WXNT0002/pay', {});
-    await waitFor(() => ep.checks.length === 2, 3000, 'the retry');
+    await waitFor(() => ep.checks.length === 2, 'the retry', 3000);
     expect(ep.checks.map((c) => c.ok)).toEqual([true, true]);
     expect(ep.answers.map((a) => a.status)).toEqual([500, 204]);
     await new Promise((r) => setTimeout(r, 300));
@@ -54,7 +55,7 @@ describe('WeChat notifications through verifyNotification and ack', () => {
       await t.provider.refund({ outTradeNo: 'WXNT0003', outRequestNo: no, amountFen: 100, totalFen: 1000, reason: null, notifyUrl: ep.url });
       await wxControl(t.emu, 'POST', `/refunds/${no}/settle`, { status });
     }
-    await waitFor(() => ep.checks.length === 2, 3000, 'two refund notices');
+    await waitFor(() => ep.checks.length === 2, 'two refund notices', 3000);
     const refunds = ep.checks.map((c) => (c.ok ? c.notification.refund : null));
     expect(refunds).toEqual([
       { outRequestNo: 'WXNT0003-1', state: 'FAILED', amountFen: 100, cumulativeFen: null, at: null },
@@ -69,7 +70,7 @@ describe('forged or tampered notifications are rejected with a reason', () => {
     const ep = await notifyEndpoint(t.provider);
     await t.provider.createQr(input('WXFG0001', 100, ep.url));
     await wxControl(t.emu, 'POST', '/trades/WXFG0001/pay', {});
-    await waitFor(() => ep.checks.length === 1, 3000, 'notice');
+    await waitFor(() => ep.checks.length === 1, 'notice', 3000);
     const attempt = (await wxControl<{ body: string }[]>(t.emu, 'GET', '/notifications')).body[0];
     const body = attempt?.body ?? '';
     const genuine = forgeNotice({ signingKey: t.keys.wechat.wechatpay.privateKeyPem, serial: t.c.wechatpayPublicKeyId, apiV3Key: t.c.apiV3Key, resource: paidResource(t.c, 'WXFG0001', 100) });
@@ -115,7 +116,7 @@ describe('forged or tampered notifications are rejected with a reason', () => {
     const ep = await notifyEndpoint(wrongKey);
     await t.provider.createQr(input('WXFG0005', 100, ep.url));
     await wxControl(t.emu, 'POST', '/trades/WXFG0005/pay', {});
-    await waitFor(() => ep.checks.length === 1, 3000, 'notice');
+    await waitFor(() => ep.checks.length === 1, 'notice', 3000);
     expect(ep.checks[0]).toEqual({ ok: false, reason: 'resource does not decrypt with the APIv3 key' });
     expect(ep.answers[0]?.status).toBe(400);
   });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { WECHAT_TEST_AUTH_CODES as CODES } from '../../../src/emulator';
 import type { CreateTradeInput } from '../../../src/main/domain';
 import type { Clock } from '../../../src/main/kernel';
-import { advance, notifyEndpoint, setup, waitFor, wxControl } from './helpers';
+import { advance, notifyEndpoint, setup, wxControl } from './helpers';
+import { waitFor } from '../../support';
 
 const input = (outTradeNo: string, amountFen = 1234, notifyUrl: string | null = null): CreateTradeInput => ({ outTradeNo, amountFen, subject: '收银台 测试', timeoutMinutes: 5, notifyUrl });
 
@@ -156,7 +157,7 @@ describe('the whole loop: create → the customer pays → notification verified
     const page = `${t.c.baseUrl}/wxpay/bizpayurl?${code.split('?')[1] ?? ''}`;
     expect((await fetch(page)).status).toBe(200);
     await wxControl(t.emu, 'POST', '/trades/WXLOOP01/pay', { buyer: '李四' });
-    await waitFor(() => ep.checks.length === 1, 3000, 'payment notice');
+    await waitFor(() => ep.checks.length === 1, 'payment notice', 3000);
     expect(ep.checks[0]).toMatchObject({ ok: true, notification: { outTradeNo: 'WXLOOP01', totalFen: 2599, refund: null, facts: { state: 'PAID', totalFen: 2599, tradeNo: expect.stringMatching(/^4200/) } } });
     expect(ep.answers[0]).toEqual({ status: 204, body: '' });
     const attempts = (await wxControl<{ accepted: boolean; notifyId: string }[]>(t.emu, 'GET', '/notifications')).body;
@@ -166,7 +167,7 @@ describe('the whole loop: create → the customer pays → notification verified
     const refund = await t.provider.refund({ outTradeNo: 'WXLOOP01', outRequestNo: 'WXLOOP01-R1', amountFen: 599, totalFen: 2599, reason: null, notifyUrl: ep.url });
     expect(refund).toEqual({ kind: 'ok', value: { state: 'PENDING', cumulativeFen: null } });
     await advance(t.emu, 61_000);
-    await waitFor(() => ep.checks.length === 2, 3000, 'refund notice');
+    await waitFor(() => ep.checks.length === 2, 'refund notice', 3000);
     expect(ep.checks[1]).toMatchObject({ ok: true, notification: { outTradeNo: 'WXLOOP01', totalFen: 2599, facts: null, refund: { outRequestNo: 'WXLOOP01-R1', state: 'SUCCESS', amountFen: 599, cumulativeFen: null, at: expect.any(Number) } } });
     expect(await t.provider.refundQuery('WXLOOP01', 'WXLOOP01-R1')).toEqual({ kind: 'ok', value: { state: 'SUCCESS', amountFen: 599 } });
   });

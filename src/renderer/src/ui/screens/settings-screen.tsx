@@ -151,7 +151,7 @@ function pruneDraft(d: Draft, s: SettingsDto): Draft {
       if (Object.keys(pending).length > 0) rest[k] = pending;
     } else if (s[k as keyof SettingsDto] !== val) rest[k] = val;
   }
-  return JSON.stringify(rest) === JSON.stringify(d) ? d : (rest as Draft);
+  return JSON.stringify(rest) === JSON.stringify(d) ? d : rest;
 }
 
 /** A labelled field with its validation message under it. */
