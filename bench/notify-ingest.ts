@@ -100,15 +100,17 @@ export function makeRound(tag: string, n: number, alipayKey: KeyObject): Round {
 export function seedPaydesk(dbPath: string, rounds: Round[]): void {
   const db = new BetterSqlite3(dbPath);
   db.pragma('busy_timeout = 5000');
-  const ins = db.prepare(`INSERT INTO orders (id, method, status, amount_fen, refunded_fen, subject, notify_url, created_at, updated_at, expires_at, user_paying)
+  const ins =
+    db.prepare(`INSERT INTO orders (id, method, status, amount_fen, refunded_fen, subject, notify_url, created_at, updated_at, expires_at, user_paying)
     VALUES (?, 'qr', 'AWAITING_PAYMENT', ?, 0, 'bench', NULL, ?, ?, ?, 0)`);
   const ev = db.prepare("INSERT INTO events (order_id, source, kind, payload, at) VALUES (?, 'user', 'created', '{}', ?)");
   const now = Date.now();
   db.transaction(() => {
-    for (const r of rounds) for (const o of r.orders) {
-      ins.run(o.id, o.amountFen, now, now, now + 3600_000);
-      ev.run(o.id, now);
-    }
+    for (const r of rounds)
+      for (const o of r.orders) {
+        ins.run(o.id, o.amountFen, now, now, now + 3600_000);
+        ev.run(o.id, now);
+      }
   })();
   db.close();
 }
@@ -122,7 +124,13 @@ async function startBaseline(dbPath: string, alipayPublicKeyPem: string, appPriv
   db.transaction(() => {
     for (const r of rounds) for (const o of r.orders) seed.run(o.id, yuan(o.amountFen));
   })();
-  const sdk = new AlipaySdk({ appId: APP_ID, privateKey: appPrivateKeyPem, keyType: 'PKCS8', alipayPublicKey: alipayPublicKeyPem, gateway: 'http://127.0.0.1:9/gateway.do' });
+  const sdk = new AlipaySdk({
+    appId: APP_ID,
+    privateKey: appPrivateKeyPem,
+    keyType: 'PKCS8',
+    alipayPublicKey: alipayPublicKeyPem,
+    gateway: 'http://127.0.0.1:9/gateway.do',
+  });
   const update = db.prepare("UPDATE orders SET status = 'PAID' WHERE out_trade_no = ?");
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -201,13 +209,18 @@ export async function benchNotifyIngest(opts: BenchOptions): Promise<NotifyInges
 
     core = createPaymentCore({
       dbPath: join(dir.path, 'paydesk.db'),
-      providers: [new AlipayProvider({
-        appId: APP_ID,
-        sellerId: SELLER_ID,
-        privateKey: app.privateKeyPem,
-        alipayPublicKey: alipay.publicKeyPem,
-        gateway: 'http://127.0.0.1:9/gateway.do', // never called: no order is tracked
-      }, silentLogger)],
+      providers: [
+        new AlipayProvider(
+          {
+            appId: APP_ID,
+            sellerId: SELLER_ID,
+            privateKey: app.privateKeyPem,
+            alipayPublicKey: alipay.publicKeyPem,
+            gateway: 'http://127.0.0.1:9/gateway.do', // never called: no order is tracked
+          },
+          silentLogger,
+        ),
+      ],
       notify: { port: 0 },
       logger: silentLogger,
     });

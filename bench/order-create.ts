@@ -39,13 +39,18 @@ async function measure(creds: Creds, dbPath: string, n: number, warm: number): P
   try {
     core = createPaymentCore({
       dbPath,
-      providers: [new AlipayProvider({
-        appId: creds.appId,
-        sellerId: creds.sellerId,
-        privateKey: creds.appPrivateKey,
-        alipayPublicKey: creds.alipayPublicKey,
-        gateway: creds.gateway,
-      }, silentLogger)],
+      providers: [
+        new AlipayProvider(
+          {
+            appId: creds.appId,
+            sellerId: creds.sellerId,
+            privateKey: creds.appPrivateKey,
+            alipayPublicKey: creds.alipayPublicKey,
+            gateway: creds.gateway,
+          },
+          silentLogger,
+        ),
+      ],
       notify: { port: 0, publicUrl: null }, // notify off
       poll: { initialMs: 3_600_000, maxMs: 3_600_000 }, // nothing polls during the run
       orderExpiryMs: 3_600_000,

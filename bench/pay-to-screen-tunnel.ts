@@ -52,10 +52,7 @@ async function waitFor<T>(fn: () => Promise<T | null> | T | null, what: string, 
   }
 }
 
-export async function benchPayToScreenTunnel(
-  opts: BenchOptions,
-  idleMs = 30_000,
-): Promise<{ payToScreenTunnel: PayToScreenTunnelFigures }> {
+export async function benchPayToScreenTunnel(opts: BenchOptions, idleMs = 30_000): Promise<{ payToScreenTunnel: PayToScreenTunnelFigures }> {
   const samples = opts.quick ? 1 : 3;
   await ensureRendererBuilt();
   const dir = tempDir('paydesk-bench-tunnel-');

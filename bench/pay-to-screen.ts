@@ -62,7 +62,18 @@ export async function startServe(dataDir: string, imports: string[] = []): Promi
   const repo = join(import.meta.dirname, '..');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', ...imports.flatMap((m) => ['--import', m]), join(repo, 'src/main/web/cli.ts'), '--port', '0', '--data-dir', dataDir, '--renderer-dir', RENDERER_DIR],
+    [
+      '--import',
+      'tsx',
+      ...imports.flatMap((m) => ['--import', m]),
+      join(repo, 'src/main/web/cli.ts'),
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--renderer-dir',
+      RENDERER_DIR,
+    ],
     { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   const rl = createInterface({ input: child.stdout });
@@ -123,7 +134,9 @@ export async function onePayment(page: Page, control: string, amount: string, ti
 
 const figures = (xs: number[]): PayToScreenFigures => ({ p50Ms: round(percentile(xs, 50), 1), p95Ms: round(percentile(xs, 95), 1), payments: xs.length });
 
-export async function benchPayToScreen(opts: BenchOptions): Promise<{ payToScreen: PayToScreenFigures; payToScreenPolling: PayToScreenFigures & { tabs: number } }> {
+export async function benchPayToScreen(
+  opts: BenchOptions,
+): Promise<{ payToScreen: PayToScreenFigures; payToScreenPolling: PayToScreenFigures & { tabs: number } }> {
   const n = 50;
   const tabs = 5;
   const perTab = opts.quick ? 2 : 10;
@@ -141,7 +154,11 @@ export async function benchPayToScreen(opts: BenchOptions): Promise<{ payToScree
     opts.log(`screen (notify): p50 ${percentile(pushed, 50).toFixed(1)} ms, p95 ${percentile(pushed, 95).toFixed(1)} ms over ${n}`);
 
     // Notifications blocked: only polling can find the payments.
-    const fault = await fetch(`${serve.control}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'notify-drop', count: 1_000_000 }) });
+    const fault = await fetch(`${serve.control}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'notify-drop', count: 1_000_000 }),
+    });
     if (fault.status !== 200) throw new Error(`fault: HTTP ${fault.status}`);
     const pages = [page, ...(await Promise.all(Array.from({ length: tabs - 1 }, () => openPage(browser as Browser, (serve as Serve).url))))];
     const polled: number[] = [];

@@ -64,7 +64,9 @@ export async function benchRendererBundle(opts: BenchOptions): Promise<RendererB
   await ensureRendererBuilt();
   const figures = measureBundle(RENDERER_DIR);
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
-  opts.log(`renderer JS: ${kb(figures.jsBytes)} raw, ${kb(figures.jsGzipBytes)} gzip in ${figures.jsFiles} file(s); before first paint ${kb(figures.initialJsBytes)} / ${kb(figures.initialJsGzipBytes)}`);
+  opts.log(
+    `renderer JS: ${kb(figures.jsBytes)} raw, ${kb(figures.jsGzipBytes)} gzip in ${figures.jsFiles} file(s); before first paint ${kb(figures.initialJsBytes)} / ${kb(figures.initialJsGzipBytes)}`,
+  );
   return figures;
 }
 

@@ -81,7 +81,11 @@ export function generate(dbPath: string, n: number, now: number): { sampleIds: s
   const sampleIds: string[] = [];
   let refunded = 0;
   const notifyUrl = 'https://paydesk-demo.loca.lt/notify/alipay';
-  const headers = JSON.stringify({ host: 'paydesk-demo.loca.lt', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'user-agent': 'Mozilla/4.0' });
+  const headers = JSON.stringify({
+    host: 'paydesk-demo.loca.lt',
+    'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+    'user-agent': 'Mozilla/4.0',
+  });
   const start = now - 90 * DAY;
   const step = (90 * DAY) / n;
   db.transaction(() => {
@@ -121,7 +125,13 @@ export function generate(dbPath: string, n: number, now: number): { sampleIds: s
       insEvent.run(id, 'user', 'created', `{"method":"qr","amountFen":${amount},"notifyUrl":"${notifyUrl}"}`, created);
       insEvent.run(id, 'user', 'qr_issued', '{}', created + 200);
       if (paid) {
-        insEvent.run(id, 'notify', 'paid', `{"from":"AWAITING_PAYMENT","tradeNo":"${tradeNo}","buyerLogonId":"ali***@example.com","totalFen":${amount}}`, created + 25_000);
+        insEvent.run(
+          id,
+          'notify',
+          'paid',
+          `{"from":"AWAITING_PAYMENT","tradeNo":"${tradeNo}","buyerLogonId":"ali***@example.com","totalFen":${amount}}`,
+          created + 25_000,
+        );
         const body = `gmt_create=${stamp(created)}&charset=utf-8&seller_email=shop%40example.com&subject=PayDesk+%E6%94%B6%E9%93%B6&sign=${randomBytes(256).toString('base64')}&buyer_id=2088102177846875&invoice_amount=${amount / 100}&notify_id=2026${i}&fund_bill_list=%5B%7B%22amount%22%3A%22${amount / 100}%22%2C%22fundChannel%22%3A%22ALIPAYACCOUNT%22%7D%5D&notify_type=trade_status_sync&trade_status=TRADE_SUCCESS&receipt_amount=${amount / 100}&app_id=2021000000000001&buyer_pay_amount=${amount / 100}&sign_type=RSA2&seller_id=2088000000000001&gmt_payment=${stamp(created)}&notify_time=${stamp(created)}&version=1.0&out_trade_no=${id}&total_amount=${amount / 100}&trade_no=${tradeNo}&auth_app_id=2021000000000001&buyer_logon_id=ali***%40example.com&point_amount=0.00`;
         insNotify.run(created + 25_000, body, headers, id, `2026${i}`, created + 25_001);
       } else if (status !== 'AWAITING_PAYMENT') {
@@ -252,10 +262,13 @@ export async function benchScale(opts: BenchOptions): Promise<ScaleResult> {
     ];
     for (const [kind, q] of kinds) {
       let j = 0;
-      search[kind] = round(time(() => {
-        const page = c.listOrders({ q: q(j++), limit: 50 });
-        if (kind !== 'amount' && page.items.length === 0) throw new Error(`search ${kind} found nothing`);
-      }, 50), 3);
+      search[kind] = round(
+        time(() => {
+          const page = c.listOrders({ q: q(j++), limit: 50 });
+          if (kind !== 'amount' && page.items.length === 0) throw new Error(`search ${kind} found nothing`);
+        }, 50),
+        3,
+      );
     }
     const searchMs = Math.max(...Object.values(search));
     return {
@@ -284,13 +297,18 @@ export async function benchScale(opts: BenchOptions): Promise<ScaleResult> {
 function makeCore(dbPath: string): PaymentCore {
   return createPaymentCore({
     dbPath,
-    providers: [new AlipayProvider({
-      appId: '2021000000000001',
-      sellerId: '2088000000000001',
-      privateKey: APP_KEY.privateKey,
-      alipayPublicKey: APP_KEY.publicKey,
-      gateway: 'http://127.0.0.1:9/gateway.do', // unreachable: the sweep fails fast, nothing else calls
-    }, silentLogger)],
+    providers: [
+      new AlipayProvider(
+        {
+          appId: '2021000000000001',
+          sellerId: '2088000000000001',
+          privateKey: APP_KEY.privateKey,
+          alipayPublicKey: APP_KEY.publicKey,
+          gateway: 'http://127.0.0.1:9/gateway.do', // unreachable: the sweep fails fast, nothing else calls
+        },
+        silentLogger,
+      ),
+    ],
     notify: { port: 0, publicUrl: null },
     logger: silentLogger,
   });

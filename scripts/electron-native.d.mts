@@ -53,8 +53,4 @@ export declare function buildPlans(p: {
 
 export declare function buildEnv(env: Record<string, string | undefined>): Record<string, string>;
 
-export declare function abiVerdict(
-  loadError: string | null,
-  electronAbi: string,
-  nodeAbi: string,
-): { level: 'ok' | 'warn' | 'fatal'; message: string };
+export declare function abiVerdict(loadError: string | null, electronAbi: string, nodeAbi: string): { level: 'ok' | 'warn' | 'fatal'; message: string };

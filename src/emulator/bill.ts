@@ -13,10 +13,31 @@ export const BILL_URL_TTL_MS = 30_000;
 
 /** The 业务明细 header row (trade bill). */
 export const BILL_COLUMNS = [
-  '支付宝交易号', '商户订单号', '业务类型', '商品名称', '创建时间', '完成时间', '门店编号', '门店名称',
-  '操作员', '终端号', '对方账户', '订单金额（元）', '商家实收（元）', '支付宝红包（元）', '集分宝（元）',
-  '支付宝优惠（元）', '商家优惠（元）', '券核销金额（元）', '券名称', '商家红包消费金额（元）',
-  '卡消费金额（元）', '退款批次号/请求号', '服务费（元）', '分润（元）', '备注',
+  '支付宝交易号',
+  '商户订单号',
+  '业务类型',
+  '商品名称',
+  '创建时间',
+  '完成时间',
+  '门店编号',
+  '门店名称',
+  '操作员',
+  '终端号',
+  '对方账户',
+  '订单金额（元）',
+  '商家实收（元）',
+  '支付宝红包（元）',
+  '集分宝（元）',
+  '支付宝优惠（元）',
+  '商家优惠（元）',
+  '券核销金额（元）',
+  '券名称',
+  '商家红包消费金额（元）',
+  '卡消费金额（元）',
+  '退款批次号/请求号',
+  '服务费（元）',
+  '分润（元）',
+  '备注',
 ] as const;
 
 interface StoredBill {
@@ -76,10 +97,31 @@ export function buildTradeBill(app: AppRecord, trades: TradeRecord[], range: { f
   const inRange = (ms: number | undefined): ms is number => ms !== undefined && ms >= range.from && ms < range.to;
   for (const t of trades) {
     const common = (kind: string, done: number, fen: number, requestNo: string): string[] => [
-      t.tradeNo, t.outTradeNo, kind, t.subject, formatAlipayTime(t.createdAt), formatAlipayTime(done),
-      t.storeId ?? '', '', t.operatorId ?? '', t.terminalId ?? '', t.buyer?.logonId ?? '',
-      formatFen(fen), formatFen(fen), '0.00', '0.00', '0.00', '0.00', '0.00', '', '0.00', '0.00',
-      requestNo, '0.00', '0.00', '',
+      t.tradeNo,
+      t.outTradeNo,
+      kind,
+      t.subject,
+      formatAlipayTime(t.createdAt),
+      formatAlipayTime(done),
+      t.storeId ?? '',
+      '',
+      t.operatorId ?? '',
+      t.terminalId ?? '',
+      t.buyer?.logonId ?? '',
+      formatFen(fen),
+      formatFen(fen),
+      '0.00',
+      '0.00',
+      '0.00',
+      '0.00',
+      '0.00',
+      '',
+      '0.00',
+      '0.00',
+      requestNo,
+      '0.00',
+      '0.00',
+      '',
     ];
     if (inRange(t.paidAt)) {
       rows.push(common('交易', t.paidAt, t.totalFen, ''));

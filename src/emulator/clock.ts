@@ -43,9 +43,7 @@ export class ScaledClock {
 
   /** Emulated epoch milliseconds. */
   now(): number {
-    return Math.floor(
-      this.emulatedStart + (this.realNow() - this.realStart) * this.timeScale + this.offset,
-    );
+    return Math.floor(this.emulatedStart + (this.realNow() - this.realStart) * this.timeScale + this.offset);
   }
 
   /** Run `fn` after `emulatedMs` of emulated time (i.e. emulatedMs / timeScale real ms). */
@@ -99,16 +97,19 @@ export class ScaledClock {
     const realDelay = Math.max(0, (dueAt - this.now()) / this.timeScale);
     // Node clamps delays above 2^31-1 ms to 1 ms: re-arm in chunks instead.
     const MAX = 2_000_000_000;
-    return setTimeout(() => {
-      const timer = this.timers.get(id);
-      if (!timer || this.closed) return;
-      if (this.now() < timer.dueAt) {
-        timer.handle = this.arm(id, timer.dueAt);
-        return;
-      }
-      this.timers.delete(id);
-      timer.fn();
-    }, Math.min(MAX, Math.ceil(realDelay)));
+    return setTimeout(
+      () => {
+        const timer = this.timers.get(id);
+        if (!timer || this.closed) return;
+        if (this.now() < timer.dueAt) {
+          timer.handle = this.arm(id, timer.dueAt);
+          return;
+        }
+        this.timers.delete(id);
+        timer.fn();
+      },
+      Math.min(MAX, Math.ceil(realDelay)),
+    );
   }
 }
 

@@ -32,8 +32,14 @@ export interface ControlAnswer {
 
 const appSchema = z.object({
   publicKey: z.string().min(1),
-  appId: z.string().regex(/^[0-9A-Za-z]{1,32}$/).optional(),
-  sellerId: z.string().regex(/^[0-9]{1,32}$/).optional(),
+  appId: z
+    .string()
+    .regex(/^[0-9A-Za-z]{1,32}$/)
+    .optional(),
+  sellerId: z
+    .string()
+    .regex(/^[0-9]{1,32}$/)
+    .optional(),
 });
 const buyerSchema = z.object({ buyer: z.string().min(1).optional(), appId: z.string().optional() });
 const advanceSchema = z.object({ ms: z.number().int().nonnegative() });
@@ -145,13 +151,14 @@ export function handleControl(method: string, sub: string, query: URLSearchParam
     if (!action) return method === 'GET' ? { status: 200, body: tradeView(trade, base) } : notFound;
     if (method !== 'POST') return notFound;
     const buyer = b.value.buyer ? resolveBuyer(b.value.buyer) : undefined;
-    const r = action === 'scan'
-      ? deps.engine.scan(trade, buyer)
-      : action === 'pay'
-        ? deps.engine.pay(trade, buyer ?? trade.buyer ?? resolveBuyer(undefined))
-        : action === 'finish'
-          ? deps.engine.finish(trade)
-          : deps.engine.close(trade, buyer);
+    const r =
+      action === 'scan'
+        ? deps.engine.scan(trade, buyer)
+        : action === 'pay'
+          ? deps.engine.pay(trade, buyer ?? trade.buyer ?? resolveBuyer(undefined))
+          : action === 'finish'
+            ? deps.engine.finish(trade)
+            : deps.engine.close(trade, buyer);
     if (!r.ok) return { status: 409, body: { error: `cannot ${action}: trade is ${r.reason}`, trade: tradeView(trade, base) } };
     return { status: 200, body: tradeView(trade, base) };
   }

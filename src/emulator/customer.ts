@@ -67,13 +67,7 @@ export function returnParams(trade: TradeRecord, deps: CustomerDeps): Record<str
  * Handle /qr/…, /cashier/… and /bill/…; returns false when the path is not one of them.
  * `form` is the parsed urlencoded body of a POST.
  */
-export function handleCustomer(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  path: string,
-  form: URLSearchParams,
-  deps: CustomerDeps,
-): boolean {
+export function handleCustomer(req: http.IncomingMessage, res: http.ServerResponse, path: string, form: URLSearchParams, deps: CustomerDeps): boolean {
   const bill = /^\/bill\/([A-Za-z0-9]+)\.csv$/.exec(path);
   if (bill && req.method === 'GET') {
     const stored = deps.bills.get(bill[1] as string);
@@ -100,8 +94,8 @@ export function handleCustomer(
   if (!action) {
     if (req.method !== 'GET') return false;
     const scanned = deps.engine.scan(trade);
-    if (!scanned.ok) return html(res, 200, refusalPage(scanned.reason, trade)), true;
-    if (trade.status !== 'WAIT_BUYER_PAY') return html(res, 200, refusalPage('paid', trade)), true;
+    if (!scanned.ok) return (html(res, 200, refusalPage(scanned.reason, trade)), true);
+    if (trade.status !== 'WAIT_BUYER_PAY') return (html(res, 200, refusalPage('paid', trade)), true);
     html(res, 200, cashierPage(trade, base));
     return true;
   }
@@ -113,7 +107,7 @@ export function handleCustomer(
     return true;
   }
   const r = deps.engine.pay(trade, buyer);
-  if (!r.ok) return html(res, 200, refusalPage(r.reason, trade)), true;
+  if (!r.ok) return (html(res, 200, refusalPage(r.reason, trade)), true);
   if (area === 'cashier' && trade.returnUrl) {
     let target: URL | undefined;
     try {

@@ -139,9 +139,7 @@ export class NoticeDelivery<N, R extends AttemptOutcome, F extends { kind: strin
     pending.attempts += 1;
     const attemptNo = pending.attempts;
     const generation = this.generation;
-    const results = await Promise.all(
-      Array.from({ length: attemptNo === 1 ? pending.copies : 1 }, () => this.post(pending.notice, attemptNo)),
-    );
+    const results = await Promise.all(Array.from({ length: attemptNo === 1 ? pending.copies : 1 }, () => this.post(pending.notice, attemptNo)));
     if (this.closedFlag || generation !== this.generation || results.some(Boolean)) return;
     const delay = this.opts.retryDelaysMs[attemptNo - 1];
     if (delay === undefined) {

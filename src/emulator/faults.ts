@@ -6,15 +6,7 @@ import { z } from 'zod';
 import { FaultList, type Registered } from './fault-list';
 
 /** Faults that act on gateway.do answers. */
-export const GATEWAY_FAULT_KINDS = [
-  'latency',
-  'http500',
-  'hang',
-  'unsigned-error',
-  'unknown-error',
-  'system-error',
-  'tamper',
-] as const;
+export const GATEWAY_FAULT_KINDS = ['latency', 'http500', 'hang', 'unsigned-error', 'unknown-error', 'system-error', 'tamper'] as const;
 
 /** Faults that act on async notifications. */
 export const NOTIFY_FAULT_KINDS = ['notify-drop', 'notify-duplicate', 'notify-reorder'] as const;

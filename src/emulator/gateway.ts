@@ -83,8 +83,13 @@ export function processGateway(params: Record<string, string>, deps: GatewayDeps
   // Alipay's 自行实现签名: all params but `sign`, empty values dropped, sign_type KEPT, raw values.
   const signed = canonicalString(params, ['sign']);
   if (!verifyText(signed, params.sign, appKey, st)) {
-    return fail('40002', 'Invalid Arguments', 'isv.invalid-signature',
-      `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${signed}`, st);
+    return fail(
+      '40002',
+      'Invalid Arguments',
+      'isv.invalid-signature',
+      `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${signed}`,
+      st,
+    );
   }
   let biz: Record<string, unknown> = {};
   if (params.biz_content) {
@@ -147,9 +152,10 @@ function faultAnswer(fault: Fault, method: string, params: Record<string, string
       return unsignedError('40002', 'Invalid Arguments', 'isv.invalid-app-id', '无效的AppID参数');
     case 'unknown-error':
     case 'system-error': {
-      const content = fault.kind === 'unknown-error'
-        ? { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'isp.unknow-error', sub_msg: '系统繁忙' }
-        : { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.SYSTEM_ERROR', sub_msg: '系统错误' };
+      const content =
+        fault.kind === 'unknown-error'
+          ? { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'isp.unknow-error', sub_msg: '系统繁忙' }
+          : { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.SYSTEM_ERROR', sub_msg: '系统错误' };
       const signType: SignType = isSignType(params.sign_type) ? params.sign_type : 'RSA2';
       return { kind: 'json', body: buildResponseBody(responseKey(method), content, { privateKey: deps.alipayPrivateKey, signType }).body };
     }
@@ -159,11 +165,7 @@ function faultAnswer(fault: Fault, method: string, params: Record<string, string
 }
 
 /** Serve one gateway.do request, with faults (docs/emulator.md "Faults"). */
-export async function handleGateway(
-  res: http.ServerResponse,
-  params: Record<string, string>,
-  deps: GatewayDeps,
-): Promise<void> {
+export async function handleGateway(res: http.ServerResponse, params: Record<string, string>, deps: GatewayDeps): Promise<void> {
   const method = params.method ?? '';
   const latency = deps.faults.takeLatency(method);
   if (latency > 0) await new Promise((r) => setTimeout(r, latency));

@@ -28,7 +28,15 @@ export { TEST_AUTH_CODES, BUYERS } from './test-codes';
 export { NOTIFY_RETRY_DELAYS_MS, type NotificationAttempt } from './notifier';
 export type { TradeRecord, TradeStatus } from './types';
 export { generateRsaKeyPair, type PemKeyPair } from './signing';
-export { WECHAT_TEST_AUTH_CODES, WECHAT_BUYERS, WECHAT_NOTIFY_RETRY_DELAYS_MS, REFUND_SETTLE_MS, type WechatCredentials, type WechatKeyPairs, type WxNotificationAttempt } from './wechat';
+export {
+  WECHAT_TEST_AUTH_CODES,
+  WECHAT_BUYERS,
+  WECHAT_NOTIFY_RETRY_DELAYS_MS,
+  REFUND_SETTLE_MS,
+  type WechatCredentials,
+  type WechatKeyPairs,
+  type WxNotificationAttempt,
+} from './wechat';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -86,11 +94,7 @@ async function initialState(options: EmulatorOptions): Promise<EmulatorState> {
     return loaded;
   }
   // Both providers' keys at once (2 + 3 RSA pairs in parallel, off the main thread).
-  const [alipay, app, wechat] = await Promise.all([
-    options.keys?.alipay ?? generateRsaKeyPair(),
-    options.keys?.app ?? generateRsaKeyPair(),
-    newWechat(),
-  ]);
+  const [alipay, app, wechat] = await Promise.all([options.keys?.alipay ?? generateRsaKeyPair(), options.keys?.app ?? generateRsaKeyPair(), newWechat()]);
   return {
     version: 1,
     alipay,

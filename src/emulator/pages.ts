@@ -65,13 +65,7 @@ export function cashierPage(trade: TradeRecord, action: string): string {
 }
 
 /** A final state page (paid, declined, closed, expired …). */
-export function statePage(
-  kind: 'ok' | 'bad' | 'warn',
-  title: string,
-  detail: string,
-  trade?: TradeRecord,
-  state = kind === 'ok' ? 'paid' : 'closed',
-): string {
+export function statePage(kind: 'ok' | 'bad' | 'warn', title: string, detail: string, trade?: TradeRecord, state = kind === 'ok' ? 'paid' : 'closed'): string {
   const icon = kind === 'ok' ? '✓' : kind === 'bad' ? '✕' : '!';
   return layout(
     title,

@@ -116,10 +116,7 @@ const LEADING_KEYS = ['code', 'msg', 'sub_code', 'sub_msg'];
  */
 export function serializeResponseContent(content: Readonly<Record<string, ResponseValue | undefined>>): string {
   const keys = Object.keys(content).filter((k) => content[k] !== undefined);
-  const ordered = [
-    ...LEADING_KEYS.filter((k) => keys.includes(k)),
-    ...keys.filter((k) => !LEADING_KEYS.includes(k)).sort(),
-  ];
+  const ordered = [...LEADING_KEYS.filter((k) => keys.includes(k)), ...keys.filter((k) => !LEADING_KEYS.includes(k)).sort()];
   return `{${ordered.map((k) => `${jsonText(k)}:${serialize(content[k] as ResponseValue)}`).join(',')}}`;
 }
 
@@ -141,11 +138,7 @@ export interface BuiltResponse {
  * getSignStr cuts the signed text between `<responseKey>"` and the LAST `"sign"`.
  * Without a signer (gateway-level errors such as isv.invalid-app-id) the body is unsigned.
  */
-export function buildResponseBody(
-  responseKey: string,
-  content: Readonly<Record<string, ResponseValue | undefined>>,
-  signer?: ResponseSigner,
-): BuiltResponse {
+export function buildResponseBody(responseKey: string, content: Readonly<Record<string, ResponseValue | undefined>>, signer?: ResponseSigner): BuiltResponse {
   const inner = serializeResponseContent(content);
   if (!signer) return { body: `{${jsonText(responseKey)}:${inner}}`, signed: inner };
   const sign = signText(inner, signer.privateKey, signer.signType);
@@ -156,11 +149,7 @@ export function buildResponseBody(
  * Sign a flat parameter set the way Alipay signs notifications and page return parameters: `sign` and
  * `sign_type` excluded, empty values dropped (Alipay's 异步通知说明). Returns the params plus `sign`.
  */
-export function signNotifyParams(
-  params: Readonly<Record<string, string>>,
-  privateKey: KeyObject,
-  signType: SignType,
-): Record<string, string> {
+export function signNotifyParams(params: Readonly<Record<string, string>>, privateKey: KeyObject, signType: SignType): Record<string, string> {
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(params)) if (v !== '') clean[k] = v;
   clean.sign_type = signType;

@@ -32,11 +32,7 @@ const stateSchema = z.object({
   alipay: z.object({ privateKeyPem: z.string(), publicKeyPem: z.string() }),
   apps: z.array(appSchema).min(1),
   // Trades are written by this code only; checked shallowly.
-  trades: z.array(
-    z
-      .object({ appId: z.string(), outTradeNo: z.string(), tradeNo: z.string(), status: z.string() })
-      .passthrough(),
-  ),
+  trades: z.array(z.object({ appId: z.string(), outTradeNo: z.string(), tradeNo: z.string(), status: z.string() }).passthrough()),
   wechat: wechatStateSchema.optional(),
 });
 

@@ -45,10 +45,9 @@ function key(appId: string, outTradeNo: string): string {
 }
 
 /** New trade fields supplied by the APIs. */
-export type NewTrade = Omit<
-  TradeRecord,
-  'tradeNo' | 'token' | 'status' | 'expired' | 'createdAt' | 'expiresAt' | 'refunds' | 'refundFen'
-> & { timeoutMs: number };
+export type NewTrade = Omit<TradeRecord, 'tradeNo' | 'token' | 'status' | 'expired' | 'createdAt' | 'expiresAt' | 'refunds' | 'refundFen'> & {
+  timeoutMs: number;
+};
 
 /** In-memory trade store with timers on the scaled clock. */
 export class TradeEngine {

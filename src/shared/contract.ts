@@ -9,14 +9,7 @@ import { isTunnelSubdomain, TUNNEL_SUBDOMAIN_MESSAGE } from './notify-urls';
 
 /* ── DTOs (what the renderer sees; never any secret) ─────────────────────────────────────────── */
 
-export const ORDER_STATUSES = [
-  'AWAITING_PAYMENT',
-  'PAID',
-  'PARTIALLY_REFUNDED',
-  'REFUNDED',
-  'CLOSED',
-  'FAILED',
-] as const;
+export const ORDER_STATUSES = ['AWAITING_PAYMENT', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'CLOSED', 'FAILED'] as const;
 export type OrderStatusDto = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_METHODS = ['qr', 'code', 'link'] as const;
@@ -368,9 +361,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
 /** 'orders.create' → 'ordersCreate' */
 export type MethodName<C extends string> = C extends `${infer A}.${infer B}` ? `${A}${Capitalize<B>}` : C;
 /** 'order.updated' → 'onOrderUpdated' */
-export type EventMethodName<E extends string> = E extends `${infer A}.${infer B}`
-  ? `on${Capitalize<A>}${Capitalize<B>}`
-  : never;
+export type EventMethodName<E extends string> = E extends `${infer A}.${infer B}` ? `on${Capitalize<A>}${Capitalize<B>}` : never;
 
 export type ConsoleApi = {
   [C in Channel as MethodName<C>]: (input: CommandInput<C>) => Promise<Result<CommandOutput<C>>>;

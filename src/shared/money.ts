@@ -43,10 +43,7 @@ export function parseYuan(input: string): number {
     throw new AmountError('AMOUNT_TOO_SMALL', '金额必须大于 0.00 元 / Amount must be at least 0.01');
   }
   if (fen > MAX_FEN) {
-    throw new AmountError(
-      'AMOUNT_TOO_LARGE',
-      '金额不能超过 100000000.00 元 / Amount must not exceed 100000000.00',
-    );
+    throw new AmountError('AMOUNT_TOO_LARGE', '金额不能超过 100000000.00 元 / Amount must not exceed 100000000.00');
   }
   return fen;
 }

@@ -61,8 +61,7 @@ export function validateTunnelHost(input: string): UrlCheck {
   if (u.pathname !== '/' && u.pathname !== '') {
     return {
       ok: false,
-      message:
-        '隧道服务器须是不含路径的地址，如 https://localtunnel.me / The tunnel server must be an origin without a path, e.g. https://localtunnel.me',
+      message: '隧道服务器须是不含路径的地址，如 https://localtunnel.me / The tunnel server must be an origin without a path, e.g. https://localtunnel.me',
     };
   }
   return { ok: true, url: u.origin };

@@ -23,10 +23,7 @@ const fakeEmulator = async (): Promise<EmulatorHandle> => fakeEmulatorHandle();
 
 /** The console with the real payment core (real database) and a fake embedded emulator. */
 async function start(dir: string, over: Partial<ConsoleConfig> = {}): Promise<ConsoleHost> {
-  const host = await createConsole(
-    { dataDir: dir, vault: { kind: 'file', env: {} }, ...over },
-    { logger: memoryLogger(), startEmulator: fakeEmulator },
-  );
+  const host = await createConsole({ dataDir: dir, vault: { kind: 'file', env: {} }, ...over }, { logger: memoryLogger(), startEmulator: fakeEmulator });
   cleanups.push(() => host.close());
   return host;
 }
@@ -90,12 +87,15 @@ describe('the database at start-up', () => {
   });
 
   it.each([
-    ['damaged pages', async (file: string) => {
-      const f = await open(file, 'r+');
-      const size = (await f.stat()).size;
-      await f.write(Buffer.alloc(size - 8192, 0x5a), 0, size - 8192, 8192); // everything after page 2
-      await f.close();
-    }],
+    [
+      'damaged pages',
+      async (file: string) => {
+        const f = await open(file, 'r+');
+        const size = (await f.stat()).size;
+        await f.write(Buffer.alloc(size - 8192, 0x5a), 0, size - 8192, 8192); // everything after page 2
+        await f.close();
+      },
+    ],
     ['not a database at all', async (file: string) => writeFile(file, 'x'.repeat(9000))],
     // Cut short (a copy interrupted, a full disk): at a page boundary the size no longer matches the page
     // count in the header; elsewhere it is not a whole number of pages.
@@ -103,13 +103,18 @@ describe('the database at start-up', () => {
     ['truncated mid-page', async (file: string) => truncate(file, (await stat(file)).size - 1000)],
     // Only free pages at the end are cut (every table and index edge is still readable): the page count
     // in the header no longer fits in the file.
-    ['truncated in its free pages', async (file: string) => {
-      const db = new BetterSqlite3(file);
-      db.exec("CREATE TABLE junk (x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200) INSERT INTO junk SELECT randomblob(3000) FROM c; DROP TABLE junk;");
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
-      await truncate(file, (await stat(file)).size - 40 * 4096);
-    }],
+    [
+      'truncated in its free pages',
+      async (file: string) => {
+        const db = new BetterSqlite3(file);
+        db.exec(
+          'CREATE TABLE junk (x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200) INSERT INTO junk SELECT randomblob(3000) FROM c; DROP TABLE junk;',
+        );
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.close();
+        await truncate(file, (await stat(file)).size - 40 * 4096);
+      },
+    ],
   ])('a corrupt database (%s) stops start-up with DATABASE_CORRUPT in words, not INTERNAL later', async (_, corrupt) => {
     const dir = await dataDir();
     seed(dir);

@@ -36,10 +36,26 @@ function seed(dir: string, n: number): void {
     for (let i = 0; i < n; i++) {
       const at = 1_700_000_000_000 + i;
       store.orders.insert({
-        id: `PD${String(i).padStart(6, '0')}`, method: 'qr', status: 'PAID', amountFen: 1000 + i, refundedFen: 0,
-        subject: '商品 goods '.repeat(8), qrCode: null, payUrl: null, tradeNo: `T${i}`, buyerLogonId: null, notifyUrl: null,
-        createdAt: at, updatedAt: at, paidAt: at, expiresAt: null, closedAt: null, userPaying: false, message: null,
-        environment: 'demo', appId: '2021000000000001',
+        id: `PD${String(i).padStart(6, '0')}`,
+        method: 'qr',
+        status: 'PAID',
+        amountFen: 1000 + i,
+        refundedFen: 0,
+        subject: '商品 goods '.repeat(8),
+        qrCode: null,
+        payUrl: null,
+        tradeNo: `T${i}`,
+        buyerLogonId: null,
+        notifyUrl: null,
+        createdAt: at,
+        updatedAt: at,
+        paidAt: at,
+        expiresAt: null,
+        closedAt: null,
+        userPaying: false,
+        message: null,
+        environment: 'demo',
+        appId: '2021000000000001',
       });
     }
   });
@@ -52,7 +68,9 @@ function seed(dir: string, n: number): void {
 function orderLeaves(file: string): { pages: number[]; pageSize: number } {
   const db = new BetterSqlite3(file, { readonly: true });
   try {
-    const pages = (db.prepare("SELECT pageno FROM dbstat WHERE name = 'orders' AND pagetype = 'leaf' ORDER BY path").all() as { pageno: number }[]).map((r) => r.pageno);
+    const pages = (db.prepare("SELECT pageno FROM dbstat WHERE name = 'orders' AND pagetype = 'leaf' ORDER BY path").all() as { pageno: number }[]).map(
+      (r) => r.pageno,
+    );
     return { pages, pageSize: db.pragma('page_size', { simple: true }) as number };
   } finally {
     db.close();
@@ -109,10 +127,14 @@ describe('the full check runs after start-up, not on the start path', () => {
     await ok(host.dispatch('orders.create', { amount: '1.00', method: 'link' }));
 
     held.finish({ ok: false, detail: 'Tree 2 page 7 cell 0: invalid page number 1515870810' });
-    const status = await waitFor(async () => {
-      const s = await ok(host.dispatch('status.get', {}));
-      return s.warnings.some((w) => CORRUPT.test(w)) ? s : null;
-    }, 'the corrupt database in the status', 2_000);
+    const status = await waitFor(
+      async () => {
+        const s = await ok(host.dispatch('status.get', {}));
+        return s.warnings.some((w) => CORRUPT.test(w)) ? s : null;
+      },
+      'the corrupt database in the status',
+      2_000,
+    );
     expect(status.notify.reachability).toBe('disabled');
     const created = await host.dispatch('orders.create', { amount: '1.00', method: 'link' });
     expect(created).toMatchObject({ ok: false, error: { code: 'DATABASE_CORRUPT' } });
@@ -137,10 +159,14 @@ describe('the full check runs after start-up, not on the start path', () => {
     const { host, logs } = await start(dir); // the real worker
     // createConsole returned before the worker could answer (its answer is a later event).
     expect(logs.filter((l) => /quick_check|corrupt/.test(l.message))).toEqual([]);
-    const status = await waitFor(async () => {
-      const s = await ok(host.dispatch('status.get', {}));
-      return s.warnings.some((w) => CORRUPT.test(w)) ? s : null;
-    }, 'the background check to report the damage', 10_000);
+    const status = await waitFor(
+      async () => {
+        const s = await ok(host.dispatch('status.get', {}));
+        return s.warnings.some((w) => CORRUPT.test(w)) ? s : null;
+      },
+      'the background check to report the damage',
+      10_000,
+    );
     expect(status.warnings.find((w) => CORRUPT.test(w))).toContain(file);
     expect(await host.dispatch('orders.create', { amount: '2.00', method: 'qr' })).toMatchObject({ ok: false, error: { code: 'DATABASE_CORRUPT' } });
     expect(logs.some((l) => l.level === 'error' && l.message.includes('corrupt') && l.fields?.['source'] === 'quick_check')).toBe(true);

@@ -252,11 +252,7 @@ describe('an order belongs to its environment and app', () => {
     expect(refundRow(w.dir, ids.refundId).status).toBe('UNKNOWN');
 
     const prod = await w.start(); // settings.json says production: its orders are adopted and swept
-    await waitFor(
-      async () => (await ok(prod.dispatch('orders.get', { id: ids.orderId }))).refunds[0]?.status === 'SUCCESS',
-      'adopted refund resolved',
-      5_000,
-    );
+    await waitFor(async () => (await ok(prod.dispatch('orders.get', { id: ids.orderId }))).refunds[0]?.status === 'SUCCESS', 'adopted refund resolved', 5_000);
     expect(await ok(prod.dispatch('orders.get', { id: ids.orderId }))).toMatchObject({
       environment: 'production',
       appId: w.emu.credentials.appId,

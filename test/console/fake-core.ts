@@ -2,15 +2,7 @@
  * An in-memory PaymentCore for console and web-bridge tests: same interface as the real one
  * (src/main/payments/api.ts), no provider, no database. `pay()` plays a verified notification.
  */
-import type {
-  NotificationSeen,
-  Order,
-  OrderEvent,
-  PaymentCore,
-  PaymentCoreConfig,
-  PaymentCoreEvents,
-  Refund,
-} from '../../src/main/payments/api';
+import type { NotificationSeen, Order, OrderEvent, PaymentCore, PaymentCoreConfig, PaymentCoreEvents, Refund } from '../../src/main/payments/api';
 import { PaymentError } from '../../src/main/payments/api';
 import { AlipayProvider, type AlipayConfig } from '../../src/main/providers/alipay';
 
@@ -93,7 +85,7 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         environment: provider.environment,
         appId: provider.accountId,
         provider: provider.id,
-      foreign: false,
+        foreign: false,
       };
       orders.set(id, order);
       record(id, 'user', 'created', { amountFen: input.amountFen });

@@ -106,4 +106,3 @@ export async function fakeConsole(config: ConsoleConfig): Promise<FakeConsole> {
     },
   };
 }
-

@@ -25,7 +25,9 @@ async function post(url: string, body: unknown): Promise<number> {
 }
 
 /** A sandbox console whose gateway is a local emulator, keys imported; `sellerId` as the merchant typed it. */
-async function sandboxConsole(sellerId: (emulatorSellerId: string) => string): Promise<{ host: ConsoleHost; control: string; emuSellerId: string; dir: string }> {
+async function sandboxConsole(
+  sellerId: (emulatorSellerId: string) => string,
+): Promise<{ host: ConsoleHost; control: string; emuSellerId: string; dir: string }> {
   const emu = await startEmulator({ port: 0 });
   cleanups.push(() => emu.close());
   const { dir, cleanup } = makeTempDir('paydesk-warn-');
@@ -46,7 +48,11 @@ describe('seller id', () => {
   it('outside demo, Settings refuses a blank seller id with a bilingual error and changes nothing', async () => {
     const { host, dir } = await sandboxConsole((s) => s);
     const before = await readFile(join(dir, 'settings.json'), 'utf8');
-    for (const patch of [{ alipay: { sellerId: '' }, voice: false }, { alipay: { sellerId: '   ' }, voice: false }, { alipay: { appId: '2021000000000777', sellerId: '' } }]) {
+    for (const patch of [
+      { alipay: { sellerId: '' }, voice: false },
+      { alipay: { sellerId: '   ' }, voice: false },
+      { alipay: { appId: '2021000000000777', sellerId: '' } },
+    ]) {
       const r = await host.dispatch('settings.update', patch);
       expect(r.ok).toBe(false);
       if (!r.ok) {
@@ -66,10 +72,7 @@ describe('seller id', () => {
     expect((await ok(host.dispatch('status.get', {}))).warnings.join('\n')).not.toContain(emuSellerId);
     const order = await ok(host.dispatch('orders.create', { amount: '3.00', method: 'qr' }));
     expect(await post(`${control}/trades/${order.id}/pay`, {})).toBe(200);
-    const warning = await waitFor(
-      async () => (await ok(host.dispatch('status.get', {}))).warnings.find((w) => w.includes(emuSellerId)),
-      'seller id warning',
-    );
+    const warning = await waitFor(async () => (await ok(host.dispatch('status.get', {}))).warnings.find((w) => w.includes(emuSellerId)), 'seller id warning');
     expect(warning).toContain('2088000000000999'); // what Settings has
     expect(warning).toMatch(/PID.*\/ .*seller id/);
     // Polling still settles the payment.

@@ -14,7 +14,10 @@ export const serveLineSchema = z.strictObject({
   url: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/),
   api: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/api$/),
   token: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  notifyUrl: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/notify\/alipay$/).nullable(),
+  notifyUrl: z
+    .string()
+    .regex(/^http:\/\/127\.0\.0\.1:\d+\/notify\/alipay$/)
+    .nullable(),
   emulator: z
     .strictObject({
       gateway: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/gateway\.do$/),

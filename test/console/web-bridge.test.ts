@@ -132,7 +132,12 @@ describe('web bridge', () => {
   });
 
   it('rejects a foreign Host (DNS rebinding) and a foreign Origin', async () => {
-    const rebinding = await rawRequest(port, { path: '/api/status.get', method: 'POST', headers: { ...bearer(), ...json, Host: `evil.example:${port}` }, body: '{}' });
+    const rebinding = await rawRequest(port, {
+      path: '/api/status.get',
+      method: 'POST',
+      headers: { ...bearer(), ...json, Host: `evil.example:${port}` },
+      body: '{}',
+    });
     expect(rebinding.status).toBe(403);
     const page = await rawRequest(port, { path: '/', headers: { Host: 'evil.example' } });
     expect(page.status).toBe(403);
@@ -162,7 +167,15 @@ describe('web bridge', () => {
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     const css = await rawRequest(port, { path: '/assets/index-abc.css' });
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%5c..%5csecret.txt', '/assets', '/missing.js', '/%00']) {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/assets/%5c..%5csecret.txt',
+      '/assets',
+      '/missing.js',
+      '/%00',
+    ]) {
       const res = await rawRequest(port, { path });
       expect(res.status, path).toBe(404);
       expect(res.body).not.toContain('top secret');
@@ -190,12 +203,21 @@ describe('web bridge', () => {
 
     const created = JSON.parse((await post('orders.create', { amount: '12.34', method: 'qr' })).body) as { ok: true; value: OrderDto };
     consoleHost.core().pay(created.value.id);
-    const frame = await waitFor(() => {
-      const text = chunks.join('');
-      const frames = text.split('\n\n');
-      return frames.find((f) => f.startsWith('event: order.updated\n') && f.includes('"PAID"'));
-    }, 'order.updated PAID', 5_000);
-    const data = JSON.parse(frame.split('\n').find((l) => l.startsWith('data: '))?.slice(6) ?? '') as OrderDto;
+    const frame = await waitFor(
+      () => {
+        const text = chunks.join('');
+        const frames = text.split('\n\n');
+        return frames.find((f) => f.startsWith('event: order.updated\n') && f.includes('"PAID"'));
+      },
+      'order.updated PAID',
+      5_000,
+    );
+    const data = JSON.parse(
+      frame
+        .split('\n')
+        .find((l) => l.startsWith('data: '))
+        ?.slice(6) ?? '',
+    ) as OrderDto;
     expect(data).toMatchObject({ id: created.value.id, status: 'PAID', amount: '12.34' });
     expect(chunks.join('')).toContain('event: status.changed\n');
     await waitFor(() => chunks.join('').includes(': keep-alive'), 'keep-alive', 5_000);

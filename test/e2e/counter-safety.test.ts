@@ -26,7 +26,11 @@ async function clearAmount(): Promise<void> {
   await waitValue(h.page, tid('amount-input'), '');
 }
 async function pay(orderId: string): Promise<void> {
-  const r = await fetch(`${h.line.emulator?.control}/trades/${encodeURIComponent(orderId)}/pay`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const r = await fetch(`${h.line.emulator?.control}/trades/${encodeURIComponent(orderId)}/pay`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
   expect(r.status).toBe(200);
 }
 

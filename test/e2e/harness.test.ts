@@ -22,7 +22,9 @@ function children(): string[] {
 describe('screens E2E harness', () => {
   it('with Chromium missing: a clear error, and no serve process left running', async () => {
     const before = children();
-    await expect(startHarness(RENDERER_DIR, { executablePath: '/nonexistent/chromium' })).rejects.toThrow(/Chromium.*\/nonexistent\/chromium.*apt-get install chromium/s);
+    await expect(startHarness(RENDERER_DIR, { executablePath: '/nonexistent/chromium' })).rejects.toThrow(
+      /Chromium.*\/nonexistent\/chromium.*apt-get install chromium/s,
+    );
     // give a leaked child the time it needs to show up in the process table
     await new Promise((r) => setTimeout(r, 500));
     expect(children().filter((c) => !before.includes(c))).toEqual([]);

@@ -17,7 +17,17 @@ export const SIZES = [
   { width: 1280, height: 800 },
   { width: 1024, height: 768 },
 ] as const;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--lang=zh-CN'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--lang=zh-CN',
+];
 
 export interface Harness {
   serve: ServeProcess;
@@ -36,7 +46,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Launch Chromium, or say plainly that it is missing and how to install it. */
 export async function launchChromium(executablePath = CHROMIUM): Promise<Browser> {
   if (!existsSync(executablePath)) {
-    throw new Error(`找不到 Chromium：${executablePath} 不存在（apt-get install chromium）/ Chromium is missing: ${executablePath} does not exist (apt-get install chromium)`);
+    throw new Error(
+      `找不到 Chromium：${executablePath} 不存在（apt-get install chromium）/ Chromium is missing: ${executablePath} does not exist (apt-get install chromium)`,
+    );
   }
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 60_000, env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN' } });
 }
@@ -119,7 +131,11 @@ export async function shotBoth(page: Page, name: string): Promise<void> {
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
     // and let transitions (Segmented thumb, Drawer, Tabs ink bar) finish so nothing is caught mid-way
     await expect
-      .poll(() => page.evaluate("document.getAnimations().filter((a) => a.playState === 'running' && a.effect && a.effect.getTiming().iterations !== Infinity).length"), POLL)
+      .poll(
+        () =>
+          page.evaluate("document.getAnimations().filter((a) => a.playState === 'running' && a.effect && a.effect.getTiming().iterations !== Infinity).length"),
+        POLL,
+      )
       .toBe(0);
     await page.screenshot({ path: join(SHOTS, `${name}-${size.width}x${size.height}.png`), fullPage: true });
   }

@@ -139,7 +139,9 @@ describe('console screens E2E', { timeout: 120_000 }, () => {
     await page.click(`${tid('orders-status-filter')}`);
     await page.click(tid('status-option-PAID'));
     await waitCount(page, tid('order-row'), 2);
-    const statuses = await page.locator(tid('order-row')).evaluateAll((rows) => rows.map((r: { getAttribute(name: string): string | null }) => r.getAttribute('data-status')));
+    const statuses = await page
+      .locator(tid('order-row'))
+      .evaluateAll((rows) => rows.map((r: { getAttribute(name: string): string | null }) => r.getAttribute('data-status')));
     expect(statuses).toEqual(['PAID', 'PAID']);
     await page.click(tid('orders-reset'));
     await waitCount(page, tid('order-row'), 4);
@@ -230,7 +232,10 @@ describe('console screens E2E', { timeout: 120_000 }, () => {
     const appPrivatePem = app.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     const appPublicPem = app.publicKey.export({ type: 'spki', format: 'pem' }) as string;
     const alipayPublicPem = alipay.publicKey.export({ type: 'spki', format: 'pem' }) as string;
-    const fingerprint = (key: KeyObject): string => `SHA256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+    const fingerprint = (key: KeyObject): string =>
+      `SHA256:${createHash('sha256')
+        .update(key.export({ type: 'spki', format: 'der' }))
+        .digest('hex')}`;
     /** No line of any key's base64 body anywhere in the page: markup, text, attributes or field values. */
     const expectNoKeyText = async (): Promise<void> => {
       const html = await page.content();
@@ -299,9 +304,7 @@ describe('console screens E2E', { timeout: 120_000 }, () => {
     await page.fill(tid('settings-tunnel-host'), 'http://127.0.0.1:9');
     await page.click(tid('settings-save'));
     await waitText(page, tid('settings-result'), '设置已保存');
-    await expect
-      .poll(() => page.getAttribute(tid('notify-state'), 'data-state'), { timeout: 20_000, interval: 100 })
-      .toMatch(/^(connecting|offline)$/);
+    await expect.poll(() => page.getAttribute(tid('notify-state'), 'data-state'), { timeout: 20_000, interval: 100 }).toMatch(/^(connecting|offline)$/);
     expect(await text(page, tid('notify-state'))).toMatch(/^通知：隧道(连接中…|离线，轮询确认中)$/);
     await shotBoth(page, '15d-settings-keys-tunnel');
 

@@ -18,7 +18,16 @@ import { readServeLine, REPO, spawnServe, type ServeLine, type ServeProcess } fr
 import { ensureRendererBuilt, RENDERER_DIR } from './build';
 import { makeTempDir } from '../support';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const tid = (id: string): string => `[data-testid="${id}"]`;
 const SHOTS = join(REPO, 'test-results', 'e2e');
 
@@ -114,7 +123,9 @@ describe('the token never reaches another loopback server', { timeout: 120_000 }
     await page.goBack();
     await ready(page);
     // a link on the console page, clicked
-    await page.evaluate(`(() => { const a = document.createElement('a'); a.href = '${spyBase}/link'; a.id = 'e2e-link'; a.textContent = 'x'; document.body.appendChild(a); })()`);
+    await page.evaluate(
+      `(() => { const a = document.createElement('a'); a.href = '${spyBase}/link'; a.id = 'e2e-link'; a.textContent = 'x'; document.body.appendChild(a); })()`,
+    );
     await Promise.all([page.waitForURL(`${spyBase}/link`), page.click('#e2e-link')]);
     await page.goBack();
     await ready(page);
@@ -134,7 +145,11 @@ describe('the token never reaches another loopback server', { timeout: 120_000 }
     await page.click(tid('charge-button'));
     await page.waitForSelector(tid('order-qr'), { state: 'visible', timeout: 15_000 });
     const orderId = ((await page.textContent(tid('order-id'))) ?? '').trim();
-    const paid = await fetch(`${line.emulator?.control}/trades/${encodeURIComponent(orderId)}/pay`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const paid = await fetch(`${line.emulator?.control}/trades/${encodeURIComponent(orderId)}/pay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(paid.status).toBe(200);
     // --poll-ms 60000: only the pushed event can flip it this fast
     await page.waitForSelector(`${tid('order-status')}[data-status="PAID"]`, { timeout: 15_000 });

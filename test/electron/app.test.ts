@@ -189,7 +189,13 @@ describe('environmentFrom', () => {
   it('logs the deprecation once when the app is started with --provider', async () => {
     const createConsole = vi.fn(async () => fakeHost().host);
     const warnings: unknown[] = [];
-    await startApp({ createConsole, outDir, env: {}, argv: ['electron', '.', '--provider', 'sandbox'], log: { ...log, warn: (...a: unknown[]) => warnings.push(a[0]) } });
+    await startApp({
+      createConsole,
+      outDir,
+      env: {},
+      argv: ['electron', '.', '--provider', 'sandbox'],
+      log: { ...log, warn: (...a: unknown[]) => warnings.push(a[0]) },
+    });
     expect(createConsole).toHaveBeenCalledWith(expect.objectContaining({ environment: 'sandbox' }));
     expect(warnings.filter((w) => w === PROVIDER_FLAG_DEPRECATED)).toHaveLength(1);
     expect(PROVIDER_FLAG_DEPRECATED).toMatch(/已更名.* \/ .*deprecated/);

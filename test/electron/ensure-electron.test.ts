@@ -94,9 +94,7 @@ describe('build plans', () => {
     const plans = buildPlans({ ...base, prebuildInstallJs: '/p/bin.js', nodeGypJs: '/g/node-gyp.js' });
     expect(plans.map((p) => p.name)).toEqual(['prebuild-install', 'node-gyp']);
     expect(plans[0]?.args).toEqual(expect.arrayContaining(['--runtime', 'electron', '--target', '39.8.10', '--arch', 'x64']));
-    expect(plans[1]?.args).toEqual(
-      expect.arrayContaining(['rebuild', '--target=39.8.10', '--dist-url=https://electronjs.org/headers', '--arch=x64']),
-    );
+    expect(plans[1]?.args).toEqual(expect.arrayContaining(['rebuild', '--target=39.8.10', '--dist-url=https://electronjs.org/headers', '--arch=x64']));
     expect(plans.every((p) => p.cwd === '/w/better-sqlite3')).toBe(true); // the scratch copy, never node_modules/better-sqlite3
   });
 
@@ -111,7 +109,8 @@ describe('build plans', () => {
   });
 
   it('checks the ABI of the result by loading it in Node', () => {
-    const mismatch = 'Error: The module was compiled against a different Node.js version using\nNODE_MODULE_VERSION 140. This version of Node.js requires\nNODE_MODULE_VERSION 115.';
+    const mismatch =
+      'Error: The module was compiled against a different Node.js version using\nNODE_MODULE_VERSION 140. This version of Node.js requires\nNODE_MODULE_VERSION 115.';
     expect(abiVerdict(mismatch, '140', '115').level).toBe('ok');
     expect(abiVerdict(null, '140', '115').level).toBe('fatal');
     expect(abiVerdict('Error: ENOENT', '140', '115').level).toBe('warn');

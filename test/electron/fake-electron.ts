@@ -185,9 +185,7 @@ export function resetFakeElectron(): void {
 /** A fake ConsoleHost: dispatch echoes, events can be emitted, listeners are counted. */
 export function fakeHost(emulatorGateway: string | null = null) {
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
-  const dispatch = vi.fn(
-    async (channel: Channel, raw: unknown): Promise<Result<unknown>> => ({ ok: true, value: { channel, raw } }),
-  );
+  const dispatch = vi.fn(async (channel: Channel, raw: unknown): Promise<Result<unknown>> => ({ ok: true, value: { channel, raw } }));
   const close = vi.fn(async () => {});
   const host: ConsoleHost = {
     dispatch: dispatch as unknown as ConsoleHost['dispatch'],

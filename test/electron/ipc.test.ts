@@ -1,15 +1,6 @@
 import type { BrowserWindow } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  electron,
-  FakeBrowserWindow,
-  FakeWebContents,
-  fakeHost,
-  invoke,
-  ipcHandlers,
-  resetFakeElectron,
-  topFrame,
-} from './fake-electron';
+import { electron, FakeBrowserWindow, FakeWebContents, fakeHost, invoke, ipcHandlers, resetFakeElectron, topFrame } from './fake-electron';
 import { FORBIDDEN, INTERNAL, registerIpc } from '../../src/main/electron/ipc';
 import type { Logger } from '../../src/main/kernel';
 import { CHANNELS, EVENT_NAMES, type OrderDto } from '../../src/shared/contract';

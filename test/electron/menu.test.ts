@@ -6,17 +6,11 @@ import { installMenu, menuTemplate } from '../../src/main/electron/menu';
 vi.mock('electron', async () => (await import('./fake-electron')).electron);
 
 function roles(items: MenuItemConstructorOptions[]): string[] {
-  return items.flatMap((item) => [
-    ...(item.role ? [item.role] : []),
-    ...(Array.isArray(item.submenu) ? roles(item.submenu) : []),
-  ]);
+  return items.flatMap((item) => [...(item.role ? [item.role] : []), ...(Array.isArray(item.submenu) ? roles(item.submenu) : [])]);
 }
 
 function labels(items: MenuItemConstructorOptions[]): string[] {
-  return items.flatMap((item) => [
-    ...(item.label ? [item.label] : []),
-    ...(Array.isArray(item.submenu) ? labels(item.submenu) : []),
-  ]);
+  return items.flatMap((item) => [...(item.label ? [item.label] : []), ...(Array.isArray(item.submenu) ? labels(item.submenu) : [])]);
 }
 
 beforeEach(() => resetFakeElectron());

@@ -126,11 +126,7 @@ describe('the window', () => {
   it('denies every permission request and check', () => {
     createMainWindow({ outDir, devTools: false, log: silent });
     const session = lastWindow().webContents.session;
-    const request = session.setPermissionRequestHandler.mock.calls[0]?.[0] as (
-      wc: unknown,
-      permission: string,
-      cb: (granted: boolean) => void,
-    ) => void;
+    const request = session.setPermissionRequestHandler.mock.calls[0]?.[0] as (wc: unknown, permission: string, cb: (granted: boolean) => void) => void;
     for (const permission of ['media', 'notifications', 'geolocation', 'openExternal', 'clipboard-read']) {
       const cb = vi.fn();
       request({}, permission, cb);

@@ -10,7 +10,10 @@ const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 describe('npm run emulator (cli.ts)', () => {
   it('prints exactly one JSON line with the credentials, serves, and stops on SIGTERM', async () => {
     const dir = tempDir();
-    const child = spawn(TSX, ['src/emulator/cli.ts', '--port', '0', '--state-dir', dir, '--time-scale', '100'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, ['src/emulator/cli.ts', '--port', '0', '--state-dir', dir, '--time-scale', '100'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     onTestFinished(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });

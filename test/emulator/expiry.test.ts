@@ -41,7 +41,14 @@ describe('trade clock: timeout_express', () => {
     const { emu, sdk } = await setup();
     await precreate(sdk, 'X3');
     await control(emu, 'POST', '/trades/X3/scan', {});
-    await exec(sdk, 'alipay.trade.pay', { outTradeNo: 'X4', scene: 'bar_code', authCode: TEST_AUTH_CODES.CONFIRM_NEVER, subject: 's', totalAmount: '1.00', timeoutExpress: '30m' });
+    await exec(sdk, 'alipay.trade.pay', {
+      outTradeNo: 'X4',
+      scene: 'bar_code',
+      authCode: TEST_AUTH_CODES.CONFIRM_NEVER,
+      subject: 's',
+      totalAmount: '1.00',
+      timeoutExpress: '30m',
+    });
     await control(emu, 'POST', '/clock/advance', { ms: 31 * 60_000 });
     expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'X4' })).toMatchObject({ tradeStatus: 'TRADE_CLOSED' });
     expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'X3' })).toMatchObject({ tradeStatus: 'WAIT_BUYER_PAY' });

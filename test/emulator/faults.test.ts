@@ -34,10 +34,16 @@ describe('gateway faults (docs/emulator.md)', () => {
     await paid(sdk, 'G1');
     await control(emu, 'POST', '/faults', { kind: 'hang', method: 'alipay.trade.refund', apply: true, ms: 5000 });
     const impatient = sdkFor(emu, { timeout: 300 });
-    await expect(exec(impatient, 'alipay.trade.refund', { outTradeNo: 'G1', refundAmount: '1.00', outRequestNo: 'G1-1' })).rejects.toThrow(/HttpClient Request error/);
+    await expect(exec(impatient, 'alipay.trade.refund', { outTradeNo: 'G1', refundAmount: '1.00', outRequestNo: 'G1-1' })).rejects.toThrow(
+      /HttpClient Request error/,
+    );
     expect((await control<TradeView>(emu, 'GET', '/trades/G1')).body.refundFee).toBe('1.00');
     // The retry with the same out_request_no resolves it: fund_change N.
-    expect(await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'G1', refundAmount: '1.00', outRequestNo: 'G1-1' })).toMatchObject({ code: '10000', fundChange: 'N', refundFee: '1.00' });
+    expect(await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'G1', refundAmount: '1.00', outRequestNo: 'G1-1' })).toMatchObject({
+      code: '10000',
+      fundChange: 'N',
+      refundFee: '1.00',
+    });
   });
 
   it('hang closes the socket after ms', async () => {
@@ -64,19 +70,33 @@ describe('gateway faults (docs/emulator.md)', () => {
     const { emu, sdk } = await setup();
     await paid(sdk, 'E1');
     await control(emu, 'POST', '/faults', { kind: 'unknown-error', method: 'alipay.trade.refund', apply: true });
-    expect(await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'E1', refundAmount: '2.00', outRequestNo: 'E1-1' })).toMatchObject({ code: '20000', msg: 'Service Currently Unavailable', subCode: 'isp.unknow-error' });
+    expect(await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'E1', refundAmount: '2.00', outRequestNo: 'E1-1' })).toMatchObject({
+      code: '20000',
+      msg: 'Service Currently Unavailable',
+      subCode: 'isp.unknow-error',
+    });
     expect((await control<TradeView>(emu, 'GET', '/trades/E1')).body.refundFee).toBe('2.00');
     await control(emu, 'POST', '/faults', { kind: 'system-error', method: 'alipay.trade.refund' });
-    expect(await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'E1', refundAmount: '3.00', outRequestNo: 'E1-2' })).toMatchObject({ code: '40004', subCode: 'ACQ.SYSTEM_ERROR' });
+    expect(await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'E1', refundAmount: '3.00', outRequestNo: 'E1-2' })).toMatchObject({
+      code: '40004',
+      subCode: 'ACQ.SYSTEM_ERROR',
+    });
     expect((await control<TradeView>(emu, 'GET', '/trades/E1')).body.refundFee).toBe('2.00');
-    expect(await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'E1', refundAmount: '3.00', outRequestNo: 'E1-2' })).toMatchObject({ code: '10000', fundChange: 'Y', refundFee: '5.00' });
+    expect(await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'E1', refundAmount: '3.00', outRequestNo: 'E1-2' })).toMatchObject({
+      code: '10000',
+      fundChange: 'Y',
+      refundFee: '5.00',
+    });
   });
 
   it('tamper: one amount digit changed after signing — the SDK verification fails', async () => {
     const { emu, sdk } = await setup();
     await paid(sdk, 'T1');
     await control(emu, 'POST', '/faults', { kind: 'tamper', method: 'alipay.trade.query' });
-    const err = await exec(sdk, 'alipay.trade.query', { outTradeNo: 'T1' }).then(() => null, (e: unknown) => e as Error & { responseDataRaw?: string });
+    const err = await exec(sdk, 'alipay.trade.query', { outTradeNo: 'T1' }).then(
+      () => null,
+      (e: unknown) => e as Error & { responseDataRaw?: string },
+    );
     expect(err?.message).toMatch(/验签失败/);
     expect(err?.responseDataRaw).toMatch(/"buyer_pay_amount":"10\.10"/);
     expect((await exec(sdk, 'alipay.trade.query', { outTradeNo: 'T1' })).totalAmount).toBe('10.00');

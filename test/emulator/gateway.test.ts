@@ -25,10 +25,14 @@ describe('gateway.do: request signature and common arguments', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('trace_id')).toBeTruthy();
     const text = await res.text();
-    expect(text.startsWith('{"alipay_trade_query_response":{"code":"40004","msg":"Business Failed","sub_code":"ACQ.TRADE_NOT_EXIST","sub_msg":"交易不存在"}')).toBe(true);
+    expect(
+      text.startsWith('{"alipay_trade_query_response":{"code":"40004","msg":"Business Failed","sub_code":"ACQ.TRADE_NOT_EXIST","sub_msg":"交易不存在"}'),
+    ).toBe(true);
     expect(text).toMatch(/\},"sign":"([A-Za-z0-9+=]|\\\/)+"\}$/);
     const pre = await rawGatewayPrecreate(emu, sdk);
-    expect(pre).toMatch(/^\{"alipay_trade_precreate_response":\{"code":"10000","msg":"Success","out_trade_no":"G2","qr_code":"http:\\\/\\\/127\.0\.0\.1:\d+\\\/qr\\\/[A-Za-z0-9_-]+"\},"sign":"/);
+    expect(pre).toMatch(
+      /^\{"alipay_trade_precreate_response":\{"code":"10000","msg":"Success","out_trade_no":"G2","qr_code":"http:\\\/\\\/127\.0\.0\.1:\d+\\\/qr\\\/[A-Za-z0-9_-]+"\},"sign":"/,
+    );
   });
 
   it('verifies RSA (SHA1) requests and signs the answer with RSA too', async () => {
@@ -74,13 +78,24 @@ describe('gateway.do: request signature and common arguments', () => {
   it('answers an unknown app with an unsigned error_response isv.invalid-app-id (SDK validateSign throws)', async () => {
     const { emu } = await setup();
     const keys = appKeys();
-    const stranger = new AlipaySdk({ appId: '2021000000000000', privateKey: keys.privateKey, alipayPublicKey: emu.credentials.alipayPublicKey, gateway: emu.credentials.gateway });
+    const stranger = new AlipaySdk({
+      appId: '2021000000000000',
+      privateKey: keys.privateKey,
+      alipayPublicKey: emu.credentials.alipayPublicKey,
+      gateway: emu.credentials.gateway,
+    });
     // With validateSign the SDK throws a raw TypeError on the unsigned body: real gateways send
     // gateway-level errors such as isv.invalid-app-id unsigned.
     await expect(stranger.exec('alipay.trade.query', { bizContent: { outTradeNo: 'X' } }, { validateSign: true })).rejects.toThrow(TypeError);
     const plain = (await stranger.exec('alipay.trade.query', { bizContent: { outTradeNo: 'X' } })) as Record<string, unknown>;
     expect(plain).toMatchObject({ code: '40002', msg: 'Invalid Arguments', subCode: 'isv.invalid-app-id' });
-    const raw = await rawGateway(emu, { app_id: '2021000000000000', method: 'alipay.trade.query', sign_type: 'RSA2', sign: 'x', timestamp: '2026-01-01 00:00:00' });
+    const raw = await rawGateway(emu, {
+      app_id: '2021000000000000',
+      method: 'alipay.trade.query',
+      sign_type: 'RSA2',
+      sign: 'x',
+      timestamp: '2026-01-01 00:00:00',
+    });
     expect(raw.text).toBe('{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id","sub_msg":"无效的AppID参数"}}');
   });
 
@@ -111,7 +126,12 @@ describe('gateway.do: request signature and common arguments', () => {
     expect(reg.status).toBe(200);
     expect(reg.body.appId).toMatch(/^\d{16}$/);
     expect(reg.body.sellerId).toMatch(/^2088\d{12}$/);
-    const other = new AlipaySdk({ appId: reg.body.appId, privateKey: keys.privateKey, alipayPublicKey: emu.credentials.alipayPublicKey, gateway: emu.credentials.gateway });
+    const other = new AlipaySdk({
+      appId: reg.body.appId,
+      privateKey: keys.privateKey,
+      alipayPublicKey: emu.credentials.alipayPublicKey,
+      gateway: emu.credentials.gateway,
+    });
     expect((await exec(other, 'alipay.trade.precreate', { outTradeNo: 'SAME', totalAmount: '2.00', subject: 'x' })).code).toBe('10000');
     // Same out_trade_no in the default app is another trade.
     expect((await exec(sdkFor(emu), 'alipay.trade.precreate', { outTradeNo: 'SAME', totalAmount: '3.00', subject: 'y' })).code).toBe('10000');

@@ -23,12 +23,7 @@ export function sdkFor(emu: RunningEmulator, extra: Partial<AlipaySdkConfig> = {
 }
 
 /** A JSON call to the control API. */
-export async function control<T = unknown>(
-  emu: RunningEmulator,
-  method: string,
-  sub: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
+export async function control<T = unknown>(emu: RunningEmulator, method: string, sub: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${emu.credentials.control}${sub}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -120,7 +115,13 @@ export async function exec(sdk: AlipaySdk, method: string, bizContent: Record<st
 }
 
 /** Precreate a QR trade and return its qr_code. */
-export async function precreate(sdk: AlipaySdk, outTradeNo: string, totalAmount = '10.00', extra: Record<string, unknown> = {}, bizExtra: Record<string, unknown> = {}): Promise<string> {
+export async function precreate(
+  sdk: AlipaySdk,
+  outTradeNo: string,
+  totalAmount = '10.00',
+  extra: Record<string, unknown> = {},
+  bizExtra: Record<string, unknown> = {},
+): Promise<string> {
   const r = await exec(sdk, 'alipay.trade.precreate', { outTradeNo, totalAmount, subject: '测试商品', ...bizExtra }, extra);
   if (r.code !== '10000') throw new Error(`precreate failed: ${JSON.stringify(r)}`);
   return String(r.qrCode);

@@ -21,14 +21,35 @@ describe('async notifications (Alipay 异步通知说明)', () => {
       // sign_type is NOT in the signed set: verifies without it, fails with it (SDK's own check).
       const { sign, sign_type: signType, ...rest } = n;
       expect(signType).toBe('RSA2');
-      const content = (p: Record<string, string>): string => Object.keys(p).sort().map((k) => `${k}=${p[k]}`).join('&');
+      const content = (p: Record<string, string>): string =>
+        Object.keys(p)
+          .sort()
+          .map((k) => `${k}=${p[k]}`)
+          .join('&');
       expect(sdk.rsaCheck(content(rest), sign as string, 'RSA2')).toBe(true);
       expect(sdk.rsaCheck(content({ ...rest, sign_type: 'RSA2' }), sign as string, 'RSA2')).toBe(false);
       expect(Object.values(n).every((v) => v !== '')).toBe(true);
-      expect(n).toMatchObject({ notify_type: 'trade_status_sync', app_id: emu.credentials.appId, auth_app_id: emu.credentials.appId, seller_id: emu.credentials.sellerId, charset: 'utf-8', version: '1.0', out_trade_no: 'N1', total_amount: '10.00', buyer_id: '2088102177846882', body: '100% 棉 & 麻' });
+      expect(n).toMatchObject({
+        notify_type: 'trade_status_sync',
+        app_id: emu.credentials.appId,
+        auth_app_id: emu.credentials.appId,
+        seller_id: emu.credentials.sellerId,
+        charset: 'utf-8',
+        version: '1.0',
+        out_trade_no: 'N1',
+        total_amount: '10.00',
+        buyer_id: '2088102177846882',
+        body: '100% 棉 & 麻',
+      });
       expect(n.notify_time).toMatch(TIME);
     }
-    expect(paid).toMatchObject({ trade_status: 'TRADE_SUCCESS', receipt_amount: '10.00', buyer_pay_amount: '10.00', invoice_amount: '10.00', point_amount: '0.00' });
+    expect(paid).toMatchObject({
+      trade_status: 'TRADE_SUCCESS',
+      receipt_amount: '10.00',
+      buyer_pay_amount: '10.00',
+      invoice_amount: '10.00',
+      point_amount: '0.00',
+    });
     expect(paid.gmt_payment).toMatch(TIME);
     expect(JSON.parse(paid.fund_bill_list as string)).toEqual([{ amount: '10.00', fundChannel: 'ALIPAYACCOUNT' }]);
     expect(paid.refund_fee).toBeUndefined();
@@ -44,7 +65,12 @@ describe('async notifications (Alipay 异步通知说明)', () => {
   it('sends no notice on a full refund when notifyOnFullRefund is false', async () => {
     const { sdk } = await setup({ notifyOnFullRefund: false });
     const m = await merchant();
-    await exec(sdk, 'alipay.trade.pay', { outTradeNo: 'N2', scene: 'bar_code', authCode: TEST_AUTH_CODES.PAID, subject: 's', totalAmount: '1.00' }, { notifyUrl: m.url });
+    await exec(
+      sdk,
+      'alipay.trade.pay',
+      { outTradeNo: 'N2', scene: 'bar_code', authCode: TEST_AUTH_CODES.PAID, subject: 's', totalAmount: '1.00' },
+      { notifyUrl: m.url },
+    );
     await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'N2', refundAmount: '1.00', outRequestNo: 'a' });
     await waitFor(() => m.received.length === 1, 'pay notice', 3000);
     await new Promise((r) => setTimeout(r, 100));
@@ -104,11 +130,22 @@ describe('async notifications (Alipay 异步通知说明)', () => {
     const { emu, sdk } = await setup({ notifyTimeoutMs: 150 });
     const silent = http.createServer(() => undefined);
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
-    onTestFinished(() => new Promise<void>((r) => { silent.closeAllConnections(); silent.close(() => r()); }));
+    onTestFinished(
+      () =>
+        new Promise<void>((r) => {
+          silent.closeAllConnections();
+          silent.close(() => r());
+        }),
+    );
     const port = (silent.address() as { port: number }).port;
     await precreate(sdk, 'N5', '1.00', { notifyUrl: `http://127.0.0.1:${port}/n` });
     await control(emu, 'POST', '/trades/N5/pay', {});
-    const attempt = await waitFor(async () => (await control<AttemptView[]>(emu, 'GET', '/notifications')).body.find((a) => a.status === null && (a as AttemptView & { error?: string }).error), 'timeout', 3000);
+    const attempt = await waitFor(
+      async () =>
+        (await control<AttemptView[]>(emu, 'GET', '/notifications')).body.find((a) => a.status === null && (a as AttemptView & { error?: string }).error),
+      'timeout',
+      3000,
+    );
     expect((attempt as AttemptView & { error?: string }).error).toMatch(/timeout/);
     expect(attempt.accepted).toBe(false);
   });

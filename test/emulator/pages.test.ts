@@ -62,7 +62,18 @@ describe('customer pages', () => {
     const location = new URL(res.headers.get('location') ?? '');
     expect(location.origin + location.pathname).toBe('https://shop.example/return');
     const params = Object.fromEntries(location.searchParams);
-    expect(params).toMatchObject({ from: 'alipay', method: 'alipay.trade.page.pay.return', out_trade_no: 'PP1', total_amount: '88.00', app_id: emu.credentials.appId, auth_app_id: emu.credentials.appId, seller_id: emu.credentials.sellerId, charset: 'utf-8', version: '1.0', sign_type: 'RSA2' });
+    expect(params).toMatchObject({
+      from: 'alipay',
+      method: 'alipay.trade.page.pay.return',
+      out_trade_no: 'PP1',
+      total_amount: '88.00',
+      app_id: emu.credentials.appId,
+      auth_app_id: emu.credentials.appId,
+      seller_id: emu.credentials.sellerId,
+      charset: 'utf-8',
+      version: '1.0',
+      sign_type: 'RSA2',
+    });
     const { from: _from, ...signedParams } = params;
     expect(sdk.checkNotifySignV2(signedParams)).toBe(true);
     expect(sdk.checkNotifySignV2({ ...signedParams, total_amount: '0.01' })).toBe(false);
@@ -75,14 +86,22 @@ describe('customer pages', () => {
 
   it('page.pay errors render an error page (bad signature, bad product_code)', async () => {
     const { emu, sdk } = await setup();
-    const bad = sdk.pageExecute('alipay.trade.page.pay', 'GET', { bizContent: { outTradeNo: 'PP2', totalAmount: '1.00', subject: 's', productCode: 'FAST_INSTANT_TRADE_PAY' } });
+    const bad = sdk.pageExecute('alipay.trade.page.pay', 'GET', {
+      bizContent: { outTradeNo: 'PP2', totalAmount: '1.00', subject: 's', productCode: 'FAST_INSTANT_TRADE_PAY' },
+    });
     const tampered = bad.replace('PP2', 'PP3');
     expect(await (await fetch(tampered)).text()).toContain('isv.invalid-signature');
-    const wrongProduct = sdk.pageExecute('alipay.trade.page.pay', 'GET', { bizContent: { outTradeNo: 'PP4', totalAmount: '1.00', subject: 's', productCode: 'QUICK_MSECURITY_PAY' } });
+    const wrongProduct = sdk.pageExecute('alipay.trade.page.pay', 'GET', {
+      bizContent: { outTradeNo: 'PP4', totalAmount: '1.00', subject: 's', productCode: 'QUICK_MSECURITY_PAY' },
+    });
     expect(await (await fetch(wrongProduct)).text()).toContain('isv.invalid-parameter');
     // The POST form variant works as well.
-    const formHtml = sdkFor(emu).pageExecute('alipay.trade.page.pay', 'POST', { bizContent: { outTradeNo: 'PP5', totalAmount: '2.00', subject: 's', productCode: 'FAST_INSTANT_TRADE_PAY' } });
-    const fields = Object.fromEntries([...formHtml.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((x) => [x[1] as string, (x[2] as string).replace(/&quot;/g, '"')]));
+    const formHtml = sdkFor(emu).pageExecute('alipay.trade.page.pay', 'POST', {
+      bizContent: { outTradeNo: 'PP5', totalAmount: '2.00', subject: 's', productCode: 'FAST_INSTANT_TRADE_PAY' },
+    });
+    const fields = Object.fromEntries(
+      [...formHtml.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((x) => [x[1] as string, (x[2] as string).replace(/&quot;/g, '"')]),
+    );
     const actionUrl = /action="([^"]+)"/.exec(formHtml)?.[1] ?? '';
     const posted = await fetch(actionUrl, form(fields));
     expect(await posted.text()).toContain('确认付款');

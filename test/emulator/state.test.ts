@@ -16,7 +16,11 @@ describe('--state-dir persistence', () => {
     await control(first, 'POST', '/trades/S1/pay', {});
     await exec(sdk, 'alipay.trade.refund', { outTradeNo: 'S1', refundAmount: '1.00', outRequestNo: 'S1-1' });
     await precreate(sdk, 'S2', '2.00');
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const reg = await control<{ appId: string }>(first, 'POST', '/apps', { publicKey });
     const creds = first.credentials;
     await first.close();
@@ -32,7 +36,10 @@ describe('--state-dir persistence', () => {
       expect(noUrls(c)).toEqual(noUrls(creds));
       const sdk2 = sdkFor(second);
       expect(await exec(sdk2, 'alipay.trade.query', { outTradeNo: 'S1' })).toMatchObject({ tradeStatus: 'TRADE_SUCCESS', totalAmount: '7.00' });
-      expect(await exec(sdk2, 'alipay.trade.refund', { outTradeNo: 'S1', refundAmount: '1.00', outRequestNo: 'S1-1' })).toMatchObject({ fundChange: 'N', refundFee: '1.00' });
+      expect(await exec(sdk2, 'alipay.trade.refund', { outTradeNo: 'S1', refundAmount: '1.00', outRequestNo: 'S1-1' })).toMatchObject({
+        fundChange: 'N',
+        refundFee: '1.00',
+      });
       // The unscanned QR still works on the new port.
       const qr = await precreate(sdk2, 'S2', '2.00');
       expect(qr.startsWith(second.url)).toBe(true);
@@ -54,7 +61,11 @@ describe('--state-dir persistence', () => {
       ['{"version":2}', '不是模拟器状态文件', 'not an emulator state file'],
       [`{"version":1,"alipay":{"privateKeyPem":"${secret}`, '不是有效的 JSON', 'not valid JSON'], // cut short
       ['', '文件为空', 'the file is empty'],
-      [`{"version":1,"alipay":{"privateKeyPem":"${secret}","publicKeyPem":"x"},"apps":[],"trades":[]}`, '不是模拟器状态文件：apps', 'not an emulator state file: apps'],
+      [
+        `{"version":1,"alipay":{"privateKeyPem":"${secret}","publicKeyPem":"x"},"apps":[],"trades":[]}`,
+        '不是模拟器状态文件：apps',
+        'not an emulator state file: apps',
+      ],
     ] as const) {
       fs.writeFileSync(file, content);
       const err = await startEmulator({ port: 0, stateDir: dir }).then(

@@ -26,12 +26,21 @@ describe('alipay.trade.precreate / query / close', () => {
     const paid = await control<TradeView>(emu, 'POST', '/trades/Q1/pay', {});
     expect(paid.body.status).toBe('TRADE_SUCCESS');
     const q = await exec(sdk, 'alipay.trade.query', { tradeNo: paid.body.tradeNo });
-    expect(q).toMatchObject({ code: '10000', tradeStatus: 'TRADE_SUCCESS', outTradeNo: 'Q1', totalAmount: '12.34', receiptAmount: '12.34', buyerPayAmount: '12.34' });
+    expect(q).toMatchObject({
+      code: '10000',
+      tradeStatus: 'TRADE_SUCCESS',
+      outTradeNo: 'Q1',
+      totalAmount: '12.34',
+      receiptAmount: '12.34',
+      buyerPayAmount: '12.34',
+    });
     expect(q.sendPayDate).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(q.fundBillList).toEqual([{ amount: '12.34', fundChannel: 'ALIPAYACCOUNT' }]);
     expect(await exec(sdk, 'alipay.trade.close', { outTradeNo: 'Q1' })).toMatchObject({ code: '40004', subCode: 'ACQ.TRADE_STATUS_ERROR' });
     // Creating it again: already paid.
-    expect(await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'Q1', totalAmount: '12.34', subject: 'x' })).toMatchObject({ subCode: 'ACQ.TRADE_HAS_SUCCESS' });
+    expect(await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'Q1', totalAmount: '12.34', subject: 'x' })).toMatchObject({
+      subCode: 'ACQ.TRADE_HAS_SUCCESS',
+    });
     expect((await control(emu, 'POST', '/trades/Q1/pay', {})).status).toBe(409);
     expect((await control(emu, 'GET', '/trades/NOPE')).status).toBe(404);
   });
@@ -40,7 +49,9 @@ describe('alipay.trade.precreate / query / close', () => {
     const { sdk } = await setup();
     const a = await precreate(sdk, 'Q2', '5.00');
     expect(await precreate(sdk, 'Q2', '5.00')).toBe(a);
-    expect(await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'Q2', totalAmount: '6.00', subject: 'x' })).toMatchObject({ subCode: 'ACQ.CONTEXT_INCONSISTENT' });
+    expect(await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'Q2', totalAmount: '6.00', subject: 'x' })).toMatchObject({
+      subCode: 'ACQ.CONTEXT_INCONSISTENT',
+    });
   });
 
   it('closes a scanned unpaid trade (TRADE_CLOSED + notify), declines via control fail', async () => {
@@ -55,9 +66,14 @@ describe('alipay.trade.precreate / query / close', () => {
     const failed = await control<TradeView>(emu, 'POST', '/trades/C2/fail', {});
     expect(failed.body.status).toBe('TRADE_CLOSED');
     await waitFor(() => m.received.length === 2, 'two close notices', 3000);
-    expect(m.received.map((n) => [n.params.out_trade_no, n.params.trade_status])).toEqual([['C1', 'TRADE_CLOSED'], ['C2', 'TRADE_CLOSED']]);
+    expect(m.received.map((n) => [n.params.out_trade_no, n.params.trade_status])).toEqual([
+      ['C1', 'TRADE_CLOSED'],
+      ['C2', 'TRADE_CLOSED'],
+    ]);
     expect(m.received[0]?.params.gmt_close).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-    expect(await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'C2', totalAmount: '2.00', subject: 'x' })).toMatchObject({ subCode: 'ACQ.TRADE_HAS_CLOSE' });
+    expect(await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'C2', totalAmount: '2.00', subject: 'x' })).toMatchObject({
+      subCode: 'ACQ.TRADE_HAS_CLOSE',
+    });
   });
 
   it('validates biz_content fields with 40002 isv.invalid-parameter / ACQ.TOTAL_FEE_EXCEED', async () => {
@@ -119,14 +135,23 @@ describe('alipay.trade.pay (付款码) and alipay.trade.cancel', () => {
 
   it('284… / 285… / malformed codes fail with ACQ errors and create no trade', async () => {
     const { sdk } = await setup();
-    expect(await exec(sdk, 'alipay.trade.pay', barPay('P4', TEST_AUTH_CODES.BALANCE_NOT_ENOUGH))).toMatchObject({ code: '40004', subCode: 'ACQ.BUYER_BALANCE_NOT_ENOUGH' });
-    expect(await exec(sdk, 'alipay.trade.pay', barPay('P5', TEST_AUTH_CODES.AUTH_CODE_INVALID))).toMatchObject({ code: '40004', subCode: 'ACQ.PAYMENT_AUTH_CODE_INVALID' });
+    expect(await exec(sdk, 'alipay.trade.pay', barPay('P4', TEST_AUTH_CODES.BALANCE_NOT_ENOUGH))).toMatchObject({
+      code: '40004',
+      subCode: 'ACQ.BUYER_BALANCE_NOT_ENOUGH',
+    });
+    expect(await exec(sdk, 'alipay.trade.pay', barPay('P5', TEST_AUTH_CODES.AUTH_CODE_INVALID))).toMatchObject({
+      code: '40004',
+      subCode: 'ACQ.PAYMENT_AUTH_CODE_INVALID',
+    });
     expect(await exec(sdk, 'alipay.trade.pay', barPay('P6', '123456'))).toMatchObject({ subCode: 'ACQ.PAYMENT_AUTH_CODE_INVALID' });
     expect(await exec(sdk, 'alipay.trade.pay', barPay('P7', '31000000000000000'))).toMatchObject({ subCode: 'ACQ.PAYMENT_AUTH_CODE_INVALID' });
     expect(await exec(sdk, 'alipay.trade.query', { outTradeNo: 'P4' })).toMatchObject({ subCode: 'ACQ.TRADE_NOT_EXIST' });
     // Any other 16–24 digit code starting 25–30 pays.
     expect(await exec(sdk, 'alipay.trade.pay', barPay('P4', '300000000000000000000000'))).toMatchObject({ code: '10000' });
-    expect(await exec(sdk, 'alipay.trade.pay', { ...barPay('P8', TEST_AUTH_CODES.PAID), scene: 'wave_code' })).toMatchObject({ code: '40002', subCode: 'isv.invalid-parameter' });
+    expect(await exec(sdk, 'alipay.trade.pay', { ...barPay('P8', TEST_AUTH_CODES.PAID), scene: 'wave_code' })).toMatchObject({
+      code: '40002',
+      subCode: 'isv.invalid-parameter',
+    });
   });
 
   it('cancel of a paid trade refunds it in full (action refund) and notifies TRADE_CLOSED', async () => {
@@ -158,7 +183,9 @@ describe('alipay.trade.pay (付款码) and alipay.trade.cancel', () => {
     expect((await control(emu, 'POST', '/trades/P10/pay', {})).status).toBe(409);
     expect((await control(emu, 'POST', '/trades/P10/scan', {})).status).toBe(409);
     expect(await (await fetch(qr)).text()).toContain('交易已关闭');
-    expect(await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'P10', totalAmount: '1.00', subject: 'x' })).toMatchObject({ subCode: 'ACQ.TRADE_HAS_CLOSE' });
+    expect(await exec(sdk, 'alipay.trade.precreate', { outTradeNo: 'P10', totalAmount: '1.00', subject: 'x' })).toMatchObject({
+      subCode: 'ACQ.TRADE_HAS_CLOSE',
+    });
     expect(await exec(sdk, 'alipay.trade.cancel', { outTradeNo: 'P10' })).toMatchObject({ code: '10000' });
     const attempts = await control<AttemptView[]>(emu, 'GET', '/notifications');
     expect(attempts.body).toEqual([]);

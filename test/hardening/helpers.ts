@@ -103,9 +103,7 @@ export function statusOf(response: string): number {
 
 /** The base64 body of a PEM (headers and line breaks removed). */
 export function pemBody(pem: string): string {
-  return pem
-    .replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '')
-    .replace(/\s+/g, '');
+  return pem.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
 }
 
 /**

@@ -214,7 +214,19 @@ describe('dispatch: every channel refuses malformed input', () => {
 
   it('unknown channels, including prototype names, answer UNKNOWN_CHANNEL', async () => {
     const before = await state();
-    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'orders', 'orders.', '.create', 'orders.create ', 'ORDERS.CREATE', '', HUGE]) {
+    for (const name of [
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'orders',
+      'orders.',
+      '.create',
+      'orders.create ',
+      'ORDERS.CREATE',
+      '',
+      HUGE,
+    ]) {
       const result = await fc.host.dispatch(name as Channel, VALID['orders.create']);
       expect(result, name.slice(0, 40)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: expect.stringMatching(BILINGUAL) } });
       if (!result.ok) expect(result.error.message.length).toBeLessThan(200);
@@ -350,7 +362,11 @@ describe('window lock-down: cases test/electron/window.test.ts does not cover', 
   });
 
   it('CSP: the header has no inline/eval script and denies objects, base, forms and framing; the built page carries its meta CSP', async () => {
-    const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    const directives = new Map(
+      CONTENT_SECURITY_POLICY.split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('default-src')).toEqual(["'self'"]);
     for (const d of ['object-src', 'base-uri', 'form-action', 'frame-ancestors']) expect(directives.get(d), d).toEqual(["'none'"]);

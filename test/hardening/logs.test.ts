@@ -107,7 +107,9 @@ describe('logs redact keys, sign values and tokens', () => {
     const before = redacted.length;
     safe.error('notify body', { body: formBody(genuine), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     safe.warn(`posted ${formBody(forged)}`);
-    safe.error('sdk failed', { error: Object.assign(new Error(`验签失败 sign: '${genuine.sign}'`), { responseDataRaw: `{"x_response":{"code":"10000"},"sign":"${mismatch.sign}"}` }) });
+    safe.error('sdk failed', {
+      error: Object.assign(new Error(`验签失败 sign: '${genuine.sign}'`), { responseDataRaw: `{"x_response":{"code":"10000"},"sign":"${mismatch.sign}"}` }),
+    });
     safe.info('config', { alipay: env.config.alipay, emulator: c });
     const net = redacted.slice(before).join('\n');
     expect(net).toContain('out_trade_no'); // the lines are there, readable …
@@ -130,7 +132,19 @@ describe('logs redact keys, sign values and tokens', () => {
       const cookie = `paydesk_token_${bridge.port}=${t}`;
       // A request the bridge cannot finish (the client goes away mid-body) makes it log an error.
       await new Promise<void>((resolve) => {
-        const req = request({ host: '127.0.0.1', port: bridge.port, method: 'POST', path: '/api/status.get', headers: { Host: `127.0.0.1:${bridge.port}`, Authorization: `Bearer ${t}`, Cookie: cookie, 'Content-Type': 'application/json', 'Content-Length': 100 } });
+        const req = request({
+          host: '127.0.0.1',
+          port: bridge.port,
+          method: 'POST',
+          path: '/api/status.get',
+          headers: {
+            Host: `127.0.0.1:${bridge.port}`,
+            Authorization: `Bearer ${t}`,
+            Cookie: cookie,
+            'Content-Type': 'application/json',
+            'Content-Length': 100,
+          },
+        });
         req.on('error', () => resolve());
         req.write('{"a":');
         setTimeout(() => {
@@ -174,7 +188,11 @@ describe('the browser host process: stderr is its log', () => {
     const line = await readServeLine(proc);
     const emu = line.emulator!;
     const api = async (channel: string, body: unknown, headers: Record<string, string> = { Authorization: `Bearer ${line.token}` }) => {
-      const res = await fetch(`${line.api}/${channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      const res = await fetch(`${line.api}/${channel}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
       return (await res.json()) as { ok: boolean; value?: { id: string; status: string }; error?: { code: string } };
     };
     const ctl = (path: string, body: unknown = {}) =>
@@ -195,15 +213,20 @@ describe('the browser host process: stderr is its log', () => {
     expect((await api('status.get', {}, { Authorization: `Bearer ${line.token}x` })).ok).toBe(false);
     await fetch(`${line.api}/status.get?token=${line.token}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     await fetch(line.url, { redirect: 'manual' });
-    await waitFor(async () => {
-      const res = await fetch(`${emu.control}/notifications`);
-      return ((await res.json()) as { accepted: boolean }[]).filter((n) => n.accepted).length >= 2;
-    }, 'refund notice delivered', 15_000);
+    await waitFor(
+      async () => {
+        const res = await fetch(`${emu.control}/notifications`);
+        return ((await res.json()) as { accepted: boolean }[]).filter((n) => n.accepted).length >= 2;
+      },
+      'refund notice delivered',
+      15_000,
+    );
 
     const notifications = (await (await fetch(`${emu.control}/notifications`)).json()) as { params: Record<string, string> }[];
     expect(await proc.stop()).toBe(0);
     const stderr = proc.stderr();
-    const alipayPrivate = (JSON.parse(readFileSync(join(dataDir, 'emulator', 'state.json'), 'utf8')) as { alipay: { privateKeyPem: string } }).alipay.privateKeyPem;
+    const alipayPrivate = (JSON.parse(readFileSync(join(dataDir, 'emulator', 'state.json'), 'utf8')) as { alipay: { privateKeyPem: string } }).alipay
+      .privateKeyPem;
     const secrets = [
       { name: 'the web host token', value: line.token },
       { name: 'forged sign', value: forged.sign! },

@@ -106,7 +106,11 @@ describe('no contract answer or event carries key material', () => {
   it('a full demo day through the real console: orders, payment, refund, every read channel', async () => {
     const qr = await call<{ id: string }>('orders.create', { amount: '10.00', method: 'qr' });
     await control(`/trades/${encodeURIComponent(qr.id)}/pay`);
-    await waitFor(() => pushed.some((p) => (p as { id?: string; status?: string }).id === qr.id && (p as { status: string }).status === 'PAID'), 'QR paid', 10_000);
+    await waitFor(
+      () => pushed.some((p) => (p as { id?: string; status?: string }).id === qr.id && (p as { status: string }).status === 'PAID'),
+      'QR paid',
+      10_000,
+    );
     await call('orders.refund', { id: qr.id, amount: '3.00', reason: 'test' });
     await call('orders.create', { amount: '0.50', method: 'code', authCode: '281000000000000001' });
     await call('orders.create', { amount: '1.23', method: 'link' });
@@ -146,7 +150,10 @@ describe('no contract answer or event carries key material', () => {
     const mine = [...keyProbes(appPkcs1), ...keyProbes(appPublic), ...keyProbes(aliBare), aliBare.slice(100, 140), ...probes];
     expect(findKeyMaterial(JSON.stringify({ appPkcs1 }), [])).not.toBeNull();
     expect(findKeyMaterial(`"${aliBare}"`, mine)).not.toBeNull();
-    const fp = (k: KeyObject) => `SHA256:${createHash('sha256').update(k.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+    const fp = (k: KeyObject) =>
+      `SHA256:${createHash('sha256')
+        .update(k.export({ type: 'spki', format: 'der' }))
+        .digest('hex')}`;
 
     const before = pushed.length;
     const s1 = await host.dispatch('keys.import', { provider: 'alipay', which: 'appPrivateKey', text: appPkcs1 });

@@ -118,28 +118,23 @@ describe('notify server abuse', () => {
     const chunk = Buffer.alloc(64 * 1024, 'a');
 
     let sent = 0;
-    const declared = await rawHttp(
-      port,
-      `POST /notify/alipay HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${FORM}\r\nContent-Length: ${TEN_MB}\r\n\r\n`,
-      { next: () => (sent < TEN_MB ? ((sent += chunk.length), chunk) : null), giveUpMs: 5_000 },
-    );
+    const declared = await rawHttp(port, `POST /notify/alipay HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${FORM}\r\nContent-Length: ${TEN_MB}\r\n\r\n`, {
+      next: () => (sent < TEN_MB ? ((sent += chunk.length), chunk) : null),
+      giveUpMs: 5_000,
+    });
     expect(statusOf(declared.response)).toBe(413);
     expect(declared.closedAfterMs).toBeLessThan(2_000);
     expect(declared.bytesWritten).toBeLessThan(TEN_MB);
 
     let chunkedSent = 0;
-    const chunked = await rawHttp(
-      port,
-      `POST /notify/alipay HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${FORM}\r\nTransfer-Encoding: chunked\r\n\r\n`,
-      {
-        next: () => {
-          if (chunkedSent >= TEN_MB) return '0\r\n\r\n';
-          chunkedSent += chunk.length;
-          return Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
-        },
-        giveUpMs: 5_000,
+    const chunked = await rawHttp(port, `POST /notify/alipay HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${FORM}\r\nTransfer-Encoding: chunked\r\n\r\n`, {
+      next: () => {
+        if (chunkedSent >= TEN_MB) return '0\r\n\r\n';
+        chunkedSent += chunk.length;
+        return Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
       },
-    );
+      giveUpMs: 5_000,
+    });
     expect(statusOf(chunked.response)).toBe(413);
     expect(chunked.closedAfterMs).toBeLessThan(2_000);
     expect(chunked.bytesWritten).toBeLessThan(TEN_MB);
@@ -202,12 +197,24 @@ describe('notify server abuse', () => {
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
     }
     expect((await fetch(url, { method: 'HEAD' })).status).toBe(405);
-    for (const path of ['/', '/notify', '/notify/alipay/', '/notify/ALIPAY', '//notify/alipay', '/notify/alipay%2f', '/notify/wechat', '/notify/alipay/../alipay']) {
+    for (const path of [
+      '/',
+      '/notify',
+      '/notify/alipay/',
+      '/notify/ALIPAY',
+      '//notify/alipay',
+      '/notify/alipay%2f',
+      '/notify/wechat',
+      '/notify/alipay/../alipay',
+    ]) {
       const r = await rawHttp(port, `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${FORM}\r\nContent-Length: 3\r\nConnection: close\r\n\r\na=1`);
       expect(statusOf(r.response), path).toBe(404);
     }
     // absolute-form request target naming another host
-    const abs = await rawHttp(port, `POST http://evil.example/notify/alipay HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 3\r\nConnection: close\r\n\r\na=1`);
+    const abs = await rawHttp(
+      port,
+      `POST http://evil.example/notify/alipay HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 3\r\nConnection: close\r\n\r\na=1`,
+    );
     expect(statusOf(abs.response)).toBe(404);
     expect(readInbox(env.config.dbPath, inboxBefore)).toEqual([]);
   });
@@ -225,7 +232,10 @@ describe('notify server abuse', () => {
     const cases: { name: string; body: string | Buffer; type?: string }[] = [
       { name: 'bad percent-escapes', body: g.replace(/out_trade_no=[^&]*/, 'out_trade_no=%ZZ%E4%B8') + '&subject2=%' },
       { name: 'lone %', body: '%' },
-      { name: 'invalid UTF-8 bytes', body: Buffer.concat([Buffer.from(g.replace(/&subject=[^&]*/, '')), Buffer.from('&subject='), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x80])]) },
+      {
+        name: 'invalid UTF-8 bytes',
+        body: Buffer.concat([Buffer.from(g.replace(/&subject=[^&]*/, '')), Buffer.from('&subject='), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x80])]),
+      },
       { name: 'charset=gbk', body: gbkBody, type: `${FORM}; charset=gbk` },
       { name: 'NUL bytes', body: `${g}&note=a\u0000b&k%00ey=%00` },
       { name: 'raw NUL in a key', body: Buffer.concat([Buffer.from(`${g}&x`), Buffer.from([0]), Buffer.from('y=1')]) },
@@ -237,7 +247,11 @@ describe('notify server abuse', () => {
       { name: 'key without value', body: 'out_trade_no' },
       { name: 'prototype keys', body: `__proto__=x&__proto__[polluted]=1&constructor[prototype][polluted]=1&sign=${encodeURIComponent(genuineA.sign!)}` },
       { name: 'JSON', body: JSON.stringify(genuineA), type: 'application/json' },
-      { name: 'multipart', body: `--b\r\nContent-Disposition: form-data; name="out_trade_no"\r\n\r\n${orderB}\r\n--b--\r\n`, type: 'multipart/form-data; boundary=b' },
+      {
+        name: 'multipart',
+        body: `--b\r\nContent-Disposition: form-data; name="out_trade_no"\r\n\r\n${orderB}\r\n--b--\r\n`,
+        type: 'multipart/form-data; boundary=b',
+      },
     ];
     for (const c of cases) {
       expect(await post(c.body, c.type), c.name).toEqual({ status: 200, text: 'fail' });
@@ -267,7 +281,8 @@ describe('notify server abuse', () => {
 
     type Fields = [string, string][];
     const mutations: ((f: Fields) => Fields)[] = [
-      (f) => { // flip one character of one value (the sign included)
+      (f) => {
+        // flip one character of one value (the sign included)
         const i = rand.int(f.length);
         const [k, v] = f[i]!;
         if (v.length === 0) return f;
@@ -279,7 +294,8 @@ describe('notify server abuse', () => {
         return copy;
       },
       (f) => f.filter((_, i) => i !== rand.int(f.length)), // drop a field
-      (f) => { // duplicate a field, same or other value
+      (f) => {
+        // duplicate a field, same or other value
         const [k, v] = f[rand.int(f.length)]!;
         return [...f, [k, rand.next() < 0.5 ? v : `${v}0`]];
       },
@@ -294,7 +310,8 @@ describe('notify server abuse', () => {
     ];
     const textMutations: ((s: string) => string)[] = [
       (s) => s.slice(0, rand.int(s.length)), // truncated
-      (s) => { // junk inserted at a random place
+      (s) => {
+        // junk inserted at a random place
         const at = rand.int(s.length);
         return s.slice(0, at) + rand.pick(junk) + s.slice(at);
       },

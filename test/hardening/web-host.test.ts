@@ -160,14 +160,30 @@ describe('browser host: other origins get nothing', () => {
       }
     }
     // Even our own origin gets no CORS grant (it needs none: same-origin requests are not preflighted).
-    const own = await rawRequest(port, { method: 'OPTIONS', path: '/api/status.get', headers: { Origin: `http://127.0.0.1:${port}`, 'Access-Control-Request-Method': 'POST' } });
+    const own = await rawRequest(port, {
+      method: 'OPTIONS',
+      path: '/api/status.get',
+      headers: { Origin: `http://127.0.0.1:${port}`, 'Access-Control-Request-Method': 'POST' },
+    });
     expectNoCors(own, 'own origin');
   });
 
   it('a foreign or missing Host is refused everywhere, and never gets a cookie', async () => {
-    for (const host of ['evil.example', `127.0.0.1.evil.example:${port}`, `127.0.0.1:${port}.evil.example`, `127.0.0.1:${port + 1}`, `[::1]:${port}`, '127.0.0.1']) {
+    for (const host of [
+      'evil.example',
+      `127.0.0.1.evil.example:${port}`,
+      `127.0.0.1:${port}.evil.example`,
+      `127.0.0.1:${port + 1}`,
+      `[::1]:${port}`,
+      '127.0.0.1',
+    ]) {
       for (const path of ['/', `/?token=${bridge.token}`, '/api/status.get', '/api/events', '/assets/']) {
-        const res = await rawRequest(port, { method: path.startsWith('/api/status') ? 'POST' : 'GET', path, headers: { ...bearer(), ...JSON_TYPE, Host: host }, body: path.startsWith('/api/status') ? '{}' : undefined });
+        const res = await rawRequest(port, {
+          method: path.startsWith('/api/status') ? 'POST' : 'GET',
+          path,
+          headers: { ...bearer(), ...JSON_TYPE, Host: host },
+          body: path.startsWith('/api/status') ? '{}' : undefined,
+        });
         expect(res.status, `${host} ${path}`).toBe(403);
         expect(res.headers['set-cookie']).toBeUndefined();
         expectNoCors(res, host);
@@ -182,7 +198,14 @@ describe('browser host: other origins get nothing', () => {
   it('a JSON POST from an HTML form is impossible: other content types are refused, even with the token', async () => {
     const auth = bearer(); // a form can carry no header; defence in depth
     const before = calls;
-    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain', 'text/plain;charset=UTF-8', 'application/jsonx', '']) {
+    for (const type of [
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'text/plain',
+      'text/plain;charset=UTF-8',
+      'application/jsonx',
+      '',
+    ]) {
       const res = await rawRequest(port, { method: 'POST', path: '/api/settings.update', headers: { ...auth, 'Content-Type': type }, body: '{"voice":false}' });
       expect(res.status, type).toBe(415);
     }
@@ -200,11 +223,15 @@ describe('browser host: slow clients', () => {
     const slowHeaders = Array.from({ length: 5 }, () => rawHttp(port, '', { next: trickle(headers), everyMs: 20, giveUpMs: 10_000 }));
     const body = JSON.stringify({ pad: 'x'.repeat(200) });
     const slowBodies = Array.from({ length: 5 }, () =>
-      rawHttp(port, `POST /api/status.get HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, {
-        next: trickle(body),
-        everyMs: 20,
-        giveUpMs: 10_000,
-      }),
+      rawHttp(
+        port,
+        `POST /api/status.get HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+        {
+          next: trickle(body),
+          everyMs: 20,
+          giveUpMs: 10_000,
+        },
+      ),
     );
     for (let i = 0; i < 3; i++) expect((await post('status.get', bearer())).status).toBe(200);
     for (const r of await Promise.all(slowHeaders)) {

@@ -51,7 +51,8 @@ describe('import boundaries', () => {
   });
 
   it('payments may build on store and http; a provider adapter sees neither them nor payments', async () => {
-    const infra = "import { openStore } from '../store';\nimport { startNotifyServer } from '../http/notify-server';\nexport const x = [openStore, startNotifyServer];\n";
+    const infra =
+      "import { openStore } from '../store';\nimport { startNotifyServer } from '../http/notify-server';\nexport const x = [openStore, startNotifyServer];\n";
     expect(await importErrors('src/main/payments/new-thing.ts', infra)).toEqual([]);
     const code = [
       "import { Ledger } from '../../payments/ledger';",

@@ -57,12 +57,21 @@ describe('payment core (fake provider)', () => {
     expect(o.id.length).toBeLessThanOrEqual(64);
     expect(o.expiresAt! - o.createdAt).toBe(60_000);
     expect(o.notifyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/notify\/alipay$/);
-    expect(core.events(o.id).map((e) => [e.source, e.kind])).toEqual([['user', 'created'], ['user', 'qr_issued']]);
+    expect(core.events(o.id).map((e) => [e.source, e.kind])).toEqual([
+      ['user', 'created'],
+      ['user', 'qr_issued'],
+    ]);
   });
 
   it('a refused create → FAILED with the reason in words', async () => {
     const fake = new FakeProvider();
-    fake.next('createQr', { kind: 'business', failure: 'DECLINED', code: '40004', subCode: 'ACQ.TOTAL_FEE_EXCEED', message: '订单金额超过限额 / Amount exceeds the limit' });
+    fake.next('createQr', {
+      kind: 'business',
+      failure: 'DECLINED',
+      code: '40004',
+      subCode: 'ACQ.TOTAL_FEE_EXCEED',
+      message: '订单金额超过限额 / Amount exceeds the limit',
+    });
     const { core } = await setup({}, fake);
     const o = await core.createOrder({ amountFen: 1, method: 'qr' });
     expect(o.status).toBe('FAILED');
@@ -186,10 +195,7 @@ describe('payment core (fake provider)', () => {
   it('two concurrent refunds that together exceed the paid amount → exactly one is refused', async () => {
     const { core, fake } = await setup();
     const id = await paidOrder(core, fake, 1000);
-    const results = await Promise.allSettled([
-      core.refund({ orderId: id, amountFen: 600 }),
-      core.refund({ orderId: id, amountFen: 600 }),
-    ]);
+    const results = await Promise.allSettled([core.refund({ orderId: id, amountFen: 600 }), core.refund({ orderId: id, amountFen: 600 })]);
     const ok = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected');
     expect(ok).toHaveLength(1);

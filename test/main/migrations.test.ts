@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/main/store/migrations';
 
 function tables(db: BetterSqlite3.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
-    (r) => r.name,
-  );
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 }
 
 function indexes(db: BetterSqlite3.Database): string[] {
@@ -72,9 +70,7 @@ describe('migrations', () => {
     db.prepare("INSERT INTO events (order_id, source, kind, payload, at) VALUES ('o', 'user', 'k', '{}', 1)").run();
     expect(() => db.prepare("UPDATE events SET kind = 'x'").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM events').run()).toThrow(/append-only/);
-    const insert = db.prepare(
-      `INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at) VALUES (?, 'qr', 'PAID', ?, 's', 1, 1)`,
-    );
+    const insert = db.prepare(`INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at) VALUES (?, 'qr', 'PAID', ?, 's', 1, 1)`);
     expect(() => insert.run('a', 12.34)).toThrow(); // STRICT: a float is not an INTEGER
     expect(() => insert.run('b', 0)).toThrow(); // CHECK amount ≥ 1 fen
     expect(() => insert.run('c', '1234')).not.toThrow(); // STRICT coerces a lossless numeric text
@@ -84,9 +80,7 @@ describe('migrations', () => {
   it('migration 5 (order_environment) applies alone: existing orders become environment unknown, provider alipay; the column is checked', () => {
     const db = new BetterSqlite3(':memory:');
     migrate(db, 4);
-    db.prepare(
-      `INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at) VALUES ('old', 'qr', 'PAID', 1000, 's', 1, 1)`,
-    ).run();
+    db.prepare(`INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at) VALUES ('old', 'qr', 'PAID', 1000, 's', 1, 1)`).run();
     migrate(db, 5);
     expect(db.pragma('user_version', { simple: true })).toBe(5);
     expect(db.prepare("SELECT environment, app_id AS appId, provider FROM orders WHERE id = 'old'").get()).toEqual({

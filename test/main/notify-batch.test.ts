@@ -43,10 +43,7 @@ describe('notification ingest: group commit keeps record-first and success-after
     const stream = new EventStream(logger);
     const ledger = new Ledger(store, systemClock, stream, logger);
     const seen: NotificationSeen[] = [];
-    const provider = new FakeProvider(
-      (req) => parse(Object.fromEntries(new URLSearchParams(req.rawBody.toString('utf8')))),
-      { accountId: APP.appId },
-    );
+    const provider = new FakeProvider((req) => parse(Object.fromEntries(new URLSearchParams(req.rawBody.toString('utf8')))), { accountId: APP.appId });
     const ingest = new NotificationIngest({
       store,
       ledger,
@@ -58,16 +55,31 @@ describe('notification ingest: group commit keeps record-first and success-after
     const now = Date.now();
     for (let i = 0; i < 30; i++) {
       store.orders.insert({
-        id: `PD${i}`, method: 'qr', status: 'AWAITING_PAYMENT', amountFen: 100 + i, refundedFen: 0, subject: 's',
-        qrCode: null, payUrl: null, tradeNo: null, buyerLogonId: null, notifyUrl: null, createdAt: now, updatedAt: now,
-        paidAt: null, expiresAt: now + 60_000, closedAt: null, userPaying: false, message: null,
-        environment: 'demo', appId: APP.appId, provider: 'alipay',
+        id: `PD${i}`,
+        method: 'qr',
+        status: 'AWAITING_PAYMENT',
+        amountFen: 100 + i,
+        refundedFen: 0,
+        subject: 's',
+        qrCode: null,
+        payUrl: null,
+        tradeNo: null,
+        buyerLogonId: null,
+        notifyUrl: null,
+        createdAt: now,
+        updatedAt: now,
+        paidAt: null,
+        expiresAt: now + 60_000,
+        closedAt: null,
+        userPaying: false,
+        message: null,
+        environment: 'demo',
+        appId: APP.appId,
+        provider: 'alipay',
       });
     }
-    const committedRaw = (body: string) =>
-      (other.prepare('SELECT count(*) AS n FROM notifications WHERE body = ?').get(body) as { n: number }).n;
-    const committedStatus = (id: string) =>
-      (other.prepare('SELECT status FROM orders WHERE id = ?').get(id) as { status: string }).status;
+    const committedRaw = (body: string) => (other.prepare('SELECT count(*) AS n FROM notifications WHERE body = ?').get(body) as { n: number }).n;
+    const committedStatus = (id: string) => (other.prepare('SELECT status FROM orders WHERE id = ?').get(id) as { status: string }).status;
     // The HTTP layer's call: the raw body as received, to the provider its path names.
     const handler = {
       submit: (body: string, headers: Record<string, string>) => ingest.submit({ provider: 'alipay', rawBody: Buffer.from(body), headers }),
@@ -127,7 +139,11 @@ describe('notification ingest: group commit keeps record-first and success-after
       const n = notice(fields);
       if (fields.boom) {
         // Throws inside the apply step (in its savepoint), after the checks passed.
-        Object.defineProperty(n, 'facts', { get: () => { throw new Error('boom'); } });
+        Object.defineProperty(n, 'facts', {
+          get: () => {
+            throw new Error('boom');
+          },
+        });
       }
       return { ok: true, notification: n };
     });

@@ -21,7 +21,7 @@ describe('notification ingest: orders of another environment', () => {
     for (const c of cleanups.splice(0)) c();
   });
 
-  it('rejects a validly parsed notification about another environment\'s order and leaves the order alone', async () => {
+  it("rejects a validly parsed notification about another environment's order and leaves the order alone", async () => {
     const tmp = makeTempDir();
     const store: Store = openStore(join(tmp.dir, 'paydesk.db'));
     cleanups.push(() => {
@@ -36,10 +36,10 @@ describe('notification ingest: orders of another environment', () => {
       facts: { state: 'PAID', tradeNo: `T${out}`, totalFen: 100, buyerLogonId: null, paidAt: null },
       refund: null,
     });
-    const provider = new FakeProvider(
-      (req) => ({ ok: true, notification: notice(new URLSearchParams(req.rawBody.toString('utf8')).get('out') as string) }),
-      { environment: 'production', accountId: APP.appId },
-    );
+    const provider = new FakeProvider((req) => ({ ok: true, notification: notice(new URLSearchParams(req.rawBody.toString('utf8')).get('out') as string) }), {
+      environment: 'production',
+      accountId: APP.appId,
+    });
     const ledger = new Ledger(store, systemClock, new EventStream(logger), logger, (row) => row.environment === 'production');
     const ingest = new NotificationIngest({
       store,
@@ -55,9 +55,26 @@ describe('notification ingest: orders of another environment', () => {
     const now = Date.now();
     const insert = (id: string, environment: OrderEnvironment) =>
       store.orders.insert({
-        id, method: 'qr', status: 'AWAITING_PAYMENT', amountFen: 100, refundedFen: 0, subject: 's', qrCode: null,
-        payUrl: null, tradeNo: null, buyerLogonId: null, notifyUrl: null, createdAt: now, updatedAt: now, paidAt: null,
-        expiresAt: now + 60_000, closedAt: null, userPaying: false, message: null, environment, appId: APP.appId,
+        id,
+        method: 'qr',
+        status: 'AWAITING_PAYMENT',
+        amountFen: 100,
+        refundedFen: 0,
+        subject: 's',
+        qrCode: null,
+        payUrl: null,
+        tradeNo: null,
+        buyerLogonId: null,
+        notifyUrl: null,
+        createdAt: now,
+        updatedAt: now,
+        paidAt: null,
+        expiresAt: now + 60_000,
+        closedAt: null,
+        userPaying: false,
+        message: null,
+        environment,
+        appId: APP.appId,
       });
     insert('PDDEMO', 'demo');
     insert('PDPROD', 'production');

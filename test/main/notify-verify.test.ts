@@ -51,7 +51,38 @@ function rng(seed: number): () => number {
   };
 }
 
-const ALPHABET = ['a', 'Z', '0', '9', '%', '%25', '%2', '+', ' ', '&', '=', '中', '文', '😀', '\u00e9', '"', "'", '{', '}', ':', ',', '-', '_', '.', '~', '/', '?', '#', '\\', '\n'];
+const ALPHABET = [
+  'a',
+  'Z',
+  '0',
+  '9',
+  '%',
+  '%25',
+  '%2',
+  '+',
+  ' ',
+  '&',
+  '=',
+  '中',
+  '文',
+  '😀',
+  '\u00e9',
+  '"',
+  "'",
+  '{',
+  '}',
+  ':',
+  ',',
+  '-',
+  '_',
+  '.',
+  '~',
+  '/',
+  '?',
+  '#',
+  '\\',
+  '\n',
+];
 
 function randomValue(r: () => number): string {
   if (r() < 0.1) return '';
@@ -79,7 +110,13 @@ function sign(text: string, key: string, alg = 'RSA-SHA256'): string {
 }
 
 describe('createNotifyVerifier ≡ alipay-sdk checkNotifySignV2', () => {
-  const sdk = new AlipaySdk({ appId: '2021000000000001', privateKey: attacker.privateKey, keyType: 'PKCS8', alipayPublicKey: alipay.publicKey, gateway: 'http://127.0.0.1:9/gateway.do' });
+  const sdk = new AlipaySdk({
+    appId: '2021000000000001',
+    privateKey: attacker.privateKey,
+    keyType: 'PKCS8',
+    alipayPublicKey: alipay.publicKey,
+    gateway: 'http://127.0.0.1:9/gateway.do',
+  });
   const fast = createNotifyVerifier(createPublicKey(alipay.publicKey), 'RSA2');
   const agree = (fields: Record<string, string>) => {
     const a = verdict(() => sdk.checkNotifySignV2(fields));
@@ -174,7 +211,26 @@ describe('createNotifyVerifier ≡ alipay-sdk checkNotifySignV2', () => {
     ];
     const results = cases.map((c) => agree(c));
     for (const [i, v] of results.entries()) expect(v.fast, `case ${i}: ${JSON.stringify(cases[i])}`).toBe(v.sdk);
-    expect(results.map((v) => v.sdk)).toEqual([true, true, true, false, false, false, false, false, true, false, true, false, true, true, true, false, true, true]);
+    expect(results.map((v) => v.sdk)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      true,
+      true,
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('costs one RSA verification for a genuine notice (the SDK: two); a forged one costs two', () => {

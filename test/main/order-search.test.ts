@@ -7,9 +7,28 @@ import { parseOrderSearch } from '../../src/main/payments/search';
 
 function order(id: string, createdAt: number, patch: Partial<OrderRow> = {}): OrderRow {
   return {
-    id, method: 'qr', status: 'PAID', amountFen: 100, refundedFen: 0, subject: 's', qrCode: null, payUrl: null,
-    tradeNo: null, buyerLogonId: null, notifyUrl: null, createdAt, updatedAt: createdAt, paidAt: null,
-    expiresAt: null, closedAt: null, userPaying: false, message: null, environment: 'demo', appId: 'app', provider: 'alipay', ...patch,
+    id,
+    method: 'qr',
+    status: 'PAID',
+    amountFen: 100,
+    refundedFen: 0,
+    subject: 's',
+    qrCode: null,
+    payUrl: null,
+    tradeNo: null,
+    buyerLogonId: null,
+    notifyUrl: null,
+    createdAt,
+    updatedAt: createdAt,
+    paidAt: null,
+    expiresAt: null,
+    closedAt: null,
+    userPaying: false,
+    message: null,
+    environment: 'demo',
+    appId: 'app',
+    provider: 'alipay',
+    ...patch,
   };
 }
 

@@ -41,9 +41,27 @@ describe('Alipay provider outcome mapping against emulator faults', () => {
     env = await withEmulator();
     const provider = new AlipayProvider(env.config.alipay, memoryLogger());
     const q = await provider.query('NO-SUCH-TRADE');
-    expect(q).toMatchObject({ kind: 'business', failure: 'NOT_FOUND', code: '40004', subCode: 'ACQ.TRADE_NOT_EXIST', message: expect.stringMatching(/交易不存在 \/ Trade does not exist/) });
-    const pay = await provider.payWithCode({ outTradeNo: `T${Date.now()}`, amountFen: 100, subject: 's', timeoutMinutes: 1, notifyUrl: null, authCode: '284000000000000004' });
-    expect(pay).toMatchObject({ kind: 'business', failure: 'INSUFFICIENT_FUNDS', subCode: 'ACQ.BUYER_BALANCE_NOT_ENOUGH', message: '余额不足 / Insufficient balance' });
+    expect(q).toMatchObject({
+      kind: 'business',
+      failure: 'NOT_FOUND',
+      code: '40004',
+      subCode: 'ACQ.TRADE_NOT_EXIST',
+      message: expect.stringMatching(/交易不存在 \/ Trade does not exist/),
+    });
+    const pay = await provider.payWithCode({
+      outTradeNo: `T${Date.now()}`,
+      amountFen: 100,
+      subject: 's',
+      timeoutMinutes: 1,
+      notifyUrl: null,
+      authCode: '284000000000000004',
+    });
+    expect(pay).toMatchObject({
+      kind: 'business',
+      failure: 'INSUFFICIENT_FUNDS',
+      subCode: 'ACQ.BUYER_BALANCE_NOT_ENOUGH',
+      message: '余额不足 / Insufficient balance',
+    });
   });
 
   it('accepts keys as bare base64 too (as the Alipay console shows them)', async () => {

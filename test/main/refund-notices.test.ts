@@ -30,12 +30,41 @@ describe('refund notices', () => {
     const ledger = new Ledger(store, systemClock, new EventStream(logger), logger, () => true);
     const now = Date.now();
     store.orders.insert({
-      id: 'PD1', method: 'qr', status, amountFen: 1000, refundedFen: 0, subject: 's', qrCode: null, payUrl: null,
-      tradeNo: null, buyerLogonId: null, notifyUrl: null, createdAt: now, updatedAt: now, paidAt: status === 'PAID' ? now : null,
-      expiresAt: now + 60_000, closedAt: null, userPaying: false, message: null, environment: 'demo', appId: 'app', provider: 'toy',
+      id: 'PD1',
+      method: 'qr',
+      status,
+      amountFen: 1000,
+      refundedFen: 0,
+      subject: 's',
+      qrCode: null,
+      payUrl: null,
+      tradeNo: null,
+      buyerLogonId: null,
+      notifyUrl: null,
+      createdAt: now,
+      updatedAt: now,
+      paidAt: status === 'PAID' ? now : null,
+      expiresAt: now + 60_000,
+      closedAt: null,
+      userPaying: false,
+      message: null,
+      environment: 'demo',
+      appId: 'app',
+      provider: 'toy',
     });
     const ownRefund = (id: string, amountFen: number) =>
-      store.refunds.insert({ id, orderId: 'PD1', amountFen, reason: null, status: 'UNKNOWN', createdAt: now, updatedAt: now, settledAt: null, attempts: 1, message: 'x' });
+      store.refunds.insert({
+        id,
+        orderId: 'PD1',
+        amountFen,
+        reason: null,
+        status: 'UNKNOWN',
+        createdAt: now,
+        updatedAt: now,
+        settledAt: null,
+        attempts: 1,
+        message: 'x',
+      });
     const notice = (n: Partial<RefundNotice>): RefundNotice => ({ outRequestNo: null, state: 'SUCCESS', amountFen: null, cumulativeFen: null, at: null, ...n });
     const apply = (refund: RefundNotice) => ledger.run((ch) => applyTradeFactsTx(store, ledger, ch, 'PD1', null, refund, 'notify'));
     return { store, ownRefund, notice, apply };
@@ -49,7 +78,7 @@ describe('refund notices', () => {
     expect(store.orders.get('PD1')).toMatchObject({ status: 'PAID', refundedFen: 0 });
   });
 
-  it('this refund\'s amount without a cumulative total: a refund made elsewhere is recorded once, under its number', () => {
+  it("this refund's amount without a cumulative total: a refund made elsewhere is recorded once, under its number", () => {
     const { store, notice, apply } = setup();
     expect(apply(notice({ outRequestNo: 'PORTAL-1', amountFen: 250 }))).toBe(true);
     expect(store.refunds.get('PORTAL-1')).toMatchObject({ status: 'SUCCESS', amountFen: 250 });

@@ -33,7 +33,10 @@ describe('refunds against the emulator', () => {
     expect(env.core.getOrder(id)).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedFen: 800 });
     const t = await env.control.trade(id);
     expect(t?.refundFee).toBe('8.00');
-    expect(t?.refunds.map((r) => [r.outRequestNo, r.refundAmount])).toEqual([[r1.id, '3.00'], [r2.id, '5.00']]);
+    expect(t?.refunds.map((r) => [r.outRequestNo, r.refundAmount])).toEqual([
+      [r1.id, '3.00'],
+      [r2.id, '5.00'],
+    ]);
     // Alipay's spacing rule: the second request went out ≥ refundMinGapMs after the first was answered.
     const [a, b] = t!.refunds;
     expect(b!.at - a!.at).toBeGreaterThanOrEqual(150);
@@ -85,10 +88,7 @@ describe('refunds against the emulator', () => {
   it('two concurrent refunds that together exceed the paid amount → one is refused', async () => {
     env = await withEmulator();
     const id = await paid(env, 1000);
-    const results = await Promise.allSettled([
-      env.core.refund({ orderId: id, amountFen: 700 }),
-      env.core.refund({ orderId: id, amountFen: 700 }),
-    ]);
+    const results = await Promise.allSettled([env.core.refund({ orderId: id, amountFen: 700 }), env.core.refund({ orderId: id, amountFen: 700 })]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((await env.control.trade(id))?.refunds).toHaveLength(1);
     expect(env.core.getOrder(id)?.refundedFen).toBe(700);

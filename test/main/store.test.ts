@@ -71,9 +71,12 @@ describe('store', () => {
     expect(seen[0]).toBe('PD024');
     expect(store.orders.list({ limit: 100, status: 'PAID' }).every((r) => r.status === 'PAID')).toBe(true);
     expect(store.orders.list({ limit: 100, from: 1002, to: 1004 }).map((r) => r.createdAt)).toEqual([1003, 1003, 1003, 1002, 1002, 1002]);
-    expect(store.orders.list({ limit: 100, prefix: 'PD01' }).map((r) => r.id).sort()).toEqual(
-      ['PD010', 'PD011', 'PD012', 'PD013', 'PD014', 'PD015', 'PD016', 'PD017', 'PD018', 'PD019'],
-    );
+    expect(
+      store.orders
+        .list({ limit: 100, prefix: 'PD01' })
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['PD010', 'PD011', 'PD012', 'PD013', 'PD014', 'PD015', 'PD016', 'PD017', 'PD018', 'PD019']);
   });
 
   it('uses indexes for listing by status/date, the sweep and lookup by number (no full scans)', () => {
@@ -86,7 +89,9 @@ describe('store', () => {
         .join(' | ');
     const list = plan('SELECT * FROM orders WHERE created_at < ? OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT 50', 5, 5, 'x');
     expect(list).toMatch(/orders_created/);
-    const byStatus = plan("SELECT * FROM orders WHERE status = 'PAID' AND (created_at < 5 OR (created_at = 5 AND id < 'x')) ORDER BY created_at DESC, id DESC LIMIT 50");
+    const byStatus = plan(
+      "SELECT * FROM orders WHERE status = 'PAID' AND (created_at < 5 OR (created_at = 5 AND id < 'x')) ORDER BY created_at DESC, id DESC LIMIT 50",
+    );
     expect(byStatus).toMatch(/orders_status_created/);
     expect(byStatus).not.toMatch(/TEMP B-TREE/);
     expect(plan('SELECT * FROM orders WHERE id = ?', 'x')).toMatch(/PRIMARY KEY|sqlite_autoindex_orders/);
@@ -98,7 +103,18 @@ describe('store', () => {
     store = openStore(':memory:');
     store.orders.insert(order('A', 1, { status: 'PAID', amountFen: 1000 }));
     const r = (id: string, amountFen: number, status: 'PENDING' | 'SUCCESS' | 'UNKNOWN' | 'FAILED') =>
-      (store as Store).refunds.insert({ id, orderId: 'A', amountFen, reason: null, status, createdAt: 2, updatedAt: 2, settledAt: null, attempts: 0, message: null });
+      (store as Store).refunds.insert({
+        id,
+        orderId: 'A',
+        amountFen,
+        reason: null,
+        status,
+        createdAt: 2,
+        updatedAt: 2,
+        settledAt: null,
+        attempts: 0,
+        message: null,
+      });
     r('R1', 100, 'SUCCESS');
     r('R2', 200, 'UNKNOWN');
     r('R3', 300, 'FAILED');
@@ -109,7 +125,18 @@ describe('store', () => {
     expect(store.refunds.unsettled({ environment: 'demo', appId: 'app' })).toEqual([]);
     expect(store.refunds.unsettled({ environment: 'production', appId: 'other' })).toEqual([]);
     expect(() =>
-      (store as Store).refunds.insert({ id: 'R6', orderId: 'nope', amountFen: 1, reason: null, status: 'PENDING', createdAt: 1, updatedAt: 1, settledAt: null, attempts: 0, message: null }),
+      (store as Store).refunds.insert({
+        id: 'R6',
+        orderId: 'nope',
+        amountFen: 1,
+        reason: null,
+        status: 'PENDING',
+        createdAt: 1,
+        updatedAt: 1,
+        settledAt: null,
+        attempts: 0,
+        message: null,
+      }),
     ).toThrow(/FOREIGN KEY/);
   });
 

@@ -47,7 +47,7 @@ describe('day summary (SQLite aggregates) = per-row computation', () => {
       const to = new Date(y, m, d + 1).getTime();
       const statuses: OrderStatus[] = ['AWAITING_PAYMENT', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'CLOSED', 'FAILED'];
       let seed = 7;
-      const r = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const r = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       const times = [from - 1, from, from + 3_600_000 - 1, from + 3_600_000, to - 1, to, to + 5];
       for (let i = 0; i < 3000; i++) times.push(Math.floor(from - 3_600_000 + r() * (to - from + 7_200_000)));
       const paid: Row[] = [];
@@ -61,9 +61,24 @@ describe('day summary (SQLite aggregates) = per-row computation', () => {
           paid.push({ createdAt: t, amountFen, refundedFen, method });
         }
         store.orders.insert({
-          id: `PD${i}`, method, status, amountFen, refundedFen, subject: 's', qrCode: null, payUrl: null,
-          tradeNo: null, buyerLogonId: null, notifyUrl: null, createdAt: t, updatedAt: t, paidAt: null,
-          expiresAt: null, closedAt: null, userPaying: false, message: null,
+          id: `PD${i}`,
+          method,
+          status,
+          amountFen,
+          refundedFen,
+          subject: 's',
+          qrCode: null,
+          payUrl: null,
+          tradeNo: null,
+          buyerLogonId: null,
+          notifyUrl: null,
+          createdAt: t,
+          updatedAt: t,
+          paidAt: null,
+          expiresAt: null,
+          closedAt: null,
+          userPaying: false,
+          message: null,
         });
       });
       const date = `${y}-${String(m + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;

@@ -43,9 +43,9 @@ describe('Alipay adapter (provider port)', () => {
   it('is built by the registry from its settings, with its id, methods, environment and account', () => {
     const built = defaultProviderRegistry().build('alipay', { ...CONFIG, environment: 'production' }, { logger: memoryLogger(), clock: systemClock });
     expect(built).toMatchObject({ id: 'alipay', methods: ['qr', 'code', 'link'], environment: 'production', accountId: CONFIG.appId });
-    expect(() => defaultProviderRegistry().build('alipay', { ...CONFIG, gateway: 'not a url', environment: 'demo' }, { logger: memoryLogger(), clock: systemClock })).toThrow(
-      expect.objectContaining({ code: 'PROVIDER_SETTINGS_INVALID' }),
-    );
+    expect(() =>
+      defaultProviderRegistry().build('alipay', { ...CONFIG, gateway: 'not a url', environment: 'demo' }, { logger: memoryLogger(), clock: systemClock }),
+    ).toThrow(expect.objectContaining({ code: 'PROVIDER_SETTINGS_INVALID' }));
   });
 
   it('maps trade_status to the neutral states (TRADE_FINISHED is still a payment)', () => {
@@ -77,9 +77,21 @@ describe('Alipay adapter (provider port)', () => {
   });
 
   it('refuses forged, malformed, other-app and other-seller notices; a seller-only mismatch says which seller id was sent', async () => {
-    expect(await provider.verifyNotification(request(fields(), attacker.privateKey))).toEqual({ ok: false, reason: 'signature verification failed', outTradeNo: 'PD1' });
-    expect(await provider.verifyNotification({ headers: {}, rawBody: Buffer.from('a=1&a=2') })).toEqual({ ok: false, reason: 'malformed form body', outTradeNo: null });
-    expect(await provider.verifyNotification(request(fields({ app_id: '2021000000000999' })))).toEqual({ ok: false, reason: 'app_id mismatch', outTradeNo: 'PD1' });
+    expect(await provider.verifyNotification(request(fields(), attacker.privateKey))).toEqual({
+      ok: false,
+      reason: 'signature verification failed',
+      outTradeNo: 'PD1',
+    });
+    expect(await provider.verifyNotification({ headers: {}, rawBody: Buffer.from('a=1&a=2') })).toEqual({
+      ok: false,
+      reason: 'malformed form body',
+      outTradeNo: null,
+    });
+    expect(await provider.verifyNotification(request(fields({ app_id: '2021000000000999' })))).toEqual({
+      ok: false,
+      reason: 'app_id mismatch',
+      outTradeNo: 'PD1',
+    });
     expect(await provider.verifyNotification(request(fields({ seller_id: '2088000000000999' })))).toEqual({
       ok: false,
       reason: 'seller_id mismatch',

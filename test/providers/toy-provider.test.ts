@@ -59,7 +59,9 @@ describe('a toy second provider through the registry', () => {
   it('refuses unknown ids and bad settings with bilingual errors', async () => {
     const { registry, logger } = await setup();
     const deps = { logger, clock: systemClock };
-    expect(() => registry.build('nope', {}, deps)).toThrow(expect.objectContaining({ code: 'PROVIDER_UNKNOWN', message: expect.stringMatching(/未知.*\/ Unknown payment provider: nope/) }));
+    expect(() => registry.build('nope', {}, deps)).toThrow(
+      expect.objectContaining({ code: 'PROVIDER_UNKNOWN', message: expect.stringMatching(/未知.*\/ Unknown payment provider: nope/) }),
+    );
     expect(() => registry.build('toy', { environment: 'demo', merchant: '', secret: 'x' }, deps)).toThrow(
       expect.objectContaining({ code: 'PROVIDER_SETTINGS_INVALID', message: expect.stringMatching(/设置.*merchant.*\/ Settings of provider toy.*secret/) }),
     );
@@ -67,7 +69,7 @@ describe('a toy second provider through the registry', () => {
     expect(() => registry.register('Bad Id', toyFactory)).toThrow(expect.objectContaining({ code: 'PROVIDER_ID_INVALID' }));
   });
 
-  it('create → pay → notify over HTTP → refund → refund notification, with the toy\'s own acknowledgements', async () => {
+  it("create → pay → notify over HTTP → refund → refund notification, with the toy's own acknowledgements", async () => {
     const { core, toy, notifications } = await setup();
 
     // The default provider still gets orders that name none, with its own notify path.
@@ -76,7 +78,14 @@ describe('a toy second provider through the registry', () => {
     expect(plain.notifyUrl).toMatch(/\/notify\/alipay$/);
 
     const order = await core.createOrder({ amountFen: 1000, method: 'qr', provider: 'toy' });
-    expect(order).toMatchObject({ provider: 'toy', appId: 'M-0001', environment: 'demo', status: 'AWAITING_PAYMENT', qrCode: `toy://pay/${order.id}`, foreign: false });
+    expect(order).toMatchObject({
+      provider: 'toy',
+      appId: 'M-0001',
+      environment: 'demo',
+      status: 'AWAITING_PAYMENT',
+      qrCode: `toy://pay/${order.id}`,
+      foreign: false,
+    });
     expect(order.notifyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/notify\/toy$/);
     // A method the toy does not carry is refused before anything is stored.
     await expect(core.createOrder({ amountFen: 1000, method: 'link', provider: 'toy' })).rejects.toMatchObject({ code: 'METHOD_INVALID' });
@@ -123,7 +132,7 @@ describe('a toy second provider through the registry', () => {
     await waitFor(() => core.getOrder(plain.id)?.status === 'AWAITING_PAYMENT', 'other order untouched');
   });
 
-  it('a notice about the toy\'s order sent to another provider\'s path is that provider\'s to refuse', async () => {
+  it("a notice about the toy's order sent to another provider's path is that provider's to refuse", async () => {
     const { core, toy, notifications } = await setup();
     const order = await core.createOrder({ amountFen: 500, method: 'qr', provider: 'toy' });
     const wrongPath = (order.notifyUrl as string).replace(/\/notify\/toy$/, '/notify/alipay');

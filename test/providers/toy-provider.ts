@@ -111,7 +111,13 @@ export class ToyProvider implements PaymentProvider {
     const t = this.trades.get(outTradeNo);
     const r = t?.refunds.get(refundNo);
     if (!t || !r?.notifyUrl) throw new Error(`no toy refund ${refundNo}`);
-    const payload = { id: `N${++this.seq}`, merchant: this.accountId, order: outTradeNo, total: t.amountFen, refund: { no: refundNo, amount: r.amountFen, status: 'OK' } };
+    const payload = {
+      id: `N${++this.seq}`,
+      merchant: this.accountId,
+      order: outTradeNo,
+      total: t.amountFen,
+      refund: { no: refundNo, amount: r.amountFen, status: 'OK' },
+    };
     const answer = await this.deliver(r.notifyUrl, payload);
     r.state = 'OK';
     return answer;

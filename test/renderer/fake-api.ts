@@ -1,13 +1,5 @@
 /** A scripted ConsoleApi for component tests: answers per channel, and a way to push events. */
-import type {
-  Channel,
-  CommandInput,
-  CommandOutput,
-  ConsoleApi,
-  ConsoleEvents,
-  EventName,
-  Result,
-} from '../../src/shared/contract';
+import type { Channel, CommandInput, CommandOutput, ConsoleApi, ConsoleEvents, EventName, Result } from '../../src/shared/contract';
 import { CHANNELS, EVENT_NAMES, eventMethodName, methodName } from '../../src/shared/contract';
 
 type Handler<C extends Channel> = (input: CommandInput<C>) => Result<CommandOutput<C>> | Promise<Result<CommandOutput<C>>>;

@@ -110,7 +110,12 @@ describe('readEventStream', () => {
       });
       const seen: [string, string][] = [];
       await readEventStream(body, (name, data) => seen.push([name, data]));
-      expect(seen, `chunks of ${size}`).toEqual([['a', '1'], ['b', 'x\ny'], ['message', '支付'], ['c', '']]);
+      expect(seen, `chunks of ${size}`).toEqual([
+        ['a', '1'],
+        ['b', 'x\ny'],
+        ['message', '支付'],
+        ['c', ''],
+      ]);
     }
   });
 });

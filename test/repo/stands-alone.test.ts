@@ -112,7 +112,7 @@ describe('the repository stands alone', () => {
       "import { formatFen } from '../../shared/money';",
       "const CSS = 'body{color:#333}';",
       '// reported upstream as localtunnel/localtunnel#724',
-      "const issue = parsed.error.issues[0];",
+      'const issue = parsed.error.issues[0];',
       ' * PEM (PKCS#1 or PKCS#8)',
       "expect(html).toContain('&#60;');",
       '// docs/architecture.md, Invariants: "Record first, act second"',

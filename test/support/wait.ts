@@ -7,12 +7,7 @@ type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
  * throws counts as "not yet"; its last error is named when the wait times out after `timeoutMs`.
  * The check's result is awaited: an async check's promise would otherwise always be truthy.
  */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 10_000,
-  everyMs = 20,
-): Promise<Truthy<Awaited<T>>> {
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 20): Promise<Truthy<Awaited<T>>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -60,9 +60,7 @@ async function startConsole(
     {
       logger: memoryLogger(),
       // the real payment core, its notify server with lowered limits
-      ...(notifyLimits
-        ? { createPaymentCore: (c: PaymentCoreConfig) => createPaymentCore({ ...c, notify: { ...c.notify, ...notifyLimits } }) }
-        : {}),
+      ...(notifyLimits ? { createPaymentCore: (c: PaymentCoreConfig) => createPaymentCore({ ...c, notify: { ...c.notify, ...notifyLimits } }) } : {}),
     },
   );
   cleanups.push(() => host.close());
@@ -89,21 +87,27 @@ describe('console + localtunnel (real client, fixture server)', () => {
     fx = await startLocaltunnelServer({ graceMs: 300 });
     cleanups.push(() => fx.stop());
     // slow polling first: the notification, not a poll, must be what marks the first order paid
-    const { host, control } = await startConsole(
-      { notifyMode: 'localtunnel', tunnelHost: fx.host, tunnelSubdomain: 'paydesk-shop' },
-      4_000,
-    );
+    const { host, control } = await startConsole({ notifyMode: 'localtunnel', tunnelHost: fx.host, tunnelSubdomain: 'paydesk-shop' }, 4_000);
     const events: StatusDto[] = [];
     host.on('status.changed', (s) => events.push(s));
 
-    const online = await eventually(() => status(host), (s) => s.notify.reachability === 'reachable', 'tunnel reachable');
+    const online = await eventually(
+      () => status(host),
+      (s) => s.notify.reachability === 'reachable',
+      'tunnel reachable',
+    );
     expect(online.notify).toMatchObject({ mode: 'localtunnel', url: `${fx.publicUrl('paydesk-shop')}/notify/alipay` });
     expect(online.warnings).toEqual([]);
     expect(events.some((e) => e.notify.reachability === 'reachable')).toBe(true);
 
     const a = await ok(host.dispatch('orders.create', { amount: '12.34', method: 'qr' }));
     await post(`${control}/trades/${a.id}/pay`);
-    await eventually(() => orderStatus(host, a.id), (s) => s === 'PAID', 'A paid', 3_500);
+    await eventually(
+      () => orderStatus(host, a.id),
+      (s) => s === 'PAID',
+      'A paid',
+      3_500,
+    );
     expect(await paidBy(host, a.id)).toBe('notify');
     // PAID is committed before the answer has travelled back through the tunnel: wait for the emulator's record
     type Delivery = { outTradeNo: string; url: string; accepted: boolean; status: number | null; error?: string };
@@ -120,16 +124,30 @@ describe('console + localtunnel (real client, fixture server)', () => {
 
     // the tunnel server dies: offline, a warning, new orders poll-only, and polling still confirms them
     await fx.stop();
-    const offline = await eventually(() => status(host), (s) => s.notify.url === null && s.notify.reachability === 'unreachable', 'offline');
+    const offline = await eventually(
+      () => status(host),
+      (s) => s.notify.url === null && s.notify.reachability === 'unreachable',
+      'offline',
+    );
     expect(offline.warnings.join('\n')).toMatch(/内网穿透.*polling/);
     const b = await ok(host.dispatch('orders.create', { amount: '5.00', method: 'qr' }));
     await post(`${control}/trades/${b.id}/pay`);
-    await eventually(() => orderStatus(host, b.id), (s) => s === 'PAID', 'B paid by polling', 15_000);
+    await eventually(
+      () => orderStatus(host, b.id),
+      (s) => s === 'PAID',
+      'B paid by polling',
+      15_000,
+    );
     expect(await paidBy(host, b.id)).toBe('poll');
 
     // back: reconnect, self-test, reachable again, and notifications flow again
     await fx.start();
-    const again = await eventually(() => status(host), (s) => s.notify.reachability === 'reachable', 'reachable again', 15_000);
+    const again = await eventually(
+      () => status(host),
+      (s) => s.notify.reachability === 'reachable',
+      'reachable again',
+      15_000,
+    );
     expect(again.notify.url).toBe(`${fx.publicUrl('paydesk-shop')}/notify/alipay`);
     expect(again.warnings).toEqual([]);
   });
@@ -137,17 +155,26 @@ describe('console + localtunnel (real client, fixture server)', () => {
   it('after the tunnel idled past every timeout of the notify server, a notification through it still marks the order paid', async () => {
     fx = await startLocaltunnelServer();
     cleanups.push(() => fx.stop());
-    const { host, control } = await startConsole(
-      { notifyMode: 'localtunnel', tunnelHost: fx.host, tunnelSubdomain: 'paydesk-idle' },
-      10_000,
-      SHORT_LIMITS,
+    const { host, control } = await startConsole({ notifyMode: 'localtunnel', tunnelHost: fx.host, tunnelSubdomain: 'paydesk-idle' }, 10_000, SHORT_LIMITS);
+    await eventually(
+      () => status(host),
+      (s) => s.notify.reachability === 'reachable',
+      'tunnel reachable',
     );
-    await eventually(() => status(host), (s) => s.notify.reachability === 'reachable', 'tunnel reachable');
-    await eventually(async () => fx.tunnels()[0]?.sockets ?? 0, (n) => n === 10, 'the client connected its sockets');
+    await eventually(
+      async () => fx.tunnels()[0]?.sockets ?? 0,
+      (n) => n === 10,
+      'the client connected its sockets',
+    );
     await new Promise((r) => setTimeout(r, 1_500)); // past the header, request and keep-alive limits
     const o = await ok(host.dispatch('orders.create', { amount: '6.60', method: 'qr' }));
     await post(`${control}/trades/${o.id}/pay`);
-    await eventually(() => orderStatus(host, o.id), (s) => s === 'PAID', 'paid', 5_000);
+    await eventually(
+      () => orderStatus(host, o.id),
+      (s) => s === 'PAID',
+      'paid',
+      5_000,
+    );
     expect(await paidBy(host, o.id)).toBe('notify');
   });
 
@@ -160,14 +187,23 @@ describe('console + localtunnel (real client, fixture server)', () => {
     expect((await status(host)).notify).toMatchObject({ mode: 'none', url: null, reachability: 'disabled' });
 
     await ok(host.dispatch('settings.update', { notifyMode: 'localtunnel', tunnelHost: fx.host, tunnelSubdomain: 'live-switch' }));
-    await eventually(() => status(host), (s) => s.notify.reachability === 'reachable', 'reachable after switch');
+    await eventually(
+      () => status(host),
+      (s) => s.notify.reachability === 'reachable',
+      'reachable after switch',
+    );
     const second = await ok(host.dispatch('orders.create', { amount: '2.00', method: 'qr' }));
     await ok(host.dispatch('settings.update', { notifyMode: 'none' }));
     const s = await status(host);
     expect(s.notify).toMatchObject({ mode: 'none', url: null });
     const third = await ok(host.dispatch('orders.create', { amount: '3.00', method: 'qr' }));
     // the tunnel was closed when the mode changed
-    await eventually(async () => fx.tunnels().reduce((n, t) => n + t.sockets, 0), (n) => n === 0, 'tunnel sockets closed', 5_000);
+    await eventually(
+      async () => fx.tunnels().reduce((n, t) => n + t.sockets, 0),
+      (n) => n === 0,
+      'tunnel sockets closed',
+      5_000,
+    );
     expect(await trade(first.id)).toBeNull();
     expect(await trade(second.id)).toBe(`${fx.publicUrl('live-switch')}/notify/alipay`);
     expect(await trade(third.id)).toBeNull();
@@ -215,13 +251,22 @@ describe('console + custom notify URL (a reverse proxy in front of the notify se
     await ok(host.dispatch('settings.update', { notifyMode: 'loopback' }));
     notifyBase = new URL((await status(host)).notify.url ?? '').origin;
     await ok(host.dispatch('settings.update', { notifyMode: 'custom', customNotifyUrl: proxy.url }));
-    const s = await eventually(() => status(host), (x) => x.notify.reachability === 'reachable', 'custom reachable');
+    const s = await eventually(
+      () => status(host),
+      (x) => x.notify.reachability === 'reachable',
+      'custom reachable',
+    );
     expect(s.notify).toMatchObject({ mode: 'custom', url: `${proxy.url}/notify/alipay` });
     expect(proxy.hits.some((h) => h.startsWith('GET /paydesk/notify/__probe/'))).toBe(true);
 
     const o = await ok(host.dispatch('orders.create', { amount: '8.80', method: 'qr' }));
     await post(`${control}/trades/${o.id}/pay`);
-    await eventually(() => orderStatus(host, o.id), (x) => x === 'PAID', 'paid through the proxy', 3_500);
+    await eventually(
+      () => orderStatus(host, o.id),
+      (x) => x === 'PAID',
+      'paid through the proxy',
+      3_500,
+    );
     expect(await paidBy(host, o.id)).toBe('notify');
     expect(proxy.hits).toContain('POST /paydesk/notify/alipay');
   });
@@ -232,7 +277,11 @@ describe('console + custom notify URL (a reverse proxy in front of the notify se
     cleanups.push(() => new Promise<void>((r) => liar.close(() => r())));
     const url = `http://127.0.0.1:${(liar.address() as AddressInfo).port}/n`;
     const { host } = await startConsole({ notifyMode: 'custom', customNotifyUrl: url });
-    const s = await eventually(() => status(host), (x) => x.notify.reachability === 'unreachable', 'custom unreachable');
+    const s = await eventually(
+      () => status(host),
+      (x) => x.notify.reachability === 'unreachable',
+      'custom unreachable',
+    );
     expect(s.warnings.join('\n')).toMatch(/自定义通知地址.*custom notify URL/);
   });
 });
@@ -244,7 +293,12 @@ describe('console + notify mode none', () => {
     const trade = (await (await fetch(`${control}/trades/${o.id}`)).json()) as { notifyUrl: string | null };
     expect(trade.notifyUrl ?? null).toBeNull();
     await post(`${control}/trades/${o.id}/pay`);
-    await eventually(() => orderStatus(host, o.id), (x) => x === 'PAID', 'paid by polling', 5_000);
+    await eventually(
+      () => orderStatus(host, o.id),
+      (x) => x === 'PAID',
+      'paid by polling',
+      5_000,
+    );
     expect(await paidBy(host, o.id)).toBe('poll');
     const s = await status(host);
     expect(s.notify).toMatchObject({ mode: 'none', url: null, reachability: 'disabled' });

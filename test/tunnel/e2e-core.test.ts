@@ -104,9 +104,9 @@ describe('notifications through the tunnel (payment core + emulator + real local
     await waitFor(() => env.core.getOrder(c.id)?.status === 'PAID', 'PAID', 8_000);
     // the emulator's delivery for c went through the new tunnel and was answered "success"
     const deliveries = await waitFor(async () => {
-        const answered = (await env.control.notifications()).filter((d) => d.outTradeNo === c.id && d.responseBody === 'success');
-        return answered.length > 0 ? answered : null;
-      }, 'delivery answered');
+      const answered = (await env.control.notifications()).filter((d) => d.outTradeNo === c.id && d.responseBody === 'success');
+      return answered.length > 0 ? answered : null;
+    }, 'delivery answered');
     expect(deliveries.length).toBeGreaterThanOrEqual(1);
   });
 });

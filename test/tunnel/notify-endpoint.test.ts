@@ -43,13 +43,10 @@ async function startReverseProxy(target: string): Promise<{ url: string; close()
       res.writeHead(404).end('nope');
       return;
     }
-    const up = request(
-      { host: t.hostname, port: t.port, method: req.method, path: url.slice('/paydesk'.length), headers: req.headers },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      },
-    );
+    const up = request({ host: t.hostname, port: t.port, method: req.method, path: url.slice('/paydesk'.length), headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
     up.on('error', () => res.writeHead(502).end());
     req.pipe(up);
   });
@@ -84,7 +81,15 @@ describe('notify endpoint policy', () => {
   it('validates custom URLs: http(s), a host, no credentials, no query/fragment', () => {
     expect(validateCustomNotifyUrl(' https://pay.example.com/paydesk/ ')).toEqual({ ok: true, url: 'https://pay.example.com/paydesk' });
     expect(validateCustomNotifyUrl('http://pay.example.com')).toEqual({ ok: true, url: 'http://pay.example.com' });
-    for (const bad of ['', 'pay.example.com', 'ftp://pay.example.com', 'https://u:p@pay.example.com', 'https://pay.example.com/?a=1', 'https://pay.example.com/#x', 'javascript:alert(1)']) {
+    for (const bad of [
+      '',
+      'pay.example.com',
+      'ftp://pay.example.com',
+      'https://u:p@pay.example.com',
+      'https://pay.example.com/?a=1',
+      'https://pay.example.com/#x',
+      'javascript:alert(1)',
+    ]) {
       expect(validateCustomNotifyUrl(bad), bad).toMatchObject({ ok: false });
     }
   });

@@ -123,7 +123,7 @@ describe('tunnel manager against a localtunnel-protocol server (real client)', (
     expect(en).toMatch(/^Probe did not reach this PC \(HTTP 502\); Requested subdomain counter-01 was not granted/);
   });
 
-  it('a probe-triggered reconnect waits out the server\'s 1 s grace period and gets the requested subdomain back', async () => {
+  it("a probe-triggered reconnect waits out the server's 1 s grace period and gets the requested subdomain back", async () => {
     // the real server's grace (1 s); backoff alone would retry after 50 ms
     const { fx, mgr, seen } = await setup({ graceMs: 1_000 }, { subdomain: 'counter-02', deadAfterFailures: 1, intervalMs: 100 });
     mgr.start();

@@ -18,8 +18,7 @@ export interface TestKeyPair {
 /** An RSA key pair in every encoding the importer accepts. */
 export function rsaPair(bits = 2048): TestKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-  const der = (k: KeyObject, type: 'pkcs8' | 'pkcs1' | 'spki') =>
-    (k.export({ format: 'der', type } as never) as Buffer).toString('base64');
+  const der = (k: KeyObject, type: 'pkcs8' | 'pkcs1' | 'spki') => (k.export({ format: 'der', type } as never) as Buffer).toString('base64');
   return {
     privateKey,
     publicKey,

@@ -19,7 +19,8 @@ function fakeSafeStorage(opts: { available?: boolean; backend?: string; key?: nu
     },
     decryptString: (enc: Buffer) => {
       // The "OS key" of another machine/user cannot decrypt this one's ciphertext.
-      if (enc.subarray(0, 3).toString() !== 'v10' || enc[3] !== key) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      if (enc.subarray(0, 3).toString() !== 'v10' || enc[3] !== key)
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
       return Buffer.from(enc.subarray(4).map((b) => b ^ key)).toString('utf8');
     },
     ...(opts.backend !== undefined ? { getSelectedStorageBackend: () => opts.backend! } : {}),

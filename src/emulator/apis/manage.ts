@@ -6,18 +6,7 @@ import { z } from 'zod';
 import { formatFen } from '../../shared/money';
 import { formatAlipayTime } from '../clock';
 import { paymentFields } from './create';
-import {
-  businessError,
-  findTrade,
-  invalidParameter,
-  ok,
-  parseAmount,
-  parseBiz,
-  text,
-  tradeRef,
-  type ApiContext,
-  type Content,
-} from './common';
+import { businessError, findTrade, invalidParameter, ok, parseAmount, parseBiz, text, tradeRef, type ApiContext, type Content } from './common';
 
 const refSchema = z.looseObject({ ...tradeRef, operator_id: text(28).optional() });
 

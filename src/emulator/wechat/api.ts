@@ -13,7 +13,19 @@ import type http from 'node:http';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { parseAuthorization, requestMessage, signedHeaders, verifySha256WithRsa, type Signer } from './crypto';
 import type { WxFaultRegistry, WxOperation } from './faults';
-import { certificates, closeOrder, codepay, createRefund, nativeOrder, queryOrder, queryRefund, reverseOrder, wxError, type WxAnswer, type WxHandlerDeps } from './handlers';
+import {
+  certificates,
+  closeOrder,
+  codepay,
+  createRefund,
+  nativeOrder,
+  queryOrder,
+  queryRefund,
+  reverseOrder,
+  wxError,
+  type WxAnswer,
+  type WxHandlerDeps,
+} from './handlers';
 import { sortedJson } from './views';
 
 /** What the /v3 front needs. */
@@ -91,7 +103,8 @@ function authenticate(req: http.IncomingMessage, raw: string, deps: WxApiDeps): 
   if (typeof auth === 'string') return wxError(401, 'SIGN_ERROR', auth);
   const k = deps.keys();
   if (auth.mchid !== k.mchid) return wxError(401, 'SIGN_ERROR', `商户号${auth.mchid}不存在或未开通APIv3 / unknown mchid`);
-  if (auth.serialNo.toUpperCase() !== k.merchant.serialNo) return wxError(401, 'SIGN_ERROR', '商户API证书序列号serial_no有误，请检查后再试 / unknown serial_no');
+  if (auth.serialNo.toUpperCase() !== k.merchant.serialNo)
+    return wxError(401, 'SIGN_ERROR', '商户API证书序列号serial_no有误，请检查后再试 / unknown serial_no');
   const ts = Number(auth.timestamp);
   const nowSec = Math.floor(Date.now() / 1000);
   if (!/^\d{1,12}$/.test(auth.timestamp) || Math.abs(nowSec - ts) > MAX_SKEW_SECONDS) {
@@ -109,7 +122,10 @@ export async function handleWxApi(req: http.IncomingMessage, res: http.ServerRes
   const routes = match(url.pathname);
   const route = routes.find((r) => r.method === req.method);
   if (!route) {
-    return sendUnsigned(res, routes.length ? wxError(405, 'INVALID_REQUEST', `不支持的请求方法 ${req.method ?? ''}`) : wxError(404, 'NOT_FOUND', '无效的请求地址，请检查URL'));
+    return sendUnsigned(
+      res,
+      routes.length ? wxError(405, 'INVALID_REQUEST', `不支持的请求方法 ${req.method ?? ''}`) : wxError(404, 'NOT_FOUND', '无效的请求地址，请检查URL'),
+    );
   }
   const who = authenticate(req, raw, deps);
   if ('status' in who) return sendUnsigned(res, who);
@@ -137,7 +153,12 @@ export async function handleWxApi(req: http.IncomingMessage, res: http.ServerRes
 function answerFault(res: http.ServerResponse, kind: string, ms: number | undefined, deps: WxApiDeps): void {
   if (kind === 'hang') return deps.onHang(res, ms ?? 60_000);
   if (kind === 'http500') {
-    return sendRaw(res, 500, '<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center></body></html>', { 'content-type': 'text/html' });
+    return sendRaw(
+      res,
+      500,
+      '<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center></body></html>',
+      { 'content-type': 'text/html' },
+    );
   }
   const a = kind === 'frequency-limited' ? wxError(429, 'FREQUENCY_LIMITED', '频率超限，请降低请求频率') : wxError(500, 'SYSTEM_ERROR', '系统繁忙，请稍后重试');
   return answer(res, a, deps, undefined);

@@ -55,7 +55,16 @@ export function wxTradeView(t: WxTrade, baseUrl: string, expired: boolean): Reco
     closedAt: t.closedAt ?? null,
     scannedAt: t.scannedAt ?? null,
     declinedAt: t.declinedAt ?? null,
-    refunds: t.refunds.map((r) => ({ outRefundNo: r.outRefundNo, refundId: r.refundId, status: r.status, refund: r.refundFen, reason: r.reason ?? null, notifyUrl: r.notifyUrl ?? null, createdAt: r.createdAt, settledAt: r.settledAt ?? null })),
+    refunds: t.refunds.map((r) => ({
+      outRefundNo: r.outRefundNo,
+      refundId: r.refundId,
+      status: r.status,
+      refund: r.refundFen,
+      reason: r.reason ?? null,
+      notifyUrl: r.notifyUrl ?? null,
+      createdAt: r.createdAt,
+      settledAt: r.settledAt ?? null,
+    })),
   };
 }
 

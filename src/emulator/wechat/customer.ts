@@ -28,7 +28,11 @@ function summary(t: WxTrade): string {
 }
 
 function statePage(title: string, detail: string, state: string, t?: WxTrade): string {
-  return layout(title, `<div class="card state"><h2 data-testid="state-title">${esc(title)}</h2><div class="muted">${esc(detail)}</div></div>${t ? summary(t) : ''}`, state);
+  return layout(
+    title,
+    `<div class="card state"><h2 data-testid="state-title">${esc(title)}</h2><div class="muted">${esc(detail)}</div></div>${t ? summary(t) : ''}`,
+    state,
+  );
 }
 
 function refusal(reason: WxRefusal, t: WxTrade): string {
@@ -38,7 +42,10 @@ function refusal(reason: WxRefusal, t: WxTrade): string {
 }
 
 function payPage(t: WxTrade): string {
-  const buyers = WECHAT_BUYERS.map((b, i) => `<label><span>${esc(b.name)}</span><input type="radio" name="buyer" value="${esc(b.openid)}"${i === 0 ? ' checked' : ''} data-testid="buyer-${i}"></label>`).join('');
+  const buyers = WECHAT_BUYERS.map(
+    (b, i) =>
+      `<label><span>${esc(b.name)}</span><input type="radio" name="buyer" value="${esc(b.openid)}"${i === 0 ? ' checked' : ''} data-testid="buyer-${i}"></label>`,
+  ).join('');
   return layout(
     '确认支付',
     `${summary(t)}<form method="post" action="/wxpay/${esc(t.token)}/pay"><div class="card"><div class="muted">付款人</div>${buyers}</div>

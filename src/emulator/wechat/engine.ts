@@ -235,19 +235,25 @@ export class WxEngine {
   private armConfirm(trade: WxTrade): void {
     const key = `confirm:${trade.transactionId}`;
     this.clearTimer(key);
-    const timer = this.clock.setTimeout(() => {
-      this.timers.delete(key);
-      if (trade.state === 'USERPAYING') this.pay(trade, trade.payer as WxBuyer);
-    }, Math.max(0, (trade.confirmAt ?? 0) - this.clock.now()));
+    const timer = this.clock.setTimeout(
+      () => {
+        this.timers.delete(key);
+        if (trade.state === 'USERPAYING') this.pay(trade, trade.payer as WxBuyer);
+      },
+      Math.max(0, (trade.confirmAt ?? 0) - this.clock.now()),
+    );
     this.timers.set(key, timer);
   }
 
   private armSettle(trade: WxTrade, refund: WxRefund, dueAt: number): void {
     const key = `refund:${refund.refundId}`;
-    const timer = this.clock.setTimeout(() => {
-      this.timers.delete(key);
-      this.settleRefund(trade, refund, 'SUCCESS');
-    }, Math.max(0, dueAt - this.clock.now()));
+    const timer = this.clock.setTimeout(
+      () => {
+        this.timers.delete(key);
+        this.settleRefund(trade, refund, 'SUCCESS');
+      },
+      Math.max(0, dueAt - this.clock.now()),
+    );
     this.timers.set(key, timer);
   }
 

@@ -114,10 +114,19 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): { ok: true; v
   const issue = r.error.issues[0];
   if (issue?.code === 'unrecognized_keys') {
     const prefix = issue.path.length ? `/${issue.path.join('/')}` : '';
-    return { ok: false, answer: wxError(400, 'PARAM_ERROR', '请求中含有未在API文档中定义的参数', { location: 'body', value: issue.keys.map((k) => `/body${prefix}/${k}`) }) };
+    return {
+      ok: false,
+      answer: wxError(400, 'PARAM_ERROR', '请求中含有未在API文档中定义的参数', { location: 'body', value: issue.keys.map((k) => `/body${prefix}/${k}`) }),
+    };
   }
   const where = `/body/${(issue?.path ?? []).join('/')}`;
-  return { ok: false, answer: wxError(400, 'PARAM_ERROR', `输入源“${where}”映射到字段“${(issue?.path ?? []).join('.')}”校验失败：${issue?.message ?? ''}`, { location: 'body', value: where }) };
+  return {
+    ok: false,
+    answer: wxError(400, 'PARAM_ERROR', `输入源“${where}”映射到字段“${(issue?.path ?? []).join('.')}”校验失败：${issue?.message ?? ''}`, {
+      location: 'body',
+      value: where,
+    }),
+  };
 }
 
 function fingerprint(v: unknown): string {
@@ -147,7 +156,11 @@ export function nativeOrder(deps: WxHandlerDeps, authMchid: string, body: unknow
   let expiresAt: number | undefined;
   if (v.time_expire !== undefined) {
     const at = parseRfc3339(v.time_expire);
-    if (at === undefined) return wxError(400, 'PARAM_ERROR', '输入源“/body/time_expire”映射到字段“time_expire”校验失败：须为rfc3339格式', { location: 'body', value: '/body/time_expire' });
+    if (at === undefined)
+      return wxError(400, 'PARAM_ERROR', '输入源“/body/time_expire”映射到字段“time_expire”校验失败：须为rfc3339格式', {
+        location: 'body',
+        value: '/body/time_expire',
+      });
     // 不能早于下单时间后1分钟 (adjusted to +1 min); beyond 90 days adjusted to the 90th day.
     expiresAt = Math.min(Math.max(at, now + 60_000), now + 90 * 86_400_000);
   }
@@ -204,13 +217,18 @@ export function codepay(deps: WxHandlerDeps, authMchid: string, body: unknown): 
   if (existing) {
     // A retry of the same request (after a timeout or SYSTEM_ERROR) answers the order's current state.
     if (existing.kind === 'codepay' && existing.fingerprint === fp) return codepayAnswer(existing);
-    return existing.state === 'CLOSED' || existing.state === 'REVOKED' ? existingRefusal(existing) : wxError(400, 'INVALID_REQUEST', '商户订单号重复，请核实后再试');
+    return existing.state === 'CLOSED' || existing.state === 'REVOKED'
+      ? existingRefusal(existing)
+      : wxError(400, 'INVALID_REQUEST', '商户订单号重复，请核实后再试');
   }
   const outcome = codeOutcome(v.payer.auth_code);
   if (outcome.kind === 'invalid') {
     return /^1[0-5][0-9]{16}$/.test(v.payer.auth_code)
       ? wxError(400, 'INVALID_REQUEST', '付款码无效，请用户刷新付款码后重新扫码')
-      : wxError(400, 'PARAM_ERROR', '输入源“/body/payer/auth_code”映射到字段“auth_code”校验失败：付款码为18位数字，以10~15开头', { location: 'body', value: '/body/payer/auth_code' });
+      : wxError(400, 'PARAM_ERROR', '输入源“/body/payer/auth_code”映射到字段“auth_code”校验失败：付款码为18位数字，以10~15开头', {
+          location: 'body',
+          value: '/body/payer/auth_code',
+        });
   }
   const trade = deps.engine.create({
     mchid: v.mchid,
@@ -234,7 +252,8 @@ export function codepay(deps: WxHandlerDeps, authMchid: string, body: unknown): 
 
 function mchidQuery(query: URLSearchParams, authMchid: string): WxAnswer | undefined {
   const mchid = query.get('mchid');
-  if (!mchid) return wxError(400, 'PARAM_ERROR', '输入源“/query/mchid”映射到字段“mchid”必填性规则校验失败，此字段为必填项', { location: 'query', value: '/query/mchid' });
+  if (!mchid)
+    return wxError(400, 'PARAM_ERROR', '输入源“/query/mchid”映射到字段“mchid”必填性规则校验失败，此字段为必填项', { location: 'query', value: '/query/mchid' });
   return mchid === authMchid ? undefined : wxError(400, 'INVALID_REQUEST', '请求参数mchid与签名认证的商户号不一致');
 }
 

@@ -88,7 +88,10 @@ async function makeCertificate(pair: PemKeyPair, serialNo: string, mchid: string
       signingAlgorithm: ALG,
       publicKey,
       signingKey: privateKey,
-      extensions: [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation | x509.KeyUsageFlags.keyEncipherment, true)],
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation | x509.KeyUsageFlags.keyEncipherment, true),
+      ],
     },
     webcrypto,
   );

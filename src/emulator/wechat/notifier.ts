@@ -17,7 +17,9 @@ import type { WxFault, WxFaultRegistry } from './faults';
 import { refundNoticeJson, sortedJson, transactionJson } from './views';
 
 /** Delays (emulated ms) before attempts 2…16. */
-export const WECHAT_NOTIFY_RETRY_DELAYS_MS: readonly number[] = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map((s) => s * 1000);
+export const WECHAT_NOTIFY_RETRY_DELAYS_MS: readonly number[] = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map(
+  (s) => s * 1000,
+);
 
 /** One delivery attempt as `GET {control}/wechat/notifications` lists it. */
 export interface WxNotificationAttempt extends AttemptOutcome {
@@ -116,8 +118,22 @@ export class WxNotifier {
     const now = this.opts.clock.now();
     const resource = { ...encryptResource(sortedJson(plain), this.opts.apiV3Key(), originalType), original_type: originalType };
     const id = randomUUID();
-    const body = JSON.stringify({ id, create_time: rfc3339(now), resource_type: 'encrypt-resource', event_type: eventType, summary: SUMMARY[eventType] ?? eventType, resource });
-    this.delivery.submit({ id, eventType, outTradeNo: event.trade.outTradeNo, outRefundNo: event.type === 'refund' ? event.refund.outRefundNo : null, url, body });
+    const body = JSON.stringify({
+      id,
+      create_time: rfc3339(now),
+      resource_type: 'encrypt-resource',
+      event_type: eventType,
+      summary: SUMMARY[eventType] ?? eventType,
+      resource,
+    });
+    this.delivery.submit({
+      id,
+      eventType,
+      outTradeNo: event.trade.outTradeNo,
+      outRefundNo: event.type === 'refund' ? event.refund.outRefundNo : null,
+      url,
+      body,
+    });
   }
 
   reset(): void {

@@ -28,7 +28,9 @@ export const wechatStateSchema = z.object({
   }),
   signer: z.enum(['publicKey', 'platform']),
   // Trades are written by this code only; checked shallowly.
-  trades: z.array(z.object({ mchid: z.string(), outTradeNo: z.string(), transactionId: z.string(), state: z.string(), refunds: z.array(z.unknown()) }).passthrough()),
+  trades: z.array(
+    z.object({ mchid: z.string(), outTradeNo: z.string(), transactionId: z.string(), state: z.string(), refunds: z.array(z.unknown()) }).passthrough(),
+  ),
 });
 
 /** Narrow a parsed state. */

@@ -22,11 +22,7 @@ export const CONFIRM_DELAY_MS = 8_000;
 
 /** What a 付款码 does. */
 export type CodeOutcome =
-  | { kind: 'paid' }
-  | { kind: 'userpaying'; confirm: 'delayed' | 'never' }
-  | { kind: 'not-enough' }
-  | { kind: 'payerror' }
-  | { kind: 'invalid' };
+  { kind: 'paid' } | { kind: 'userpaying'; confirm: 'delayed' | 'never' } | { kind: 'not-enough' } | { kind: 'payerror' } | { kind: 'invalid' };
 
 /** Outcome of an auth_code. */
 export function codeOutcome(authCode: string): CodeOutcome {

@@ -36,7 +36,9 @@ export function transactionJson(t: WxTrade): Record<string, unknown> {
     trade_type: t.kind === 'native' ? 'NATIVE' : 'MICROPAY',
     trade_state: t.state,
     trade_state_desc: t.stateDesc ?? DESC[t.state],
-    amount: paid ? { total: t.totalFen, payer_total: t.totalFen, currency: 'CNY', payer_currency: 'CNY' } : { total: t.totalFen, currency: 'CNY', payer_currency: 'CNY' },
+    amount: paid
+      ? { total: t.totalFen, payer_total: t.totalFen, currency: 'CNY', payer_currency: 'CNY' }
+      : { total: t.totalFen, currency: 'CNY', payer_currency: 'CNY' },
     promotion_detail: [],
   };
   if (WxEngine.hasTransactionId(t)) body.transaction_id = t.transactionId;

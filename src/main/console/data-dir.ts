@@ -102,9 +102,7 @@ function checkAndRead(file: string): DatabaseFacts {
 function distinctScopes(db: BetterSqlite3.Database): DatabaseFacts['scopes'] {
   // Two single-column seeks ((a, b) > (?, ?) would walk every entry of the current pair).
   const nextEnv = db.prepare('SELECT environment FROM orders WHERE environment > ? ORDER BY environment LIMIT 1').pluck();
-  const nextApp = db
-    .prepare('SELECT app_id FROM orders WHERE environment = ? AND app_id > ? ORDER BY environment, app_id LIMIT 1')
-    .pluck();
+  const nextApp = db.prepare('SELECT app_id FROM orders WHERE environment = ? AND app_id > ? ORDER BY environment, app_id LIMIT 1').pluck();
   const scopes: DatabaseFacts['scopes'] = [];
   for (let env = nextEnv.get('') as OrderEnvironment | undefined; env !== undefined; env = nextEnv.get(env) as OrderEnvironment | undefined) {
     // app_id '' (orders from before app ids were recorded) sorts first: look for it on its own.

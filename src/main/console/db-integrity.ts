@@ -73,9 +73,7 @@ function structureProblem(db: Database, file: string): string | null {
   if (pageCount * pageSize > size + walBytes) {
     return `page_count ${pageCount} × page_size ${pageSize} does not match the file size ${size} (WAL ${walBytes} bytes): truncated?`;
   }
-  const names = new Set(
-    (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name),
-  );
+  const names = new Set((db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
   if (names.size === 0) return null; // a new database: migrations create the tables
   const missing = REQUIRED_TABLES.filter((t) => !names.has(t));
   // A database from before a table existed gets it from the migrations; one missing `orders` is not ours.
@@ -86,9 +84,8 @@ function structureProblem(db: Database, file: string): string | null {
     db.prepare(`SELECT * FROM "${table}" ORDER BY rowid DESC LIMIT 1`).all();
     const indexes = db.prepare(`SELECT name, partial FROM pragma_index_list('${table}')`).all() as { name: string; partial: number }[];
     for (const index of indexes) {
-      const first = db
-        .prepare('SELECT name FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno LIMIT 1')
-        .get(index.name) as { name: string | null } | undefined;
+      const first = db.prepare('SELECT name FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno LIMIT 1').get(index.name) as
+        { name: string | null } | undefined;
       // Expression and partial indexes cannot be named in a plain ORDER BY: the background check covers them.
       if (!first?.name || index.partial) continue;
       for (const dir of ['ASC', 'DESC']) {

@@ -2,13 +2,7 @@
  * The payment core's records (integer fen) → the contract's DTOs (yuan strings). Only here do core
  * types meet the renderer's: the notify URL and anything else internal are dropped.
  */
-import type {
-  OrderDetailDto,
-  OrderDto,
-  OrderEventDto,
-  RefundDto,
-  SummaryDto,
-} from '../../shared/contract';
+import type { OrderDetailDto, OrderDto, OrderEventDto, RefundDto, SummaryDto } from '../../shared/contract';
 import { formatFen } from '../../shared/money';
 import type { Order, OrderEvent, Refund } from '../domain';
 import type { DaySummary } from '../payments/api';
@@ -33,9 +27,7 @@ export function toRefundDto(refund: Refund): RefundDto {
  */
 export function refundableFen(order: Order): number {
   if (order.status !== 'PAID' && order.status !== 'PARTIALLY_REFUNDED') return 0;
-  const inFlight = order.refunds
-    .filter((r) => r.status === 'PENDING' || r.status === 'UNKNOWN')
-    .reduce((sum, r) => sum + r.amountFen, 0);
+  const inFlight = order.refunds.filter((r) => r.status === 'PENDING' || r.status === 'UNKNOWN').reduce((sum, r) => sum + r.amountFen, 0);
   return Math.max(0, order.amountFen - order.refundedFen - inFlight);
 }
 

@@ -34,7 +34,10 @@ export function invalidInput(error: z.ZodError): ErrorInfo {
       // zod quotes unknown keys verbatim; name at most three, each clipped (the input is not echoed).
       const what =
         i.code === 'unrecognized_keys'
-          ? `Unrecognized key(s): ${i.keys.slice(0, 3).map((k) => `"${clip(k, 32)}"`).join(', ')}${i.keys.length > 3 ? ` (+${i.keys.length - 3})` : ''}`
+          ? `Unrecognized key(s): ${i.keys
+              .slice(0, 3)
+              .map((k) => `"${clip(k, 32)}"`)
+              .join(', ')}${i.keys.length > 3 ? ` (+${i.keys.length - 3})` : ''}`
           : clip(i.message, 160);
       return `${where}: ${what}`;
     })

@@ -120,7 +120,11 @@ export function createManagerPin(options: ManagerPinOptions): ManagerPin {
     }
     const parsed = recordSchema.safeParse(json);
     // Fail closed: a damaged record never means "no PIN".
-    if (!parsed.success) throw new ConsoleError('PIN_CORRUPT', '店长密码记录已损坏，请按说明重置 / The stored manager PIN record is damaged; see README Troubleshooting to reset it');
+    if (!parsed.success)
+      throw new ConsoleError(
+        'PIN_CORRUPT',
+        '店长密码记录已损坏，请按说明重置 / The stored manager PIN record is damaged; see README Troubleshooting to reset it',
+      );
     return parsed.data;
   };
   const write = (record: PinRecord): void => {
@@ -140,10 +144,7 @@ export function createManagerPin(options: ManagerPinOptions): ManagerPin {
   const check = async (record: PinRecord, pin: string | undefined, purpose: PinPurpose): Promise<void> => {
     if (record.lockedUntil !== null && now() < record.lockedUntil) throw lockedError(record.lockedUntil);
     if (pin === undefined || pin === '') {
-      throw new ConsoleError(
-        'PIN_REQUIRED',
-        `${PURPOSE_ZH[purpose]}需要店长密码 / The manager PIN is required for ${PURPOSE_EN[purpose]}`,
-      );
+      throw new ConsoleError('PIN_REQUIRED', `${PURPOSE_ZH[purpose]}需要店长密码 / The manager PIN is required for ${PURPOSE_EN[purpose]}`);
     }
     const format = pinFormatError(pin);
     if (format) throw new ConsoleError('PIN_FORMAT', format); // not a PIN at all: not counted as a try

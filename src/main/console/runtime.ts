@@ -48,16 +48,14 @@ export interface CoreInputs {
 }
 
 /** The one place the payment core is constructed: its configuration from the provider and the runtime. */
-export function buildPaymentCore(
-  createCore: ConsoleDeps['createPaymentCore'],
-  alipay: AlipayConfig,
-  inputs: CoreInputs,
-): PaymentCore {
+export function buildPaymentCore(createCore: ConsoleDeps['createPaymentCore'], alipay: AlipayConfig, inputs: CoreInputs): PaymentCore {
   const t = inputs.tuning;
   const coreConfig: PaymentCoreConfig = {
     dbPath: join(inputs.dataDir, DB_FILE),
     // The providers this core hosts, built through the registry from their settings and keys.
-    providers: [defaultProviderRegistry().build('alipay', { ...alipay, environment: inputs.running.environment }, { logger: inputs.logger, clock: systemClock })],
+    providers: [
+      defaultProviderRegistry().build('alipay', { ...alipay, environment: inputs.running.environment }, { logger: inputs.logger, clock: systemClock }),
+    ],
     adoptUnknownOrders: inputs.adoptUnknownOrders,
     // poll only until the endpoint says otherwise (the tunnel may still be connecting)
     notify: { port: inputs.notifyPort, publicUrl: null, routes: inputs.routes },
@@ -102,8 +100,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
   const realOrders = dbFacts.scopes.some((s) => s.environment === 'sandbox' || s.environment === 'production');
   /** The environment a valid settings.json named at start-up (null: missing or unusable). */
   const savedEnvironment: Environment | null = loaded.found && loaded.problem === null ? loaded.settings.environment : null;
-  const settingsBlocked =
-    (loaded.problem !== null || !loaded.found) && (realOrders || keysStored) ? settingsRequiredMessage(dataDir) : null;
+  const settingsBlocked = (loaded.problem !== null || !loaded.found) && (realOrders || keysStored) ? settingsRequiredMessage(dataDir) : null;
 
   const state: RuntimeState = {
     settings: loaded.settings,

@@ -38,11 +38,9 @@ export interface StatusFacts {
   paymentWarnings?: string[];
 }
 
-export const RESTART_NOTE =
-  '服务商或 AppID 的设置已保存，重启 PayDesk 后生效 / Provider or app id settings are saved and take effect after PayDesk restarts';
+export const RESTART_NOTE = '服务商或 AppID 的设置已保存，重启 PayDesk 后生效 / Provider or app id settings are saved and take effect after PayDesk restarts';
 
-export const KEYS_RESTART_NOTE =
-  '新密钥已保存，重启 PayDesk 后用于收款 / The new keys are saved and are used for payments after PayDesk restarts';
+export const KEYS_RESTART_NOTE = '新密钥已保存，重启 PayDesk 后用于收款 / The new keys are saved and are used for payments after PayDesk restarts';
 
 /**
  * Which persisted settings differ from what the core runs with. Notify settings are not among them:
@@ -131,10 +129,7 @@ function notifyView(facts: StatusFacts): NotifyView {
     case 'localtunnel':
     case 'custom': {
       const name = notify.mode === 'localtunnel' ? ['内网穿透', 'The tunnel'] : ['自定义通知地址', 'The custom notify URL'];
-      const warning =
-        notify.reachability === 'unreachable'
-          ? `${name[0]}当前不可达，${POLLING_ZH} / ${name[1]} is not reachable now: ${POLLING_EN}`
-          : null;
+      const warning = notify.reachability === 'unreachable' ? `${name[0]}当前不可达，${POLLING_ZH} / ${name[1]} is not reachable now: ${POLLING_EN}` : null;
       return { url: notify.url, reachability: notify.reachability, detail: notify.detail, warning };
     }
   }

@@ -9,13 +9,7 @@ export type ProviderId = string;
 /** Where the money is real: the embedded emulator (demo), a provider's sandbox, or production. */
 export type Environment = 'demo' | 'sandbox' | 'production';
 
-export type OrderStatus =
-  | 'AWAITING_PAYMENT'
-  | 'PAID'
-  | 'PARTIALLY_REFUNDED'
-  | 'REFUNDED'
-  | 'CLOSED'
-  | 'FAILED';
+export type OrderStatus = 'AWAITING_PAYMENT' | 'PAID' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | 'CLOSED' | 'FAILED';
 
 /** qr = a QR code the buyer scans; code = 付款码, the cashier scans the buyer's code; link = a pay page URL. */
 export type OrderMethod = 'qr' | 'code' | 'link';
@@ -83,4 +77,3 @@ export interface OrderEvent {
   payload: Record<string, unknown>;
   at: number;
 }
-

@@ -39,15 +39,7 @@ export interface TradeFacts {
  * - DECLINED: any other definite refusal of a payment (risk control, limits, the buyer said no);
  * - UNKNOWN: a refusal the adapter has no word for (the message says what it was).
  */
-export type FailureReason =
-  | 'NOT_FOUND'
-  | 'PAID_ALREADY'
-  | 'CLOSED_ALREADY'
-  | 'INSUFFICIENT_FUNDS'
-  | 'CODE_INVALID'
-  | 'REFUND_EXCEEDS'
-  | 'DECLINED'
-  | 'UNKNOWN';
+export type FailureReason = 'NOT_FOUND' | 'PAID_ALREADY' | 'CLOSED_ALREADY' | 'INSUFFICIENT_FUNDS' | 'CODE_INVALID' | 'REFUND_EXCEEDS' | 'DECLINED' | 'UNKNOWN';
 
 /**
  * Every provider call ends in exactly one of three outcomes:

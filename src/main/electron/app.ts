@@ -122,8 +122,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp | null
   const info = running.info();
   // Only URLs: the emulator's line also carries (demo) keys, which are not logged here.
   log.info(
-    `environment ${info.environment}; notify ${info.notifyUrl ?? 'none (polling)'}` +
-      (info.emulator ? `; emulator ${info.emulator['gateway'] ?? ''}` : ''),
+    `environment ${info.environment}; notify ${info.notifyUrl ?? 'none (polling)'}` + (info.emulator ? `; emulator ${info.emulator['gateway'] ?? ''}` : ''),
   );
 
   // electron-vite dev sets ELECTRON_RENDERER_URL; a packaged app never loads a dev server.

@@ -88,12 +88,7 @@ export function openExternally(url: string, origins: readonly string[], log: Log
  * No new windows (window.open / target=_blank are turned into external https opens or dropped),
  * no navigation away from the app, no <webview>.
  */
-export function hardenWebContents(
-  contents: WebContents,
-  appUrl: string,
-  externalOrigins: () => readonly string[],
-  log: Logger,
-): void {
+export function hardenWebContents(contents: WebContents, appUrl: string, externalOrigins: () => readonly string[], log: Logger): void {
   contents.setWindowOpenHandler(({ url }) => {
     openExternally(url, externalOrigins(), log);
     return { action: 'deny' };

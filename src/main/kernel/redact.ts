@@ -81,12 +81,8 @@ export function redactString(input: string): string {
     .replace(PEM, '[REDACTED PEM]')
     .replace(AUTH_HEADER, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
     .replace(BEARER, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
-    .replace(QUOTED_FIELD, (m, q: string, name: string, sep: string, vq: string) =>
-      isSecretField(name) ? `${q}${name}${q}${sep}${vq}${REDACTED}${vq}` : m,
-    )
-    .replace(KV_FIELD, (m, pre: string, name: string, value: string) =>
-      isSecretField(name) && value !== '' ? `${pre}${name}=${REDACTED}` : m,
-    )
+    .replace(QUOTED_FIELD, (m, q: string, name: string, sep: string, vq: string) => (isSecretField(name) ? `${q}${name}${q}${sep}${vq}${REDACTED}${vq}` : m))
+    .replace(KV_FIELD, (m, pre: string, name: string, value: string) => (isSecretField(name) && value !== '' ? `${pre}${name}=${REDACTED}` : m))
     .replace(B64_RUN, (run) => (looksLikeKeyMaterial(run) ? '[REDACTED base64]' : run));
 }
 
@@ -117,9 +113,7 @@ function redactInner(value: unknown, seen: WeakSet<object>, depth: number): unkn
     }
     if (Array.isArray(value)) return value.map((v) => redactInner(v, seen, depth + 1));
     if (value instanceof Map) {
-      return Object.fromEntries(
-        [...value.entries()].map(([k, v]) => [String(k), isSecretField(String(k)) ? REDACTED : redactInner(v, seen, depth + 1)]),
-      );
+      return Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), isSecretField(String(k)) ? REDACTED : redactInner(v, seen, depth + 1)]));
     }
     if (value instanceof Set) return [...value].map((v) => redactInner(v, seen, depth + 1));
     if (value instanceof Date) return value.toISOString();

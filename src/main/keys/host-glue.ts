@@ -16,8 +16,7 @@ import type { KeyService, KeyStatus } from './key-service';
 
 /** Desktop: Electron's safeStorage (passed in by src/main/electron). Browser host: the AES-GCM file vault. */
 export type VaultHostOptions =
-  | { kind: 'safeStorage'; safeStorage: SafeStorageLike; dataDir: string }
-  | { kind: 'file'; dataDir: string; env?: Record<string, string | undefined> };
+  { kind: 'safeStorage'; safeStorage: SafeStorageLike; dataDir: string } | { kind: 'file'; dataDir: string; env?: Record<string, string | undefined> };
 
 /** The file name of the safeStorage vault in the data dir. */
 export const SAFE_STORAGE_VAULT_FILE = 'vault.safestorage.json';
@@ -57,11 +56,7 @@ export interface MigrationResult {
  * leftover plaintext file is removed too. A refused key
  * (e.g. the app public key saved as the Alipay key) stays in its file and is reported.
  */
-export function migratePlaintextKeyFiles(input: {
-  keys: KeyService;
-  files: Record<KeyField, string>;
-  logger?: Logger;
-}): MigrationResult {
+export function migratePlaintextKeyFiles(input: { keys: KeyService; files: Record<KeyField, string>; logger?: Logger }): MigrationResult {
   const log = input.logger ? createRedactingLogger(input.logger) : null;
   const result: MigrationResult = { migrated: [], problems: [] };
   const order: KeyField[] = ['appPrivateKey', 'alipayPublicKey'];

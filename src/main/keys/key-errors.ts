@@ -34,8 +34,7 @@ const FIELD_EN: Record<KeyField, string> = { appPrivateKey: 'app private key', a
 
 /** The bilingual messages, one per code. */
 export const keyMessages = {
-  empty: (f: KeyField) =>
-    `${FIELD_ZH[f]}为空，请粘贴密钥文本或选择密钥文件 / The ${FIELD_EN[f]} is empty: paste the key text or choose the key file`,
+  empty: (f: KeyField) => `${FIELD_ZH[f]}为空，请粘贴密钥文本或选择密钥文件 / The ${FIELD_EN[f]} is empty: paste the key text or choose the key file`,
   notAKey: (f: KeyField) =>
     `无法识别为 RSA 密钥：请粘贴完整的 PEM 文本（含 -----BEGIN …----- 行）或支付宝密钥工具生成的 base64 文本，不要多复制或少复制字符 / ` +
     `This is not a recognisable ${FIELD_EN[f]}: paste the whole PEM text (with the -----BEGIN …----- line) or the base64 text ` +

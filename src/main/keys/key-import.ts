@@ -59,7 +59,11 @@ export function fingerprintOf(publicKey: KeyObject): string {
  * Tolerate what copy-paste does to keys: a BOM, CRLF, surrounding quotes, JSON-escaped `\n`, indentation.
  */
 function clean(text: string): string {
-  let t = text.replace(/^\uFEFF/, '').replace(/\\r\\n|\\n/g, '\n').replace(/\r\n?/g, '\n').trim();
+  let t = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\\r\\n|\\n/g, '\n')
+    .replace(/\r\n?/g, '\n')
+    .trim();
   if (t.length >= 2 && (t[0] === '"' || t[0] === "'") && t[t.length - 1] === t[0]) t = t.slice(1, -1).trim();
   return t;
 }
@@ -83,7 +87,10 @@ function unwrap(text: string, field: KeyField): Unwrapped {
     const label = m[1] ?? '';
     const lines = (m[2] ?? '').split('\n').map((l) => l.trim());
     const encryptedHeader = lines.some((l) => /^Proc-Type:.*ENCRYPTED/i.test(l));
-    const body = lines.filter((l) => !l.includes(':')).join('').replace(/\s+/g, '');
+    const body = lines
+      .filter((l) => !l.includes(':'))
+      .join('')
+      .replace(/\s+/g, '');
     if (!BASE64.test(body)) throw new KeyError('NOT_A_KEY', keyMessages.notAKey(field));
     return { source: 'pem', label, der: Buffer.from(body, 'base64'), encryptedHeader };
   }

@@ -7,13 +7,7 @@ import { createRedactingLogger, type Logger } from '../kernel';
 import type { AlipayConfig } from '../providers/alipay/config';
 import type { Vault } from '../vault/types';
 import { KeyError, keyMessages, type KeyField } from './key-errors';
-import {
-  checkKeyPair,
-  parsePrivateKey,
-  parsePublicKey,
-  type ParsedPrivateKey,
-  type ParsedPublicKey,
-} from './key-import';
+import { checkKeyPair, parsePrivateKey, parsePublicKey, type ParsedPrivateKey, type ParsedPublicKey } from './key-import';
 import { runConnectionTest, testTradeNo, type ConnectionTestResult } from '../providers/alipay/connection-test';
 
 export type { ConnectionTestResult, ConnectionTestCode } from '../providers/alipay/connection-test';

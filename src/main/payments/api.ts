@@ -5,16 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, Logger } from '../kernel';
 import type { TunnelLocal } from '../http/notify-server';
-import type {
-  Order,
-  OrderEvent,
-  OrderMethod,
-  OrderStatus,
-  PaymentProvider,
-  ProviderId,
-  Refund,
-  RefundAuthorization,
-} from '../domain';
+import type { Order, OrderEvent, OrderMethod, OrderStatus, PaymentProvider, ProviderId, Refund, RefundAuthorization } from '../domain';
 
 export type { Clock, Logger } from '../kernel';
 export { PaymentError } from '../kernel';
@@ -115,10 +106,7 @@ export interface PaymentCore {
    */
   setNotifyBase(base: string | null | undefined): void;
   lastNotification(): NotificationSeen | null;
-  on<K extends keyof PaymentCoreEvents>(
-    event: K,
-    listener: (payload: PaymentCoreEvents[K]) => void,
-  ): () => void;
+  on<K extends keyof PaymentCoreEvents>(event: K, listener: (payload: PaymentCoreEvents[K]) => void): () => void;
   /** Migrations, notify server, start-up sweep, trackers for waiting orders. */
   start(): Promise<void>;
   close(): Promise<void>;

@@ -95,9 +95,7 @@ export async function cancelTrade(ctx: Context, orderId: string, why: CloseReaso
     if (outcomeOf(ctx, orderId) !== 'open') return outcomeOf(ctx, orderId);
     const r = await provider.cancel(orderId);
     if (r.kind === 'ok' && !r.value.retry) {
-      ctx.ledger.run((ch) =>
-        ctx.ledger.closedTx(ch, orderId, why.source, why.kind, why.message, { action: r.value.action }),
-      );
+      ctx.ledger.run((ch) => ctx.ledger.closedTx(ch, orderId, why.source, why.kind, why.message, { action: r.value.action }));
       return outcomeOf(ctx, orderId);
     }
     if (r.kind === 'business') {

@@ -1,14 +1,6 @@
 import type { Clock, Logger } from '../kernel';
 import type { NotificationVerdict as StoredVerdict, Store } from '../store';
-import type {
-  EventSource,
-  NotificationAck,
-  NotificationCheck,
-  NotificationSeen,
-  NotificationVerdict,
-  PaymentProvider,
-  ProviderId,
-} from './api';
+import type { EventSource, NotificationAck, NotificationCheck, NotificationSeen, NotificationVerdict, PaymentProvider, ProviderId } from './api';
 import { owns } from './context';
 import { Changes, type Ledger } from './ledger';
 import { applyTradeFactsTx } from './reconcile';

@@ -42,9 +42,7 @@ export function inLateWatch(row: OrderRow | null | undefined, settings: Settings
 export function closedInWindow(ctx: Context): OrderRow[] {
   const now = ctx.clock.now();
   const from = now - MAX_PROVIDER_EXPIRY_MS - ctx.settings.lateWatchMarginMs;
-  return ctx.store.orders
-    .list({ status: 'CLOSED', from, limit: 5_000 })
-    .filter((row) => owns(ctx, row) && inLateWatch(row, ctx.settings, now));
+  return ctx.store.orders.list({ status: 'CLOSED', from, limit: 5_000 }).filter((row) => owns(ctx, row) && inLateWatch(row, ctx.settings, now));
 }
 
 /**

@@ -118,12 +118,18 @@ export class Ledger {
       message: late ? (afterCancel ? PAID_AFTER_CANCEL : PAID_AFTER_CLOSE) : null,
       updatedAt: now,
     });
-    this.store.events.append(orderId, source, late ? (afterCancel ? 'paid_after_cancel' : 'paid_after_close') : 'paid', {
-      from: o.status,
-      tradeNo: facts.tradeNo,
-      buyerLogonId: facts.buyerLogonId,
-      totalFen: facts.totalFen,
-    }, now);
+    this.store.events.append(
+      orderId,
+      source,
+      late ? (afterCancel ? 'paid_after_cancel' : 'paid_after_close') : 'paid',
+      {
+        from: o.status,
+        tradeNo: facts.tradeNo,
+        buyerLogonId: facts.buyerLogonId,
+        totalFen: facts.totalFen,
+      },
+      now,
+    );
     ch.orders.add(orderId);
     return true;
   }
@@ -194,10 +200,16 @@ export class Ledger {
     const now = this.clock.now();
     this.store.orders.update(orderId, { refundedFen: succeededFen, status, updatedAt: now });
     if (status !== o.status) {
-      this.store.events.append(orderId, source, status === 'REFUNDED' ? 'refunded' : 'partially_refunded', {
-        from: o.status,
-        refundedFen: succeededFen,
-      }, now);
+      this.store.events.append(
+        orderId,
+        source,
+        status === 'REFUNDED' ? 'refunded' : 'partially_refunded',
+        {
+          from: o.status,
+          refundedFen: succeededFen,
+        },
+        now,
+      );
     }
     ch.orders.add(orderId);
   }

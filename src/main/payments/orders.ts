@@ -101,12 +101,18 @@ export class OrderService {
         provider: provider.id,
       });
       // The 付款码 is a bearer credential: only a masked form reaches the database.
-      ctx.store.events.append(id, 'user', 'created', {
-        method: input.method,
-        amountFen: input.amountFen,
-        notifyUrl,
-        ...(input.authCode ? { authCode: maskAuthCode(input.authCode) } : {}),
-      }, now);
+      ctx.store.events.append(
+        id,
+        'user',
+        'created',
+        {
+          method: input.method,
+          amountFen: input.amountFen,
+          notifyUrl,
+          ...(input.authCode ? { authCode: maskAuthCode(input.authCode) } : {}),
+        },
+        now,
+      );
       ch.orders.add(id);
     });
     const trade: CreateTradeInput = { outTradeNo: id, amountFen: input.amountFen, subject, timeoutMinutes: expiryMs / 60_000, notifyUrl };
@@ -151,7 +157,10 @@ export class OrderService {
     const why = { source: 'user' as const, kind: 'cancelled', message: MESSAGES.cancelledByCashier };
     const outcome = row.method === 'code' ? await cancelTrade(this.ctx, id, why) : await closeTrade(this.ctx, id, why);
     if (outcome === 'open') {
-      throw new PaymentError('PROVIDER_UNAVAILABLE', '暂时无法联系支付机构，订单仍在等待，请稍后重试 / The payment provider is unreachable; the order is still waiting, try again');
+      throw new PaymentError(
+        'PROVIDER_UNAVAILABLE',
+        '暂时无法联系支付机构，订单仍在等待，请稍后重试 / The payment provider is unreachable; the order is still waiting, try again',
+      );
     }
     // A closed order whose QR / link / 付款码 could still be paid stays watched (late-watch.ts).
     this.tracker.track(id);
@@ -201,7 +210,7 @@ export class OrderService {
         ctx.store.events.append(id, 'user', 'user_paying', r.kind === 'unknown' ? { reason: r.reason } : {}, ctx.clock.now());
         ch.orders.add(id);
       });
-      const deadline = (ctx.store.orders.get(id)?.expiresAt ?? 0);
+      const deadline = ctx.store.orders.get(id)?.expiresAt ?? 0;
       while (!ctx.isClosed() && ctx.clock.now() < deadline) {
         await sleep(ctx.clock, Math.min(ctx.settings.barcodePollMs, Math.max(0, deadline - ctx.clock.now())));
         if (ctx.isClosed()) return this.get(id);

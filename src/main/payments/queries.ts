@@ -80,9 +80,6 @@ const ORDER_METHODS: readonly MethodTotals['method'][] = ['code', 'link', 'qr'];
  * The totals are per method, answered from an index without the provider; they are labelled with the
  * core's default provider, which is exact while one provider is hosted.
  */
-function methodTotals(
-  rows: { method: MethodTotals['method']; count: number; grossFen: number; refundedFen: number }[],
-  provider: string,
-): MethodTotals[] {
+function methodTotals(rows: { method: MethodTotals['method']; count: number; grossFen: number; refundedFen: number }[], provider: string): MethodTotals[] {
   return rows.filter((r) => r.count > 0).map((r) => ({ provider, ...r, netFen: r.grossFen - r.refundedFen }));
 }

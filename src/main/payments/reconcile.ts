@@ -49,14 +49,7 @@ export function applyTradeFactsTx(
  * Pay), or both. Our own refund (matched by its number) follows the notice; a refund made outside
  * PayDesk is recorded so the amounts agree with the provider; anything we cannot attribute is noted.
  */
-function applyRefundNoticeTx(
-  store: Store,
-  ledger: Ledger,
-  ch: Changes,
-  orderId: string,
-  refund: RefundNotice,
-  source: EventSource,
-): boolean {
+function applyRefundNoticeTx(store: Store, ledger: Ledger, ch: Changes, orderId: string, refund: RefundNotice, source: EventSource): boolean {
   const own = refund.outRequestNo ? store.refunds.get(refund.outRequestNo) : null;
   if (own && own.orderId === orderId) {
     return refund.state === 'SUCCESS'

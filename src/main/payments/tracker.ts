@@ -136,9 +136,7 @@ export class Tracker {
       ctx.busy.add(orderId);
       try {
         const outcome =
-          row.method === 'code'
-            ? await cancelTrade(ctx, orderId, { ...why, message: MESSAGES.barcodeTimeout })
-            : await closeTrade(ctx, orderId, why);
+          row.method === 'code' ? await cancelTrade(ctx, orderId, { ...why, message: MESSAGES.barcodeTimeout }) : await closeTrade(ctx, orderId, why);
         return outcome === 'open' || inLateWatch(ctx.store.orders.get(orderId), ctx.settings, ctx.clock.now());
       } finally {
         ctx.busy.delete(orderId);

@@ -20,9 +20,7 @@ export class EventRepository {
   private readonly byOrderStmt: Statement<[string], RawEvent>;
 
   constructor(db: Database) {
-    this.appendStmt = db.prepare(
-      'INSERT INTO events (order_id, source, kind, payload, at) VALUES (?, ?, ?, ?, ?)',
-    );
+    this.appendStmt = db.prepare('INSERT INTO events (order_id, source, kind, payload, at) VALUES (?, ?, ?, ?, ?)');
     this.byOrderStmt = db.prepare('SELECT * FROM events WHERE order_id = ? ORDER BY id');
   }
 

@@ -56,9 +56,7 @@ export class NotificationRepository {
   private readonly allStmt: Statement<[], RawNotification>;
 
   constructor(db: Database) {
-    this.insertStmt = db.prepare(
-      "INSERT INTO notifications (received_at, body, headers, verdict, provider) VALUES (?, ?, ?, 'pending', ?)",
-    );
+    this.insertStmt = db.prepare("INSERT INTO notifications (received_at, body, headers, verdict, provider) VALUES (?, ?, ?, 'pending', ?)");
     this.verdictStmt = db.prepare(
       `UPDATE notifications SET verdict = @verdict, reason = @reason, order_id = @orderId, notify_id = @notifyId,
          processed_at = @at WHERE id = @id`,
@@ -72,10 +70,7 @@ export class NotificationRepository {
     return Number(this.insertStmt.run(receivedAt, body, JSON.stringify(headers), provider).lastInsertRowid);
   }
 
-  setVerdict(
-    id: number,
-    v: { verdict: NotificationVerdict; reason: string | null; orderId: string | null; notifyId: string | null; at: number },
-  ): void {
+  setVerdict(id: number, v: { verdict: NotificationVerdict; reason: string | null; orderId: string | null; notifyId: string | null; at: number }): void {
     this.verdictStmt.run({ id, ...v });
   }
 

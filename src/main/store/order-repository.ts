@@ -53,13 +53,10 @@ export interface OrderScope {
 }
 
 /** An insert may leave the scope out (tests of the store alone): such a row is 'unknown', i.e. foreign. */
-export type NewOrderRow = Omit<OrderRow, 'environment' | 'appId' | 'provider'> &
-  Partial<Pick<OrderRow, 'environment' | 'appId' | 'provider'>>;
+export type NewOrderRow = Omit<OrderRow, 'environment' | 'appId' | 'provider'> & Partial<Pick<OrderRow, 'environment' | 'appId' | 'provider'>>;
 
 /** Columns that may change after creation (status changes go through the transition logic). */
-export type OrderPatch = Partial<
-  Omit<OrderRow, 'id' | 'method' | 'amountFen' | 'subject' | 'createdAt' | 'environment' | 'appId' | 'provider'>
->;
+export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'method' | 'amountFen' | 'subject' | 'createdAt' | 'environment' | 'appId' | 'provider'>>;
 
 export interface OrderListFilter {
   status?: OrderStatus;
@@ -264,9 +261,11 @@ export class OrderRepository {
 
   /** How many orders each environment and app holds (start-up: does this data dir hold real money?). */
   scopes(): { environment: OrderEnvironment; appId: string; count: number }[] {
-    return this.db
-      .prepare('SELECT environment, app_id AS appId, count(*) AS count FROM orders GROUP BY environment, app_id')
-      .all() as { environment: OrderEnvironment; appId: string; count: number }[];
+    return this.db.prepare('SELECT environment, app_id AS appId, count(*) AS count FROM orders GROUP BY environment, app_id').all() as {
+      environment: OrderEnvironment;
+      appId: string;
+      count: number;
+    }[];
   }
 
   /** Give the rows older than migration 0005 ('unknown') to `scope` (only `scope.provider`'s, when given); returns how many. */

@@ -59,9 +59,7 @@ export class RefundRepository {
       VALUES (@id, @orderId, @amountFen, @reason, @status, @createdAt, @updatedAt, @settledAt, @attempts, @message)`);
     this.getStmt = db.prepare('SELECT * FROM refunds WHERE id = ?');
     this.byOrderStmt = db.prepare('SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id');
-    this.setStatusStmt = db.prepare(
-      'UPDATE refunds SET status = @status, updated_at = @at, settled_at = @settledAt, message = @message WHERE id = @id',
-    );
+    this.setStatusStmt = db.prepare('UPDATE refunds SET status = @status, updated_at = @at, settled_at = @settledAt, message = @message WHERE id = @id');
     this.attemptStmt = db.prepare('UPDATE refunds SET attempts = attempts + 1, updated_at = ? WHERE id = ?');
     this.totalsStmt = db.prepare(`
       SELECT SUM(CASE WHEN status = 'SUCCESS' THEN amount_fen END) AS succeeded,

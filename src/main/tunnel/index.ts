@@ -6,12 +6,7 @@ export { createTunnelManager, tunnelConfigError, SUBDOMAIN_RE } from './tunnel-m
 export type { TunnelManager, TunnelManagerOptions, TunnelStatus, TunnelState } from './tunnel-manager';
 export { createProbeEndpoint, createProber, PROBE_PATH_PREFIX } from './probe';
 export type { ProbeEndpoint, Prober, ProbeResult } from './probe';
-export {
-  createNotifyEndpoint,
-  validateCustomNotifyUrl,
-  notifyUrlFor,
-  DEFAULT_TUNNEL_HOST,
-} from './notify-endpoint';
+export { createNotifyEndpoint, validateCustomNotifyUrl, notifyUrlFor, DEFAULT_TUNNEL_HOST } from './notify-endpoint';
 export type { NotifyEndpoint, NotifyEndpointOptions, NotifyEndpointState, Reachability } from './notify-endpoint';
 export { openLocaltunnel } from './localtunnel-opener';
 export type { OpenTunnel, OpenTunnelOptions, TunnelHandle } from './localtunnel-opener';

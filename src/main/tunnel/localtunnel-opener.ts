@@ -68,10 +68,7 @@ export const openLocaltunnel: OpenTunnel = (opts) =>
       }
       reject(err);
     };
-    const timer = setTimeout(
-      () => fail(new Error(`no tunnel within ${(opts.timeoutMs / 1000).toFixed(1)}s`)),
-      opts.timeoutMs,
-    );
+    const timer = setTimeout(() => fail(new Error(`no tunnel within ${(opts.timeoutMs / 1000).toFixed(1)}s`)), opts.timeoutMs);
     timer.unref?.();
     // Always listening: an EventEmitter 'error' without a listener would throw (uncaught).
     client.on('error', (err: Error) => fail(err));

@@ -12,12 +12,7 @@ import { validateCustomNotifyUrl, type UrlCheck } from '../../shared/notify-urls
 import type { Clock, Logger } from '../kernel';
 import { createProber, joinUrl, type ProbeEndpoint, type Prober } from './probe';
 import { defaultClock, silentLogger, type BackoffOptions } from './timing';
-import {
-  createTunnelManager,
-  type TunnelManager,
-  type TunnelManagerOptions,
-  type TunnelStatus,
-} from './tunnel-manager';
+import { createTunnelManager, type TunnelManager, type TunnelManagerOptions, type TunnelStatus } from './tunnel-manager';
 import type { OpenTunnel } from './localtunnel-opener';
 import type { TunnelLocal } from '../http/notify-server';
 
@@ -88,9 +83,7 @@ export function createNotifyEndpoint(opts: NotifyEndpointOptions): NotifyEndpoin
   const listeners = new Set<(s: NotifyEndpointState) => void>();
   const intervalMs = opts.probe?.intervalMs ?? 5 * 60_000;
   const timeoutMs = opts.probe?.timeoutMs ?? 10_000;
-  const prober: Prober | null =
-    opts.probe?.prober ??
-    (opts.probe ? createProber({ endpoint: opts.probe.endpoint, timeoutMs, clock }) : null);
+  const prober: Prober | null = opts.probe?.prober ?? (opts.probe ? createProber({ endpoint: opts.probe.endpoint, timeoutMs, clock }) : null);
 
   const initial = (): NotifyEndpointState => {
     switch (opts.mode) {
@@ -128,12 +121,7 @@ export function createNotifyEndpoint(opts: NotifyEndpointOptions): NotifyEndpoin
   let troubleOff: (() => void) | null = null;
 
   const set = (next: NotifyEndpointState): void => {
-    if (
-      next.url === state.url &&
-      next.reachability === state.reachability &&
-      next.detail === state.detail &&
-      next.mode === state.mode
-    ) {
+    if (next.url === state.url && next.reachability === state.reachability && next.detail === state.detail && next.mode === state.mode) {
       return;
     }
     state = next;

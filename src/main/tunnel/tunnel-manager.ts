@@ -98,8 +98,7 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
   const openTimeoutMs = opts.openTimeoutMs ?? 15_000;
   const deadAfter = Math.max(1, opts.probe.deadAfterFailures ?? 3);
   const prober: Prober | null =
-    opts.probe.prober ??
-    (opts.probe.endpoint ? createProber({ endpoint: opts.probe.endpoint, timeoutMs: opts.probe.timeoutMs, clock }) : null);
+    opts.probe.prober ?? (opts.probe.endpoint ? createProber({ endpoint: opts.probe.endpoint, timeoutMs: opts.probe.timeoutMs, clock }) : null);
   const listeners = new Set<(s: TunnelStatus) => void>();
 
   let current: TunnelStatus = NOT_STARTED;
@@ -123,12 +122,7 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
   const withNote = (detail: string | null): string | null => (grantNote ? (detail ? joinBilingual(detail, grantNote) : grantNote) : detail);
 
   const set = (next: TunnelStatus): void => {
-    if (
-      next.state === current.state &&
-      next.url === current.url &&
-      next.reachability === current.reachability &&
-      next.detail === current.detail
-    ) {
+    if (next.state === current.state && next.url === current.url && next.reachability === current.reachability && next.detail === current.detail) {
       return;
     }
     current = next;

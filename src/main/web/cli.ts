@@ -79,9 +79,7 @@ async function main(): Promise<void> {
   }
   const args = parsed.data;
   if (raw.provider !== undefined) {
-    process.stderr.write(
-      '--provider 已更名为 --environment，旧名称仍可使用 / --provider is deprecated: use --environment (the old name still works)\n',
-    );
+    process.stderr.write('--provider 已更名为 --environment，旧名称仍可使用 / --provider is deprecated: use --environment (the old name still works)\n');
   }
   const environment = args.environment ?? args.provider;
   const rendererDir = resolve(args['renderer-dir'] ?? defaultRendererDir());

@@ -24,7 +24,10 @@ export async function readLastPort(dataDir: string): Promise<LastPort> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { port: null, problem: null };
-    return { port: null, problem: `无法读取 ${file}（${(err as Error).message}），改用任一空闲端口 / Cannot read ${file} (${(err as Error).message}); using any free port` };
+    return {
+      port: null,
+      problem: `无法读取 ${file}（${(err as Error).message}），改用任一空闲端口 / Cannot read ${file} (${(err as Error).message}); using any free port`,
+    };
   }
   let json: unknown;
   try {

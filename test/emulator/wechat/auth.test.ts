@@ -63,8 +63,13 @@ describe('WeChat Pay v3 request auth and response signatures (签名认证, 微�
 
   it('401 SIGN_ERROR (unsigned) for a wrong key, unknown mchid, unknown serial, missing header, old timestamp; nothing is created', async () => {
     const t = await setup();
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-    const order = (pay: TestPay, no: string): Promise<unknown> => pay.transactions_native({ description: 'x', out_trade_no: no, notify_url: 'https://example.com/n', amount: { total: 1 } });
+    const other = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const order = (pay: TestPay, no: string): Promise<unknown> =>
+      pay.transactions_native({ description: 'x', out_trade_no: no, notify_url: 'https://example.com/n', amount: { total: 1 } });
     const expect401 = (a: RawAnswer | undefined, text: RegExp): void => {
       expect(a?.status).toBe(401);
       expect(JSON.parse(a?.text ?? '{}')).toMatchObject({ code: 'SIGN_ERROR', message: expect.stringMatching(text) });
@@ -85,7 +90,11 @@ describe('WeChat Pay v3 request auth and response signatures (签名认证, 微�
     const ts = String(Math.floor(Date.now() / 1000) - 360);
     const path = `/v3/pay/transactions/out-trade-no/AUTH0010?mchid=${t.c.mchid}`;
     const sig = createSign('RSA-SHA256').update(`GET\n${path}\n${ts}\nabc\n\n`).sign(t.c.merchantPrivateKey, 'base64');
-    const old = await fetch(`${t.c.baseUrl}${path}`, { headers: { Authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${t.c.mchid}",nonce_str="abc",signature="${sig}",timestamp="${ts}",serial_no="${t.c.merchantSerialNo}"` } });
+    const old = await fetch(`${t.c.baseUrl}${path}`, {
+      headers: {
+        Authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${t.c.mchid}",nonce_str="abc",signature="${sig}",timestamp="${ts}",serial_no="${t.c.merchantSerialNo}"`,
+      },
+    });
     expect401({ status: old.status, headers: Object.fromEntries(old.headers), text: await old.text() }, /5分钟/);
     expect((await wxControl<unknown[]>(t.emu, 'GET', '/trades')).body).toEqual([]);
   });

@@ -5,7 +5,8 @@ describe('WeChat fault injection: unknown outcomes the merchant must resolve by 
   it('500 SYSTEM_ERROR (signed): without apply nothing happened; with apply the order exists anyway', async () => {
     const t = await setup();
     await wxControl(t.emu, 'POST', '/faults', { kind: 'system-error', method: 'native' });
-    const order = (no: string): Promise<unknown> => t.pay.transactions_native({ description: 'x', out_trade_no: no, notify_url: 'https://example.com/n', amount: { total: 100 } });
+    const order = (no: string): Promise<unknown> =>
+      t.pay.transactions_native({ description: 'x', out_trade_no: no, notify_url: 'https://example.com/n', amount: { total: 100 } });
     const a = await verified(t.pay, t.emu, order('FLT00001'), t.http);
     expect(a.status).toBe(500);
     expect(a.data).toMatchObject({ code: 'SYSTEM_ERROR' });
@@ -23,7 +24,8 @@ describe('WeChat fault injection: unknown outcomes the merchant must resolve by 
     await wxControl(t.emu, 'POST', '/trades/FLT00003/pay', {});
     await wxControl(t.emu, 'POST', '/faults', { kind: 'frequency-limited', method: 'refund', count: 2 });
     expect((await verified(t.pay, t.emu, t.pay.query({ out_trade_no: 'FLT00003' }), t.http)).status).toBe(200);
-    const refund = (): Promise<unknown> => t.pay.refunds({ out_trade_no: 'FLT00003', out_refund_no: 'FLT3-1', amount: { refund: 100, total: 100, currency: 'CNY' } });
+    const refund = (): Promise<unknown> =>
+      t.pay.refunds({ out_trade_no: 'FLT00003', out_refund_no: 'FLT3-1', amount: { refund: 100, total: 100, currency: 'CNY' } });
     for (let i = 0; i < 2; i += 1) {
       const a = await verified(t.pay, t.emu, refund(), t.http);
       expect(a.status).toBe(429);
@@ -77,7 +79,11 @@ describe('WeChat fault injection: unknown outcomes the merchant must resolve by 
 describe('WeChat /v3 routing edges', () => {
   it('unknown paths → 404 NOT_FOUND, a wrong method → 405, a malformed %-escape → 404 (never a crash)', async () => {
     const t = await setup();
-    for (const [method, path, status] of [['GET', '/v3/pay/transactions/h5', 404], ['GET', '/v3/pay/transactions/native', 405], ['GET', '/v3/refund/domestic/refunds/%E0%A4%A', 404]] as const) {
+    for (const [method, path, status] of [
+      ['GET', '/v3/pay/transactions/h5', 404],
+      ['GET', '/v3/pay/transactions/native', 405],
+      ['GET', '/v3/refund/domestic/refunds/%E0%A4%A', 404],
+    ] as const) {
       const res = await fetch(`${t.c.baseUrl}${path}`, { method });
       expect(res.status, path).toBe(status);
       expect(((await res.json()) as { code: string }).code).toMatch(/^(NOT_FOUND|INVALID_REQUEST)$/);

@@ -13,7 +13,6 @@ import type { Output } from 'wechatpay-node-v3/dist/lib/interface-v2';
 import { onTestFinished } from 'vitest';
 import { generateRsaKeyPair, startEmulator, type EmulatorOptions, type PemKeyPair, type RunningEmulator, type WechatCredentials } from '../../../src/emulator';
 
-
 /** A raw answer as the transport saw it. */
 export interface RawAnswer extends Output {
   status: number;
@@ -35,7 +34,12 @@ export class EmulatorTransport implements IPayRequest {
 
   private async send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<RawAnswer> {
     const u = new URL(url);
-    const res = await fetch(`${this.base}${u.pathname}${u.search}`, { method, headers, signal: AbortSignal.timeout(this.timeoutMs), ...(body !== undefined ? { body } : {}) });
+    const res = await fetch(`${this.base}${u.pathname}${u.search}`, {
+      method,
+      headers,
+      signal: AbortSignal.timeout(this.timeoutMs),
+      ...(body !== undefined ? { body } : {}),
+    });
     const text = await res.text();
     let data: unknown = text;
     try {
@@ -82,7 +86,11 @@ export class TestPay extends Pay {
 }
 
 /** A client for the emulator's merchant; `mode: 'publicKey'` registers the WeChat Pay public key by its id. */
-export function clientFor(emu: RunningEmulator, mode: 'publicKey' | 'platform' = 'publicKey', creds: WechatCredentials = emu.credentials.wechat): { pay: TestPay; http: EmulatorTransport } {
+export function clientFor(
+  emu: RunningEmulator,
+  mode: 'publicKey' | 'platform' = 'publicKey',
+  creds: WechatCredentials = emu.credentials.wechat,
+): { pay: TestPay; http: EmulatorTransport } {
   const pay = new TestPay({
     appid: creds.appid,
     mchid: creds.mchid,
@@ -146,7 +154,10 @@ function keys(): Promise<SharedKeys> {
 }
 
 /** Start an emulator (closed after the test) and a wechatpay-node-v3 client for it. */
-export async function setup(options: EmulatorOptions = {}, mode: 'publicKey' | 'platform' = 'publicKey'): Promise<{ emu: RunningEmulator; pay: TestPay; http: EmulatorTransport; c: WechatCredentials }> {
+export async function setup(
+  options: EmulatorOptions = {},
+  mode: 'publicKey' | 'platform' = 'publicKey',
+): Promise<{ emu: RunningEmulator; pay: TestPay; http: EmulatorTransport; c: WechatCredentials }> {
   const emu = await startEmulator({ port: 0, keys: await keys(), ...options });
   onTestFinished(() => emu.close());
   if (mode === 'platform') await wxControl(emu, 'POST', '/signer', { signer: 'platform' });
@@ -154,15 +165,33 @@ export async function setup(options: EmulatorOptions = {}, mode: 'publicKey' | '
 }
 
 /** A Native order through the library; returns its code_url. */
-export async function nativeOrder(t: { pay: TestPay; http: EmulatorTransport; emu: RunningEmulator }, outTradeNo: string, total = 1000, extra: Record<string, unknown> = {}): Promise<string> {
-  const a = await verified(t.pay, t.emu, t.pay.transactions_native({ description: '测试商品', out_trade_no: outTradeNo, notify_url: 'https://example.com/wx/notify', amount: { total }, ...extra }), t.http);
+export async function nativeOrder(
+  t: { pay: TestPay; http: EmulatorTransport; emu: RunningEmulator },
+  outTradeNo: string,
+  total = 1000,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const a = await verified(
+    t.pay,
+    t.emu,
+    t.pay.transactions_native({ description: '测试商品', out_trade_no: outTradeNo, notify_url: 'https://example.com/wx/notify', amount: { total }, ...extra }),
+    t.http,
+  );
   if (a.status !== 200) throw new Error(`native failed: ${a.text}`);
   return (a.data as { code_url: string }).code_url;
 }
 
 /** A 付款码 payment through the library's signing. */
 export function codepayBody(c: WechatCredentials, outTradeNo: string, authCode: string, total = 1000): Record<string, unknown> {
-  return { appid: c.appid, mchid: c.mchid, description: '收银台 付款码', out_trade_no: outTradeNo, payer: { auth_code: authCode }, amount: { total, currency: 'CNY' }, scene_info: { device_ip: '127.0.0.1' } };
+  return {
+    appid: c.appid,
+    mchid: c.mchid,
+    description: '收银台 付款码',
+    out_trade_no: outTradeNo,
+    payer: { auth_code: authCode },
+    amount: { total, currency: 'CNY' },
+    scene_info: { device_ip: '127.0.0.1' },
+  };
 }
 
 /** A merchant notify endpoint recording each POST (headers + raw body) and answering `status(index)`. */

@@ -11,7 +11,15 @@ describe('Native下单 / 查询订单 / 关闭订单 with wechatpay-node-v3', ()
     const q = async (p: { out_trade_no: string } | { transaction_id: string }): Promise<RawAnswer> => verified(t.pay, t.emu, t.pay.query(p), t.http);
     const before = await q({ out_trade_no: 'NAT00001' });
     expect(before.status).toBe(200);
-    expect(before.data).toMatchObject({ trade_state: 'NOTPAY', trade_state_desc: '订单未支付', trade_type: 'NATIVE', out_trade_no: 'NAT00001', appid: t.c.appid, mchid: t.c.mchid, amount: { total: 1234, currency: 'CNY' } });
+    expect(before.data).toMatchObject({
+      trade_state: 'NOTPAY',
+      trade_state_desc: '订单未支付',
+      trade_type: 'NATIVE',
+      out_trade_no: 'NAT00001',
+      appid: t.c.appid,
+      mchid: t.c.mchid,
+      amount: { total: 1234, currency: 'CNY' },
+    });
     expect((before.data as Json).transaction_id).toBeUndefined();
     // The customer opens the same query on the emulator, chooses a buyer and pays.
     const page = await fetch(`${t.c.baseUrl}/wxpay/bizpayurl?${new URL(codeUrl).search.slice(1)}`);
@@ -23,7 +31,13 @@ describe('Native下单 / 查询订单 / 关闭订单 with wechatpay-node-v3', ()
     expect(await paid.text()).toContain('data-page-state="paid"');
     const after = await q({ out_trade_no: 'NAT00001' });
     const d = after.data as Json;
-    expect(d).toMatchObject({ trade_state: 'SUCCESS', trade_state_desc: '支付成功', bank_type: 'OTHERS', attach: '桌号 7', amount: { total: 1234, payer_total: 1234, currency: 'CNY', payer_currency: 'CNY' } });
+    expect(d).toMatchObject({
+      trade_state: 'SUCCESS',
+      trade_state_desc: '支付成功',
+      bank_type: 'OTHERS',
+      attach: '桌号 7',
+      amount: { total: 1234, payer_total: 1234, currency: 'CNY', payer_currency: 'CNY' },
+    });
     expect(d.transaction_id).toMatch(/^4200\d{24}$/);
     expect(d.success_time).toMatch(RFC3339);
     expect((d.payer as Json).openid).toMatch(/^o[\w-]{27}$/);
@@ -37,18 +51,33 @@ describe('Native下单 / 查询订单 / 关闭订单 with wechatpay-node-v3', ()
     const t = await setup();
     const a = await nativeOrder(t, 'NAT00002', 500);
     expect(await nativeOrder(t, 'NAT00002', 500)).toBe(a);
-    const other = await verified(t.pay, t.emu, t.pay.transactions_native({ description: '测试商品', out_trade_no: 'NAT00002', notify_url: 'https://example.com/wx/notify', amount: { total: 501 } }), t.http);
+    const other = await verified(
+      t.pay,
+      t.emu,
+      t.pay.transactions_native({ description: '测试商品', out_trade_no: 'NAT00002', notify_url: 'https://example.com/wx/notify', amount: { total: 501 } }),
+      t.http,
+    );
     expect(other.status).toBe(400);
     expect(other.data).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('商户订单号重复') });
     await wxControl(t.emu, 'POST', '/trades/NAT00002/pay', {});
-    const again = await verified(t.pay, t.emu, t.pay.transactions_native({ description: '测试商品', out_trade_no: 'NAT00002', notify_url: 'https://example.com/wx/notify', amount: { total: 500 } }), t.http);
+    const again = await verified(
+      t.pay,
+      t.emu,
+      t.pay.transactions_native({ description: '测试商品', out_trade_no: 'NAT00002', notify_url: 'https://example.com/wx/notify', amount: { total: 500 } }),
+      t.http,
+    );
     expect(again.status).toBe(400);
     expect(again.data).toMatchObject({ code: 'ORDERPAID' });
     await nativeOrder(t, 'NAT00003', 500);
     const closed = await verified(t.pay, t.emu, t.pay.close('NAT00003'), t.http);
     expect(closed.status).toBe(204);
     expect(closed.text).toBe('');
-    const reopen = await verified(t.pay, t.emu, t.pay.transactions_native({ description: '测试商品', out_trade_no: 'NAT00003', notify_url: 'https://example.com/wx/notify', amount: { total: 500 } }), t.http);
+    const reopen = await verified(
+      t.pay,
+      t.emu,
+      t.pay.transactions_native({ description: '测试商品', out_trade_no: 'NAT00003', notify_url: 'https://example.com/wx/notify', amount: { total: 500 } }),
+      t.http,
+    );
     expect(reopen.data).toMatchObject({ code: 'ORDER_CLOSED' });
   });
 
@@ -57,8 +86,13 @@ describe('Native下单 / 查询订单 / 关闭订单 with wechatpay-node-v3', ()
     const codeUrl = await nativeOrder(t, 'NAT00004');
     expect((await verified(t.pay, t.emu, t.pay.close('NAT00004'), t.http)).status).toBe(204);
     expect((await verified(t.pay, t.emu, t.pay.close('NAT00004'), t.http)).status).toBe(204);
-    expect((await verified(t.pay, t.emu, t.pay.query({ out_trade_no: 'NAT00004' }), t.http)).data).toMatchObject({ trade_state: 'CLOSED', trade_state_desc: '订单已关闭' });
-    expect(await (await fetch(`${t.c.baseUrl}/wxpay/bizpayurl?pr=${new URL(codeUrl).searchParams.get('pr') ?? ''}`)).text()).toContain('data-page-state="closed"');
+    expect((await verified(t.pay, t.emu, t.pay.query({ out_trade_no: 'NAT00004' }), t.http)).data).toMatchObject({
+      trade_state: 'CLOSED',
+      trade_state_desc: '订单已关闭',
+    });
+    expect(await (await fetch(`${t.c.baseUrl}/wxpay/bizpayurl?pr=${new URL(codeUrl).searchParams.get('pr') ?? ''}`)).text()).toContain(
+      'data-page-state="closed"',
+    );
     await nativeOrder(t, 'NAT00005');
     await wxControl(t.emu, 'POST', '/trades/NAT00005/pay', {});
     const paid = await verified(t.pay, t.emu, t.pay.close('NAT00005'), t.http);

@@ -24,7 +24,14 @@ interface Attempt {
 }
 
 function checkSigned(pay: TestPay, r: WxMerchant['received'][number], apiSecret: string): Promise<boolean> {
-  return pay.verifySign({ timestamp: r.headers['wechatpay-timestamp'] as string, nonce: r.headers['wechatpay-nonce'] as string, serial: r.headers['wechatpay-serial'] as string, signature: r.headers['wechatpay-signature'] as string, body: r.raw, apiSecret });
+  return pay.verifySign({
+    timestamp: r.headers['wechatpay-timestamp'] as string,
+    nonce: r.headers['wechatpay-nonce'] as string,
+    serial: r.headers['wechatpay-serial'] as string,
+    signature: r.headers['wechatpay-signature'] as string,
+    body: r.raw,
+    apiSecret,
+  });
 }
 
 describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher_gcm)', () => {
@@ -41,7 +48,12 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
       expect(await checkSigned(t.pay, r, t.c.apiV3Key)).toBe(true);
       expect(await checkSigned(t.pay, { ...r, raw: r.raw.replace('TRANSACTION', 'TRANSACTIOM') }, t.c.apiV3Key)).toBe(false);
       const n = JSON.parse(r.raw) as Notice;
-      expect(n).toMatchObject({ event_type: 'TRANSACTION.SUCCESS', resource_type: 'encrypt-resource', summary: '支付成功', resource: { algorithm: 'AEAD_AES_256_GCM', original_type: 'transaction', associated_data: 'transaction' } });
+      expect(n).toMatchObject({
+        event_type: 'TRANSACTION.SUCCESS',
+        resource_type: 'encrypt-resource',
+        summary: '支付成功',
+        resource: { algorithm: 'AEAD_AES_256_GCM', original_type: 'transaction', associated_data: 'transaction' },
+      });
       expect(n.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(n.create_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
       const plain = t.pay.decipher_gcm<Json>(n.resource.ciphertext, n.resource.associated_data, n.resource.nonce, t.c.apiV3Key);
@@ -91,10 +103,14 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
     const addr = server.address() as { port: number };
     await nativeOrder(t, 'NT000004', 1, { notify_url: `http://127.0.0.1:${addr.port}/slow` });
     await wxControl(t.emu, 'POST', '/trades/NT000004/pay', {});
-    const attempts = await waitFor(async () => {
-      const list = (await wxControl<(Attempt & { error?: string })[]>(t.emu, 'GET', '/notifications')).body;
-      return list.length === 2 && list[1]?.accepted ? list : undefined;
-    }, 'timeout then retry', 5000);
+    const attempts = await waitFor(
+      async () => {
+        const list = (await wxControl<(Attempt & { error?: string })[]>(t.emu, 'GET', '/notifications')).body;
+        return list.length === 2 && list[1]?.accepted ? list : undefined;
+      },
+      'timeout then retry',
+      5000,
+    );
     expect(attempts[0]).toMatchObject({ status: null, accepted: false, error: expect.stringContaining('timeout') });
     expect(attempts[1]).toMatchObject({ status: 204, accepted: true, attempt: 2 });
   });
@@ -104,7 +120,8 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
     const m = await wxMerchant(() => 500);
     await nativeOrder(t, 'NT000003', 1, { notify_url: m.url });
     await wxControl(t.emu, 'POST', '/trades/NT000003/pay', {});
-    const advance = (ms: number): Promise<Response> => fetch(`${t.emu.credentials.control}/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
+    const advance = (ms: number): Promise<Response> =>
+      fetch(`${t.emu.credentials.control}/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
     // The documented schedule, in seconds (支付成功回调通知): each retry comes neither early nor late.
     const schedule = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600];
     expect(WECHAT_NOTIFY_RETRY_DELAYS_MS).toEqual(schedule.map((sec) => sec * 1000));
@@ -117,7 +134,11 @@ describe('支付成功回调通知 with wechatpay-node-v3 (verifySign + decipher
       await advance(1000);
     }
     await waitFor(() => m.received.length === 16, 'attempt 16', 3000);
-    await fetch(`${t.emu.credentials.control}/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 86_400_000 }) });
+    await fetch(`${t.emu.credentials.control}/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ms: 86_400_000 }),
+    });
     await new Promise((r) => setTimeout(r, 100));
     expect(m.received).toHaveLength(16);
     expect(WECHAT_NOTIFY_RETRY_DELAYS_MS.reduce((a, b) => a + b, 0) / 3600_000).toBeCloseTo(24 + 4 / 60, 2);

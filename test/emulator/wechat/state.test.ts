@@ -22,7 +22,12 @@ describe('WeChat side: state file, start time, CLI line', () => {
     const a = { emu: first, ...clientFor(first) };
     await nativeOrder(a, 'ST000001', 700);
     await wxControl(first, 'POST', '/trades/ST000001/pay', {});
-    await verified(a.pay, first, a.pay.refunds({ out_trade_no: 'ST000001', out_refund_no: 'ST1-1', amount: { refund: 100, total: 700, currency: 'CNY' } }), a.http);
+    await verified(
+      a.pay,
+      first,
+      a.pay.refunds({ out_trade_no: 'ST000001', out_refund_no: 'ST1-1', amount: { refund: 100, total: 700, currency: 'CNY' } }),
+      a.http,
+    );
     await wxControl(first, 'POST', '/signer', { signer: 'platform' });
     const certs = await a.pay.get_certificates(first.credentials.wechat.apiV3Key);
     const creds = first.credentials.wechat;
@@ -36,7 +41,11 @@ describe('WeChat side: state file, start time, CLI line', () => {
     expect(q.data).toMatchObject({ trade_state: 'REFUND', amount: { total: 700 } });
     expect(q.headers['wechatpay-serial']).toBe(certs[0]?.serial_no);
     expect((await b.pay.get_certificates(c.apiV3Key))[0]?.publicKey).toBe(certs[0]?.publicKey);
-    await fetch(`${second.credentials.control}/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 61_000 }) });
+    await fetch(`${second.credentials.control}/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ms: 61_000 }),
+    });
     await new Promise((r) => setTimeout(r, 30));
     expect((await verified(b.pay, second, b.pay.find_refunds('ST1-1'), b.http)).data).toMatchObject({ status: 'SUCCESS' });
   });
@@ -78,7 +87,10 @@ describe('WeChat side: state file, start time, CLI line', () => {
 
   it('npm run emulator prints one JSON line with a `wechat` key a wechatpay-node-v3 client can use', async () => {
     const dir = tempDir();
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/emulator/cli.ts', '--port', '0', '--state-dir', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/emulator/cli.ts', '--port', '0', '--state-dir', dir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     onTestFinished(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
@@ -92,7 +104,17 @@ describe('WeChat side: state file, start time, CLI line', () => {
     });
     const creds = JSON.parse(line) as EmulatorCredentials;
     const w = creds.wechat;
-    expect(Object.keys(w)).toEqual(['baseUrl', 'mchid', 'appid', 'merchantPrivateKey', 'merchantSerialNo', 'apiV3Key', 'wechatpayPublicKey', 'wechatpayPublicKeyId', 'control']);
+    expect(Object.keys(w)).toEqual([
+      'baseUrl',
+      'mchid',
+      'appid',
+      'merchantPrivateKey',
+      'merchantSerialNo',
+      'apiV3Key',
+      'wechatpayPublicKey',
+      'wechatpayPublicKeyId',
+      'control',
+    ]);
     expect(w.baseUrl).toBe(creds.gateway.replace('/gateway.do', ''));
     expect(w.control).toBe(`${creds.control}/wechat`);
     expect(w.mchid).toMatch(/^\d{10}$/);

@@ -33,24 +33,36 @@ describe('WechatProvider: no trustworthy answer → unknown (resolve by query, n
     const t = await setup();
     await t.provider.payWithCode({ ...input('WXFLT003', 100), authCode: CODES.PAID });
     await wxControl(t.emu, 'POST', '/faults', { kind: 'http500', method: 'refund', apply: true });
-    expect(await t.provider.refund({ outTradeNo: 'WXFLT003', outRequestNo: 'WXFLT003-1', amountFen: 40, totalFen: 100, reason: null, notifyUrl: null })).toMatchObject({ kind: 'unknown', reason: 'http' });
+    expect(
+      await t.provider.refund({ outTradeNo: 'WXFLT003', outRequestNo: 'WXFLT003-1', amountFen: 40, totalFen: 100, reason: null, notifyUrl: null }),
+    ).toMatchObject({ kind: 'unknown', reason: 'http' });
     expect(await t.provider.refundQuery('WXFLT003', 'WXFLT003-1')).toEqual({ kind: 'ok', value: { state: 'PENDING', amountFen: 40 } });
   });
 
   it('500 SYSTEM_ERROR (signed) → unknown SYSTEM_ERROR, on create and on refund', async () => {
     const t = await setup();
     await wxControl(t.emu, 'POST', '/faults', { kind: 'system-error', method: 'native', apply: true });
-    expect(await t.provider.createQr(input('WXFLT004'))).toMatchObject({ kind: 'unknown', reason: 'SYSTEM_ERROR', message: expect.stringContaining('WeChat Pay busy') });
+    expect(await t.provider.createQr(input('WXFLT004'))).toMatchObject({
+      kind: 'unknown',
+      reason: 'SYSTEM_ERROR',
+      message: expect.stringContaining('WeChat Pay busy'),
+    });
     expect(await t.provider.query('WXFLT004')).toMatchObject({ kind: 'ok', value: { state: 'WAITING' } });
     await t.provider.payWithCode({ ...input('WXFLT005', 100), authCode: CODES.PAID });
     await wxControl(t.emu, 'POST', '/faults', { kind: 'system-error', method: 'refund' });
-    expect(await t.provider.refund({ outTradeNo: 'WXFLT005', outRequestNo: 'WXFLT005-1', amountFen: 1, totalFen: 100, reason: null, notifyUrl: null })).toMatchObject({ kind: 'unknown', reason: 'SYSTEM_ERROR' });
+    expect(
+      await t.provider.refund({ outTradeNo: 'WXFLT005', outRequestNo: 'WXFLT005-1', amountFen: 1, totalFen: 100, reason: null, notifyUrl: null }),
+    ).toMatchObject({ kind: 'unknown', reason: 'SYSTEM_ERROR' });
   });
 
   it('a tampered answer, a 签名探测 signature and a 10-minute-old signed answer → unknown (badSignature, badSignature, skew)', async () => {
     const t = await setup();
     await t.provider.createQr(input('WXFLT006', 1234));
-    for (const [kind, reason] of [['tamper', 'badSignature'], ['sign-probe', 'badSignature'], ['skew', 'skew']] as const) {
+    for (const [kind, reason] of [
+      ['tamper', 'badSignature'],
+      ['sign-probe', 'badSignature'],
+      ['skew', 'skew'],
+    ] as const) {
       await wxControl(t.emu, 'POST', '/faults', { kind, method: 'query' });
       expect(await t.provider.query('WXFLT006'), kind).toMatchObject({ kind: 'unknown', reason });
     }
@@ -63,7 +75,12 @@ describe('WechatProvider: no trustworthy answer → unknown (resolve by query, n
   it('429 FREQUENCY_LIMITED (signed, nothing done) → a business refusal with a bilingual message', async () => {
     const t = await setup();
     await wxControl(t.emu, 'POST', '/faults', { kind: 'frequency-limited', method: 'native' });
-    expect(await t.provider.createQr(input('WXFLT007'))).toMatchObject({ kind: 'business', code: 'FREQUENCY_LIMITED', failure: 'UNKNOWN', message: expect.stringContaining('Too many requests') });
+    expect(await t.provider.createQr(input('WXFLT007'))).toMatchObject({
+      kind: 'business',
+      code: 'FREQUENCY_LIMITED',
+      failure: 'UNKNOWN',
+      message: expect.stringContaining('Too many requests'),
+    });
   });
 
   it('answers signed by the platform certificate while only the public key is configured → unknown unknownSerial; with the certificate configured they verify', async () => {
@@ -84,7 +101,9 @@ describe('WechatProvider: no trustworthy answer → unknown (resolve by query, n
 
   it('an adapter without any verifying key is refused at construction, bilingually', async () => {
     const t = await setup();
-    expect(() => new WechatProvider(configFor(t.c, { wechatpayPublicKeyId: undefined, wechatpayPublicKey: undefined }))).toThrow(/微信支付公钥.*\/ The WeChat Pay public key/);
+    expect(() => new WechatProvider(configFor(t.c, { wechatpayPublicKeyId: undefined, wechatpayPublicKey: undefined }))).toThrow(
+      /微信支付公钥.*\/ The WeChat Pay public key/,
+    );
   });
 });
 
@@ -109,7 +128,13 @@ async function scriptedWechat(signingKey: string, serial: string, reply: (method
       const ts = String(Math.floor(Date.now() / 1000));
       const nonce = randomBytes(16).toString('hex');
       const signature = createSign('RSA-SHA256').update(`${ts}\n${nonce}\n${text}\n`).sign(signingKey, 'base64');
-      res.writeHead(r.status, { 'content-type': 'application/json', 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': serial });
+      res.writeHead(r.status, {
+        'content-type': 'application/json',
+        'wechatpay-timestamp': ts,
+        'wechatpay-nonce': nonce,
+        'wechatpay-signature': signature,
+        'wechatpay-serial': serial,
+      });
       res.end(text);
     });
   });
@@ -127,7 +152,11 @@ describe('cancel of a 付款码 trade the buyer is still paying', () => {
     const t = await setup();
     const paying = { appid: t.c.appid, mchid: t.c.mchid, out_trade_no: 'WXREV001', trade_type: 'MICROPAY', trade_state: 'USERPAYING', amount: { total: 100 } };
     const base = await scriptedWechat(t.keys.wechat.wechatpay.privateKeyPem, t.c.wechatpayPublicKeyId, (method, p) =>
-      method === 'GET' ? { status: 200, body: paying } : p.endsWith('/reverse') ? { status: 400, body: { code: 'USERPAYING', message: '正在支付中不能发起撤销' } } : { status: 404, body: { code: 'NOT_FOUND', message: '' } },
+      method === 'GET'
+        ? { status: 200, body: paying }
+        : p.endsWith('/reverse')
+          ? { status: 400, body: { code: 'USERPAYING', message: '正在支付中不能发起撤销' } }
+          : { status: 404, body: { code: 'NOT_FOUND', message: '' } },
     );
     const p = new WechatProvider(configFor(t.c, { baseUrl: base }));
     expect(await p.cancel('WXREV001')).toEqual({ kind: 'ok', value: { action: null, retry: true } });

@@ -12,7 +12,6 @@ import type { NotificationCheck, NotificationVerdict } from '../../../src/main/d
 import type { Clock } from '../../../src/main/kernel';
 import { WechatProvider, type WechatConfig } from '../../../src/main/providers/wechat';
 
-
 interface Keys {
   alipay: PemKeyPair;
   app: PemKeyPair;
@@ -86,7 +85,10 @@ export interface Endpoint {
   answers: { status: number; body: string }[];
 }
 
-export async function notifyEndpoint(provider: WechatProvider, verdictOf: (check: NotificationCheck, index: number) => NotificationVerdict = (c) => (c.ok ? 'accepted' : 'rejected')): Promise<Endpoint> {
+export async function notifyEndpoint(
+  provider: WechatProvider,
+  verdictOf: (check: NotificationCheck, index: number) => NotificationVerdict = (c) => (c.ok ? 'accepted' : 'rejected'),
+): Promise<Endpoint> {
   const e: Endpoint = { url: '', checks: [], answers: [] };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -141,7 +143,13 @@ export function forgeNotice(opts: {
   const headerNonce = randomBytes(16).toString('hex');
   const signature = createSign('RSA-SHA256').update(`${ts}\n${headerNonce}\n${body}\n`).sign(opts.signingKey, 'base64');
   return {
-    headers: { 'wechatpay-timestamp': ts, 'wechatpay-nonce': headerNonce, 'wechatpay-signature': signature, 'wechatpay-serial': opts.serial, 'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048' },
+    headers: {
+      'wechatpay-timestamp': ts,
+      'wechatpay-nonce': headerNonce,
+      'wechatpay-signature': signature,
+      'wechatpay-serial': opts.serial,
+      'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048',
+    },
     rawBody: Buffer.from(body, 'utf8'),
   };
 }

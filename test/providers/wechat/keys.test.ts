@@ -23,7 +23,9 @@ function certificateFor(privateKeyPem: string, serialHex: string): string {
   const key = join(dir, 'apiclient_key.pem');
   const cert = join(dir, 'apiclient_cert.pem');
   writeFileSync(key, privateKeyPem, { mode: 0o600 });
-  execFileSync('openssl', ['req', '-new', '-x509', '-key', key, '-out', cert, '-days', '1', '-subj', '/CN=1900000001', '-set_serial', `0x${serialHex}`], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-new', '-x509', '-key', key, '-out', cert, '-days', '1', '-subj', '/CN=1900000001', '-set_serial', `0x${serialHex}`], {
+    stdio: 'ignore',
+  });
   return execFileSync('cat', [cert]).toString();
 }
 
@@ -95,11 +97,23 @@ describe('测试连接 (a signed query of a random order)', () => {
     const t = await setup();
     expect(await testWechatConnection(configFor(t.c))).toMatchObject({ ok: true, code: 'OK' });
     const wrong = async (extra: Parameters<typeof configFor>[1]) => testWechatConnection(configFor(t.c, extra));
-    expect(await wrong({ merchantPrivateKey: t.keys.wechat.platform.privateKeyPem })).toMatchObject({ ok: false, code: 'SIGN_ERROR_KEY', message: expect.stringContaining('商户API私钥') });
+    expect(await wrong({ merchantPrivateKey: t.keys.wechat.platform.privateKeyPem })).toMatchObject({
+      ok: false,
+      code: 'SIGN_ERROR_KEY',
+      message: expect.stringContaining('商户API私钥'),
+    });
     expect(await wrong({ merchantSerialNo: 'A'.repeat(40) })).toMatchObject({ ok: false, code: 'SIGN_ERROR_SERIAL' });
     expect(await wrong({ mchid: '1900000001' })).toMatchObject({ ok: false, code: 'SIGN_ERROR_MCHID' });
-    expect(await wrong({ wechatpayPublicKey: t.keys.wechat.merchant.publicKeyPem })).toMatchObject({ ok: false, code: 'PUBLIC_KEY', message: expect.stringContaining('微信支付公钥') });
-    expect(await wrong({ wechatpayPublicKeyId: 'PUB_KEY_ID_0100000000' })).toMatchObject({ ok: false, code: 'PUBLIC_KEY_ID', message: expect.stringContaining(t.c.wechatpayPublicKeyId) });
+    expect(await wrong({ wechatpayPublicKey: t.keys.wechat.merchant.publicKeyPem })).toMatchObject({
+      ok: false,
+      code: 'PUBLIC_KEY',
+      message: expect.stringContaining('微信支付公钥'),
+    });
+    expect(await wrong({ wechatpayPublicKeyId: 'PUB_KEY_ID_0100000000' })).toMatchObject({
+      ok: false,
+      code: 'PUBLIC_KEY_ID',
+      message: expect.stringContaining(t.c.wechatpayPublicKeyId),
+    });
     await wxControl(t.emu, 'POST', '/faults', { kind: 'http500', method: 'query' });
     expect(await testWechatConnection(configFor(t.c))).toMatchObject({ ok: false, code: 'NOT_WECHAT' });
     await wxControl(t.emu, 'POST', '/faults', { kind: 'system-error', method: 'query' });
@@ -117,7 +131,10 @@ describe('测试连接 (a signed query of a random order)', () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     try {
-      expect(await testWechatConnection(configFor(t.c, { baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 200 }))).toMatchObject({ ok: false, code: 'UNREACHABLE' });
+      expect(await testWechatConnection(configFor(t.c, { baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 200 }))).toMatchObject({
+        ok: false,
+        code: 'UNREACHABLE',
+      });
     } finally {
       server.closeAllConnections();
       server.close();

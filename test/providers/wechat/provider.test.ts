@@ -5,7 +5,13 @@ import type { Clock } from '../../../src/main/kernel';
 import { advance, notifyEndpoint, setup, wxControl } from './helpers';
 import { waitFor } from '../../support';
 
-const input = (outTradeNo: string, amountFen = 1234, notifyUrl: string | null = null): CreateTradeInput => ({ outTradeNo, amountFen, subject: '收银台 测试', timeoutMinutes: 5, notifyUrl });
+const input = (outTradeNo: string, amountFen = 1234, notifyUrl: string | null = null): CreateTradeInput => ({
+  outTradeNo,
+  amountFen,
+  subject: '收银台 测试',
+  timeoutMinutes: 5,
+  notifyUrl,
+});
 
 interface TradeView {
   state: string;
@@ -27,7 +33,10 @@ describe('WechatProvider against the emulator: Native QR, query, close', () => {
     expect(view).toMatchObject({ state: 'NOTPAY', total: 1234, kind: 'native' });
     expect(view.expiresAt - view.createdAt).toBeGreaterThan(4 * 60_000);
     expect(view.expiresAt - view.createdAt).toBeLessThanOrEqual(5 * 60_000 + 5000);
-    expect(await t.provider.query('WXQR0001')).toEqual({ kind: 'ok', value: { state: 'WAITING', tradeNo: null, totalFen: 1234, buyerLogonId: null, paidAt: null } });
+    expect(await t.provider.query('WXQR0001')).toEqual({
+      kind: 'ok',
+      value: { state: 'WAITING', tradeNo: null, totalFen: 1234, buyerLogonId: null, paidAt: null },
+    });
     // The same request again (a retry after an unknown outcome) gets the same QR: same time_expire.
     expect(await t.provider.createQr(input('WXQR0001', 1234))).toEqual(r);
   });
@@ -38,7 +47,10 @@ describe('WechatProvider against the emulator: Native QR, query, close', () => {
     await t.provider.createQr(input('WXQR0002', 500));
     await wxControl(t.emu, 'POST', '/trades/WXQR0002/pay', {});
     const q = await t.provider.query('WXQR0002');
-    expect(q).toMatchObject({ kind: 'ok', value: { state: 'PAID', totalFen: 500, tradeNo: expect.stringMatching(/^4200/), buyerLogonId: expect.stringMatching(/^o/) } });
+    expect(q).toMatchObject({
+      kind: 'ok',
+      value: { state: 'PAID', totalFen: 500, tradeNo: expect.stringMatching(/^4200/), buyerLogonId: expect.stringMatching(/^o/) },
+    });
     expect(q.kind === 'ok' && q.value.paidAt).toBeGreaterThan(Date.now() - 60_000);
   });
 
@@ -83,7 +95,10 @@ describe('WechatProvider 付款码 (codepay): poll, then reverse at the deadline
 
   it('202 USERPAYING → confirming; query USER_PAYING, then PAID once the buyer confirms', async () => {
     const t = await setup();
-    expect(await t.provider.payWithCode({ ...input('WXCP0002'), authCode: CODES.USERPAYING_THEN_PAID })).toEqual({ kind: 'ok', value: { state: 'confirming' } });
+    expect(await t.provider.payWithCode({ ...input('WXCP0002'), authCode: CODES.USERPAYING_THEN_PAID })).toEqual({
+      kind: 'ok',
+      value: { state: 'confirming' },
+    });
     expect(await t.provider.query('WXCP0002')).toMatchObject({ kind: 'ok', value: { state: 'USER_PAYING' } });
     await advance(t.emu, 10_000);
     expect(await t.provider.query('WXCP0002')).toMatchObject({ kind: 'ok', value: { state: 'PAID' } });
@@ -101,10 +116,18 @@ describe('WechatProvider 付款码 (codepay): poll, then reverse at the deadline
 
   it('refusals: NOT_ENOUGH → INSUFFICIENT_FUNDS, invalid code → CODE_INVALID, malformed code → CODE_INVALID, TRADE_ERROR → DECLINED', async () => {
     const t = await setup();
-    expect(await t.provider.payWithCode({ ...input('WXCP0004'), authCode: CODES.NOT_ENOUGH })).toMatchObject({ kind: 'business', failure: 'INSUFFICIENT_FUNDS', message: expect.stringContaining('余额不足 / Insufficient') });
+    expect(await t.provider.payWithCode({ ...input('WXCP0004'), authCode: CODES.NOT_ENOUGH })).toMatchObject({
+      kind: 'business',
+      failure: 'INSUFFICIENT_FUNDS',
+      message: expect.stringContaining('余额不足 / Insufficient'),
+    });
     expect(await t.provider.payWithCode({ ...input('WXCP0005'), authCode: CODES.INVALID })).toMatchObject({ kind: 'business', failure: 'CODE_INVALID' });
     expect(await t.provider.payWithCode({ ...input('WXCP0006'), authCode: '281000000000000001' })).toMatchObject({ kind: 'business', failure: 'CODE_INVALID' });
-    expect(await t.provider.payWithCode({ ...input('WXCP0007'), authCode: CODES.PAYERROR })).toMatchObject({ kind: 'business', failure: 'DECLINED', code: 'TRADE_ERROR' });
+    expect(await t.provider.payWithCode({ ...input('WXCP0007'), authCode: CODES.PAYERROR })).toMatchObject({
+      kind: 'business',
+      failure: 'DECLINED',
+      code: 'TRADE_ERROR',
+    });
     expect(await t.provider.query('WXCP0007')).toMatchObject({ kind: 'ok', value: { state: 'CLOSED' } });
   });
 
@@ -138,7 +161,10 @@ describe('WechatProvider refunds are asynchronous', () => {
   it('a refund settled CLOSED or ABNORMAL → refundQuery FAILED', async () => {
     const t = await setup();
     await t.provider.payWithCode({ ...input('WXRF0002', 1000), authCode: CODES.PAID });
-    for (const [no, status] of [['WXRF0002-1', 'CLOSED'], ['WXRF0002-2', 'ABNORMAL']] as const) {
+    for (const [no, status] of [
+      ['WXRF0002-1', 'CLOSED'],
+      ['WXRF0002-2', 'ABNORMAL'],
+    ] as const) {
       await t.provider.refund({ outTradeNo: 'WXRF0002', outRequestNo: no, amountFen: 100, totalFen: 1000, reason: null, notifyUrl: null });
       expect((await wxControl(t.emu, 'POST', `/refunds/${no}/settle`, { status })).status).toBe(200);
       expect(await t.provider.refundQuery('WXRF0002', no)).toEqual({ kind: 'ok', value: { state: 'FAILED', amountFen: 100 } });
@@ -158,17 +184,35 @@ describe('the whole loop: create → the customer pays → notification verified
     expect((await fetch(page)).status).toBe(200);
     await wxControl(t.emu, 'POST', '/trades/WXLOOP01/pay', { buyer: '李四' });
     await waitFor(() => ep.checks.length === 1, 'payment notice', 3000);
-    expect(ep.checks[0]).toMatchObject({ ok: true, notification: { outTradeNo: 'WXLOOP01', totalFen: 2599, refund: null, facts: { state: 'PAID', totalFen: 2599, tradeNo: expect.stringMatching(/^4200/) } } });
+    expect(ep.checks[0]).toMatchObject({
+      ok: true,
+      notification: { outTradeNo: 'WXLOOP01', totalFen: 2599, refund: null, facts: { state: 'PAID', totalFen: 2599, tradeNo: expect.stringMatching(/^4200/) } },
+    });
     expect(ep.answers[0]).toEqual({ status: 204, body: '' });
     const attempts = (await wxControl<{ accepted: boolean; notifyId: string }[]>(t.emu, 'GET', '/notifications')).body;
     expect(attempts).toMatchObject([{ accepted: true }]);
     expect(ep.checks[0]?.ok && ep.checks[0].notification.notifyId).toBe(attempts[0]?.notifyId);
 
-    const refund = await t.provider.refund({ outTradeNo: 'WXLOOP01', outRequestNo: 'WXLOOP01-R1', amountFen: 599, totalFen: 2599, reason: null, notifyUrl: ep.url });
+    const refund = await t.provider.refund({
+      outTradeNo: 'WXLOOP01',
+      outRequestNo: 'WXLOOP01-R1',
+      amountFen: 599,
+      totalFen: 2599,
+      reason: null,
+      notifyUrl: ep.url,
+    });
     expect(refund).toEqual({ kind: 'ok', value: { state: 'PENDING', cumulativeFen: null } });
     await advance(t.emu, 61_000);
     await waitFor(() => ep.checks.length === 2, 'refund notice', 3000);
-    expect(ep.checks[1]).toMatchObject({ ok: true, notification: { outTradeNo: 'WXLOOP01', totalFen: 2599, facts: null, refund: { outRequestNo: 'WXLOOP01-R1', state: 'SUCCESS', amountFen: 599, cumulativeFen: null, at: expect.any(Number) } } });
+    expect(ep.checks[1]).toMatchObject({
+      ok: true,
+      notification: {
+        outTradeNo: 'WXLOOP01',
+        totalFen: 2599,
+        facts: null,
+        refund: { outRequestNo: 'WXLOOP01-R1', state: 'SUCCESS', amountFen: 599, cumulativeFen: null, at: expect.any(Number) },
+      },
+    });
     expect(await t.provider.refundQuery('WXLOOP01', 'WXLOOP01-R1')).toEqual({ kind: 'ok', value: { state: 'SUCCESS', amountFen: 599 } });
   });
 });

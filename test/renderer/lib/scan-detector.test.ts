@@ -120,7 +120,10 @@ describe('scan detector: the rhythm of a USB scanner vs a person', () => {
   });
 
   it('a held run interrupted by a long pause becomes typed keys, then a new run starts', () => {
-    const r = play([...scannerStrokes('1234', { suffix: 'none' }), ...scannerStrokes('281000000000000001').map((s, i) => (i === 0 ? { ...s, gapMs: 500 } : s))]);
+    const r = play([
+      ...scannerStrokes('1234', { suffix: 'none' }),
+      ...scannerStrokes('281000000000000001').map((s, i) => (i === 0 ? { ...s, gapMs: 500 } : s)),
+    ]);
     expect(r.events.map((e) => e.kind)).toEqual(['flush', 'scan']);
     expect(r.typed).toBe('1234');
   });

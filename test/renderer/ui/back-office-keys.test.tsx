@@ -17,8 +17,11 @@ afterEach(cleanup);
 
 function order(n: number, patch: Partial<OrderDto> = {}): OrderDto {
   return orderDto({
-    id: `PD${String(n).padStart(6, '0')}`, tradeNo: `20261201220014000000000${String(n).padStart(5, '0')}`,
-    createdAt: Date.now() - n * 1000, paidAt: Date.now() - n * 1000, ...patch,
+    id: `PD${String(n).padStart(6, '0')}`,
+    tradeNo: `20261201220014000000000${String(n).padStart(5, '0')}`,
+    createdAt: Date.now() - n * 1000,
+    paidAt: Date.now() - n * 1000,
+    ...patch,
   });
 }
 const PIN_SET: PinStatusDto = { available: true, set: true, refundAbove: '0.00', lockedUntil: null, triesLeft: 5 };
@@ -130,7 +133,8 @@ describe('shortcut sheet', () => {
     const rows = within(sheet).getAllByTestId('shortcut-row');
     expect(rows).toHaveLength(SHORTCUTS.reduce((n, s) => n + s.keys.length, 0));
     const text = sheet.textContent ?? '';
-    for (const k of ['F1 / ?', 'Alt+1 … Alt+4', '0–9 .', 'Backspace', 'Ctrl+Enter', 'Esc', 'Esc Esc', '付款码 + Enter', '↑ ↓ Home End PgUp PgDn', 'R']) expect(text).toContain(k);
+    for (const k of ['F1 / ?', 'Alt+1 … Alt+4', '0–9 .', 'Backspace', 'Ctrl+Enter', 'Esc', 'Esc Esc', '付款码 + Enter', '↑ ↓ Home End PgUp PgDn', 'R'])
+      expect(text).toContain(k);
     expect(text).toContain('2 秒内连按两次 Esc 取消订单');
     expect(text).toContain('确认页：确认退款（需要时先输入店长密码）');
     // no row shows a missing translation key

@@ -24,7 +24,9 @@ describe('设置 → 店长密码', () => {
     const fake = createFakeApi();
     fake.handle('pin.status', () => ({ ok: true, value: NOT_SET }));
     fake.handle('pin.set', ({ next }) =>
-      next.length < 6 ? { ok: false, error: { code: 'PIN_FORMAT', message: '店长密码至少 6 位数字 / The manager PIN needs at least 6 digits' } } : { ok: true, value: SET },
+      next.length < 6
+        ? { ok: false, error: { code: 'PIN_FORMAT', message: '店长密码至少 6 位数字 / The manager PIN needs at least 6 digits' } }
+        : { ok: true, value: SET },
     );
     renderWithConsole(<ManagerPinSection />, { fake });
     expect((await screen.findByTestId('pin-not-set')).textContent).toContain('任何人都可以退款');
@@ -52,7 +54,10 @@ describe('设置 → 店长密码', () => {
   it('the refund threshold is saved with the PIN', async () => {
     const fake = createFakeApi();
     fake.handle('pin.status', () => ({ ok: true, value: SET }));
-    fake.handle('pin.refundThreshold', ({ refundAbove }) => ({ ok: true, value: { ...SET, refundAbove: `${refundAbove}.00`.replace(/\.(\d\d)\.00$/, '.$1') } }));
+    fake.handle('pin.refundThreshold', ({ refundAbove }) => ({
+      ok: true,
+      value: { ...SET, refundAbove: `${refundAbove}.00`.replace(/\.(\d\d)\.00$/, '.$1') },
+    }));
     renderWithConsole(<ManagerPinSection />, { fake });
     const amount = await screen.findByTestId('pin-threshold');
     fireEvent.change(amount, { target: { value: '50' } });
@@ -68,8 +73,10 @@ describe('settings changes ask for the manager PIN when main requires it', () =>
     const fake = createFakeApi();
     fake.handle('pin.status', () => ({ ok: true, value: SET }));
     fake.handle('settings.update', (input) => {
-      if (!input.pin) return { ok: false, error: { code: 'PIN_REQUIRED', message: '修改设置需要店长密码 / The manager PIN is required for changing settings' } };
-      if (input.pin !== '271828') return { ok: false, error: { code: 'PIN_WRONG', message: '店长密码不正确，还可再试 4 次 / Wrong manager PIN, 4 tries left' } };
+      if (!input.pin)
+        return { ok: false, error: { code: 'PIN_REQUIRED', message: '修改设置需要店长密码 / The manager PIN is required for changing settings' } };
+      if (input.pin !== '271828')
+        return { ok: false, error: { code: 'PIN_WRONG', message: '店长密码不正确，还可再试 4 次 / Wrong manager PIN, 4 tries left' } };
       return { ok: true, value: { ...SETTINGS, orderExpiryMinutes: 9 } };
     });
     renderWithConsole(<SettingsScreen />, { fake });
@@ -92,7 +99,12 @@ describe('今日', () => {
   it('shows gross, refunds, net, count, average and the split by provider and method', async () => {
     const fake = createFakeApi();
     const summary: SummaryDto = {
-      date: '2026-12-01', count: 3, gross: '60.00', refunded: '5.00', net: '55.00', average: '18.33',
+      date: '2026-12-01',
+      count: 3,
+      gross: '60.00',
+      refunded: '5.00',
+      net: '55.00',
+      average: '18.33',
       hourly: Array.from({ length: 24 }, (_, hour) => ({ hour, count: hour === 9 ? 3 : 0, net: hour === 9 ? '55.00' : '0.00' })),
       byMethod: [
         { provider: 'alipay', method: 'code', count: 1, gross: '20.00', refunded: '0.00', net: '20.00' },

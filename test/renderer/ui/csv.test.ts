@@ -4,8 +4,13 @@ import { orderDto } from '../fixtures';
 import { csvCell, orderRow, ordersCsv } from '../../../src/renderer/src/ui/lib/csv';
 
 const order: OrderDto = orderDto({
-  id: 'PD20261201093000a1b2c3d4e5', amount: '12.34', refundable: '12.34', subject: '=HYPERLINK("http://x","y")',
-  tradeNo: '2026120122001400000000001234', createdAt: Date.UTC(2026, 11, 1, 1, 30), paidAt: null,
+  id: 'PD20261201093000a1b2c3d4e5',
+  amount: '12.34',
+  refundable: '12.34',
+  subject: '=HYPERLINK("http://x","y")',
+  tradeNo: '2026120122001400000000001234',
+  createdAt: Date.UTC(2026, 11, 1, 1, 30),
+  paidAt: null,
 });
 
 describe('CSV export', () => {

@@ -17,7 +17,7 @@ describe('orders of another environment or app', () => {
     const fake = createFakeApi();
     const prod = order('PDPROD', { environment: 'production', appId: '2021009900000001', foreign: true });
     const own = order('PDDEMO');
-        fake.handle('orders.list', () => ({ ok: true, value: { items: [prod, own], nextCursor: null } }));
+    fake.handle('orders.list', () => ({ ok: true, value: { items: [prod, own], nextCursor: null } }));
     fake.handle('orders.get', ({ id }) => ({ ok: true, value: orderDetailDto(id === prod.id ? prod : own) }));
     renderWithConsole(<OrdersScreen active />, { fake });
 

@@ -15,7 +15,10 @@ describe('order provider', () => {
     const fake = createFakeApi();
     fake.handle('orders.list', () => ({
       ok: true,
-      value: { items: [orderDto({ id: 'PDA', provider: 'alipay', method: 'qr' }), orderDto({ id: 'PDT', provider: 'toypay', method: 'code' })], nextCursor: null },
+      value: {
+        items: [orderDto({ id: 'PDA', provider: 'alipay', method: 'qr' }), orderDto({ id: 'PDT', provider: 'toypay', method: 'code' })],
+        nextCursor: null,
+      },
     }));
     renderWithConsole(<OrdersScreen active />, { fake });
     await waitFor(() => expect(screen.getAllByTestId('row-method')).toHaveLength(2));
@@ -29,7 +32,9 @@ describe('order provider', () => {
     expect((await screen.findByTestId('detail-provider')).textContent).toBe('wechat');
     cleanup();
 
-    renderWithConsole(<OrderPanel order={waitingOrderDto({ provider: 'alipay' })} onCancel={() => undefined} onNext={() => undefined} cancelling={false} />, { language: 'en' });
+    renderWithConsole(<OrderPanel order={waitingOrderDto({ provider: 'alipay' })} onCancel={() => undefined} onNext={() => undefined} cancelling={false} />, {
+      language: 'en',
+    });
     expect(screen.getByTestId('order-provider').textContent).toBe('Alipay');
   });
 });

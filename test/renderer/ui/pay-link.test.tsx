@@ -16,7 +16,14 @@ function linkOrder(patch: Partial<OrderDto> = {}): OrderDto {
 
 describe('收款链接 as a QR', () => {
   it('with a short URL: the QR encodes it (a small code) and shows it', async () => {
-    renderWithConsole(<OrderPanel order={linkOrder({ shortUrl: 'https://shop.example/notify/p/Ab3dE5fG' })} onCancel={() => undefined} onNext={() => undefined} cancelling={false} />);
+    renderWithConsole(
+      <OrderPanel
+        order={linkOrder({ shortUrl: 'https://shop.example/notify/p/Ab3dE5fG' })}
+        onCancel={() => undefined}
+        onNext={() => undefined}
+        cancelling={false}
+      />,
+    );
     expect(screen.queryByTestId('link-no-short')).toBeNull();
     fireEvent.click(screen.getByTestId('toggle-link-qr'));
     const qr = await screen.findByTestId('order-qr');

@@ -48,9 +48,7 @@ describe('<RefundForm> (退款)', () => {
     setAmount('2');
     fireEvent.change(screen.getByTestId('refund-reason-input'), { target: { value: '顾客退货' } });
     fireEvent.click(screen.getByTestId('refund-button'));
-    expect(screen.getByTestId('refund-confirm-text').textContent).toBe(
-      '将退还顾客 ¥2.00（原路退回支付宝）。退款后订单将显示为「部分退款」，剩余可退 ¥8.00。',
-    );
+    expect(screen.getByTestId('refund-confirm-text').textContent).toBe('将退还顾客 ¥2.00（原路退回支付宝）。退款后订单将显示为「部分退款」，剩余可退 ¥8.00。');
     fireEvent.click(screen.getByTestId('refund-confirm'));
     await waitFor(() => expect(onRefund).toHaveBeenCalledWith('2.00', '顾客退货'));
   });

@@ -120,7 +120,9 @@ describe('Settings › 密钥 (keys)', () => {
     fireEvent.click(screen.getByTestId('key-alipay-import'));
     fireEvent.change(await screen.findByTestId('key-import-text'), { target: { value: 'MIIBIjANBgkq' } });
     fireEvent.click(screen.getByTestId('key-import-submit'));
-    expect((await screen.findByTestId('key-import-error')).textContent).toBe('The "Alipay public key" entered is the app\'s own public key — the most common mistake.');
+    expect((await screen.findByTestId('key-import-error')).textContent).toBe(
+      'The "Alipay public key" entered is the app\'s own public key — the most common mistake.',
+    );
   });
 
   it('a key file is read and sent through keys.import', async () => {
@@ -169,7 +171,14 @@ describe('Settings › 测试连接', () => {
   };
 
   it('success: the message in the current language, the mode and the duration', async () => {
-    const fake = test({ ok: true, code: null, message: '连接正常：网关验签通过 / Connection OK: the gateway verified the signature', provider: 'alipay', environment: 'demo', durationMs: 42 });
+    const fake = test({
+      ok: true,
+      code: null,
+      message: '连接正常：网关验签通过 / Connection OK: the gateway verified the signature',
+      provider: 'alipay',
+      environment: 'demo',
+      durationMs: 42,
+    });
     renderSettings({ fake });
     fireEvent.click(screen.getByTestId('keys-test'));
     const result = await screen.findByTestId('keys-test-result');

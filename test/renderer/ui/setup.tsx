@@ -28,7 +28,7 @@ export function installBrowserStubs(): void {
   }
   // jsdom has no pseudo-element styles (antd's Table measures the scrollbar with one).
   const original = window.getComputedStyle.bind(window);
-  window.getComputedStyle = ((elt: Element) => original(elt));
+  window.getComputedStyle = (elt: Element) => original(elt);
   if (!('ResizeObserver' in window)) {
     (window as unknown as { ResizeObserver: unknown }).ResizeObserver = class {
       observe(): void {}

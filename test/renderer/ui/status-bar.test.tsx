@@ -15,7 +15,12 @@ const CONNECTING: StatusDto['notify'] = {
   detail: '正在连接隧道服务器 https://localtunnel.me / Connecting to tunnel server https://localtunnel.me',
 };
 const ONLINE: StatusDto['notify'] = { mode: 'localtunnel', url: 'https://x.loca.lt', reachability: 'reachable', detail: null };
-const CHECKING: StatusDto['notify'] = { mode: 'localtunnel', url: 'https://x.loca.lt', reachability: 'unknown', detail: '正在检测可达性 / Checking reachability' };
+const CHECKING: StatusDto['notify'] = {
+  mode: 'localtunnel',
+  url: 'https://x.loca.lt',
+  reachability: 'unknown',
+  detail: '正在检测可达性 / Checking reachability',
+};
 const OFFLINE: StatusDto['notify'] = {
   mode: 'localtunnel',
   url: null,
@@ -71,11 +76,13 @@ describe('<StatusBar> notify state', () => {
       '通知：本机回环 http://127.0.0.1:2/notify/alipay ✓可达',
     );
     cleanup();
-    expect(bar({ mode: 'custom', url: 'https://pay.example.com', reachability: 'unreachable', detail: '探测请求未到达本机 / Probe did not arrive' }).textContent).toBe(
-      '通知：自定义地址 https://pay.example.com ✗不可达，轮询确认中',
-    );
+    expect(
+      bar({ mode: 'custom', url: 'https://pay.example.com', reachability: 'unreachable', detail: '探测请求未到达本机 / Probe did not arrive' }).textContent,
+    ).toBe('通知：自定义地址 https://pay.example.com ✗不可达，轮询确认中');
     cleanup();
-    expect(bar({ mode: 'custom', url: null, reachability: 'unreachable', detail: '自定义通知地址无效 / invalid' }).textContent).toBe('通知：自定义地址无效，轮询确认中');
+    expect(bar({ mode: 'custom', url: null, reachability: 'unreachable', detail: '自定义通知地址无效 / invalid' }).textContent).toBe(
+      '通知：自定义地址无效，轮询确认中',
+    );
     cleanup();
     expect(bar({ mode: 'none', url: null, reachability: 'disabled', detail: null }).textContent).toBe('通知：未启用，轮询确认中');
   });

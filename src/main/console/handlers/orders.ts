@@ -16,7 +16,7 @@ export function orderHandlers(rt: Runtime): Handlers<OrderChannel> {
     'orders.create': async (input) => {
       const amountFen = parseYuan(input.amount);
       if (input.method === 'code' && !input.authCode) {
-        throw new ConsoleError('INVALID_INPUT', '请扫描顾客的付款码 / Scan the customer\'s payment code (authCode is required)');
+        throw new ConsoleError('INVALID_INPUT', "请扫描顾客的付款码 / Scan the customer's payment code (authCode is required)");
       }
       checkMaxPerSale(amountFen, rt.state.settings);
       rt.requireSoundDatabase();

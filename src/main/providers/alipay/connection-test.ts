@@ -18,18 +18,9 @@ import { randomBytes } from 'node:crypto';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
 import type { Logger } from '../../kernel';
 
-export type ConnectionTestCode =
-  | 'APP_KEY_MISMATCH'
-  | 'ALIPAY_KEY_WRONG'
-  | 'INVALID_APP_ID'
-  | 'TIMEOUT'
-  | 'NETWORK'
-  | 'KEYS_MISSING'
-  | 'UNEXPECTED';
+export type ConnectionTestCode = 'APP_KEY_MISMATCH' | 'ALIPAY_KEY_WRONG' | 'INVALID_APP_ID' | 'TIMEOUT' | 'NETWORK' | 'KEYS_MISSING' | 'UNEXPECTED';
 
-export type ConnectionTestResult =
-  | { ok: true; detail: string }
-  | { ok: false; code: ConnectionTestCode; message: string };
+export type ConnectionTestResult = { ok: true; detail: string } | { ok: false; code: ConnectionTestCode; message: string };
 
 export interface ConnectionTestInput {
   appId: string;
@@ -124,7 +115,21 @@ function rawSubCode(raw: unknown): string | null {
   return m?.[1] ?? null;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 function classifyTransport(err: AlipayRequestError, input: ConnectionTestInput): Fail | null {
   // Only the SDK's "HttpClient Request error…" wraps a transport failure (other causes: JSON parse).

@@ -25,10 +25,7 @@ const DIGEST: Readonly<Record<string, string>> = { RSA: 'sha1', RSA2: 'sha256' }
  *   is identical, but a genuine notice now costs one RSA verification instead of two. A forged one still
  *   costs two (same as before: forgeries are not the hot path).
  */
-export function createNotifyVerifier(
-  alipayPublicKey: KeyObject,
-  defaultSignType: string = 'RSA2',
-): (postData: Readonly<Record<string, unknown>>) => boolean {
+export function createNotifyVerifier(alipayPublicKey: KeyObject, defaultSignType: string = 'RSA2'): (postData: Readonly<Record<string, unknown>>) => boolean {
   return (postData) => {
     const sign = postData.sign;
     if (typeof sign !== 'string' || !sign) return false;

@@ -152,13 +152,17 @@ export class AlipayProvider implements PaymentProvider {
   }
 
   async createQr(input: CreateTradeInput): Promise<ProviderResult<{ qrCode: string }>> {
-    const r = await this.call('alipay.trade.precreate', {
-      out_trade_no: input.outTradeNo,
-      total_amount: formatFen(input.amountFen),
-      subject: input.subject,
-      timeout_express: timeoutExpress(input.timeoutMinutes),
-      product_code: 'FACE_TO_FACE_PAYMENT',
-    }, input.notifyUrl);
+    const r = await this.call(
+      'alipay.trade.precreate',
+      {
+        out_trade_no: input.outTradeNo,
+        total_amount: formatFen(input.amountFen),
+        subject: input.subject,
+        timeout_express: timeoutExpress(input.timeoutMinutes),
+        product_code: 'FACE_TO_FACE_PAYMENT',
+      },
+      input.notifyUrl,
+    );
     if (r.kind !== 'ok') return r;
     const p = precreateSchema.safeParse(r.value);
     if (!p.success) return this.malformed('alipay.trade.precreate');
@@ -261,15 +265,8 @@ export class AlipayProvider implements PaymentProvider {
     };
   }
 
-  async refundQuery(
-    outTradeNo: string,
-    outRequestNo: string,
-  ): Promise<ProviderResult<RefundFacts>> {
-    const r = await this.call(
-      'alipay.trade.fastpay.refund.query',
-      { out_trade_no: outTradeNo, out_request_no: outRequestNo },
-      null,
-    );
+  async refundQuery(outTradeNo: string, outRequestNo: string): Promise<ProviderResult<RefundFacts>> {
+    const r = await this.call('alipay.trade.fastpay.refund.query', { out_trade_no: outTradeNo, out_request_no: outRequestNo }, null);
     if (r.kind !== 'ok') return r;
     const p = refundQuerySchema.safeParse(r.value);
     if (!p.success) return this.malformed('alipay.trade.fastpay.refund.query');
@@ -313,12 +310,7 @@ export class AlipayProvider implements PaymentProvider {
   }
 
   /** Call gateway.do with signature verification and map the outcome (Alipay 公共错误码). */
-  private async call(
-    method: string,
-    bizContent: Raw,
-    notifyUrl: string | null,
-    okCodes: string[] = [],
-  ): Promise<ProviderResult<Raw & { code: string }>> {
+  private async call(method: string, bizContent: Raw, notifyUrl: string | null, okCodes: string[] = []): Promise<ProviderResult<Raw & { code: string }>> {
     let raw: unknown;
     const params: Record<string, unknown> = { bizContent };
     if (notifyUrl) params.notifyUrl = notifyUrl;

@@ -96,7 +96,12 @@ export class WxClient {
     return this.send('POST', path, body, undefined);
   }
 
-  private async send(method: 'GET' | 'POST', path: string, data: Record<string, unknown> | undefined, params: Record<string, string> | undefined): Promise<WxReply> {
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    data: Record<string, unknown> | undefined,
+    params: Record<string, string> | undefined,
+  ): Promise<WxReply> {
     try {
       const res = await this.http.request({ method, url: path.replace(/^\//, ''), ...(data ? { data } : {}), ...(params ? { params } : {}) });
       // A 204 has an empty body; the verifier has checked it (it signs the empty string too).

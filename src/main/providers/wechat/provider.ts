@@ -27,7 +27,19 @@ import type {
 import { PaymentError, silentLogger, systemClock, type Clock, type Logger } from '../../kernel';
 import { verifierKeys, WxClient, type WxReply } from './client';
 import { POLL_ONLY_NOTIFY_URL, type WechatConfig } from './config';
-import { errorSchema, hasCode, malformed, nativeSchema, notOk, refundSchema, refundState, rfc3339, tradeFacts, transactionSchema, type WxCall } from './mapping';
+import {
+  errorSchema,
+  hasCode,
+  malformed,
+  nativeSchema,
+  notOk,
+  refundSchema,
+  refundState,
+  rfc3339,
+  tradeFacts,
+  transactionSchema,
+  type WxCall,
+} from './mapping';
 import { createNotificationVerifier, wechatAck } from './notification';
 
 export interface WechatProviderDeps {

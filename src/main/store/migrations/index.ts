@@ -11,15 +11,7 @@ import type { Migration } from './types';
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit a released migration, add a new file. */
-export const MIGRATIONS: readonly Migration[] = [
-  migration0001,
-  migration0002,
-  migration0003,
-  migration0004,
-  migration0005,
-  migration0006,
-  migration0007,
-];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
 
 /** The schema version this build expects. */
 export const LATEST_VERSION = MIGRATIONS.length;

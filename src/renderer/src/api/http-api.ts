@@ -44,7 +44,8 @@ export interface HttpApiOptions {
 }
 
 const NETWORK_MESSAGE = '无法连接 PayDesk 服务 / Cannot reach the PayDesk service';
-const UNAUTHORIZED_MESSAGE = '访问令牌无效或已过期：请从 PayDesk 启动时打印的链接重新打开 / The access token is missing or expired: reopen the URL PayDesk printed at start-up';
+const UNAUTHORIZED_MESSAGE =
+  '访问令牌无效或已过期：请从 PayDesk 启动时打印的链接重新打开 / The access token is missing or expired: reopen the URL PayDesk printed at start-up';
 
 /** Build the ConsoleApi for the server at `location.origin`. */
 export function httpApi(location: Pick<Location, 'origin'>, options: HttpApiOptions = {}): ConsoleApi {
@@ -181,8 +182,7 @@ export function httpApi(location: Pick<Location, 'origin'>, options: HttpApiOpti
     api[methodName(channel)] = (input: CommandInput<typeof channel>) => call(channel, input);
   }
   for (const event of EVENT_NAMES) {
-    api[eventMethodName(event)] = (listener: (payload: ConsoleEvents[typeof event]) => void) =>
-      subscribe(event, listener);
+    api[eventMethodName(event)] = (listener: (payload: ConsoleEvents[typeof event]) => void) => subscribe(event, listener);
   }
   // Built from CHANNELS / EVENT_NAMES with methodName / eventMethodName, so every key of ConsoleApi is
   // present (test/renderer/http-api.test.ts checks it at run time).

@@ -78,12 +78,15 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
 
   // Offline: a NETWORK failure turns the banner on; status.get is retried until the service answers.
   useEffect(() => {
-    const timer = setInterval(() => {
-      void api.statusGet({}).then((r) => {
-        if (r.ok) return setStatus(r.value), setOnline(true);
-        if (r.error.code === 'NETWORK') setOnline(false);
-      });
-    }, connected ? 10_000 : 3_000);
+    const timer = setInterval(
+      () => {
+        void api.statusGet({}).then((r) => {
+          if (r.ok) return (setStatus(r.value), setOnline(true));
+          if (r.error.code === 'NETWORK') setOnline(false);
+        });
+      },
+      connected ? 10_000 : 3_000,
+    );
     return () => clearInterval(timer);
   }, [api, connected]);
 
@@ -106,7 +109,8 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
   const { message } = AntApp.useApp();
   const [scan, setScan] = useState<{ code: string; seq: number } | null>(null);
   useScanner(settings?.scanMaxGapMs ?? SCAN_GAP_MS.default, (outcome: ScannerOutcome) => {
-    if (outcome.kind === 'rejected') return void message.warning({ content: <span data-testid="scan-toast">{t('counter.scanNotCode', { length: outcome.length })}</span>, key: 'scan' });
+    if (outcome.kind === 'rejected')
+      return void message.warning({ content: <span data-testid="scan-toast">{t('counter.scanNotCode', { length: outcome.length })}</span>, key: 'scan' });
     if (dialogOpen()) return void message.warning({ content: <span data-testid="scan-toast">{t('counter.scanDialogOpen')}</span>, key: 'scan' });
     if (!status) return;
     if (tab !== 'checkout') {
@@ -143,7 +147,14 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
             className="pd-tabs"
             activeKey={tab}
             onChange={(k) => setTab(k as TabKey)}
-            items={TABS.map((k, i) => ({ key: k, label: <span data-testid={`tab-${k}`} title={`Alt+${i + 1}`}>{t(`tabs.${k}`)}</span> }))}
+            items={TABS.map((k, i) => ({
+              key: k,
+              label: (
+                <span data-testid={`tab-${k}`} title={`Alt+${i + 1}`}>
+                  {t(`tabs.${k}`)}
+                </span>
+              ),
+            }))}
           />
           <div className="pd-header-actions">
             {settings && (
@@ -151,24 +162,46 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
                 <SpeakerIcon on={settings.voice} /> {t(settings.voice ? 'app.voiceOn' : 'app.voiceOff')}
               </Button>
             )}
-            <Button data-testid="lang-switch" onClick={switchLanguage}>{t('app.langSwitch')}</Button>
+            <Button data-testid="lang-switch" onClick={switchLanguage}>
+              {t('app.langSwitch')}
+            </Button>
             <ShortcutSheet />
           </div>
         </header>
         <AttentionBanner status={status} online={connected} reauth={linkState === 'unauthorized'} browserHost={window.paydesk === undefined} />
         <main className="pd-main">
           {state === 'loading' && (
-            <div className="pd-center" data-testid="app-loading"><Spin size="large" /><div>{t('app.loading')}</div></div>
+            <div className="pd-center" data-testid="app-loading">
+              <Spin size="large" />
+              <div>{t('app.loading')}</div>
+            </div>
           )}
           {state === 'error' && (
-            <Result status="error" title={t('app.startFailed')} subTitle={<span data-testid="app-error">{localMessage(failure ?? '', i18n.language)}</span>} extra={<Button type="primary" onClick={() => void start()}>{t('app.retry')}</Button>} />
+            <Result
+              status="error"
+              title={t('app.startFailed')}
+              subTitle={<span data-testid="app-error">{localMessage(failure ?? '', i18n.language)}</span>}
+              extra={
+                <Button type="primary" onClick={() => void start()}>
+                  {t('app.retry')}
+                </Button>
+              }
+            />
           )}
           {status && (
             <>
-              <div hidden={tab !== 'checkout'}><CheckoutScreen active={tab === 'checkout'} scan={scan} /></div>
-              <div hidden={tab !== 'orders'}><OrdersScreen active={tab === 'orders'} /></div>
-              <div hidden={tab !== 'today'}><TodayScreen active={tab === 'today'} /></div>
-              <div hidden={tab !== 'settings'}><SettingsScreen /></div>
+              <div hidden={tab !== 'checkout'}>
+                <CheckoutScreen active={tab === 'checkout'} scan={scan} />
+              </div>
+              <div hidden={tab !== 'orders'}>
+                <OrdersScreen active={tab === 'orders'} />
+              </div>
+              <div hidden={tab !== 'today'}>
+                <TodayScreen active={tab === 'today'} />
+              </div>
+              <div hidden={tab !== 'settings'}>
+                <SettingsScreen />
+              </div>
               <PaidAnnouncer api={api} />
             </>
           )}
@@ -215,7 +248,11 @@ function PaidAnnouncer({ api }: { api: ConsoleApi }): React.JSX.Element {
         // a compact toast at the top centre: over the header's middle only, never over the amount or a button
         void message.success({
           key: `paid-${orderId}`,
-          content: <span data-testid="paid-toast" data-order-id={orderId}>{t('counter.paidToast', { amount })}</span>,
+          content: (
+            <span data-testid="paid-toast" data-order-id={orderId}>
+              {t('counter.paidToast', { amount })}
+            </span>
+          ),
           duration: 5,
         });
       }),

@@ -82,7 +82,8 @@ export function AmountKeypad(props: AmountKeypadProps): React.JSX.Element {
     if (!captureGlobal) return;
     const handler = (e: KeyboardEvent): void => {
       const target = e.target as HTMLElement | null;
-      if (target && target !== document.body && target.closest('input, textarea, select, [contenteditable="true"], .ant-select, .ant-drawer, .ant-modal-wrap')) return;
+      if (target && target !== document.body && target.closest('input, textarea, select, [contenteditable="true"], .ant-select, .ant-drawer, .ant-modal-wrap'))
+        return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'Enter' && target?.closest('button, a')) return; // the focused button acts
       if (e.key === 'Enter' || e.key === 'Escape' || toKeypadKey(e.key)) {
@@ -132,17 +133,40 @@ export function AmountKeypad(props: AmountKeypadProps): React.JSX.Element {
       </div>
       <div className="pd-keys">
         {GRID.map((k) => (
-          <Button key={k.id} size="large" className="pd-key" data-testid={`key-${k.id}`} onMouseDown={keepFocus} disabled={disabled} onClick={() => press(k.key)}>
+          <Button
+            key={k.id}
+            size="large"
+            className="pd-key"
+            data-testid={`key-${k.id}`}
+            onMouseDown={keepFocus}
+            disabled={disabled}
+            onClick={() => press(k.key)}
+          >
             {k.label}
           </Button>
         ))}
-        <Button size="large" className="pd-key" data-testid="key-backspace" onMouseDown={keepFocus} disabled={disabled} onClick={() => press('Backspace')} aria-label="Backspace">
+        <Button
+          size="large"
+          className="pd-key"
+          data-testid="key-backspace"
+          onMouseDown={keepFocus}
+          disabled={disabled}
+          onClick={() => press('Backspace')}
+          aria-label="Backspace"
+        >
           ⌫
         </Button>
         <Button size="large" className="pd-key" data-testid="key-clear" onMouseDown={keepFocus} disabled={disabled} onClick={() => press('Clear')}>
           {t('checkout.clear')}
         </Button>
-        <Button size="large" type="primary" className="pd-key pd-key-charge" data-testid="charge-button" disabled={disabled || submitDisabled} onClick={onSubmit}>
+        <Button
+          size="large"
+          type="primary"
+          className="pd-key pd-key-charge"
+          data-testid="charge-button"
+          disabled={disabled || submitDisabled}
+          onClick={onSubmit}
+        >
           {submitLabel ?? t('checkout.charge')}
         </Button>
       </div>

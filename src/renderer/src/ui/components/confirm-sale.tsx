@@ -58,8 +58,12 @@ export function ConfirmSale({ sale, limit, onConfirm, onCancel }: ConfirmSalePro
       {sale && (
         <div ref={body} tabIndex={-1} className="pd-confirm" data-testid="confirm-sale">
           <div className="pd-confirm-hint">{t('counter.confirmHint', { limit })}</div>
-          <div className="pd-confirm-amount" data-testid="confirm-amount">¥{sale.yuan}</div>
-          <div className="pd-confirm-capital" data-testid="confirm-capital">{toChineseCapital(sale.fen)}</div>
+          <div className="pd-confirm-amount" data-testid="confirm-amount">
+            ¥{sale.yuan}
+          </div>
+          <div className="pd-confirm-capital" data-testid="confirm-capital">
+            {toChineseCapital(sale.fen)}
+          </div>
           <div className="pd-confirm-method">{t(`method.${sale.method}`)}</div>
           <div className={`pd-confirm-keys${nudged ? ' pd-refused' : ''}`} data-testid="confirm-enter-hint" data-nudged={nudged}>
             {t('counter.confirmEnterHint')}

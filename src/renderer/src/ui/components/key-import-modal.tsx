@@ -87,57 +87,61 @@ export function KeyImportModal({ which, open, onClose, onImported }: KeyImportMo
   const keyName = t(`settings.${which}`);
   return (
     <>
-    <Modal
-      open={open}
-      title={t('settings.importTitle', { key: keyName })}
-      onCancel={close}
-      destroyOnHidden
-      mask={{ closable: !busy }}
-      width={640}
-      footer={
-        <Space>
-          <Button onClick={close} data-testid="key-import-cancel">{t('settings.importCancel')}</Button>
-          <Button type="primary" loading={busy} disabled={text.trim() === ''} data-testid="key-import-submit" onClick={() => void send(text)}>
-            {t('settings.importSubmit')}
-          </Button>
-        </Space>
-      }
-    >
-      <div data-testid="key-import-modal" data-which={which}>
-        <p className="pd-muted">{t(`settings.importHint.${which}`)}</p>
-        <label className="pd-field-label" htmlFor="pd-key-text">{t('settings.importPaste')}</label>
-        <Input.TextArea
-          id="pd-key-text"
-          value={text}
-          rows={8}
-          autoComplete="off"
-          spellCheck={false}
-          className="pd-mono pd-key-text"
-          placeholder={t(`settings.importPlaceholder.${which}`)}
-          data-testid="key-import-text"
-          onChange={(e) => {
-            setError(null);
-            setText(e.target.value);
-          }}
-        />
-        <Space className="pd-gap" wrap>
-          <Button disabled={busy} data-testid="key-import-file-button" onClick={() => fileInput.current?.click()}>
-            {t('settings.importFile')}
-          </Button>
-          <span className="pd-muted">{t('settings.importFileHint')}</span>
-        </Space>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".pem,.txt,.key,text/plain,application/x-pem-file"
-          hidden
-          data-testid="key-import-file"
-          onChange={(e) => void pickFile(e)}
-        />
-        {error && <Alert className="pd-gap" type="error" showIcon title={<span data-testid="key-import-error">{error}</span>} />}
-      </div>
-    </Modal>
-    {pinPrompt.element}
+      <Modal
+        open={open}
+        title={t('settings.importTitle', { key: keyName })}
+        onCancel={close}
+        destroyOnHidden
+        mask={{ closable: !busy }}
+        width={640}
+        footer={
+          <Space>
+            <Button onClick={close} data-testid="key-import-cancel">
+              {t('settings.importCancel')}
+            </Button>
+            <Button type="primary" loading={busy} disabled={text.trim() === ''} data-testid="key-import-submit" onClick={() => void send(text)}>
+              {t('settings.importSubmit')}
+            </Button>
+          </Space>
+        }
+      >
+        <div data-testid="key-import-modal" data-which={which}>
+          <p className="pd-muted">{t(`settings.importHint.${which}`)}</p>
+          <label className="pd-field-label" htmlFor="pd-key-text">
+            {t('settings.importPaste')}
+          </label>
+          <Input.TextArea
+            id="pd-key-text"
+            value={text}
+            rows={8}
+            autoComplete="off"
+            spellCheck={false}
+            className="pd-mono pd-key-text"
+            placeholder={t(`settings.importPlaceholder.${which}`)}
+            data-testid="key-import-text"
+            onChange={(e) => {
+              setError(null);
+              setText(e.target.value);
+            }}
+          />
+          <Space className="pd-gap" wrap>
+            <Button disabled={busy} data-testid="key-import-file-button" onClick={() => fileInput.current?.click()}>
+              {t('settings.importFile')}
+            </Button>
+            <span className="pd-muted">{t('settings.importFileHint')}</span>
+          </Space>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".pem,.txt,.key,text/plain,application/x-pem-file"
+            hidden
+            data-testid="key-import-file"
+            onChange={(e) => void pickFile(e)}
+          />
+          {error && <Alert className="pd-gap" type="error" showIcon title={<span data-testid="key-import-error">{error}</span>} />}
+        </div>
+      </Modal>
+      {pinPrompt.element}
     </>
   );
 }

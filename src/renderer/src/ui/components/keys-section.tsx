@@ -60,30 +60,44 @@ export function KeysSection({ settings, unsaved }: { settings: SettingsDto; unsa
                 {t('settings.importKey')}
               </Button>
             </div>
-            {k.fingerprint && <div className="pd-mono pd-fingerprint" data-testid={`${KEY_TEST_ID[which]}-fingerprint`}>{k.fingerprint}</div>}
+            {k.fingerprint && (
+              <div className="pd-mono pd-fingerprint" data-testid={`${KEY_TEST_ID[which]}-fingerprint`}>
+                {k.fingerprint}
+              </div>
+            )}
           </div>
         );
       })}
       {imported && (
-        <Alert type="success" showIcon closable={{ onClose: () => setImported(null) }} title={<span data-testid="key-import-done">{t('settings.importDone', { key: t(`settings.${imported}`) })}</span>} />
+        <Alert
+          type="success"
+          showIcon
+          closable={{ onClose: () => setImported(null) }}
+          title={<span data-testid="key-import-done">{t('settings.importDone', { key: t(`settings.${imported}`) })}</span>}
+        />
       )}
       <Space wrap>
         <Button loading={testing} data-testid="keys-test" onClick={() => void runTest()}>
           {t('settings.test')}
         </Button>
-        {unsaved && <span className="pd-muted" data-testid="keys-test-unsaved">{t('settings.testUnsaved')}</span>}
+        {unsaved && (
+          <span className="pd-muted" data-testid="keys-test-unsaved">
+            {t('settings.testUnsaved')}
+          </span>
+        )}
       </Space>
       {test && <TestResult test={test} />}
       <span data-testid="keys-backend" data-backend={backend}>
-        {t('settings.backend')}{t(`settings.backendName.${backend}`)}
+        {t('settings.backend')}
+        {t(`settings.backendName.${backend}`)}
       </span>
       {vault.warnings.map((w, i) => (
         <Alert key={i} type="warning" showIcon title={<span data-testid="keys-warning">{errorText(w)}</span>} />
       ))}
-      {settings.environment === 'demo' && (
-        <Alert type="info" showIcon title={<span data-testid="keys-demo-note">{t('settings.keysDemoNote')}</span>} />
-      )}
-      <span className="pd-muted" data-testid="keys-note">{t('settings.keysNote')}</span>
+      {settings.environment === 'demo' && <Alert type="info" showIcon title={<span data-testid="keys-demo-note">{t('settings.keysDemoNote')}</span>} />}
+      <span className="pd-muted" data-testid="keys-note">
+        {t('settings.keysNote')}
+      </span>
       <KeyImportModal
         which={importing}
         open={importOpen}
@@ -115,7 +129,11 @@ function TestResult({ test }: { test: KeyTestDto | { error: string } }): React.J
       title={<span data-testid="keys-test-message">{errorText(test.message)}</span>}
       description={
         <span className="pd-muted" data-testid="keys-test-meta">
-          {test.code && <Tag className="pd-mono" data-testid="keys-test-code">{test.code}</Tag>}
+          {test.code && (
+            <Tag className="pd-mono" data-testid="keys-test-code">
+              {test.code}
+            </Tag>
+          )}
           {meta}
         </span>
       }

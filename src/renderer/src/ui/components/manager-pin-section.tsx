@@ -74,7 +74,9 @@ export function ManagerPinSection(): React.JSX.Element {
 
   const locked = status?.lockedUntil ? Math.max(1, Math.ceil((status.lockedUntil - Date.now()) / 60_000)) : null;
   const message = (where: 'pin' | 'threshold') =>
-    result?.where === where && <Alert className="pd-gap" type={result.ok ? 'success' : 'error'} showIcon title={result.text} data-testid={`pin-${where}-result`} />;
+    result?.where === where && (
+      <Alert className="pd-gap" type={result.ok ? 'success' : 'error'} showIcon title={result.text} data-testid={`pin-${where}-result`} />
+    );
 
   return (
     <section className="pd-pin-section" data-testid="manager-pin-section" data-pin-set={status?.set ? 'yes' : 'no'}>
@@ -83,8 +85,14 @@ export function ManagerPinSection(): React.JSX.Element {
       {status?.available && !status.set && <Alert type="warning" showIcon title={t('pin.notSet')} data-testid="pin-not-set" />}
       {status?.set && (
         <Space>
-          <Tag color="success" data-testid="pin-is-set">{t('pin.isSet')}</Tag>
-          {locked && <Tag color="error" data-testid="pin-locked">{t('pin.locked', { time: `${locked} min` })}</Tag>}
+          <Tag color="success" data-testid="pin-is-set">
+            {t('pin.isSet')}
+          </Tag>
+          {locked && (
+            <Tag color="error" data-testid="pin-locked">
+              {t('pin.locked', { time: `${locked} min` })}
+            </Tag>
+          )}
         </Space>
       )}
       <form

@@ -9,7 +9,16 @@ export const PIN_RETRY_CODES = new Set(['PIN_REQUIRED', 'PIN_WRONG', 'PIN_FORMAT
 const CANCELLED: ErrorInfo = { code: 'PIN_CANCELLED', message: '已取消：未输入店长密码 / Cancelled: no manager PIN given' };
 
 /** The PIN field's own rule (main checks it again): digits only, the rest is main's decision. */
-export function PinInput(props: { value: string; onChange: (v: string) => void; onEnter?: () => void; testId: string; autoFocus?: boolean; inputRef?: React.Ref<InputRef>; placeholder?: string; disabled?: boolean }): React.JSX.Element {
+export function PinInput(props: {
+  value: string;
+  onChange: (v: string) => void;
+  onEnter?: () => void;
+  testId: string;
+  autoFocus?: boolean;
+  inputRef?: React.Ref<InputRef>;
+  placeholder?: string;
+  disabled?: boolean;
+}): React.JSX.Element {
   const { t } = useTranslation();
   return (
     <Input.Password

@@ -43,10 +43,10 @@ export function RefundForm({ order, onRefund, pin }: RefundFormProps): React.JSX
   }, [order.id, order.refundable]);
 
   const validate = (): { yuan: string; fen: number } | null => {
-    if (maxFen <= 0) return setError(t('refund.nothing')), null;
+    if (maxFen <= 0) return (setError(t('refund.nothing')), null);
     const check = checkAmount(amount.trim());
-    if (!check.ok) return setError(localMessage(check.message, i18n.language)), null;
-    if (check.fen > maxFen) return setError(t('refund.exceeds', { max: order.refundable })), null;
+    if (!check.ok) return (setError(localMessage(check.message, i18n.language)), null);
+    if (check.fen > maxFen) return (setError(t('refund.exceeds', { max: order.refundable })), null);
     setError(null);
     return check;
   };
@@ -85,7 +85,7 @@ export function RefundForm({ order, onRefund, pin }: RefundFormProps): React.JSX
     if (busy) return;
     const ok = validate();
     if (!ok) return back();
-    if (needsPin && managerPin === '') return setError(t('pin.needed')), focus('pin');
+    if (needsPin && managerPin === '') return (setError(t('pin.needed')), focus('pin'));
     setBusy(true);
     const why = reason.trim() || undefined;
     const failure = await (needsPin ? onRefund(ok.yuan, why, managerPin) : onRefund(ok.yuan, why));
@@ -174,8 +174,17 @@ export function RefundForm({ order, onRefund, pin }: RefundFormProps): React.JSX
           />
           {needsPin && (
             <div className="pd-gap" data-testid="refund-pin">
-              <label className="pd-field-label" htmlFor="pd-refund-pin">{t('pin.refundLabel')}</label>
-              <PinInput testId="refund-pin-input" value={managerPin} onChange={(v) => (setError(null), setManagerPin(v))} onEnter={() => void confirm()} inputRef={pinRef} disabled={busy} />
+              <label className="pd-field-label" htmlFor="pd-refund-pin">
+                {t('pin.refundLabel')}
+              </label>
+              <PinInput
+                testId="refund-pin-input"
+                value={managerPin}
+                onChange={(v) => (setError(null), setManagerPin(v))}
+                onEnter={() => void confirm()}
+                inputRef={pinRef}
+                disabled={busy}
+              />
             </div>
           )}
           <Space className="pd-gap">

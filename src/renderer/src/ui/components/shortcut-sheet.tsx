@@ -79,7 +79,9 @@ export function ShortcutSheet(): React.JSX.Element {
               <dl className="pd-shortcut-list">
                 {s.keys.map(([key, what]) => (
                   <div key={`${key}-${what}`} className="pd-shortcut-row" data-testid="shortcut-row">
-                    <dt><kbd>{key}</kbd></dt>
+                    <dt>
+                      <kbd>{key}</kbd>
+                    </dt>
                     <dd>{t(`shortcuts.${s.section}.${what}`)}</dd>
                   </div>
                 ))}

@@ -51,9 +51,22 @@ function NotifyState({ notify }: { notify: StatusDto['notify'] }): React.JSX.Ele
     >
       <Badge status={view.badge} />
       <span className="pd-notify-text">
-        {t('bar.notify')}<span data-testid="notify-kind">{t(`bar.state.${view.kind}`)}</span>
-        {view.url && <> <span className="pd-notify-url pd-mono" data-testid="notify-url">{view.url}</span></>}
-        {reach && <> <span data-testid="notify-reach">{reach}</span></>}
+        {t('bar.notify')}
+        <span data-testid="notify-kind">{t(`bar.state.${view.kind}`)}</span>
+        {view.url && (
+          <>
+            {' '}
+            <span className="pd-notify-url pd-mono" data-testid="notify-url">
+              {view.url}
+            </span>
+          </>
+        )}
+        {reach && (
+          <>
+            {' '}
+            <span data-testid="notify-reach">{reach}</span>
+          </>
+        )}
       </span>
     </span>
   );
@@ -64,7 +77,17 @@ function NotifyState({ notify }: { notify: StatusDto['notify'] }): React.JSX.Ele
  * browser host, `reauth` (the token was refused: the host restarted with a new one) and a lost connection
  * (it may have restarted on another port) both say to reopen the page from the URL printed at start-up.
  */
-export function AttentionBanner({ status, online, reauth = false, browserHost = false }: { status: StatusDto | null; online: boolean; reauth?: boolean; browserHost?: boolean }): React.JSX.Element | null {
+export function AttentionBanner({
+  status,
+  online,
+  reauth = false,
+  browserHost = false,
+}: {
+  status: StatusDto | null;
+  online: boolean;
+  reauth?: boolean;
+  browserHost?: boolean;
+}): React.JSX.Element | null {
   const { t, i18n } = useTranslation();
   if (reauth) return <Alert type="error" showIcon banner title={t('app.reauth')} data-testid="reauth-banner" />;
   if (!online) return <Alert type="error" showIcon banner title={t(browserHost ? 'app.offlineBrowser' : 'app.offline')} data-testid="offline-banner" />;

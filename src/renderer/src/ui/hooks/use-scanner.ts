@@ -15,7 +15,7 @@ const TEXT_INPUT = /^(text|search|tel|number|password|email|url|)$/;
 
 /** Give one held key back: a keydown on its target (React handlers see it); text fields also get the character. */
 export function replayKey({ key, target }: HeldKey<EventTarget | null>): void {
-  const el = target instanceof HTMLElement && target.isConnected ? target : (document.activeElement as HTMLElement | null) ?? document.body;
+  const el = target instanceof HTMLElement && target.isConnected ? target : ((document.activeElement as HTMLElement | null) ?? document.body);
   const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
   replayed.add(event);
   const notHandled = el.dispatchEvent(event);

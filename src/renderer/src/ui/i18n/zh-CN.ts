@@ -234,7 +234,8 @@ export const zhCN = {
     alipayPublicKey: '支付宝公钥',
     configured: '已配置',
     notConfigured: '未配置',
-    keysNote: '界面只显示密钥的 SHA-256 指纹：密钥加密保存在收银服务中，导入后无法在这里查看或导出。可粘贴 PEM（PKCS#1 / PKCS#8）或支付宝密钥工具生成的 base64 文本，也可选择密钥文件。',
+    keysNote:
+      '界面只显示密钥的 SHA-256 指纹：密钥加密保存在收银服务中，导入后无法在这里查看或导出。可粘贴 PEM（PKCS#1 / PKCS#8）或支付宝密钥工具生成的 base64 文本，也可选择密钥文件。',
     keysDemoNote: '演示模式使用内置模拟器自动生成的密钥；这里导入的密钥用于沙箱/正式环境。',
     importKey: '导入',
     importTitle: '导入{{key}}',

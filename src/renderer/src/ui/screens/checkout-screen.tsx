@@ -213,10 +213,13 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
   }, [scan?.seq]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     if (!kept) return;
-    const timer = setTimeout(() => {
-      setKept(null);
-      setNotice({ key: 'kept', text: t('counter.scanKeptExpired') });
-    }, Math.max(0, kept.until - Date.now()));
+    const timer = setTimeout(
+      () => {
+        setKept(null);
+        setNotice({ key: 'kept', text: t('counter.scanKeptExpired') });
+      },
+      Math.max(0, kept.until - Date.now()),
+    );
     return () => clearTimeout(timer);
   }, [kept, t]);
 
@@ -313,20 +316,47 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
         />
       </section>
       <section className="pd-card pd-checkout-right" aria-live="polite">
-        {error && <Alert type="error" showIcon className="pd-error" title={<span data-testid="error" data-code={error.code}>{error.text}</span>} />}
-        {kept && (
-          <Alert type="warning" showIcon className="pd-error" title={<span data-testid="kept-code">{t('counter.scanWithoutAmount', { code: maskCode(kept.code), seconds: KEPT_CODE_MS / 1000 })}</span>} />
+        {error && (
+          <Alert
+            type="error"
+            showIcon
+            className="pd-error"
+            title={
+              <span data-testid="error" data-code={error.code}>
+                {error.text}
+              </span>
+            }
+          />
         )}
-        {notice && <Alert type="info" showIcon className="pd-error" title={<span data-testid="checkout-notice" data-key={notice.key}>{notice.text}</span>} />}
+        {kept && (
+          <Alert
+            type="warning"
+            showIcon
+            className="pd-error"
+            title={<span data-testid="kept-code">{t('counter.scanWithoutAmount', { code: maskCode(kept.code), seconds: KEPT_CODE_MS / 1000 })}</span>}
+          />
+        )}
+        {notice && (
+          <Alert
+            type="info"
+            showIcon
+            className="pd-error"
+            title={
+              <span data-testid="checkout-notice" data-key={notice.key}>
+                {notice.text}
+              </span>
+            }
+          />
+        )}
         {method === 'code' && !waiting && (
           <div className="pd-scan-box" data-testid="scan-box">
             <div className="pd-scan-title">{t('checkout.scanTitle')}</div>
-            <ScannerInput
-              focusKey={scanRound}
-              disabled={busy === 'create'}
-              onScan={onCode}
-            />
-            {demo && <div className="pd-demo-hint" data-testid="test-codes">{t('checkout.testCodes')}</div>}
+            <ScannerInput focusKey={scanRound} disabled={busy === 'create'} onScan={onCode} />
+            {demo && (
+              <div className="pd-demo-hint" data-testid="test-codes">
+                {t('checkout.testCodes')}
+              </div>
+            )}
           </div>
         )}
         {busy === 'create' && !order && (

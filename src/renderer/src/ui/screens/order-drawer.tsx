@@ -86,14 +86,24 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
 
   const d = detail;
   return (
-    <Drawer open={orderId !== null} onClose={onClose} size="large" title={t('detail.title')} destroyOnHidden data-testid="order-drawer" rootClassName="pd-drawer">
+    <Drawer
+      open={orderId !== null}
+      onClose={onClose}
+      size="large"
+      title={t('detail.title')}
+      destroyOnHidden
+      data-testid="order-drawer"
+      rootClassName="pd-drawer"
+    >
       {error && <Alert type="error" showIcon title={error} data-testid="detail-error" />}
       {!d && !error && <Spin size="large" className="pd-center" />}
       {d && (
         <div data-testid="order-detail" data-order-id={d.id} data-status={d.status}>
           <div className="pd-detail-head">
             <MethodLogo method={d.method} />
-            <span className="pd-detail-amount" data-testid="detail-amount">¥{d.amount}</span>
+            <span className="pd-detail-amount" data-testid="detail-amount">
+              ¥{d.amount}
+            </span>
             <OrderStatusTag order={d} testId="detail-status" large />
           </div>
           {d.latePayment && isRefundable(d) && (
@@ -121,18 +131,28 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
             />
           )}
           <Descriptions column={1} size="small" bordered className="pd-gap">
-            <Descriptions.Item label={t('orders.orderNo')}><span className="pd-mono" data-testid="detail-id">{d.id}</span></Descriptions.Item>
+            <Descriptions.Item label={t('orders.orderNo')}>
+              <span className="pd-mono" data-testid="detail-id">
+                {d.id}
+              </span>
+            </Descriptions.Item>
             <Descriptions.Item label={t('orders.method')}>
               <span data-testid="detail-provider">{providerName(t, d.provider)}</span> · {t(`method.${d.method}`)}
             </Descriptions.Item>
             <Descriptions.Item label={t('detail.subject')}>{d.subject}</Descriptions.Item>
-            <Descriptions.Item label={t('detail.tradeNo')}><span className="pd-mono">{d.tradeNo ?? '—'}</span></Descriptions.Item>
+            <Descriptions.Item label={t('detail.tradeNo')}>
+              <span className="pd-mono">{d.tradeNo ?? '—'}</span>
+            </Descriptions.Item>
             <Descriptions.Item label={t('detail.buyer')}>{d.buyerLogonId ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('detail.createdAt')}>{formatDateTime(d.createdAt)}</Descriptions.Item>
             <Descriptions.Item label={t('detail.paidAt')}>{formatDateTime(d.paidAt)}</Descriptions.Item>
             {d.closedAt !== null && <Descriptions.Item label={t('detail.closedAt')}>{formatDateTime(d.closedAt)}</Descriptions.Item>}
-            <Descriptions.Item label={t('orders.refunded')}><span data-testid="detail-refunded">¥{d.refunded}</span></Descriptions.Item>
-            <Descriptions.Item label={t('detail.refundable')}><span data-testid="detail-refundable">¥{d.refundable}</span></Descriptions.Item>
+            <Descriptions.Item label={t('orders.refunded')}>
+              <span data-testid="detail-refunded">¥{d.refunded}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('detail.refundable')}>
+              <span data-testid="detail-refundable">¥{d.refundable}</span>
+            </Descriptions.Item>
             {d.message && <Descriptions.Item label={t('detail.message')}>{errorText(d.message)}</Descriptions.Item>}
           </Descriptions>
 
@@ -147,7 +167,9 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
               renderItem={(r) => (
                 <List.Item data-testid="refund-row" data-status={r.status}>
                   <span className="pd-money">¥{r.amount}</span>
-                  <Tag color={REFUND_COLORS[r.status]} data-testid="refund-status">{t(`refundStatus.${r.status}`)}</Tag>
+                  <Tag color={REFUND_COLORS[r.status]} data-testid="refund-status">
+                    {t(`refundStatus.${r.status}`)}
+                  </Tag>
                   <span className="pd-muted">{formatDateTime(r.createdAt)}</span>
                   {(r.reason || r.message) && <span className="pd-muted">{r.message ? errorText(r.message) : r.reason}</span>}
                 </List.Item>
@@ -171,7 +193,11 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
                 <div data-testid="timeline-event" data-source={e.source}>
                   <Tag>{t(`detail.source.${e.source}`)}</Tag>
                   <span data-kind={e.kind}>{t(`detail.kind.${e.kind}`, { defaultValue: e.kind })}</span>{' '}
-                  {e.payload['authorization'] === 'manager_pin' && <Tag color="gold" data-testid="event-pin">{t('pin.authorized')}</Tag>}
+                  {e.payload['authorization'] === 'manager_pin' && (
+                    <Tag color="gold" data-testid="event-pin">
+                      {t('pin.authorized')}
+                    </Tag>
+                  )}
                   <span className="pd-muted">{formatDateTime(e.at)}</span>
                 </div>
               ),

@@ -43,8 +43,12 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
   const header = (
     <div className="pd-order-head">
       <MethodLogo method={order.method} />
-      <span className="pd-order-provider" data-testid="order-provider">{providerName(t, order.provider)}</span>
-      <span className="pd-order-method" data-testid="order-method">{t(`method.${order.method}`)}</span>
+      <span className="pd-order-provider" data-testid="order-provider">
+        {providerName(t, order.provider)}
+      </span>
+      <span className="pd-order-method" data-testid="order-method">
+        {t(`method.${order.method}`)}
+      </span>
       <span className="pd-order-no">
         {t('checkout.orderNo')} <span data-testid="order-id">{order.id}</span>
       </span>
@@ -132,8 +136,9 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
           <QrCode text={qrText} size={300} alt={t('method.qr')} />
         </div>
       )}
-      {order.method === 'link' && order.payUrl && (
-        order.shortUrl ? (
+      {order.method === 'link' &&
+        order.payUrl &&
+        (order.shortUrl ? (
           linkAsQr && (
             <div className="pd-muted" data-testid="link-short">
               {t('counter.linkShort')}
@@ -142,8 +147,7 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
           )
         ) : (
           <Alert type="warning" showIcon className="pd-gap" title={<span data-testid="link-no-short">{t('counter.linkNoShort')}</span>} />
-        )
-      )}
+        ))}
       {order.method === 'link' && order.payUrl && (
         <div className="pd-link">
           {!linkAsQr && <Input.TextArea readOnly autoSize={{ minRows: 2, maxRows: 4 }} value={order.payUrl} data-testid="pay-link" />}

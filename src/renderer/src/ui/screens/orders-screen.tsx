@@ -175,9 +175,25 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
             ...ORDER_STATUSES.map((s) => ({ value: s, label: <span data-testid={`status-option-${s}`}>{t(`status.${s}`)}</span> })),
           ]}
         />
-        <Input size="large" type="date" aria-label={t('orders.from')} title={t('orders.from')} data-testid="orders-from" value={filters.from ?? ''} onChange={(e) => update({ from: e.target.value || undefined })} />
+        <Input
+          size="large"
+          type="date"
+          aria-label={t('orders.from')}
+          title={t('orders.from')}
+          data-testid="orders-from"
+          value={filters.from ?? ''}
+          onChange={(e) => update({ from: e.target.value || undefined })}
+        />
         <span>—</span>
-        <Input size="large" type="date" aria-label={t('orders.to')} title={t('orders.to')} data-testid="orders-to" value={filters.to ?? ''} onChange={(e) => update({ to: e.target.value || undefined })} />
+        <Input
+          size="large"
+          type="date"
+          aria-label={t('orders.to')}
+          title={t('orders.to')}
+          data-testid="orders-to"
+          value={filters.to ?? ''}
+          onChange={(e) => update({ to: e.target.value || undefined })}
+        />
         <Input.Search
           ref={searchRef}
           size="large"
@@ -205,7 +221,14 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
         </Button>
       </Space>
       {error && (
-        <Alert type="error" showIcon className="pd-error" data-testid="orders-error" title={error} action={<Button onClick={() => void load(filters, null)}>{t('app.retry')}</Button>} />
+        <Alert
+          type="error"
+          showIcon
+          className="pd-error"
+          data-testid="orders-error"
+          title={error}
+          action={<Button onClick={() => void load(filters, null)}>{t('app.retry')}</Button>}
+        />
       )}
       <div
         ref={listRef}
@@ -216,40 +239,61 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
         aria-activedescendant={rows[activeRow] ? `pd-row-${rows[activeRow].id}` : undefined}
         onKeyDown={onListKey}
       >
-      <Table<OrderDto>
-        className="pd-orders-table"
-        data-testid="orders-table"
-        rowKey="id"
-        size="middle"
-        dataSource={rows}
-        loading={loading && rows.length === 0}
-        pagination={false}
-        scroll={{ x: 760 }}
-        locale={{ emptyText: <Empty description={<span data-testid="orders-empty">{t('orders.empty')}</span>} /> }}
-        rowClassName={(_, i) => (i === activeRow ? 'pd-row-active' : '')}
-        onRow={(o, i) =>
-          ({
-            onClick: () => (setActiveRow(i ?? 0), setOpenId(o.id)),
-            id: `pd-row-${o.id}`,
-            'aria-selected': i === activeRow,
-            'data-row-active': i === activeRow ? 'true' : 'false',
-            'data-testid': 'order-row',
-            'data-order-id': o.id,
-            'data-status': o.status,
-          }) as React.HTMLAttributes<HTMLElement>
-        }
-        columns={[
-          { key: 'time', title: t('orders.time'), width: 170, render: (_, o) => formatListTime(o.createdAt) },
-          { key: 'id', title: t('orders.orderNo'), dataIndex: 'id', render: (id: string) => <span className="pd-mono">{id}</span> },
-          { key: 'amount', title: t('orders.amount'), align: 'right', width: 120, render: (_, o) => <span className="pd-money" data-testid="row-amount">¥{o.amount}</span> },
-          { key: 'method', title: t('orders.method'), width: 150, render: (_, o) => <span data-testid="row-method">{providerName(t, o.provider)} · {t(`method.${o.method}`)}</span> },
-          { key: 'status', title: t('orders.status'), width: 130, render: (_, o) => <OrderStatusTag order={o} testId="row-status" /> },
-          { key: 'refunded', title: t('orders.refunded'), align: 'right', width: 110, render: (_, o) => (o.refunded === '0.00' ? '—' : `¥${o.refunded}`) },
-        ]}
-      />
+        <Table<OrderDto>
+          className="pd-orders-table"
+          data-testid="orders-table"
+          rowKey="id"
+          size="middle"
+          dataSource={rows}
+          loading={loading && rows.length === 0}
+          pagination={false}
+          scroll={{ x: 760 }}
+          locale={{ emptyText: <Empty description={<span data-testid="orders-empty">{t('orders.empty')}</span>} /> }}
+          rowClassName={(_, i) => (i === activeRow ? 'pd-row-active' : '')}
+          onRow={(o, i) =>
+            ({
+              onClick: () => (setActiveRow(i ?? 0), setOpenId(o.id)),
+              id: `pd-row-${o.id}`,
+              'aria-selected': i === activeRow,
+              'data-row-active': i === activeRow ? 'true' : 'false',
+              'data-testid': 'order-row',
+              'data-order-id': o.id,
+              'data-status': o.status,
+            }) as React.HTMLAttributes<HTMLElement>
+          }
+          columns={[
+            { key: 'time', title: t('orders.time'), width: 170, render: (_, o) => formatListTime(o.createdAt) },
+            { key: 'id', title: t('orders.orderNo'), dataIndex: 'id', render: (id: string) => <span className="pd-mono">{id}</span> },
+            {
+              key: 'amount',
+              title: t('orders.amount'),
+              align: 'right',
+              width: 120,
+              render: (_, o) => (
+                <span className="pd-money" data-testid="row-amount">
+                  ¥{o.amount}
+                </span>
+              ),
+            },
+            {
+              key: 'method',
+              title: t('orders.method'),
+              width: 150,
+              render: (_, o) => (
+                <span data-testid="row-method">
+                  {providerName(t, o.provider)} · {t(`method.${o.method}`)}
+                </span>
+              ),
+            },
+            { key: 'status', title: t('orders.status'), width: 130, render: (_, o) => <OrderStatusTag order={o} testId="row-status" /> },
+            { key: 'refunded', title: t('orders.refunded'), align: 'right', width: 110, render: (_, o) => (o.refunded === '0.00' ? '—' : `¥${o.refunded}`) },
+          ]}
+        />
       </div>
       <div className="pd-more">
-        <span className="pd-muted" data-testid="orders-count">{t('orders.count', { count: rows.length })}</span>
+        <span className="pd-muted" data-testid="orders-count">
+          {t('orders.count', { count: rows.length })}
+        </span>
         {cursor ? (
           <Button size="large" loading={loading} data-testid="orders-more" onClick={() => void load(filtersRef.current, cursor)}>
             {t('orders.loadMore')}

@@ -78,44 +78,123 @@ export function SettingsScreen(): React.JSX.Element {
     <div className="pd-settings pd-card" data-testid="settings-screen">
       <Descriptions column={1} bordered size="small" className="pd-settings-table">
         <Descriptions.Item label={t('settings.provider')}>
-          <Radio.Group value={v.environment} optionType="button" buttonStyle="solid" onChange={(e) => set({ environment: e.target.value as SettingsDto['environment'] })} data-testid="settings-provider">
-            {ENVIRONMENTS.map((m) => <Radio.Button key={m} value={m} data-testid={`provider-${m}`}>{t(`mode.${m}`)}</Radio.Button>)}
+          <Radio.Group
+            value={v.environment}
+            optionType="button"
+            buttonStyle="solid"
+            onChange={(e) => set({ environment: e.target.value as SettingsDto['environment'] })}
+            data-testid="settings-provider"
+          >
+            {ENVIRONMENTS.map((m) => (
+              <Radio.Button key={m} value={m} data-testid={`provider-${m}`}>
+                {t(`mode.${m}`)}
+              </Radio.Button>
+            ))}
           </Radio.Group>
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.appId')}>
-          <Input value={v.alipay.appId} maxLength={32} placeholder={v.environment === 'demo' ? t('settings.demoAuto') : undefined} data-testid="settings-app-id" onChange={(e) => set({ alipay: { appId: e.target.value } })} />
+          <Input
+            value={v.alipay.appId}
+            maxLength={32}
+            placeholder={v.environment === 'demo' ? t('settings.demoAuto') : undefined}
+            data-testid="settings-app-id"
+            onChange={(e) => set({ alipay: { appId: e.target.value } })}
+          />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.sellerId')}>
-          <Input value={v.alipay.sellerId} maxLength={32} placeholder={v.environment === 'demo' ? t('settings.demoAuto') : undefined} data-testid="settings-seller-id" onChange={(e) => set({ alipay: { sellerId: e.target.value } })} />
+          <Input
+            value={v.alipay.sellerId}
+            maxLength={32}
+            placeholder={v.environment === 'demo' ? t('settings.demoAuto') : undefined}
+            data-testid="settings-seller-id"
+            onChange={(e) => set({ alipay: { sellerId: e.target.value } })}
+          />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.keys')}>
           <KeysSection settings={settings} unsaved={unsaved} />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.notifyMode')}>
           <Space orientation="vertical" className="pd-full">
-            <Radio.Group value={v.notifyMode} optionType="button" buttonStyle="solid" onChange={(e) => set({ notifyMode: e.target.value as SettingsDto['notifyMode'] })} data-testid="settings-notify">
-              {NOTIFY_MODES.map((m) => <Radio.Button key={m} value={m}><span data-testid={`notify-${m}`}>{t(`settings.notify.${m}`)}</span></Radio.Button>)}
+            <Radio.Group
+              value={v.notifyMode}
+              optionType="button"
+              buttonStyle="solid"
+              onChange={(e) => set({ notifyMode: e.target.value as SettingsDto['notifyMode'] })}
+              data-testid="settings-notify"
+            >
+              {NOTIFY_MODES.map((m) => (
+                <Radio.Button key={m} value={m}>
+                  <span data-testid={`notify-${m}`}>{t(`settings.notify.${m}`)}</span>
+                </Radio.Button>
+              ))}
             </Radio.Group>
-            <span className="pd-muted" data-testid="notify-explain" data-mode={v.notifyMode}>{t(`settings.notifyExplain.${v.notifyMode}`)} {t('settings.notifyLive')}</span>
+            <span className="pd-muted" data-testid="notify-explain" data-mode={v.notifyMode}>
+              {t(`settings.notifyExplain.${v.notifyMode}`)} {t('settings.notifyLive')}
+            </span>
             {v.notifyMode === 'custom' && (
-              <Field label={t('settings.customNotifyUrl')} htmlFor="pd-custom-url" error={invalid.customUrl ? t('settings.customUrlInvalid') : null} errorId="custom-url-error">
-                <Input id="pd-custom-url" value={v.customNotifyUrl} placeholder="https://" status={invalid.customUrl ? 'error' : undefined} data-testid="settings-custom-url" onChange={(e) => set({ customNotifyUrl: e.target.value })} />
+              <Field
+                label={t('settings.customNotifyUrl')}
+                htmlFor="pd-custom-url"
+                error={invalid.customUrl ? t('settings.customUrlInvalid') : null}
+                errorId="custom-url-error"
+              >
+                <Input
+                  id="pd-custom-url"
+                  value={v.customNotifyUrl}
+                  placeholder="https://"
+                  status={invalid.customUrl ? 'error' : undefined}
+                  data-testid="settings-custom-url"
+                  onChange={(e) => set({ customNotifyUrl: e.target.value })}
+                />
               </Field>
             )}
             {v.notifyMode === 'localtunnel' && (
               <div className="pd-tunnel-fields" data-testid="tunnel-fields">
-                <Field label={t('settings.tunnelHost')} htmlFor="pd-tunnel-host" error={invalid.tunnelHost ? t('settings.tunnelHostInvalid') : null} errorId="tunnel-host-error">
-                  <Input id="pd-tunnel-host" value={v.tunnelHost} maxLength={2048} placeholder="https://localtunnel.me" status={invalid.tunnelHost ? 'error' : undefined} data-testid="settings-tunnel-host" onChange={(e) => set({ tunnelHost: e.target.value })} />
+                <Field
+                  label={t('settings.tunnelHost')}
+                  htmlFor="pd-tunnel-host"
+                  error={invalid.tunnelHost ? t('settings.tunnelHostInvalid') : null}
+                  errorId="tunnel-host-error"
+                >
+                  <Input
+                    id="pd-tunnel-host"
+                    value={v.tunnelHost}
+                    maxLength={2048}
+                    placeholder="https://localtunnel.me"
+                    status={invalid.tunnelHost ? 'error' : undefined}
+                    data-testid="settings-tunnel-host"
+                    onChange={(e) => set({ tunnelHost: e.target.value })}
+                  />
                 </Field>
-                <Field label={t('settings.tunnelSubdomain')} htmlFor="pd-tunnel-subdomain" error={invalid.tunnelSubdomain ? t('settings.tunnelSubdomainInvalid') : null} errorId="tunnel-subdomain-error">
-                  <Input id="pd-tunnel-subdomain" value={v.tunnelSubdomain} maxLength={63} placeholder={t('settings.tunnelSubdomainPlaceholder')} status={invalid.tunnelSubdomain ? 'error' : undefined} data-testid="settings-tunnel-subdomain" onChange={(e) => set({ tunnelSubdomain: e.target.value })} />
+                <Field
+                  label={t('settings.tunnelSubdomain')}
+                  htmlFor="pd-tunnel-subdomain"
+                  error={invalid.tunnelSubdomain ? t('settings.tunnelSubdomainInvalid') : null}
+                  errorId="tunnel-subdomain-error"
+                >
+                  <Input
+                    id="pd-tunnel-subdomain"
+                    value={v.tunnelSubdomain}
+                    maxLength={63}
+                    placeholder={t('settings.tunnelSubdomainPlaceholder')}
+                    status={invalid.tunnelSubdomain ? 'error' : undefined}
+                    data-testid="settings-tunnel-subdomain"
+                    onChange={(e) => set({ tunnelSubdomain: e.target.value })}
+                  />
                 </Field>
               </div>
             )}
           </Space>
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.expiry')}>
-          <InputNumber min={1} max={120} precision={0} value={v.orderExpiryMinutes} data-testid="settings-expiry" onChange={(n) => typeof n === 'number' && set({ orderExpiryMinutes: n })} />
+          <InputNumber
+            min={1}
+            max={120}
+            precision={0}
+            value={v.orderExpiryMinutes}
+            data-testid="settings-expiry"
+            onChange={(n) => typeof n === 'number' && set({ orderExpiryMinutes: n })}
+          />
         </Descriptions.Item>
         <Descriptions.Item label={t('counter.settingsTitle')}>
           <CounterSafetySettings value={v} onChange={set} />
@@ -124,8 +203,17 @@ export function SettingsScreen(): React.JSX.Element {
           <Switch checked={v.voice} data-testid="settings-voice" onChange={(on) => set({ voice: on })} />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.language')}>
-          <Radio.Group value={v.language} optionType="button" onChange={(e) => set({ language: e.target.value as SettingsDto['language'] })} data-testid="settings-language">
-            {LANGUAGES.map((l) => <Radio.Button key={l} value={l}>{l === 'zh-CN' ? '中文' : 'English'}</Radio.Button>)}
+          <Radio.Group
+            value={v.language}
+            optionType="button"
+            onChange={(e) => set({ language: e.target.value as SettingsDto['language'] })}
+            data-testid="settings-language"
+          >
+            {LANGUAGES.map((l) => (
+              <Radio.Button key={l} value={l}>
+                {l === 'zh-CN' ? '中文' : 'English'}
+              </Radio.Button>
+            ))}
           </Radio.Group>
         </Descriptions.Item>
       </Descriptions>
@@ -155,12 +243,30 @@ function pruneDraft(d: Draft, s: SettingsDto): Draft {
 }
 
 /** A labelled field with its validation message under it. */
-function Field({ label, htmlFor, error, errorId, children }: { label: string; htmlFor: string; error: string | null; errorId: string; children: React.ReactNode }): React.JSX.Element {
+function Field({
+  label,
+  htmlFor,
+  error,
+  errorId,
+  children,
+}: {
+  label: string;
+  htmlFor: string;
+  error: string | null;
+  errorId: string;
+  children: React.ReactNode;
+}): React.JSX.Element {
   return (
     <div className="pd-field">
-      <label className="pd-field-label" htmlFor={htmlFor}>{label}</label>
+      <label className="pd-field-label" htmlFor={htmlFor}>
+        {label}
+      </label>
       {children}
-      {error && <div className="pd-field-error" role="alert" data-testid={errorId}>{error}</div>}
+      {error && (
+        <div className="pd-field-error" role="alert" data-testid={errorId}>
+          {error}
+        </div>
+      )}
     </div>
   );
 }

@@ -65,7 +65,16 @@ export function TodayScreen({ active }: { active: boolean }): React.JSX.Element 
       if (!page.value.nextCursor) break;
       cursor = page.value.nextCursor;
     }
-    const headers = [t('orders.time'), t('orders.orderNo'), t('detail.tradeNo'), t('orders.amount'), t('orders.refunded'), t('orders.method'), t('orders.status'), t('detail.subject')];
+    const headers = [
+      t('orders.time'),
+      t('orders.orderNo'),
+      t('detail.tradeNo'),
+      t('orders.amount'),
+      t('orders.refunded'),
+      t('orders.method'),
+      t('orders.status'),
+      t('detail.subject'),
+    ];
     const csv = ordersCsv(all, headers, (o) => orderRow(o, t(`status.${o.status}`), t(`method.${o.method}`)));
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
@@ -84,24 +93,70 @@ export function TodayScreen({ active }: { active: boolean }): React.JSX.Element 
   return (
     <div className="pd-today" data-testid="today-screen" data-date={date}>
       <div className="pd-filters">
-        <label className="pd-field-label" htmlFor="pd-today-date">{t('today.date')}</label>
-        <Input id="pd-today-date" type="date" size="large" className="pd-date" data-testid="today-date" value={date} max={localDate()} onChange={(e) => e.target.value && setDate(e.target.value)} />
-        <Button size="large" onClick={() => void load()} data-testid="today-refresh">{t('common.refresh')}</Button>
+        <label className="pd-field-label" htmlFor="pd-today-date">
+          {t('today.date')}
+        </label>
+        <Input
+          id="pd-today-date"
+          type="date"
+          size="large"
+          className="pd-date"
+          data-testid="today-date"
+          value={date}
+          max={localDate()}
+          onChange={(e) => e.target.value && setDate(e.target.value)}
+        />
+        <Button size="large" onClick={() => void load()} data-testid="today-refresh">
+          {t('common.refresh')}
+        </Button>
         <Button type="primary" size="large" data-testid="today-export" loading={exporting === t('today.exporting')} onClick={() => void exportCsv()}>
           {t('today.export')}
         </Button>
-        {exporting && exporting !== t('today.exporting') && <span className="pd-muted" data-testid="today-exported">{exporting}</span>}
+        {exporting && exporting !== t('today.exporting') && (
+          <span className="pd-muted" data-testid="today-exported">
+            {exporting}
+          </span>
+        )}
       </div>
-      {error && <Alert type="error" showIcon className="pd-error" title={error} data-testid="today-error" action={<Button onClick={() => void load()}>{t('app.retry')}</Button>} />}
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          className="pd-error"
+          title={error}
+          data-testid="today-error"
+          action={<Button onClick={() => void load()}>{t('app.retry')}</Button>}
+        />
+      )}
       {!summary && !error && <Spin size="large" className="pd-center" />}
       {summary && (
         <>
           <div className="pd-stats" data-testid="today-stats">
-            <div className="pd-card pd-stat pd-stat-main"><Statistic title={t('today.net')} prefix="¥" value={summary.net} valueRender={() => <span data-testid="today-net">{summary.net}</span>} /></div>
-            <div className="pd-card pd-stat"><Statistic title={t('today.count')} value={summary.count} valueRender={() => <span data-testid="today-count">{summary.count}</span>} /></div>
-            <div className="pd-card pd-stat"><Statistic title={t('today.average')} prefix="¥" value={summary.average} valueRender={() => <span data-testid="today-average">{summary.average}</span>} /></div>
-            <div className="pd-card pd-stat"><Statistic title={t('today.gross')} prefix="¥" value={summary.gross} valueRender={() => <span data-testid="today-gross">{summary.gross}</span>} /></div>
-            <div className="pd-card pd-stat"><Statistic title={t('today.refunded')} prefix="¥" value={summary.refunded} valueRender={() => <span data-testid="today-refunded">{summary.refunded}</span>} /></div>
+            <div className="pd-card pd-stat pd-stat-main">
+              <Statistic title={t('today.net')} prefix="¥" value={summary.net} valueRender={() => <span data-testid="today-net">{summary.net}</span>} />
+            </div>
+            <div className="pd-card pd-stat">
+              <Statistic title={t('today.count')} value={summary.count} valueRender={() => <span data-testid="today-count">{summary.count}</span>} />
+            </div>
+            <div className="pd-card pd-stat">
+              <Statistic
+                title={t('today.average')}
+                prefix="¥"
+                value={summary.average}
+                valueRender={() => <span data-testid="today-average">{summary.average}</span>}
+              />
+            </div>
+            <div className="pd-card pd-stat">
+              <Statistic title={t('today.gross')} prefix="¥" value={summary.gross} valueRender={() => <span data-testid="today-gross">{summary.gross}</span>} />
+            </div>
+            <div className="pd-card pd-stat">
+              <Statistic
+                title={t('today.refunded')}
+                prefix="¥"
+                value={summary.refunded}
+                valueRender={() => <span data-testid="today-refunded">{summary.refunded}</span>}
+              />
+            </div>
           </div>
           <section className="pd-card pd-chart-card">
             <h3 className="pd-section-title">{t('today.byMethod')}</h3>
@@ -119,13 +174,26 @@ export function TodayScreen({ active }: { active: boolean }): React.JSX.Element 
                 { key: 'count', title: t('today.count'), align: 'right', render: (_, m) => <span data-testid="method-count">{m.count}</span> },
                 { key: 'gross', title: t('today.gross'), align: 'right', render: (_, m) => <span className="pd-money">¥{m.gross}</span> },
                 { key: 'refunded', title: t('today.refunded'), align: 'right', render: (_, m) => <span className="pd-money">¥{m.refunded}</span> },
-                { key: 'net', title: t('today.netShort'), align: 'right', render: (_, m) => <span className="pd-money" data-testid="method-net">¥{m.net}</span> },
+                {
+                  key: 'net',
+                  title: t('today.netShort'),
+                  align: 'right',
+                  render: (_, m) => (
+                    <span className="pd-money" data-testid="method-net">
+                      ¥{m.net}
+                    </span>
+                  ),
+                },
               ]}
             />
           </section>
           <section className="pd-card pd-chart-card">
             <h3 className="pd-section-title">{t('today.hourly')}</h3>
-            {summary.count === 0 && <div className="pd-muted" data-testid="today-empty">{t('today.noSales')}</div>}
+            {summary.count === 0 && (
+              <div className="pd-muted" data-testid="today-empty">
+                {t('today.noSales')}
+              </div>
+            )}
             <div className="pd-chart" data-testid="hourly-chart" role="img" aria-label={t('today.hourly')}>
               {hours.map((h) => {
                 const fen = yuanToFen(h.net);
