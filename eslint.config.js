@@ -23,10 +23,10 @@ import globals from 'globals';
 const TS = ['**/*.{ts,tsx,mts,cts}'];
 const JS = ['**/*.{js,mjs,cjs}'];
 
-/** A regex that matches an import specifier having one of these path segments (`../web/x`, `electron`). */
+/** A regex that matches an import specifier having one of these path segments (a relative path into web/, or the bare `electron`). */
 const segment = (/** @type {string[]} */ names) => `(^|/)(${names.join('|')})(\\.[cm]?[jt]sx?)?(/|$)`;
 
-/** A regex that matches a relative import reaching up (`../`, `../../`) into one of these folders. */
+/** A regex that matches a relative import reaching up one or more folders into one of these folders. */
 const up = (/** @type {string[]} */ names) => `^(\\.\\./)+(${names.join('|')})(\\.[cm]?[jt]sx?)?(/|$)`;
 
 /**

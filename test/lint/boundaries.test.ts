@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
  * Only the import rule runs, without type information, to keep it fast.
  */
 const RULE = '@typescript-eslint/no-restricted-imports';
+/** Three levels up: from src/renderer/src/ui/ to src/. */
+const UP3 = '../'.repeat(3);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const eslint = new ESLint({
@@ -73,10 +75,11 @@ describe('import boundaries', () => {
 
   it('the renderer imports neither src/main nor Node builtins', async () => {
     const code = [
-      "import { Emitter } from '../../../main/kernel/emitter';",
+      // (paths relative to the in-memory file in src/renderer/src/ui/)
+      `import { Emitter } from '${UP3}main/kernel/emitter';`,
       "import { readFileSync } from 'node:fs';",
       "import { join } from 'path';",
-      "import { toFen } from '../../../shared/money';",
+      `import { toFen } from '${UP3}shared/money';`,
       'export const x = [Emitter, readFileSync, join, toFen];',
     ].join('\n');
     const errors = await importErrors('src/renderer/src/ui/new-thing.tsx', code);

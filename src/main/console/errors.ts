@@ -1,6 +1,7 @@
 /**
- * One place that turns anything thrown by a handler into the contract's `{ code, message }` (design.md
- * principle 8): bilingual words for the cashier, never a stack trace; the detail goes to the log.
+ * One place that turns anything thrown by a handler into the contract's `{ code, message }`: bilingual
+ * words for the cashier, never a stack trace; the detail goes to the log (docs/architecture.md,
+ * Invariants: "Every outside call has a timeout and a clear error").
  */
 import { z } from 'zod';
 import type { ErrorInfo } from '../../shared/contract';
