@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AmountError } from '../../src/shared/money';
-import { createOrderFromYuan, createPaymentCore, PaymentError, type PaymentCore, type PaymentCoreConfig } from '../../src/main/payments';
+import { createOrderFromYuan, createPaymentCore, PaymentError, type Clock, type PaymentCore, type PaymentCoreConfig } from '../../src/main/payments';
 import { FakeProvider, UNKNOWN } from './fake-provider';
 import { makeTempDir, memoryLogger, waitFor } from '../support';
 
@@ -125,6 +125,23 @@ describe('payment core (fake provider)', () => {
     await waitFor(() => core.getOrder(o.id)?.status === 'PAID', 'paid after refused close');
     expect(fake.count('close')).toBe(1);
     expect(fake.count('query')).toBe(1);
+  });
+
+  it('a timer that fires a little early still handles the expiry as due (close first, not a query)', async () => {
+    // Node's timers can fire a millisecond before the wall clock reaches their time; this clock makes
+    // every timer fire 3 ms early, as a loaded machine sometimes does.
+    const early: Clock = {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms - 3)),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    };
+    const fake = new FakeProvider();
+    const { core } = await setup({ clock: early, orderExpiryMs: 150, poll: { initialMs: 10_000, maxMs: 10_000 } }, fake);
+    const o = await core.createOrder({ amountFen: 100, method: 'qr' });
+    fake.next('close', { kind: 'business', failure: 'UNKNOWN', code: '40004', subCode: 'ACQ.TRADE_STATUS_ERROR', message: 'x' }, false);
+    fake.pay(o.id);
+    await waitFor(() => core.getOrder(o.id)?.status === 'PAID', 'paid after refused close');
+    expect(fake.count('close')).toBe(1);
   });
 
   it('cashier cancels a waiting order; a paid order cannot be cancelled', async () => {

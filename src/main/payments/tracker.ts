@@ -78,8 +78,9 @@ export class Tracker {
       return;
     }
     if (row?.status === 'AWAITING_PAYMENT') {
-      // Wake up at the expiry at the latest, so expiry is handled on time.
-      until = row.expiresAt === null ? delay : Math.max(0, row.expiresAt - now);
+      // Wake up at the expiry at the latest, so expiry is handled on time. A timer may fire a
+      // millisecond early against the wall clock: wake just after it, so the check sees it due.
+      until = row.expiresAt === null ? delay : Math.max(0, row.expiresAt - now) + EXPIRY_SLACK_MS;
     } else if (row && inLateWatch(row, this.ctx.settings, now)) {
       until = Math.max(0, lateWatchUntil(row, this.ctx.settings) - now);
     } else {
@@ -151,6 +152,9 @@ export class Tracker {
     return after?.status === 'AWAITING_PAYMENT' || inLateWatch(after, ctx.settings, ctx.clock.now());
   }
 }
+
+/** How long after an order's expiry its timer fires (timers can fire slightly early; see schedule). */
+const EXPIRY_SLACK_MS = 5;
 
 function errName(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
