@@ -26,7 +26,14 @@ describe('Alipay provider outcome mapping against emulator faults', () => {
     const logger = memoryLogger();
     const provider = new AlipayProvider({ ...env.config.alipay, timeoutMs: 300 }, logger);
     await env.control.fault({ kind, method: 'alipay.trade.precreate', ms: 2000 });
-    const r = await provider.createQr({ outTradeNo: `T${Date.now()}`, amountFen: 100, subject: 's', timeoutMinutes: 5, notifyUrl: null });
+    const r = await provider.createQr({
+      outTradeNo: `T${Date.now()}`,
+      amountFen: 100,
+      subject: 's',
+      timeoutMinutes: 5,
+      expiresAt: Date.now() + 5 * 60_000,
+      notifyUrl: null,
+    });
     expect(r).toMatchObject({ kind: 'unknown', reason });
     expect((r as { message: string }).message).toMatch(message);
 
@@ -53,6 +60,7 @@ describe('Alipay provider outcome mapping against emulator faults', () => {
       amountFen: 100,
       subject: 's',
       timeoutMinutes: 1,
+      expiresAt: Date.now() + 60_000,
       notifyUrl: null,
       authCode: '284000000000000004',
     });
@@ -71,7 +79,14 @@ describe('Alipay provider outcome mapping against emulator faults', () => {
       { ...env.config.alipay, privateKey: bare(env.config.alipay.privateKey), alipayPublicKey: bare(env.config.alipay.alipayPublicKey) },
       memoryLogger(),
     );
-    const r = await provider.createQr({ outTradeNo: `T${Date.now()}`, amountFen: 100, subject: 's', timeoutMinutes: 5, notifyUrl: null });
+    const r = await provider.createQr({
+      outTradeNo: `T${Date.now()}`,
+      amountFen: 100,
+      subject: 's',
+      timeoutMinutes: 5,
+      expiresAt: Date.now() + 5 * 60_000,
+      notifyUrl: null,
+    });
     expect(r.kind).toBe('ok');
   });
 

@@ -13,6 +13,11 @@ export interface CreateTradeInput {
   subject: string;
   /** How long the trade may be paid, whole minutes, at least 1. */
   timeoutMinutes: number;
+  /**
+   * The order's own expiry (epoch ms), as stored on the order row: fixed when the order is created, so a
+   * request re-sent later (another process, after a restart) states the very same deadline.
+   */
+  expiresAt: number;
   /** Where the provider should send notifications for this trade; null = poll only. */
   notifyUrl: string | null;
 }

@@ -115,7 +115,14 @@ export class OrderService {
       );
       ch.orders.add(id);
     });
-    const trade: CreateTradeInput = { outTradeNo: id, amountFen: input.amountFen, subject, timeoutMinutes: expiryMs / 60_000, notifyUrl };
+    const trade: CreateTradeInput = {
+      outTradeNo: id,
+      amountFen: input.amountFen,
+      subject,
+      timeoutMinutes: expiryMs / 60_000,
+      expiresAt: now + expiryMs,
+      notifyUrl,
+    };
     if (input.method === 'code') return this.payWithCode(provider, id, { ...trade, authCode: input.authCode as string });
     if (input.method === 'link') {
       let r: Awaited<ReturnType<PaymentProvider['createLink']>>;

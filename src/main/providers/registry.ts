@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { PaymentError, type Clock, type Logger } from '../kernel';
 import type { PaymentProvider, ProviderId } from '../domain';
 import { alipayFactory } from './alipay';
+import { wechatFactory } from './wechat';
 
 /** What every adapter may use from the kernel. */
 export interface ProviderDeps {
@@ -69,5 +70,6 @@ export function createProviderRegistry(): ProviderRegistry {
 export function defaultProviderRegistry(): ProviderRegistry {
   const registry = createProviderRegistry();
   registry.register('alipay', alipayFactory);
+  registry.register('wechat', wechatFactory);
   return registry;
 }

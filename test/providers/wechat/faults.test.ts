@@ -7,7 +7,14 @@ import { WechatProvider } from '../../../src/main/providers/wechat';
 import { WxClient } from '../../../src/main/providers/wechat/client';
 import { configFor, decryptCertificate, setup, wxControl } from './helpers';
 
-const input = (outTradeNo: string, amountFen = 100): CreateTradeInput => ({ outTradeNo, amountFen, subject: '测试', timeoutMinutes: 5, notifyUrl: null });
+const input = (outTradeNo: string, amountFen = 100): CreateTradeInput => ({
+  outTradeNo,
+  amountFen,
+  subject: '测试',
+  timeoutMinutes: 5,
+  expiresAt: Date.now() + 5 * 60_000,
+  notifyUrl: null,
+});
 
 describe('WechatProvider: no trustworthy answer → unknown (resolve by query, never guess)', () => {
   it('a hang past the lowered request timeout → unknown timeout; with apply the close happened anyway', async () => {

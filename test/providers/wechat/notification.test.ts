@@ -4,7 +4,14 @@ import type { Clock } from '../../../src/main/kernel';
 import { configFor, forgeNotice, notifyEndpoint, paidResource, setup, wxControl } from './helpers';
 import { waitFor } from '../../support';
 
-const input = (outTradeNo: string, amountFen: number, notifyUrl: string) => ({ outTradeNo, amountFen, subject: '测试', timeoutMinutes: 5, notifyUrl });
+const input = (outTradeNo: string, amountFen: number, notifyUrl: string) => ({
+  outTradeNo,
+  amountFen,
+  subject: '测试',
+  timeoutMinutes: 5,
+  expiresAt: Date.now() + 5 * 60_000,
+  notifyUrl,
+});
 
 describe('WeChat notifications through verifyNotification and ack', () => {
   it('ack: accepted → 204 with no body; rejected → 400 and retry → 500 with {"code":"FAIL","message":…}', async () => {

@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { WECHAT_TEST_AUTH_CODES as CODES } from '../../../src/emulator';
 import type { CreateTradeInput } from '../../../src/main/domain';
 import type { Clock } from '../../../src/main/kernel';
-import { advance, notifyEndpoint, setup, wxControl } from './helpers';
+import { WechatProvider } from '../../../src/main/providers/wechat';
+import { advance, configFor, notifyEndpoint, setup, wxControl } from './helpers';
 import { waitFor } from '../../support';
 
-const input = (outTradeNo: string, amountFen = 1234, notifyUrl: string | null = null): CreateTradeInput => ({
+const input = (outTradeNo: string, amountFen = 1234, notifyUrl: string | null = null, expiresAt = Date.now() + 5 * 60_000): CreateTradeInput => ({
   outTradeNo,
   amountFen,
   subject: '收银台 测试',
   timeoutMinutes: 5,
+  expiresAt,
   notifyUrl,
 });
 
@@ -27,18 +29,37 @@ describe('WechatProvider against the emulator: Native QR, query, close', () => {
     let now = Date.now();
     const clock: Clock = { now: () => (now += 2000), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
     const t = await setup({}, {}, clock);
-    const r = await t.provider.createQr(input('WXQR0001', 1234));
+    const expiresAt = Date.now() + 5 * 60_000; // the order's own expiry, stored on its row
+    const r = await t.provider.createQr(input('WXQR0001', 1234, null, expiresAt));
     expect(r).toEqual({ kind: 'ok', value: { qrCode: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=/) } });
     const view = (await wxControl<TradeView>(t.emu, 'GET', '/trades/WXQR0001')).body;
     expect(view).toMatchObject({ state: 'NOTPAY', total: 1234, kind: 'native' });
-    expect(view.expiresAt - view.createdAt).toBeGreaterThan(4 * 60_000);
-    expect(view.expiresAt - view.createdAt).toBeLessThanOrEqual(5 * 60_000 + 5000);
+    // time_expire is the order's expiry (WeChat's precision: the second), not the adapter's clock.
+    expect(view.expiresAt).toBe(Math.floor(expiresAt / 1000) * 1000);
     expect(await t.provider.query('WXQR0001')).toEqual({
       kind: 'ok',
       value: { state: 'WAITING', tradeNo: null, totalFen: 1234, buyerLogonId: null, paidAt: null },
     });
     // The same request again (a retry after an unknown outcome) gets the same QR: same time_expire.
-    expect(await t.provider.createQr(input('WXQR0001', 1234))).toEqual(r);
+    expect(await t.provider.createQr(input('WXQR0001', 1234, null, expiresAt))).toEqual(r);
+  });
+
+  it('the same order re-sent after a restart (a new adapter, its clock minutes later) sends the same time_expire', async () => {
+    const t = await setup();
+    const expiresAt = Date.now() + 5 * 60_000;
+    const first = await t.provider.createQr(input('WXQR0011', 800, null, expiresAt));
+    expect(first.kind).toBe('ok');
+    // A restarted process: a fresh adapter with no memory of the first request, whose clock reads 3 minutes on.
+    const later: Clock = {
+      now: () => Date.now() + 3 * 60_000,
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    };
+    const restarted = new WechatProvider(configFor(t.c), { clock: later });
+    // A different time_expire would be a different body: WeChat refuses it (商户订单号重复).
+    expect(await restarted.createQr(input('WXQR0011', 800, null, expiresAt))).toEqual(first);
+    const view = (await wxControl<TradeView>(t.emu, 'GET', '/trades/WXQR0011')).body;
+    expect(view.expiresAt).toBe(Math.floor(expiresAt / 1000) * 1000);
   });
 
   it('query: an unknown trade is business NOT_FOUND (ORDER_NOT_EXIST); a paid one is PAID with transaction id, openid and time', async () => {

@@ -3,6 +3,7 @@
  * answer and notification signatures are checked with the WeChat Pay public key (微信支付公钥, serial
  * `PUB_KEY_ID_…`) and/or platform certificates (平台证书, serial = 40 hex digits) by Wechatpay-Serial.
  */
+import { z } from 'zod';
 import type { Environment } from '../../domain';
 
 /** The production API origin (official docs: API 域名). */
@@ -35,3 +36,27 @@ export interface WechatConfig {
   /** scene_info.device_ip of 付款码 payments: the counter's IP (default 127.0.0.1). */
   deviceIp?: string;
 }
+
+/**
+ * The settings the provider registry builds a WeChat Pay adapter from: the merchant, its keys (public-key
+ * mode: the WeChat Pay public key and its id), where the API is and how long a request may take. The
+ * shapes are checked here; keys.ts checks the key material itself when it is imported.
+ */
+export const wechatSettingsSchema = z.object({
+  environment: z.enum(['demo', 'sandbox', 'production']),
+  baseUrl: z.string().url(),
+  /** 商户号: digits. */
+  mchid: z.string().regex(/^\d{1,32}$/),
+  appid: z.string().min(1).max(32),
+  /** 商户API证书序列号: 40 hex digits. */
+  merchantSerialNo: z.string().regex(/^[0-9A-Fa-f]{40}$/),
+  merchantPrivateKey: z.string().includes('PRIVATE KEY-----'),
+  /** APIv3密钥: exactly 32 bytes. */
+  apiV3Key: z.string().refine((k) => Buffer.byteLength(k, 'utf8') === 32),
+  wechatpayPublicKeyId: z.string().regex(/^PUB_KEY_ID_[0-9A-Za-z]{8,64}$/),
+  wechatpayPublicKey: z.string().includes('PUBLIC KEY-----'),
+  timeoutMs: z.number().int().positive().max(120_000).optional(),
+  deviceIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+});
+
+export type WechatSettings = z.infer<typeof wechatSettingsSchema>;

@@ -64,7 +64,6 @@ export class WechatProvider implements PaymentProvider {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly verify: (req: NotificationRequest) => NotificationCheck;
-  private readonly expiries = new Map<string, string>();
 
   constructor(
     private readonly config: WechatConfig,
@@ -91,7 +90,9 @@ export class WechatProvider implements PaymentProvider {
       mchid: this.config.mchid,
       description: description(input.subject),
       out_trade_no: input.outTradeNo,
-      time_expire: this.expiry(input.outTradeNo, input.timeoutMinutes),
+      // The order's stored expiry: WeChat refuses a repeat of an out_trade_no whose body differs
+      // (商户订单号重复), so a retry, even from a restarted process, must state the very same time.
+      time_expire: rfc3339(input.expiresAt),
       notify_url: input.notifyUrl ?? POLL_ONLY_NOTIFY_URL,
       amount: { total: this.fen(input.amountFen), currency: 'CNY' },
     };
@@ -201,20 +202,6 @@ export class WechatProvider implements PaymentProvider {
 
   ack(verdict: NotificationVerdict): NotificationAck {
     return wechatAck(verdict);
-  }
-
-  /**
-   * time_expire of a Native order, fixed at its first request: WeChat refuses a repeat of an
-   * out_trade_no whose body differs (商户订单号重复), so a retry must send the very same time.
-   */
-  private expiry(outTradeNo: string, minutes: number): string {
-    let at = this.expiries.get(outTradeNo);
-    if (at === undefined) {
-      at = rfc3339(this.clock.now() + Math.max(1, Math.ceil(minutes)) * 60_000);
-      this.expiries.set(outTradeNo, at);
-      if (this.expiries.size > 1000) this.expiries.delete(this.expiries.keys().next().value as string);
-    }
-    return at;
   }
 
   /** A signed 2xx answer. */
