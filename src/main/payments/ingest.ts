@@ -244,6 +244,10 @@ export class NotificationIngest {
       return reject('order of another environment or app', order.id, n.notifyId);
     }
     if (n.totalFen !== null && n.totalFen !== order.amountFen) return reject('total_amount mismatch', order.id, n.notifyId);
+    // A trade pays one order: an authentic payment of another order presented under this number is refused.
+    if (n.facts?.tradeNo && store.orders.otherWithTradeNo(order.provider, n.facts.tradeNo, order.id)) {
+      return reject('trade number already belongs to another order', order.id, n.notifyId);
+    }
 
     const source: EventSource = 'notify';
     const changed = applyTradeFactsTx(store, ledger, ch, order.id, n.facts, n.refund, source);

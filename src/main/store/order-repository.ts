@@ -146,6 +146,7 @@ export class OrderRepository {
   private readonly getStmt: Statement<[string], RawOrder>;
   private readonly updateStmts = new Map<string, Statement>();
   private paidOfMethodStmt: Statement | null = null;
+  private tradeHolderStmt: Statement<{ provider: string; tradeNo: string; tail4: string; exceptId: string }, { id: string }> | null = null;
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(`
@@ -171,6 +172,19 @@ export class OrderRepository {
   get(id: string): OrderRow | null {
     const r = this.getStmt.get(id);
     return r ? toRow(r) : null;
+  }
+
+  /**
+   * Another order of this provider that already carries the provider's trade number, if any (a trade
+   * pays one order only). Uses the trade-number tail index of the order search; `+trade_no` keeps SQLite
+   * from substituting the equality into the indexed expression, which would turn the search into a scan.
+   */
+  otherWithTradeNo(provider: string, tradeNo: string, exceptId: string): string | null {
+    this.tradeHolderStmt ??= this.db.prepare(
+      `SELECT id FROM orders WHERE lower(substr(trade_no, -4)) = @tail4 AND +trade_no = @tradeNo
+         AND provider = @provider AND id <> @exceptId LIMIT 1`,
+    );
+    return this.tradeHolderStmt.get({ provider, tradeNo, tail4: tradeNo.slice(-4).toLowerCase(), exceptId })?.id ?? null;
   }
 
   /** Update the given columns. The statement for each distinct column set is prepared once. */
