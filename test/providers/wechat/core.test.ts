@@ -82,7 +82,7 @@ describe('one core, Alipay and WeChat Pay, both emulators', () => {
     // time_expire is the order's own stored expiry (to the second).
     const trade = (await wxControl<WxTradeView>(emu, 'GET', `/trades/${order.id}`)).body;
     expect(trade).toMatchObject({ state: 'NOTPAY', total: 2599 });
-    expect(trade.expiresAt).toBe(Math.floor(order.expiresAt / 1000) * 1000);
+    expect(trade.expiresAt).toBe(Math.floor((order.expiresAt ?? 0) / 1000) * 1000);
 
     await buyerPays(w.baseUrl, order.qrCode as string);
     const paid = await waitFor(() => (core.getOrder(order.id)?.status === 'PAID' ? core.getOrder(order.id) : null), 'WeChat order PAID', 5000);
