@@ -46,9 +46,11 @@ describe('payment core (fake provider)', () => {
     const fake = new FakeProvider();
     const { core } = await setup({ orderExpiryMs: 60_000 }, fake);
     let seenAtCall: string | undefined;
+    let expiresAtSent: number | undefined;
     const original = fake.createQr.bind(fake);
     fake.createQr = async (input) => {
       seenAtCall = core.getOrder(input.outTradeNo)?.status;
+      expiresAtSent = input.expiresAt;
       return original(input);
     };
     const o = await core.createOrder({ amountFen: 1234, method: 'qr', subject: 'Tea' });
@@ -56,6 +58,8 @@ describe('payment core (fake provider)', () => {
     expect(o).toMatchObject({ status: 'AWAITING_PAYMENT', amountFen: 1234, qrCode: `fake://qr/${o.id}`, subject: 'Tea' });
     expect(o.id.length).toBeLessThanOrEqual(64);
     expect(o.expiresAt! - o.createdAt).toBe(60_000);
+    // The provider is handed the order's stored expiry, the same on every re-send.
+    expect(expiresAtSent).toBe(o.expiresAt);
     expect(o.notifyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/notify\/alipay$/);
     expect(core.events(o.id).map((e) => [e.source, e.kind])).toEqual([
       ['user', 'created'],
