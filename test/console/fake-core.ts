@@ -1,6 +1,7 @@
 /**
  * An in-memory PaymentCore for console and web-bridge tests: same interface as the real one
- * (src/main/payments/api.ts), no provider, no database. `pay()` plays a verified notification.
+ * (src/main/payments/api.ts), no database; it hosts the console's Alipay provider (and any id pushed
+ * to `alsoHost`) and records every createOrder input. `pay()` plays a verified notification.
  */
 import type { NotificationSeen, Order, OrderEvent, PaymentCore, PaymentCoreConfig, PaymentCoreEvents, Refund } from '../../src/main/payments/api';
 import { PaymentError } from '../../src/main/payments/api';
@@ -16,6 +17,10 @@ export interface FakeCore extends PaymentCore {
   pay(id: string): void;
   /** Make the next call of `method` throw this. */
   failNext(method: 'createOrder' | 'refund', err: unknown): void;
+  /** Every createOrder input, in order (including refused ones). */
+  createInputs: Parameters<PaymentCore['createOrder']>[0][];
+  /** Host these provider ids too (after the console's own), as a core built with more providers would. */
+  alsoHost: string[];
 }
 
 export function createFakeCore(config: PaymentCoreConfig): FakeCore {
@@ -55,8 +60,15 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
     alipay: provider.config,
     started: false,
     closed: false,
+    createInputs: [],
+    alsoHost: [],
+    providers: () => [provider.id, ...core.alsoHost],
     async createOrder(input) {
+      core.createInputs.push({ ...input });
       takeFailure('createOrder');
+      if (input.provider !== undefined && !core.providers().includes(input.provider)) {
+        throw new PaymentError('PROVIDER_UNKNOWN', `未启用的支付机构：${input.provider} / Payment provider not enabled: ${input.provider}`);
+      }
       if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1) {
         throw new PaymentError('AMOUNT_TOO_SMALL', '金额必须大于 0 / Amount must be positive');
       }
@@ -84,7 +96,7 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         refunds: [],
         environment: provider.environment,
         appId: provider.accountId,
-        provider: provider.id,
+        provider: input.provider ?? provider.id,
         foreign: false,
       };
       orders.set(id, order);

@@ -71,6 +71,8 @@ describe('a toy second provider through the registry', () => {
 
   it("create → pay → notify over HTTP → refund → refund notification, with the toy's own acknowledgements", async () => {
     const { core, toy, notifications } = await setup();
+    // Which providers are hosted, the default first (the console routes a 付款码 by it).
+    expect(core.providers()).toEqual(['alipay', 'toy']);
 
     // The default provider still gets orders that name none, with its own notify path.
     const plain = await core.createOrder({ amountFen: 100, method: 'qr' });

@@ -85,6 +85,8 @@ export interface PaymentCore {
     /** Which hosted provider carries it (default: the first of PaymentCoreConfig.providers). */
     provider?: ProviderId;
   }): Promise<Order>;
+  /** The ids of the providers this core hosts, the default (new orders' carrier) first. Read-only. */
+  providers(): ProviderId[];
   getOrder(id: string): Order | null;
   listOrders(query: ListOrdersQuery): OrderPage;
   /** Cashier cancels a waiting order (the provider's close; cancel for 付款码). */

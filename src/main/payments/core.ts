@@ -109,6 +109,7 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
       if (!started) throw new PaymentError('NOT_STARTED', '支付服务尚未启动 / Payment service not started');
       return op(orders.create(input));
     },
+    providers: () => [...providers.keys()],
     getOrder: (id) => ledger.getOrder(id),
     listOrders(query: ListOrdersQuery): OrderPage {
       const limit = Math.max(1, Math.min(Math.trunc(query.limit ?? 50), 200));

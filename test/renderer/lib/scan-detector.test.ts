@@ -129,6 +129,38 @@ describe('scan detector: the rhythm of a USB scanner vs a person', () => {
   });
 });
 
+describe("scan detector: both providers' 付款码 (the shapes of src/shared/auth-code.ts)", () => {
+  it.each([
+    ['134567890123456789', 'WeChat Pay, 18 digits starting 13'],
+    ['101234567890123456', 'WeChat Pay, prefix 10'],
+    ['159876543210987654', 'WeChat Pay, prefix 15'],
+    ['2512345678901234', 'Alipay, 16 digits'],
+    ['301234567890123456789012', 'Alipay, 24 digits starting 30'],
+  ])('%s (%s) is a scan, with Enter or with no suffix', (code) => {
+    expect(play(scannerStrokes(code)).events).toEqual([{ kind: 'scan', code, suffix: 'Enter', target: 'amount' }]);
+    expect(play(scannerStrokes(code, { suffix: 'none', minMs: 20, maxMs: 50 })).events).toEqual([{ kind: 'scan', code, suffix: 'none', target: 'amount' }]);
+  });
+
+  it.each([
+    ['13456789012345678', 'a WeChat prefix with 17 digits'],
+    ['1345678901234567890', 'a WeChat prefix with 19 digits'],
+    ['161234567890123456', '18 digits starting 16'],
+    ['6221234567890123456', 'a UnionPay code (62…, 19 digits)'],
+    ['2026120122001412', '16 digits starting 20 (part of a trade number)'],
+  ])('%s (%s) is a machine burst but no 付款码: rejected, never typed', (code) => {
+    const r = play(scannerStrokes(code));
+    expect(r.events).toEqual([{ kind: 'rejected', length: code.length, suffix: 'Enter', target: 'amount' }]);
+    expect(r.typed).toBe('');
+    expect(r.passed).toEqual([]);
+  });
+
+  it('a person typing a WeChat-shaped number is still typing, not a scan', () => {
+    const r = play(humanStrokes('134567890123456789', { rolled: [4, 9] }));
+    expect(r.events.every((e) => e.kind === 'flush')).toBe(true);
+    expect(r.typed).toBe('134567890123456789');
+  });
+});
+
 describe('scan detector: key times', () => {
   it('uses when each key was pressed, not when a busy page got round to it', () => {
     const events: ScanEvent<string>[] = [];

@@ -84,6 +84,31 @@ describe('scanner input on 收款', () => {
     await waitFor(() => expect(creates(fake)).toEqual([{ amount: '8.00', method: 'code', authCode: '282000000000000002' }]));
   });
 
+  it("a WeChat Pay 付款码 (18 digits starting 13) is a scan that reaches main; main's refusal is shown in words", async () => {
+    const fake = scripted();
+    const refusal =
+      '这是微信支付付款码，但微信支付尚未设置，无法收款；请顾客改用支付宝付款码，或改用扫码收款 / This is a WeChat Pay payment code, but WeChat Pay is not set up yet';
+    fake.handle('orders.create', () => ({ ok: false, error: { code: 'PROVIDER_NOT_CONFIGURED', message: refusal } }));
+    await ready(fake);
+    await type('12');
+    burst('134567890123456789');
+    expect(amount().value).toBe('12');
+    await waitFor(() => expect(creates(fake)).toEqual([{ amount: '12.00', method: 'code', authCode: '134567890123456789' }]));
+    const shown = await screen.findByTestId('error');
+    expect(shown.getAttribute('data-code')).toBe('PROVIDER_NOT_CONFIGURED');
+    expect(shown.textContent).toContain('微信支付尚未设置');
+  });
+
+  it('a burst of 18 digits with a prefix no provider issues is dropped with a word, never sent', async () => {
+    const fake = scripted();
+    await ready(fake);
+    burst('161234567890123456');
+    expect(await screen.findByTestId('scan-toast')).toBeTruthy();
+    expect(screen.getByTestId('scan-toast').textContent).toContain('18');
+    expect(amount().value).toBe('');
+    expect(creates(fake)).toEqual([]);
+  });
+
   it('a burst that is not a 付款码 (a product barcode) is dropped with a word, never typed', async () => {
     const fake = scripted();
     await ready(fake);

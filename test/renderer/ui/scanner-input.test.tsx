@@ -37,6 +37,13 @@ describe('<ScannerInput> (付款码)', () => {
     expect(onScan.mock.calls).toEqual([['281000000000000001'], ['284000000000000004']]);
   });
 
+  it('takes a WeChat Pay code (18 digits starting 10–15) as well as an Alipay one', () => {
+    const onScan = vi.fn();
+    renderWithConsole(<ScannerInput onScan={onScan} autoFocus />);
+    scan(screen.getByTestId<HTMLInputElement>('scan-input'), '134567890123456789');
+    expect(onScan).toHaveBeenCalledWith('134567890123456789');
+  });
+
   it('reads the field at Enter even when React state lags behind', () => {
     const onScan = vi.fn();
     renderWithConsole(<ScannerInput onScan={onScan} autoFocus />);
@@ -53,7 +60,9 @@ describe('<ScannerInput> (付款码)', () => {
     const input = screen.getByTestId<HTMLInputElement>('scan-input');
     scan(input, '12345');
     expect(onScan).not.toHaveBeenCalled();
-    expect(screen.getByTestId('scan-error').textContent).toBe('付款码应为 16–24 位数字');
+    expect(screen.getByTestId('scan-error').textContent).toBe('不是付款码：微信为 18 位数字、以 10–15 开头；支付宝为 16–24 位数字、以 25–30 开头');
+    scan(input, '311234567890123456'); // 18 digits, a prefix no provider issues
+    expect(onScan).not.toHaveBeenCalled();
     scan(input, 'abc281000000000000001');
     expect(onScan).not.toHaveBeenCalled();
   });

@@ -1,4 +1,5 @@
 /** orders.* and summary.today: sales, cancels and refunds on the running payment core. */
+import { classifyAuthCode, type AuthCodeProvider } from '../../../shared/auth-code';
 import { parseYuan } from '../../../shared/money';
 import { localDate, toOrderDetailDto, toOrderDto, toSummaryDto } from '../dto';
 import { ConsoleError } from '../errors';
@@ -10,6 +11,27 @@ type OrderChannel = 'orders.create' | 'orders.get' | 'orders.list' | 'orders.can
 
 const notFound = (id: string): ConsoleError => new ConsoleError('NOT_FOUND', `找不到订单 ${id} / Order ${id} not found`);
 
+const PROVIDER_NAMES: Record<AuthCodeProvider, { zh: string; en: string; other: { zh: string; en: string } }> = {
+  wechat: { zh: '微信支付', en: 'WeChat Pay', other: { zh: '支付宝', en: 'Alipay' } },
+  alipay: { zh: '支付宝', en: 'Alipay', other: { zh: '微信支付', en: 'WeChat Pay' } },
+};
+
+/** The 付款码's provider, from its prefix and length (src/shared/auth-code.ts); AUTH_CODE_INVALID otherwise. */
+function routeAuthCode(authCode: string): AuthCodeProvider {
+  const verdict = classifyAuthCode(authCode);
+  if (!verdict.ok) throw new ConsoleError(verdict.code, verdict.message);
+  return verdict.provider;
+}
+
+/** A 付款码 of a provider the running core does not host is refused before anything is stored. */
+function providerNotConfigured(provider: AuthCodeProvider): ConsoleError {
+  const n = PROVIDER_NAMES[provider];
+  return new ConsoleError(
+    'PROVIDER_NOT_CONFIGURED',
+    `这是${n.zh}付款码，但${n.zh}尚未设置，无法收款；请顾客改用${n.other.zh}付款码，或改用扫码收款 / This is a ${n.en} payment code, but ${n.en} is not set up yet, so it cannot be charged; ask the customer to pay with ${n.other.en} or by QR code instead`,
+  );
+}
+
 export function orderHandlers(rt: Runtime): Handlers<OrderChannel> {
   const codeGuard = createDuplicateCodeGuard();
   return {
@@ -18,9 +40,12 @@ export function orderHandlers(rt: Runtime): Handlers<OrderChannel> {
       if (input.method === 'code' && !input.authCode) {
         throw new ConsoleError('INVALID_INPUT', "请扫描顾客的付款码 / Scan the customer's payment code (authCode is required)");
       }
+      // Routed by its prefix before anything else: an unknown shape never reaches the core or the guard.
+      const provider = input.method === 'code' && input.authCode ? routeAuthCode(input.authCode) : undefined;
       checkMaxPerSale(amountFen, rt.state.settings);
       rt.requireSoundDatabase();
       const c = rt.requireCore();
+      if (provider !== undefined && !c.providers().includes(provider)) throw providerNotConfigured(provider);
       const settle = input.method === 'code' && input.authCode ? codeGuard.begin(input.authCode) : null;
       let order;
       try {
@@ -31,6 +56,7 @@ export function orderHandlers(rt: Runtime): Handlers<OrderChannel> {
           expiryMs: rt.state.running.orderExpiryMinutes * 60_000,
           ...(input.subject !== undefined ? { subject: input.subject } : {}),
           ...(input.authCode !== undefined ? { authCode: input.authCode } : {}),
+          ...(provider !== undefined ? { provider } : {}),
         });
       } catch (err) {
         settle?.('failed');

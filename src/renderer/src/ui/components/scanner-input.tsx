@@ -1,8 +1,7 @@
 import { Input, type InputRef } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-
-export const AUTH_CODE_PATTERN = /^\d{16,24}$/;
+import { authCodeProvider } from '../../../../shared/auth-code';
 
 export interface ScannerInputProps {
   onScan: (code: string) => void;
@@ -33,7 +32,8 @@ export function ScannerInput({ onScan, disabled, focusKey, autoFocus }: ScannerI
     if (e.key !== 'Enter') return;
     e.preventDefault();
     const code = e.currentTarget.value.replace(/\s+/g, '');
-    if (!AUTH_CODE_PATTERN.test(code)) {
+    // Any provider's 付款码 shape (WeChat Pay or Alipay); main routes it to its provider.
+    if (authCodeProvider(code) === null) {
       setError(t('checkout.scanBadCode'));
       return;
     }

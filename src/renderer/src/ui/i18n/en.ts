@@ -55,7 +55,7 @@ export const en: Messages = {
     scanTitle: "Scan the customer's payment code",
     scanPlaceholder: 'Scan with the barcode scanner or type the 18 digits, then Enter',
     scanNeedAmount: 'Enter the amount first',
-    scanBadCode: 'A payment code has 16–24 digits',
+    scanBadCode: 'Not a payment code: WeChat Pay codes have 18 digits starting 10–15, Alipay codes 16–24 digits starting 25–30',
     testCodes: 'Demo test codes: 281000000000000001 pays at once · 282000000000000002 buyer confirms later · 284000000000000004 insufficient balance',
     waiting: 'Waiting for the customer',
     expiresIn: '{{time}} left',
@@ -330,7 +330,8 @@ export const en: Messages = {
     linkNoShort: 'No public notify address: the link is long — copy it to the customer rather than showing it as a QR',
     settingsTitle: 'Counter safety',
     scanGap: 'Scanner: longest gap between keys (ms)',
-    scanGapHelp: '16–24 digits, each at most this far apart, ending with Enter/Tab (or silence) are a scanner, never an amount. Raise it for slow scanners.',
+    scanGapHelp:
+      "A payment code's digits (WeChat Pay 18, Alipay 16–24), each at most this far apart, ending with Enter/Tab (or silence) are a scanner, never an amount. Raise it for slow scanners.",
     confirmAbove: 'Confirm sales above (yuan)',
     maxPerSale: 'Maximum per sale (yuan)',
     limitInvalid: 'Enter an amount such as 500 or 500.00',

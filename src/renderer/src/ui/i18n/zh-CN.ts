@@ -52,7 +52,7 @@ export const zhCN = {
     scanTitle: '请扫描顾客的付款码',
     scanPlaceholder: '扫码枪扫描或手动输入 18 位付款码后按 Enter',
     scanNeedAmount: '请先输入收款金额',
-    scanBadCode: '付款码应为 16–24 位数字',
+    scanBadCode: '不是付款码：微信为 18 位数字、以 10–15 开头；支付宝为 16–24 位数字、以 25–30 开头',
     testCodes: '演示测试付款码：281000000000000001 立即支付 · 282000000000000002 顾客稍后确认 · 284000000000000004 余额不足',
     waiting: '等待顾客付款',
     expiresIn: '剩余 {{time}}',
@@ -325,7 +325,8 @@ export const zhCN = {
     linkNoShort: '没有可用的公网通知地址，链接较长：建议复制链接发给顾客，而不是扫码',
     settingsTitle: '收银安全',
     scanGap: '扫码枪按键间隔上限（毫秒）',
-    scanGapHelp: '连续 16–24 位数字、每键间隔不超过此值并以 Enter/Tab 结尾（或随后静默）即视为扫码枪输入，不会变成金额。慢速扫码枪请调高。',
+    scanGapHelp:
+      '连续的付款码数字（微信 18 位、支付宝 16–24 位）、每键间隔不超过此值并以 Enter/Tab 结尾（或随后静默）即视为扫码枪输入，不会变成金额。慢速扫码枪请调高。',
     confirmAbove: '超过此金额需确认（元）',
     maxPerSale: '单笔收款上限（元）',
     limitInvalid: '请输入如 500 或 500.00 的金额',

@@ -10,15 +10,18 @@
  *
  * The rule (README "Scanner timing"): digits are held back while they arrive at most `maxGapMs` apart.
  * - The held run ends with Enter or Tab, or with `maxGapMs` of silence (no suffix):
- *   - 16–24 digits → a scan (`scan`): a 付款码. The suffix is swallowed; the digits never reach a field.
- *   - ≥ `machineMinLength` (8) digits but not a 付款码 length → `rejected`: machine input that is not a
- *     payment code (another barcode); also swallowed, never an amount.
+ *   - the shape of any provider's 付款码 (src/shared/auth-code.ts: WeChat Pay 18 digits starting 10–15,
+ *     Alipay 16–24 digits starting 25–30) → a scan (`scan`). The suffix is swallowed; the digits never
+ *     reach a field. Main routes the code to its provider by the same table.
+ *   - ≥ `machineMinLength` (8) digits but not a 付款码 → `rejected`: machine input that is not a
+ *     payment code (a product barcode, a receipt's trade number); also swallowed, never an amount.
  *   - fewer → `flush`: they were typed by a person; the caller replays them in order (delayed by at most
  *     `maxGapMs`), and Enter/Tab then goes on as usual.
  * - A digit after a longer gap first flushes the held run, then starts a new one.
  * - Any other key (letters, Backspace, modifiers) flushes the held run first and is passed through.
  */
 
+import { authCodeProvider } from '../../../../shared/auth-code';
 import { SCAN_GAP_MS } from '../../../../shared/contract';
 
 export interface ScanClock {
@@ -27,8 +30,6 @@ export interface ScanClock {
   clearTimeout(handle: unknown): void;
 }
 
-export const SCAN_MIN_LENGTH = 16;
-export const SCAN_MAX_LENGTH = 24;
 /** The default gap (60 ms): covers scanners at 0–50 ms per character with jitter; no run of typing is that fast. */
 export const DEFAULT_SCAN_MAX_GAP_MS: number = SCAN_GAP_MS.default;
 
@@ -85,8 +86,9 @@ export function createScanDetector<T>(options: ScanDetectorOptions<T>): ScanDete
     held = [];
     if (run.length === 0) return 'empty';
     const target = run[run.length - 1]!.target;
-    if (run.length >= SCAN_MIN_LENGTH && run.length <= SCAN_MAX_LENGTH) {
-      onEvent({ kind: 'scan', code: run.map((k) => k.key).join(''), suffix, target });
+    const code = run.map((k) => k.key).join('');
+    if (authCodeProvider(code) !== null) {
+      onEvent({ kind: 'scan', code, suffix, target });
       return 'scan';
     }
     if (run.length >= machineMin) {
