@@ -1,4 +1,5 @@
 import { MAX_FEN, MIN_FEN } from '../../shared/money';
+import { classifyAuthCode } from '../../shared/auth-code';
 import { PaymentError, type CreateTradeInput, type Order, type OrderMethod, type PaymentProvider, type ProviderId } from './api';
 import { cancelTrade, closeTrade } from './closer';
 import { sleep } from '../kernel';
@@ -6,9 +7,6 @@ import { foreignOrderError, MESSAGES, owns, type Context } from './context';
 import { maskAuthCode, newOrderId } from './ids';
 import { applyTradeFactsTx } from './reconcile';
 import type { Tracker } from './tracker';
-
-/** 付款码 as Alipay issues it: 16–24 digits starting 25–30. */
-const AUTH_CODE = /^(2[5-9]|30)\d{14,22}$/;
 
 const LINK_FAILED = '无法生成支付链接 / Could not build the pay link';
 
@@ -32,7 +30,8 @@ export function validateCreate(input: CreateOrderInput): { subject: string } {
   if (input.method !== 'qr' && input.method !== 'code' && input.method !== 'link') {
     throw new PaymentError('METHOD_INVALID', '不支持的支付方式 / Unsupported payment method');
   }
-  if (input.method === 'code' && (typeof input.authCode !== 'string' || !AUTH_CODE.test(input.authCode))) {
+  // A 付款码 must have the shape of a known provider's code; which provider it goes to is the console's routing.
+  if (input.method === 'code' && (typeof input.authCode !== 'string' || !classifyAuthCode(input.authCode).ok)) {
     throw new PaymentError('AUTH_CODE_INVALID', '付款码格式不正确，请重新扫描 / Payment code not recognised, please scan again');
   }
   if (input.expiryMs !== undefined && !(Number.isSafeInteger(input.expiryMs / 60_000) && input.expiryMs >= 60_000 && input.expiryMs <= 120 * 60_000)) {

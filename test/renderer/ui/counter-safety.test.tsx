@@ -4,7 +4,7 @@
  * order and the payment toast on every screen. Bursts are fired back to back (0 ms apart, a USB
  * scanner); people type with pauses longer than the (lowered) gap.
  */
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, createEvent, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConsoleApp } from '../../../src/renderer/src/ui/console-app';
 import { resetAnnouncements } from '../../../src/renderer/src/ui/lib/voice';
@@ -41,11 +41,22 @@ async function ready(fake: FakeApi): Promise<void> {
   await act(() => sleep(0));
 }
 
-/** A USB scanner: every key back to back, then the suffix, on whatever has the focus. */
+/**
+ * A USB scanner: every key 4 ms after the last, then the suffix, on whatever has the focus. Each key
+ * event carries the time the hardware sent it (KeyboardEvent.timeStamp, which the detector reads), so
+ * a page busy re-rendering between keys, as jsdom on a loaded machine is, handles them late but still
+ * sees a scanner's rhythm, as a real browser does.
+ */
 function burst(code: string, suffix: 'Enter' | 'Tab' | null = 'Enter'): void {
   const target = () => document.activeElement ?? document.body;
-  for (const key of code) fireEvent.keyDown(target(), { key });
-  if (suffix) fireEvent.keyDown(target(), { key: suffix });
+  const t0 = performance.now();
+  const keys = suffix ? [...code, suffix] : [...code];
+  keys.forEach((key, i) => {
+    const el = target();
+    const event = createEvent.keyDown(el, { key });
+    Object.defineProperty(event, 'timeStamp', { value: t0 + i * 4 });
+    fireEvent(el, event);
+  });
 }
 
 /** A person: one key, then a pause longer than the gap. */
