@@ -101,8 +101,9 @@ export function seedPaydesk(dbPath: string, rounds: Round[]): void {
   const db = new BetterSqlite3(dbPath);
   db.pragma('busy_timeout = 5000');
   const ins =
-    db.prepare(`INSERT INTO orders (id, method, status, amount_fen, refunded_fen, subject, notify_url, created_at, updated_at, expires_at, user_paying)
-    VALUES (?, 'qr', 'AWAITING_PAYMENT', ?, 0, 'bench', NULL, ?, ?, ?, 0)`);
+    db.prepare(`INSERT INTO orders (id, method, status, amount_fen, refunded_fen, subject, notify_url, created_at, updated_at, expires_at, user_paying,
+      environment, app_id, provider)
+    VALUES (?, 'qr', 'AWAITING_PAYMENT', ?, 0, 'bench', NULL, ?, ?, ?, 0, 'demo', '${APP_ID}', 'alipay')`);
   const ev = db.prepare("INSERT INTO events (order_id, source, kind, payload, at) VALUES (?, 'user', 'created', '{}', ?)");
   const now = Date.now();
   db.transaction(() => {
