@@ -16,7 +16,7 @@ import { Ledger } from '../../src/main/payments/ledger';
 import type { NotificationSeen } from '../../src/main/payments/api';
 import { openStore, type Store } from '../../src/main/store';
 import { FakeProvider } from './fake-provider';
-import { makeTempDir, memoryLogger } from '../support';
+import { makeTempDir, memoryLogger, orderRow } from '../support';
 
 const APP = { appId: '2021000000000001', sellerId: '2088000000000001' };
 
@@ -54,29 +54,7 @@ describe('notification ingest: group commit keeps record-first and success-after
     });
     const now = Date.now();
     for (let i = 0; i < 30; i++) {
-      store.orders.insert({
-        id: `PD${i}`,
-        method: 'qr',
-        status: 'AWAITING_PAYMENT',
-        amountFen: 100 + i,
-        refundedFen: 0,
-        subject: 's',
-        qrCode: null,
-        payUrl: null,
-        tradeNo: null,
-        buyerLogonId: null,
-        notifyUrl: null,
-        createdAt: now,
-        updatedAt: now,
-        paidAt: null,
-        expiresAt: now + 60_000,
-        closedAt: null,
-        userPaying: false,
-        message: null,
-        environment: 'demo',
-        appId: APP.appId,
-        provider: 'alipay',
-      });
+      store.orders.insert(orderRow(`PD${i}`, { amountFen: 100 + i, createdAt: now, expiresAt: now + 60_000, appId: APP.appId }));
     }
     const committedRaw = (body: string) => (other.prepare('SELECT count(*) AS n FROM notifications WHERE body = ?').get(body) as { n: number }).n;
     const committedStatus = (id: string) => (other.prepare('SELECT status FROM orders WHERE id = ?').get(id) as { status: string }).status;

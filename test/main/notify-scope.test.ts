@@ -11,7 +11,7 @@ import { NotificationIngest } from '../../src/main/payments/ingest';
 import { Ledger } from '../../src/main/payments/ledger';
 import { openStore, type OrderEnvironment, type Store } from '../../src/main/store';
 import { FakeProvider } from './fake-provider';
-import { makeTempDir, memoryLogger } from '../support';
+import { makeTempDir, memoryLogger, orderRow } from '../support';
 
 const APP = { appId: '2021000000000001', sellerId: '2088000000000001' };
 
@@ -54,28 +54,7 @@ describe('notification ingest: orders of another environment', () => {
     };
     const now = Date.now();
     const insert = (id: string, environment: OrderEnvironment) =>
-      store.orders.insert({
-        id,
-        method: 'qr',
-        status: 'AWAITING_PAYMENT',
-        amountFen: 100,
-        refundedFen: 0,
-        subject: 's',
-        qrCode: null,
-        payUrl: null,
-        tradeNo: null,
-        buyerLogonId: null,
-        notifyUrl: null,
-        createdAt: now,
-        updatedAt: now,
-        paidAt: null,
-        expiresAt: now + 60_000,
-        closedAt: null,
-        userPaying: false,
-        message: null,
-        environment,
-        appId: APP.appId,
-      });
+      store.orders.insert(orderRow(id, { createdAt: now, expiresAt: now + 60_000, environment, appId: APP.appId }));
     insert('PDDEMO', 'demo');
     insert('PDPROD', 'production');
 

@@ -4,32 +4,10 @@ import { PAID_TOTALS_OF_METHOD_SQL } from '../../src/main/store/order-repository
 import { PaymentError } from '../../src/main/payments/api';
 import { decodeCursor, encodeCursor } from '../../src/main/payments/queries';
 import { parseOrderSearch } from '../../src/main/payments/search';
+import { orderRow } from '../support';
 
 function order(id: string, createdAt: number, patch: Partial<OrderRow> = {}): OrderRow {
-  return {
-    id,
-    method: 'qr',
-    status: 'PAID',
-    amountFen: 100,
-    refundedFen: 0,
-    subject: 's',
-    qrCode: null,
-    payUrl: null,
-    tradeNo: null,
-    buyerLogonId: null,
-    notifyUrl: null,
-    createdAt,
-    updatedAt: createdAt,
-    paidAt: null,
-    expiresAt: null,
-    closedAt: null,
-    userPaying: false,
-    message: null,
-    environment: 'demo',
-    appId: 'app',
-    provider: 'alipay',
-    ...patch,
-  };
+  return orderRow(id, { createdAt, status: 'PAID', ...patch });
 }
 
 describe('order search', () => {

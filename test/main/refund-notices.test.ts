@@ -11,7 +11,7 @@ import { EventStream } from '../../src/main/payments/events';
 import { Ledger } from '../../src/main/payments/ledger';
 import { applyTradeFactsTx } from '../../src/main/payments/reconcile';
 import { openStore, type Store } from '../../src/main/store';
-import { makeTempDir, memoryLogger } from '../support';
+import { makeTempDir, memoryLogger, orderRow } from '../support';
 
 describe('refund notices', () => {
   const cleanups: (() => void)[] = [];
@@ -29,29 +29,9 @@ describe('refund notices', () => {
     const logger = memoryLogger();
     const ledger = new Ledger(store, systemClock, new EventStream(logger), logger, () => true);
     const now = Date.now();
-    store.orders.insert({
-      id: 'PD1',
-      method: 'qr',
-      status,
-      amountFen: 1000,
-      refundedFen: 0,
-      subject: 's',
-      qrCode: null,
-      payUrl: null,
-      tradeNo: null,
-      buyerLogonId: null,
-      notifyUrl: null,
-      createdAt: now,
-      updatedAt: now,
-      paidAt: status === 'PAID' ? now : null,
-      expiresAt: now + 60_000,
-      closedAt: null,
-      userPaying: false,
-      message: null,
-      environment: 'demo',
-      appId: 'app',
-      provider: 'toy',
-    });
+    store.orders.insert(
+      orderRow('PD1', { status, amountFen: 1000, createdAt: now, paidAt: status === 'PAID' ? now : null, expiresAt: now + 60_000, provider: 'toy' }),
+    );
     const ownRefund = (id: string, amountFen: number) =>
       store.refunds.insert({
         id,

@@ -1,33 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type OrderRow, type Store } from '../../src/main/store';
 import { encodeCursor, decodeCursor, summarize } from '../../src/main/payments/queries';
-import { makeTempDir } from '../support';
+import { makeTempDir, orderRow } from '../support';
 
 function order(id: string, createdAt: number, patch: Partial<OrderRow> = {}): OrderRow {
-  return {
-    id,
-    method: 'qr',
-    status: 'AWAITING_PAYMENT',
-    amountFen: 100,
-    refundedFen: 0,
-    subject: 's',
-    qrCode: null,
-    payUrl: null,
-    tradeNo: null,
-    buyerLogonId: null,
-    notifyUrl: null,
-    createdAt,
-    updatedAt: createdAt,
-    paidAt: null,
-    expiresAt: null,
-    closedAt: null,
-    userPaying: false,
-    message: null,
-    environment: 'production',
-    appId: 'app',
-    provider: 'alipay',
-    ...patch,
-  };
+  return orderRow(id, { createdAt, environment: 'production', ...patch });
 }
 
 describe('store', () => {

@@ -3,3 +3,4 @@ export * from './wait';
 export * from './temp';
 export * from './logger';
 export * from './servers';
+export * from './rows';
