@@ -15,6 +15,14 @@ export type OrderStatusDto = (typeof ORDER_STATUSES)[number];
 export const ORDER_METHODS = ['qr', 'code', 'link'] as const;
 export type OrderMethodDto = (typeof ORDER_METHODS)[number];
 
+/** The providers PayDesk knows. An order's `provider` is one of these ids (older or foreign rows may hold another id). */
+export const PROVIDER_IDS = ['alipay', 'wechat'] as const;
+export type ProviderIdDto = (typeof PROVIDER_IDS)[number];
+
+/** What the cashier picks for a QR sale: one provider's QR, or 双码 ('dual': one sale, a QR of each provider side by side). */
+export const QR_CHOICES = ['alipay', 'wechat', 'dual'] as const;
+export type QrChoiceDto = (typeof QR_CHOICES)[number];
+
 export type RefundStatusDto = 'PENDING' | 'SUCCESS' | 'UNKNOWN' | 'FAILED';
 
 export interface RefundDto {
@@ -57,11 +65,23 @@ export interface OrderDto {
   /** Paid after PayDesk had cancelled / closed it (a late scan): a loud warning and a one-click refund. Absent = null. */
   latePayment?: 'after_cancel' | 'after_close' | null;
   refunds: RefundDto[];
+  /**
+   * 双码: the id of the other order of the same sale (the other provider's QR). The first one paid wins and
+   * the other is closed; if both are paid, the later one is refunded in full automatically. Absent = null.
+   */
+  pairedWith?: string | null;
+  /** Demo only: the emulator's customer page where a simulated buyer pays this order (模拟顾客扫码). Absent = null. */
+  customerUrl?: string | null;
   /** Where the order was created ('unknown': before PayDesk recorded it) and with which app id. */
   environment: Environment | 'unknown';
   appId: string;
   /** Another environment's or app's order: shown read-only, never cancelled, refunded or polled here. */
   foreign: boolean;
+}
+
+/** orders.create's answer: the order, and for 双码 the other provider's order of the same sale. */
+export interface CreatedOrderDto extends OrderDto {
+  paired?: OrderDto;
 }
 
 export interface OrderEventDto {
@@ -92,6 +112,8 @@ export interface SummaryDto {
   hourly: { hour: number; count: number; net: string }[];
   /** Paid orders of the day split by provider and method (only those with sales). */
   byMethod: { provider: string; method: OrderMethodDto; count: number; gross: string; refunded: string; net: string }[];
+  /** The same day split by provider only (今日 by 支付宝 / 微信); the rows add up to the day's totals. */
+  byProvider: { provider: string; count: number; gross: string; refunded: string; net: string }[];
 }
 
 /** Where the money is real: the embedded emulator (demo), a provider's sandbox, or production. */
@@ -121,6 +143,27 @@ export interface AlipaySettingsDto {
   keys: Record<AlipayKeyFieldDto, KeyStateDto>;
 }
 
+/**
+ * WeChat Pay's keys (API v3, public-key mode): the merchant API private key (apiclient_key.pem), the APIv3
+ * key (32 bytes), the WeChat Pay public key, and optionally the merchant API certificate (apiclient_cert.pem;
+ * when given, the private key must match it and its serial number fills merchantSerialNo).
+ */
+export const WECHAT_KEY_FIELDS = ['merchantPrivateKey', 'apiV3Key', 'wechatpayPublicKey', 'merchantCertificate'] as const;
+export type WechatKeyFieldDto = (typeof WECHAT_KEY_FIELDS)[number];
+
+/** WeChat Pay's group of settings: the merchant, the ids that go with its keys, and the status of its keys. */
+export interface WechatSettingsDto {
+  /** 商户号 (digits) */
+  mchId: string;
+  /** The AppID bound to the merchant (公众号 / 小程序 / 移动应用) */
+  appId: string;
+  /** 商户API证书序列号: 40 hex digits */
+  merchantSerialNo: string;
+  /** 微信支付公钥ID: PUB_KEY_ID_… */
+  publicKeyId: string;
+  keys: Record<WechatKeyFieldDto, KeyStateDto>;
+}
+
 /** Where keys are kept, for every provider. */
 export interface VaultDto {
   /** Electron safeStorage, the browser host's encrypted file, or null (vault unusable). */
@@ -136,6 +179,7 @@ export interface VaultDto {
 export interface SettingsDto {
   environment: Environment;
   alipay: AlipaySettingsDto;
+  wechat: WechatSettingsDto;
   notifyMode: NotifyMode;
   customNotifyUrl: string;
   orderExpiryMinutes: number;
@@ -193,6 +237,11 @@ export interface StatusDto {
     detail: string | null;
   };
   lastNotificationAt: number | null;
+  /**
+   * Each known provider in the running environment: ready to take payments, or why not (bilingual: keys
+   * missing, WeChat Pay has no sandbox, …). The counter offers only the ready ones.
+   */
+  providers: { id: ProviderIdDto; ready: boolean; reason: string | null }[];
   /** Things that need attention, bilingual sentences (keys missing, notify unreachable → polling). */
   warnings: string[];
 }
@@ -215,8 +264,13 @@ export const commands = {
       subject: z.string().max(128).optional(),
       method: z.enum(ORDER_METHODS),
       authCode: z.string().max(64).optional(),
+      /**
+       * qr: which provider's QR, or 'dual' (双码); default 'alipay'. code: the 付款码's prefix picks the
+       * provider (a different choice here is refused). link: Alipay only.
+       */
+      provider: z.enum(QR_CHOICES).optional(),
     }),
-    output: null as unknown as OrderDto,
+    output: null as unknown as CreatedOrderDto,
   },
   'orders.get': {
     input: z.strictObject({ id: orderId }),
@@ -225,6 +279,7 @@ export const commands = {
   'orders.list': {
     input: z.strictObject({
       status: z.enum(ORDER_STATUSES).optional(),
+      provider: z.enum(PROVIDER_IDS).optional(),
       from: epochMs.optional(),
       to: epochMs.optional(),
       q: z.string().max(64).optional(),
@@ -271,6 +326,15 @@ export const commands = {
           sellerId: z.string().max(32).optional(),
         })
         .optional(),
+      /** WeChat Pay's account fields; a field left out keeps its saved value (formats are checked in main) */
+      wechat: z
+        .strictObject({
+          mchId: z.string().max(32).optional(),
+          appId: z.string().max(32).optional(),
+          merchantSerialNo: z.string().max(64).optional(),
+          publicKeyId: z.string().max(96).optional(),
+        })
+        .optional(),
       notifyMode: z.enum(NOTIFY_MODES).optional(),
       customNotifyUrl: z.string().max(2048).optional(),
       orderExpiryMinutes: z.number().int().min(1).max(120).optional(),
@@ -301,12 +365,19 @@ export const commands = {
         /** the manager PIN, once one is set */
         pin: pin.optional(),
       }),
+      z.strictObject({
+        provider: z.literal('wechat'),
+        which: z.enum(WECHAT_KEY_FIELDS),
+        text: z.string().min(1).max(KEY_TEXT_MAX),
+        pin: pin.optional(),
+      }),
     ]),
     output: null as unknown as SettingsDto,
   },
   /** 测试连接: a harmless signed query of a random non-existent trade with the saved settings and keys. */
   'keys.test': {
-    input: z.strictObject({}),
+    /** which provider to ask (default alipay) */
+    input: z.strictObject({ provider: z.enum(PROVIDER_IDS).optional() }),
     output: null as unknown as KeyTestDto,
   },
   /** The manager PIN: set or not, the refund threshold, a lockout. */

@@ -15,6 +15,10 @@ const STATUS: StatusDto = {
   emulatorUrl: 'http://127.0.0.1:1',
   notify: { mode: 'loopback', url: 'http://127.0.0.1:2/notify/alipay', reachability: 'reachable', detail: null },
   lastNotificationAt: null,
+  providers: [
+    { id: 'alipay', ready: true, reason: null },
+    { id: 'wechat', ready: true, reason: null },
+  ],
   warnings: [],
 };
 

@@ -92,7 +92,30 @@ export function toSummaryDto(summary: DaySummary): SummaryDto {
       refunded: formatFen(m.refundedFen),
       net: formatFen(m.netFen),
     })),
+    byProvider: byProvider(summary.byMethod).map((p) => ({
+      provider: p.provider,
+      count: p.count,
+      gross: formatFen(p.grossFen),
+      refunded: formatFen(p.refundedFen),
+      net: formatFen(p.netFen),
+    })),
   };
+}
+
+type MethodRow = DaySummary['byMethod'][number];
+
+/** The day's rows per provider: the provider's methods added up (integer fen), in first-seen order. */
+export function byProvider(rows: readonly MethodRow[]): { provider: string; count: number; grossFen: number; refundedFen: number; netFen: number }[] {
+  const out = new Map<string, { provider: string; count: number; grossFen: number; refundedFen: number; netFen: number }>();
+  for (const m of rows) {
+    const p = out.get(m.provider) ?? { provider: m.provider, count: 0, grossFen: 0, refundedFen: 0, netFen: 0 };
+    p.count += m.count;
+    p.grossFen += m.grossFen;
+    p.refundedFen += m.refundedFen;
+    p.netFen += m.netFen;
+    out.set(m.provider, p);
+  }
+  return [...out.values()];
 }
 
 /** Today's local date as YYYY-MM-DD (the summary's default). */

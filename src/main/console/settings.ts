@@ -24,6 +24,8 @@ import {
   type NotifyMode,
   type SettingsDto,
   type VaultDto,
+  type WechatSettingsDto,
+  WECHAT_KEY_FIELDS,
 } from '../../shared/contract';
 import { formatFen } from '../../shared/money';
 import { DEFAULT_TUNNEL_HOST } from '../tunnel/notify-endpoint';
@@ -170,6 +172,14 @@ export function toSettingsDto(settings: Settings, keys: { alipay: AlipaySettings
   return {
     environment: settings.environment,
     alipay: { appId: settings.alipay.appId, sellerId: settings.alipay.sellerId, keys: keys.alipay },
+    // WeChat Pay's group is not stored yet: empty until the console keeps its settings and keys.
+    wechat: {
+      mchId: '',
+      appId: '',
+      merchantSerialNo: '',
+      publicKeyId: '',
+      keys: Object.fromEntries(WECHAT_KEY_FIELDS.map((f) => [f, { configured: false, fingerprint: null }])) as WechatSettingsDto['keys'],
+    },
     notifyMode: settings.notifyMode,
     customNotifyUrl: settings.customNotifyUrl,
     orderExpiryMinutes: settings.orderExpiryMinutes,

@@ -34,6 +34,8 @@ export interface StatusFacts {
   keysChanged?: boolean;
   /** Key problems everyone must see (unusable vault, old key files not migrated) — bilingual; the vault backend's own warnings are shown in Settings only. */
   keyWarnings?: string[];
+  /** Each provider's readiness in the running environment (default: Alipay as the core, WeChat Pay not yet wired). */
+  providers?: StatusDto['providers'];
   /** From the payments: orders paid after a cancel, notifications refused for their seller id (bilingual). */
   paymentWarnings?: string[];
 }
@@ -84,6 +86,10 @@ export function buildStatus(facts: StatusFacts): StatusDto {
       detail: notify.detail,
     },
     lastNotificationAt: facts.lastNotificationAt,
+    providers: facts.providers ?? [
+      { id: 'alipay', ready: facts.disabledReason === null, reason: facts.disabledReason },
+      { id: 'wechat', ready: false, reason: '微信支付尚未接入本控制台 / WeChat Pay is not wired into this console yet' },
+    ],
     warnings,
   };
 }

@@ -110,6 +110,7 @@ describe('今日', () => {
         { provider: 'alipay', method: 'code', count: 1, gross: '20.00', refunded: '0.00', net: '20.00' },
         { provider: 'alipay', method: 'qr', count: 2, gross: '40.00', refunded: '5.00', net: '35.00' },
       ],
+      byProvider: [{ provider: 'alipay', count: 3, gross: '60.00', refunded: '5.00', net: '55.00' }],
     };
     fake.handle('summary.today', () => ({ ok: true, value: summary }));
     renderWithConsole(<TodayScreen active />, { fake });

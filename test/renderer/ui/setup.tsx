@@ -44,6 +44,10 @@ export const STATUS: StatusDto = {
   emulatorUrl: 'http://127.0.0.1:1',
   notify: { mode: 'loopback', url: 'http://127.0.0.1:2/notify/alipay', reachability: 'reachable', detail: null },
   lastNotificationAt: null,
+  providers: [
+    { id: 'alipay', ready: true, reason: null },
+    { id: 'wechat', ready: true, reason: null },
+  ],
   warnings: [],
 };
 
@@ -55,6 +59,18 @@ export const SETTINGS: SettingsDto = {
     keys: {
       appPrivateKey: { configured: true, fingerprint: 'SHA256:ab12' },
       alipayPublicKey: { configured: true, fingerprint: 'SHA256:cd34' },
+    },
+  },
+  wechat: {
+    mchId: '1900000001',
+    appId: 'wx8888888888888888',
+    merchantSerialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+    publicKeyId: 'PUB_KEY_ID_0119000000012025010100000000000001',
+    keys: {
+      merchantPrivateKey: { configured: true, fingerprint: 'SHA256:ef56' },
+      apiV3Key: { configured: true, fingerprint: 'SHA256:0789' },
+      wechatpayPublicKey: { configured: true, fingerprint: 'SHA256:9abc' },
+      merchantCertificate: { configured: false, fingerprint: null },
     },
   },
   notifyMode: 'loopback',
@@ -72,13 +88,14 @@ export const SETTINGS: SettingsDto = {
 
 /** What a fake main answers to settings.update: the patch applied, a provider group field by field. */
 export function patchedSettings(settings: SettingsDto, input: CommandInput<'settings.update'>): SettingsDto {
-  const { pin: _pin, alipay, confirmAbove, maxPerSale, ...rest } = input;
+  const { pin: _pin, alipay, wechat, confirmAbove, maxPerSale, ...rest } = input;
   return {
     ...settings,
     ...rest,
     ...(confirmAbove !== undefined ? { confirmAbove } : {}),
     ...(maxPerSale !== undefined ? { maxPerSale } : {}),
     alipay: { ...settings.alipay, ...alipay },
+    wechat: { ...settings.wechat, ...wechat },
   };
 }
 
