@@ -115,6 +115,7 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
       const limit = Math.max(1, Math.min(Math.trunc(query.limit ?? 50), 200));
       const rows = store.orders.list({
         status: query.status,
+        provider: query.provider,
         from: query.from,
         to: query.to,
         search: query.q?.trim() ? parseOrderSearch(query.q) : undefined,

@@ -60,6 +60,8 @@ export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'method' | 'amountFen' | 
 
 export interface OrderListFilter {
   status?: OrderStatus;
+  /** One provider's orders: the index orders_provider_created (migration 0008) keeps it a range walk. */
+  provider?: string;
   from?: number;
   to?: number;
   /** Order-number prefix: a range scan on the primary key. */
@@ -219,6 +221,10 @@ export class OrderRepository {
     if (filter.status) {
       where.push(`${c('status')} = @status`);
       params.status = filter.status;
+    }
+    if (filter.provider) {
+      where.push(`${c('provider')} = @provider`);
+      params.provider = filter.provider;
     }
     if (filter.from !== undefined) {
       where.push(`${c('created_at')} >= @from`);
