@@ -118,6 +118,18 @@ describe('WeChat Pay in demo mode, through the console', () => {
       10_000,
     );
     expect(refunded).toMatchObject({ refunded: '2.34', refundable: '10.00', customerUrl: `${d.emulatorUrl}/wxpay/bizpayurl?pr=${pr}` });
+
+    // 今日 by provider: the WeChat sale is WeChat's.
+    // An Alipay sale the same day, and the list filtered by provider.
+    await ok(d.host.dispatch('orders.create', { amount: '1.00', method: 'code', authCode: '281000000000000001' }));
+    const today = await ok(d.host.dispatch('summary.today', {}));
+    expect(today.byProvider).toEqual([
+      { provider: 'alipay', count: 1, gross: '1.00', refunded: '0.00', net: '1.00' },
+      { provider: 'wechat', count: 1, gross: '12.34', refunded: '2.34', net: '10.00' },
+    ]);
+    expect(today.byMethod.map((m) => `${m.provider}/${m.method}`)).toEqual(['alipay/code', 'wechat/qr']);
+    expect((await ok(d.host.dispatch('orders.list', { provider: 'wechat' }))).items.map((o) => o.id)).toEqual([order.id]);
+    expect((await ok(d.host.dispatch('orders.list', { provider: 'alipay' }))).items.map((o) => o.provider)).toEqual(['alipay']);
   }, 30_000);
 
   it('a WeChat order whose notifications are all lost is reconciled by the next start-up sweep', async () => {

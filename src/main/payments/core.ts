@@ -139,7 +139,7 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
     },
     events: (orderId) => store.events.byOrder(orderId),
     // 今日 adds up this environment's money only (demo payments are not takings).
-    summary: (date: string): DaySummary => summarize(store, date, environment, defaultProvider.id),
+    summary: (date: string): DaySummary => summarize(store, date, environment),
     notifyUrl,
     localNotifyBase: () => server?.baseUrl ?? null,
     tunnelLocal: () => server?.tunnel ?? null,
