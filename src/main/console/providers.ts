@@ -52,7 +52,7 @@ export function wechatMissingMessage(missing: readonly string[]): string {
 export function demoPlan(emulator: EmulatorHandle): ProviderPlan {
   const c = emulator.credentials;
   const alipay: AlipayConfig = { appId: c.appId, sellerId: c.sellerId, privateKey: c.appPrivateKey, alipayPublicKey: c.alipayPublicKey, gateway: c.gateway };
-  const w = c.wechat;
+  const w = emulator.wechat;
   const wechat: WechatSettings | null = w
     ? {
         environment: 'demo',
