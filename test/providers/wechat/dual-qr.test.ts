@@ -84,7 +84,7 @@ describe('双码: both paid within milliseconds', () => {
       () => {
         const a = core.getOrder(ali.id);
         const w = core.getOrder(wx.id);
-        return a && w && PAID.has(a.status) && PAID.has(w.status) && [...a.refunds, ...w.refunds].length > 0 ? [a, w] : null;
+        return a && w && PAID.has(a.status) && PAID.has(w.status) && [...a.refunds, ...w.refunds].length > 0 ? ([a, w] as const) : null;
       },
       'both paid and one refund reserved',
       5000,
