@@ -148,11 +148,11 @@ export class PairService {
           this.tracker.track(l.id); // still open: retried; closed: watched until the provider's expiry
         }),
     );
+    const who = failedLeg?.provider.id ?? '';
+    const why = failure && failure.kind !== 'ok' ? `（${who}：${failure.message}）` : '';
     throw new PaymentError(
       'PAIR_CREATE_FAILED',
-      `双码未能生成（${failedLeg?.provider.id ?? ''}），两个码均不可支付，请重试或改用单个收款码 / ` +
-        `The 双码 QRs could not both be created (${failedLeg?.provider.id ?? ''}); neither can be paid, try again or use one QR` +
-        (failure && failure.kind !== 'ok' ? `：${failure.message}` : ''),
+      `双码未能生成，两个码均不可支付，请重试或改用单个收款码 / The 双码 QRs could not both be created; neither can be paid, try again or use one QR ${why}`,
     );
   }
 

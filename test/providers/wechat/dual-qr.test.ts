@@ -69,6 +69,21 @@ describe('双码: the first payment wins', () => {
   });
 });
 
+describe('双码: the close of the other trade goes unanswered', () => {
+  it('WeChat Pay answers the close with SYSTEM_ERROR twice → the close is retried (backing off) until the trade is closed, once', async () => {
+    const t = await dualSetup();
+    const core = await t.open({ poll: { initialMs: 50, maxMs: 200 } });
+    const [ali, wx] = await createSale(core);
+    await t.fault('wechat', { kind: 'system-error', method: 'close', count: 2 });
+    expect(await t.payAlipay(ali.id)).toBe(200);
+    await waitFor(() => core.getOrder(wx.id)?.status === 'CLOSED', 'WeChat order closed after the retries', 5000);
+    expect(t.logger.entries.filter((e) => e.message === 'close outcome unknown' && e.fields?.orderId === wx.id)).toHaveLength(2);
+    expect((await t.wxTrade(wx.id))?.state).toBe('CLOSED');
+    expect(kinds(core, wx.id, 'pair.closed')).toEqual([expect.objectContaining({ payload: expect.objectContaining({ winner: ali.id }) })]);
+    expect(core.getOrder(ali.id)).toMatchObject({ status: 'PAID', refunds: [] });
+  });
+});
+
 describe('双码: both paid within milliseconds', () => {
   it('exactly one payment is kept: the later one is refunded in full once, both timelines say so; duplicate notices and a restart refund nothing more', async () => {
     const t = await dualSetup();
@@ -202,7 +217,7 @@ describe('双码: creation and cancel', () => {
     await t.fault('wechat', { kind: 'system-error', method: 'native', count: 1 });
     await expect(core.createPair({ amountFen: 300, providers: ['alipay', 'wechat'] })).rejects.toMatchObject({
       code: 'PAIR_CREATE_FAILED',
-      message: expect.stringMatching(/^双码未能生成.* \/ The 双码 QRs could not both be created/),
+      message: expect.stringMatching(/^双码未能生成，.* \/ The 双码 QRs could not both be created; .*（wechat：/),
     });
     const orders = core.listOrders({}).items;
     expect(orders).toHaveLength(2);
