@@ -1,9 +1,10 @@
 /**
  * 双码 (one sale, two QRs) in the payment core, against both emulators over real HTTP with a real SQLite
- * file: the first payment wins and the other trade is closed at its provider; a race where both are paid
- * keeps exactly one payment and refunds the later one in full exactly once (duplicate notifications, a
- * restart in the middle); a crash after both payments is finished by the start-up sweep; a failed second
- * QR leaves nothing payable; cancelling one cancels both.
+ * file: the first payment wins and the other trade is closed at its provider (an unanswered close is
+ * retried); a race where both are paid keeps exactly one payment and refunds the later one in full exactly
+ * once (duplicate notifications, a restart in the middle); so does a late payment of the closed QR; a crash
+ * after the payments is finished by the start-up sweep; a failed second QR leaves nothing payable;
+ * cancelling one cancels both. Polling is lowered to 50 ms (or raised where a notification must do the work).
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -153,6 +154,30 @@ describe('双码: both paid within milliseconds', () => {
     await t.pairSweepDone(3);
     expect(third.getOrder(refund.id)?.refunds).toHaveLength(1);
     expect(await providerRefunds(t, ali, wx)).toHaveLength(1);
+  });
+});
+
+describe('双码: a late payment after the close', () => {
+  it('the Alipay QR could not be voided and is paid after WeChat won → paid_after_close, refunded in full automatically, WeChat kept', async () => {
+    const t = await dualSetup();
+    const core = await t.open();
+    const [ali, wx] = await createSale(core, 990);
+    // The cancel that voids the unscanned Alipay QR goes unanswered: it is closed locally and watched.
+    await t.fault('alipay', { kind: 'system-error', method: 'alipay.trade.cancel', count: 1 });
+    expect(await t.payWechat(wx.id)).toBe(200);
+    await waitFor(() => core.getOrder(ali.id)?.status === 'CLOSED', 'Alipay order closed locally', 5000);
+    expect(kinds(core, ali.id, 'pair.closed')).toEqual([expect.objectContaining({ payload: expect.objectContaining({ winner: wx.id, voided: false }) })]);
+    // The customer, still holding the Alipay QR, pays it too.
+    expect(await t.payAlipay(ali.id)).toBe(200);
+    await waitFor(() => core.getOrder(ali.id)?.status === 'REFUNDED', 'the late Alipay payment refunded', 5000);
+    expect(kinds(core, ali.id, 'paid_after_close')).toHaveLength(1);
+    expect(core.getOrder(wx.id)).toMatchObject({ status: 'PAID', refunds: [] });
+    expect(await providerRefunds(t, ali, wx)).toEqual([{ order: ali.id, no: pairRefundId(ali.id), fen: 990 }]);
+    for (const id of [ali.id, wx.id]) {
+      expect(kinds(core, id, 'pair.duplicate_refunded')).toEqual([
+        expect.objectContaining({ payload: expect.objectContaining({ kept: wx.id, refunded: ali.id, amountFen: 990 }) }),
+      ]);
+    }
   });
 });
 
