@@ -5,6 +5,7 @@ import { localDate, toOrderDetailDto, toOrderDto, toSummaryDto } from '../dto';
 import { ConsoleError } from '../errors';
 import type { Runtime } from '../runtime';
 import { checkMaxPerSale, createDuplicateCodeGuard } from '../sale-guard';
+import { createDualSale } from './dual-qr';
 import type { Handlers } from './types';
 
 type OrderChannel = 'orders.create' | 'orders.get' | 'orders.list' | 'orders.cancel' | 'orders.refund' | 'summary.today';
@@ -45,6 +46,7 @@ export function orderHandlers(rt: Runtime): Handlers<OrderChannel> {
       checkMaxPerSale(amountFen, rt.state.settings);
       rt.requireSoundDatabase();
       const c = rt.requireCore();
+      if (input.method === 'qr' && input.provider === 'dual') return createDualSale(rt, c, { amountFen, subject: input.subject });
       if (provider !== undefined && !c.providers().includes(provider)) throw providerNotConfigured(provider);
       const settle = input.method === 'code' && input.authCode ? codeGuard.begin(input.authCode) : null;
       let order;
