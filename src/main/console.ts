@@ -37,7 +37,9 @@ function writeLog(level: string, message: string, fields?: Record<string, unknow
 /** The emulator is loaded lazily: production mode never needs it (nor its key generation). */
 async function loadEmulator(options: { port: number; stateDir?: string; timeScale?: number }): Promise<EmulatorHandle> {
   const { startEmulator } = await import('../emulator/index');
-  return startEmulator(options);
+  const emulator = await startEmulator(options);
+  // Its credentials (the JSON line) keep the WeChat Pay side nested; the runtime reads it as `wechat`.
+  return { ...emulator, wechat: emulator.credentials.wechat };
 }
 
 async function loadCoreFactory(): Promise<ConsoleDeps['createPaymentCore']> {
