@@ -7,6 +7,7 @@ import { migration0005 } from './0005-order-environment';
 import { migration0006 } from './0006-order-search';
 import { migration0007 } from './0007-notification-provider';
 import { migration0008 } from './0008-order-pair';
+import { migrationShifts } from './0010-shifts';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migrationShifts,
 ];
 
 /** The schema version this build expects. */
