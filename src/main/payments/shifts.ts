@@ -80,7 +80,8 @@ export class ShiftService implements ShiftBook {
     let totals: ShiftTotals;
     if (row.endedAt === null) {
       // Live: orders created up to and including this millisecond.
-      totals = this.ctx.store.tx(() => this.totals(row.startedAt, Math.max(row.startedAt, this.ctx.clock.now()) + 1));
+      // One read transaction (deferred, like the day summary's): every provider's lines from one state.
+      totals = this.ctx.store.db.transaction(() => this.totals(row.startedAt, Math.max(row.startedAt, this.ctx.clock.now()) + 1))();
     } else {
       const parsed = snapshotSchema.safeParse(row.totals === null ? null : JSON.parse(row.totals));
       if (!parsed.success) {
