@@ -13,6 +13,7 @@ import { keyHandlers } from './console/handlers/keys';
 import { orderHandlers } from './console/handlers/orders';
 import { pinHandlers } from './console/handlers/pin';
 import { settingsHandlers } from './console/handlers/settings';
+import { shiftHandlers } from './console/handlers/shifts';
 import { statusHandlers } from './console/handlers/status';
 import type { Handlers } from './console/handlers/types';
 import { createRuntime, type ConsoleDeps, type EmulatorHandle } from './console/runtime';
@@ -67,6 +68,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     ...keyHandlers(rt),
     ...pinHandlers(rt),
     ...statusHandlers(rt),
+    ...shiftHandlers(rt),
   };
 
   return {

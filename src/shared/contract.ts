@@ -256,6 +256,77 @@ const epochMs = z.number().int().nonnegative().max(8_640_000_000_000_000);
 /** A manager PIN as typed; its format (6–12 digits) is checked in main with a bilingual error. */
 const pin = z.string().max(32);
 
+/* ── 交班 (shift handover): the cashier on duty, ending a shift with the manager PIN, the history ── */
+
+/** A shift's takings, yuan strings: paid orders created in the shift (docs/architecture.md, "Shift handover (交班)"). */
+export interface ShiftTotalsDto {
+  count: number;
+  gross: string;
+  refunded: string;
+  /** 实收 = gross − refunded */
+  net: string;
+  byMethod: { provider: string; method: OrderMethodDto; count: number; gross: string; refunded: string; net: string }[];
+  /** The same split by provider only; the rows add up to the totals. */
+  byProvider: { provider: string; count: number; gross: string; refunded: string; net: string }[];
+}
+
+export interface ShiftDto {
+  id: string;
+  /** the cashier on duty */
+  cashier: string;
+  startedAt: number;
+  /** null while open */
+  endedAt: number | null;
+  /** who handed over (the shift's cashier), once ended */
+  endedBy: string | null;
+  /** the next shift's cashier when ending it started one */
+  handedTo: string | null;
+  /** how the end was authorised: 'manager_pin', or 'none' while no manager PIN is set; null while open */
+  authorization: 'manager_pin' | 'none' | null;
+  /** open: live totals so far; ended: the snapshot stored when it ended */
+  totals: ShiftTotalsDto;
+}
+
+export interface ShiftPageDto {
+  items: ShiftDto[];
+  nextCursor: string | null;
+}
+
+/** shift.end's answer: the ended shift with its snapshot, and the next shift when `nextCashier` was given. */
+export interface ShiftEndDto {
+  ended: ShiftDto;
+  next: ShiftDto | null;
+}
+
+/** A cashier's name as typed: trimmed and checked in main (1–32 characters, no control characters), bilingual errors. */
+const cashierName = z.string().max(256);
+
+const shiftCommands = {
+  /** The open shift with its totals so far, or null. */
+  'shift.current': {
+    input: z.strictObject({}),
+    output: null as unknown as ShiftDto | null,
+  },
+  /** Open a shift for the cashier on duty (SHIFT_OPEN while one is open). */
+  'shift.start': {
+    input: z.strictObject({ cashier: cashierName }),
+    output: null as unknown as ShiftDto,
+  },
+  /**
+   * End the open shift `id` (the one shift.current showed) with the manager PIN and store its totals;
+   * SHIFT_ALREADY_ENDED when it was ended already. With `nextCashier` the next shift starts at once.
+   */
+  'shift.end': {
+    input: z.strictObject({ id: z.string().min(1).max(64), pin: pin.optional(), nextCashier: cashierName.optional() }),
+    output: null as unknown as ShiftEndDto,
+  },
+  /** The history, newest first; ended shifts with their snapshot. */
+  'shift.list': {
+    input: z.strictObject({ cursor: z.string().max(256).optional(), limit: z.number().int().min(1).max(100).optional() }),
+    output: null as unknown as ShiftPageDto,
+  },
+} as const;
+
 /** channel → { input schema, output type }. Output types are carried by a phantom value. */
 export const commands = {
   'orders.create': {
@@ -399,6 +470,7 @@ export const commands = {
     input: z.strictObject({}),
     output: null as unknown as StatusDto,
   },
+  ...shiftCommands,
 } as const;
 
 export type Channel = keyof typeof commands;

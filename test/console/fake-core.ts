@@ -166,6 +166,18 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
       return { ...refund };
     },
     events: (orderId) => (events.get(orderId) ?? []).map((e) => ({ ...e })),
+    // 交班 needs the real store's transactions: tested on the real core (test/console/shifts.test.ts).
+    shifts: {
+      current: () => null,
+      get: () => null,
+      start: () => {
+        throw new PaymentError('NOT_IN_FAKE', 'the fake core keeps no shifts');
+      },
+      end: () => {
+        throw new PaymentError('NOT_IN_FAKE', 'the fake core keeps no shifts');
+      },
+      list: () => ({ items: [], nextCursor: null }),
+    },
     summary: (date) => {
       const paid = [...orders.values()].filter((o) => o.paidAt !== null);
       const gross = paid.reduce((s, o) => s + o.amountFen, 0);

@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/main/store/migrations';
 import { PAIRED_PAID_SINCE_SQL } from '../../src/main/store/order-repository';
+import { migrationShifts } from '../../src/main/store/migrations/0010-shifts';
 
 function tables(db: BetterSqlite3.Database): string[] {
   return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
@@ -145,6 +146,26 @@ describe('migrations', () => {
     expect(cols('orders_summary')).toEqual(['environment', 'status', 'provider', 'method', 'created_at', 'amount_fen', 'refunded_fen']);
     expect(cols('orders_provider_created')).toEqual(['provider', 'created_at', 'id']);
     expect(db.prepare('SELECT id, provider, amount_fen FROM orders').all()).toEqual([{ id: 'a', provider: 'wechat', amount_fen: 100 }]);
+    db.close();
+  });
+
+  it('the shifts migration applies alone after 9: a STRICT table, at most one open shift per environment and app, orders untouched', () => {
+    const v = migrationShifts.version;
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, v - 1);
+    db.prepare(`INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at) VALUES ('old', 'qr', 'PAID', 1000, 's', 1, 1)`).run();
+    expect(tables(db)).not.toContain('shifts');
+    migrate(db, v);
+    expect(db.pragma('user_version', { simple: true })).toBe(v);
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'shifts'").get() as { sql: string }).sql;
+    expect(sql).toMatch(/\)\s*STRICT$/);
+    expect(indexes(db)).toEqual(expect.arrayContaining(['shifts_one_open', 'shifts_scope']));
+    const start = db.prepare(`INSERT INTO shifts (id, environment, app_id, cashier, started_at) VALUES (?, ?, '2021', ?, 1)`);
+    start.run('a', 'production', '张三');
+    expect(() => start.run('b', 'production', '李四')).toThrow(/UNIQUE/);
+    expect(() => start.run('c', 'unknown', '李四')).toThrow(/CHECK/);
+    expect(() => start.run('d', 'demo', '')).toThrow(/CHECK/);
+    expect(db.prepare("SELECT count(*) AS n FROM orders WHERE id = 'old'").get()).toEqual({ n: 1 });
     db.close();
   });
 });

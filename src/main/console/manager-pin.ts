@@ -45,7 +45,7 @@ const recordSchema = z.object({
 });
 type PinRecord = z.output<typeof recordSchema>;
 
-export type PinPurpose = 'refund' | 'settings' | 'keys' | 'pin';
+export type PinPurpose = 'refund' | 'settings' | 'keys' | 'pin' | 'shift';
 
 export interface ManagerPinOptions {
   /** null when the vault cannot be opened: then nothing sensitive is allowed (we cannot know if a PIN exists). */
@@ -68,12 +68,13 @@ export interface ManagerPin {
   setRefundThreshold(input: { pin?: string | undefined; refundAboveFen: number }): Promise<PinStatusDto>;
 }
 
-const PURPOSE_ZH: Record<PinPurpose, string> = { refund: '退款', settings: '修改设置', keys: '导入密钥', pin: '修改店长密码' };
+const PURPOSE_ZH: Record<PinPurpose, string> = { refund: '退款', settings: '修改设置', keys: '导入密钥', pin: '修改店长密码', shift: '交班' };
 const PURPOSE_EN: Record<PinPurpose, string> = {
   refund: 'this refund',
   settings: 'changing settings',
   keys: 'importing keys',
   pin: 'changing the manager PIN',
+  shift: 'ending a shift',
 };
 
 /** A bilingual reason why `pin` is not a usable PIN, or null. */

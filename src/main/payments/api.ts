@@ -105,6 +105,8 @@ export interface PaymentCore {
   /** The audit trail of one order, oldest first. */
   events(orderId: string): OrderEvent[];
   summary(date: string): DaySummary;
+  /** 交班: the counter's shifts in this environment and app (payments/shifts.ts). */
+  shifts: ShiftBook;
   /** notify_url given to new orders of `provider` (default: the first provider; null = poll only). */
   notifyUrl(provider?: ProviderId): string | null;
   /** http://127.0.0.1:PORT of the local notify server once started, else null. */
@@ -154,4 +156,54 @@ export interface PaymentCoreConfig {
   lateWatchMarginMs?: number;
   clock?: Clock;
   logger?: Logger;
+}
+
+/* ── 交班 (shift handover): docs/architecture.md, "Shift handover (交班)" ─────────────────────────── */
+
+/** A shift's takings, integer fen: the day summary's definition over the shift's period. */
+export interface ShiftTotals {
+  count: number;
+  grossFen: number;
+  refundedFen: number;
+  netFen: number;
+  /** Per provider and method (only lines with sales), in provider then method order. */
+  byMethod: MethodTotals[];
+}
+
+export interface Shift {
+  id: string;
+  /** The cashier on duty (a trimmed name, 1–32 characters). */
+  cashier: string;
+  startedAt: number;
+  /** null while open */
+  endedAt: number | null;
+  /** Who handed over (the shift's cashier), once ended. */
+  endedBy: string | null;
+  /** The next shift's cashier when the end started one, else null. */
+  handedTo: string | null;
+  /** How the end was authorised ('manager_pin', or 'none' while no manager PIN is set); null while open. */
+  authorization: RefundAuthorization | null;
+  /** Open: live totals so far. Ended: the snapshot stored when it ended. */
+  totals: ShiftTotals;
+}
+
+export interface ShiftPage {
+  items: Shift[];
+  nextCursor: string | null;
+}
+
+export interface ShiftBook {
+  /** The open shift with its totals so far, or null. */
+  current(): Shift | null;
+  /** One shift of this environment and app, or null. */
+  get(id: string): Shift | null;
+  /** Open a shift (SHIFT_OPEN when one is open; CASHIER_INVALID for a bad name). */
+  start(cashier: string): Shift;
+  /**
+   * End shift `id` and store its totals, in one transaction; with `nextCashier` the next shift starts
+   * in the same transaction. SHIFT_ALREADY_ENDED if it was ended already (two concurrent ends: one wins).
+   */
+  end(input: { id: string; authorization: RefundAuthorization; nextCashier?: string }): { ended: Shift; next: Shift | null };
+  /** History, newest first; ended shifts with their snapshot. */
+  list(query: { cursor?: string; limit?: number }): ShiftPage;
 }

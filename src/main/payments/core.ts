@@ -20,6 +20,7 @@ import { parseOrderSearch } from './search';
 import { OrderService } from './orders';
 import { PairService } from './pairs';
 import { RefundService } from './refunds';
+import { ShiftService } from './shifts';
 import { Tracker } from './tracker';
 
 /** The hosted providers by id, checked: at least one, unique ids, one environment. */
@@ -83,6 +84,7 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
   });
   const orders = new OrderService(ctx, tracker);
   const pairs = new PairService(ctx, refunds, tracker);
+  const shifts = new ShiftService(ctx, defaultProvider);
   // 双码: whatever made an order of a pair paid (notification, poll, sweep, late watch), settle its pair.
   stream.on('order.updated', (order) => pairs.onOrderUpdated(order));
   const background = new Set<Promise<unknown>>();
@@ -149,6 +151,7 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
     events: (orderId) => store.events.byOrder(orderId),
     // 今日 adds up this environment's money only (demo payments are not takings).
     summary: (date: string): DaySummary => summarize(store, date, environment),
+    shifts,
     notifyUrl,
     localNotifyBase: () => server?.baseUrl ?? null,
     tunnelLocal: () => server?.tunnel ?? null,

@@ -24,3 +24,8 @@ export function maskAuthCode(code: string): string {
   if (code.length <= 8) return '*'.repeat(code.length);
   return `${code.slice(0, 4)}${'*'.repeat(code.length - 8)}${code.slice(-4)}`;
 }
+
+/** A new shift id (交班): "SH" + local timestamp + 10 random hex chars. */
+export function newShiftId(now: number): string {
+  return `SH${stamp(now)}${randomBytes(5).toString('hex')}`;
+}

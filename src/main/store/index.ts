@@ -4,6 +4,7 @@ import { EventRepository } from './event-repository';
 import { NotificationRepository } from './notification-repository';
 import { OrderRepository } from './order-repository';
 import { RefundRepository } from './refund-repository';
+import { ShiftRepository } from './shift-repository';
 
 export { openDatabase } from './db';
 export { migrate, MIGRATIONS, LATEST_VERSION } from './migrations';
@@ -11,6 +12,8 @@ export type { OrderRow, OrderPatch, OrderListFilter, OrderEnvironment, OrderScop
 export type { RefundRow } from './refund-repository';
 export type { NotificationRow, NotificationVerdict } from './notification-repository';
 export { OrderRepository, RefundRepository, EventRepository, NotificationRepository };
+export type { ShiftRow, ShiftScope, PaidTotalsRow } from './shift-repository';
+export { ShiftRepository };
 
 /** The database and one repository per aggregate. */
 export interface Store {
@@ -19,6 +22,8 @@ export interface Store {
   refunds: RefundRepository;
   events: EventRepository;
   notifications: NotificationRepository;
+  /** 交班: shifts and their totals (migration shifts). */
+  shifts: ShiftRepository;
   /** Run `fn` in one synchronous transaction (better-sqlite3: BEGIN IMMEDIATE … COMMIT). */
   tx<T>(fn: () => T): T;
   close(): void;
@@ -37,6 +42,7 @@ export function openStore(path: string): Store {
     refunds: new RefundRepository(db),
     events: new EventRepository(db),
     notifications: new NotificationRepository(db),
+    shifts: new ShiftRepository(db),
     tx: <T>(fn: () => T): T => run.immediate(fn) as T,
     close: () => db.close(),
   };

@@ -8,6 +8,7 @@ import { migration0006 } from './0006-order-search';
 import { migration0007 } from './0007-notification-provider';
 import { migration0008 } from './0008-order-pair';
 import { migration0009 } from './0009-order-provider-indexes';
+import { migrationShifts } from './0010-shifts';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migrationShifts,
 ];
 
 /** The schema version this build expects. */
