@@ -23,6 +23,8 @@ export interface ConsoleConfig {
   vault?: { kind: 'safeStorage'; safeStorage: SafeStorageLike } | { kind: 'file'; env?: Record<string, string | undefined> };
   /** Test hook: replace the real Alipay gateways (tests point sandbox at a local emulator; never the real Alipay). */
   gateways?: Partial<Record<'sandbox' | 'production', string>>;
+  /** Test hook: replace WeChat Pay's API origin (https://api.mch.weixin.qq.com); tests point it at a local emulator. */
+  wechatBase?: string;
   /** Test hook: the clock of the manager-PIN lockout (default Date.now). */
   now?: () => number;
   /** Faster polling and shorter waits for tests. */

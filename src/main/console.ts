@@ -34,6 +34,11 @@ function writeLog(level: string, message: string, fields?: Record<string, unknow
   process.stderr.write(`${JSON.stringify({ t: new Date().toISOString(), level, msg: message, ...fields })}\n`);
 }
 
+/** The emulator's JSON line as before (flat strings); its WeChat side is reached through `control` + '/wechat'. */
+function emulatorLine(credentials: EmulatorHandle['credentials']): Record<string, string> {
+  return Object.fromEntries(Object.entries(credentials).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 /** The emulator is loaded lazily: production mode never needs it (nor its key generation). */
 async function loadEmulator(options: { port: number; stateDir?: string; timeScale?: number }): Promise<EmulatorHandle> {
   const { startEmulator } = await import('../emulator/index');
@@ -95,7 +100,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       return {
         environment: running.environment,
         notifyUrl: core?.notifyUrl() ?? null,
-        emulator: emulator ? { ...emulator.credentials } : null,
+        emulator: emulator ? emulatorLine(emulator.credentials) : null,
       };
     },
     close: () => rt.close(),

@@ -112,4 +112,20 @@ describe('migrations', () => {
     expect(() => insert.run('p'.repeat(33))).toThrow(/CHECK/);
     db.close();
   });
+
+  it('migration 8 (order_provider_indexes) applies alone over existing orders: 今日 and the provider filter get their indexes, no row changes', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, 7);
+    db.prepare(
+      `INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at, environment, app_id, provider)
+       VALUES ('a', 'qr', 'PAID', 100, 's', 1, 1, 'demo', 'x', 'wechat')`,
+    ).run();
+    migrate(db, 8);
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    const cols = (name: string): string[] => (db.prepare(`PRAGMA index_info(${name})`).all() as { name: string }[]).map((c) => c.name);
+    expect(cols('orders_summary')).toEqual(['environment', 'status', 'provider', 'method', 'created_at', 'amount_fen', 'refunded_fen']);
+    expect(cols('orders_provider_created')).toEqual(['provider', 'created_at', 'id']);
+    expect(db.prepare('SELECT id, provider, amount_fen FROM orders').all()).toEqual([{ id: 'a', provider: 'wechat', amount_fen: 100 }]);
+    db.close();
+  });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type OrderRow, type Store } from '../../src/main/store';
-import { PAID_TOTALS_OF_METHOD_SQL } from '../../src/main/store/order-repository';
+import { PAID_PROVIDERS_SQL, PAID_TOTALS_SQL } from '../../src/main/store/order-repository';
 import { PaymentError } from '../../src/main/payments/api';
 import { decodeCursor, encodeCursor } from '../../src/main/payments/queries';
 import { parseOrderSearch } from '../../src/main/payments/search';
@@ -83,14 +83,38 @@ describe('order search', () => {
     expect(plan).not.toMatch(/orders_status_created|SCAN orders/);
   });
 
-  it('the day summary per method and hour reads only the covering index (no table rows, no sort)', () => {
+  it('the day summary per provider, method and hour reads only the covering index (no table rows, no sort)', () => {
     store = openStore(':memory:');
     const plan = store.db
-      .prepare(`EXPLAIN QUERY PLAN ${PAID_TOTALS_OF_METHOD_SQL}`)
-      .all('demo', 'qr', 1, 2)
+      .prepare(`EXPLAIN QUERY PLAN ${PAID_TOTALS_SQL}`)
+      .all('demo', 'wechat', 'qr', 1, 2)
       .map((r) => (r as { detail: string }).detail)
       .join(' | ');
     expect(plan).toMatch(/COVERING INDEX orders_summary/);
     expect(plan).not.toMatch(/TEMP B-TREE/);
+    // The providers of the paid orders: index seeks on the same index, never a walk of the table.
+    const providers = store.db
+      .prepare(`EXPLAIN QUERY PLAN ${PAID_PROVIDERS_SQL}`)
+      .all({ environment: 'demo', status: 'PAID' })
+      .map((r) => (r as { detail: string }).detail)
+      .join(' | ');
+    expect(providers).toMatch(/COVERING INDEX orders_summary/);
+    expect(providers).not.toMatch(/SCAN orders/);
+  });
+
+  it("lists one provider's orders newest first from its own index (no sort, no walk of the other providers)", () => {
+    store = openStore(':memory:');
+    const plan = store.db
+      .prepare(`EXPLAIN QUERY PLAN SELECT * FROM orders WHERE provider = 'wechat' ORDER BY created_at DESC, id DESC LIMIT 51`)
+      .all()
+      .map((r) => (r as { detail: string }).detail)
+      .join(' | ');
+    expect(plan).toMatch(/orders_provider_created/);
+    expect(plan).not.toMatch(/TEMP B-TREE|SCAN orders$/);
+    for (const [i, provider] of ['alipay', 'wechat', 'alipay', 'wechat'].entries()) {
+      store.orders.insert(order(`PD${i}`, 1000 + i, { provider }));
+    }
+    expect(store.orders.list({ provider: 'wechat', limit: 10 }).map((r) => r.id)).toEqual(['PD3', 'PD1']);
+    expect(store.orders.list({ provider: 'alipay', status: 'PAID', limit: 10 }).map((r) => r.id)).toEqual(['PD2', 'PD0']);
   });
 });

@@ -1,14 +1,15 @@
 /**
  * summarize() aggregates in SQLite, one query per local hour. It must give exactly what the
  * per-row computation gives (every paid/refunded order bucketed by its local getHours()), including
- * orders at the exact hour and day boundaries and orders of other statuses and days.
+ * orders at the exact hour and day boundaries and orders of other statuses and days. Orders of two
+ * providers are mixed: each is counted for the provider that carried it.
  */
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/main/payments/queries';
 import type { DaySummary, MethodTotals, OrderMethod, OrderStatus } from '../../src/main/payments/api';
 import { openStore } from '../../src/main/store';
 
-type Row = { createdAt: number; amountFen: number; refundedFen: number; method: OrderMethod };
+type Row = { createdAt: number; amountFen: number; refundedFen: number; method: OrderMethod; provider: string };
 
 function reference(rows: Row[], date: string): DaySummary {
   const hourly = Array.from({ length: 24 }, (_, hour) => ({ hour, count: 0, netFen: 0 }));
@@ -22,12 +23,14 @@ function reference(rows: Row[], date: string): DaySummary {
     h.netFen += r.amountFen - r.refundedFen;
   }
   const byMethod: MethodTotals[] = [];
-  for (const method of ['code', 'link', 'qr'] as const) {
-    const mine = rows.filter((r) => r.method === method);
-    if (mine.length === 0) continue;
-    const g = mine.reduce((s, r) => s + r.amountFen, 0);
-    const rf = mine.reduce((s, r) => s + r.refundedFen, 0);
-    byMethod.push({ provider: 'alipay', method, count: mine.length, grossFen: g, refundedFen: rf, netFen: g - rf });
+  for (const provider of ['alipay', 'wechat']) {
+    for (const method of ['code', 'link', 'qr'] as const) {
+      const mine = rows.filter((r) => r.method === method && r.provider === provider);
+      if (mine.length === 0) continue;
+      const g = mine.reduce((s, r) => s + r.amountFen, 0);
+      const rf = mine.reduce((s, r) => s + r.refundedFen, 0);
+      byMethod.push({ provider, method, count: mine.length, grossFen: g, refundedFen: rf, netFen: g - rf });
+    }
   }
   return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod };
 }
@@ -57,8 +60,10 @@ describe('day summary (SQLite aggregates) = per-row computation', () => {
         const amountFen = 1 + Math.floor(r() * 100_000);
         const refundedFen = status === 'REFUNDED' ? amountFen : status === 'PARTIALLY_REFUNDED' ? Math.floor(amountFen / 3) : 0;
         const method = methods[i % 3] as OrderMethod;
+        // WeChat Pay carries no pay links; every fifth order is a WeChat one otherwise.
+        const provider = method !== 'link' && r() < 0.2 ? 'wechat' : 'alipay';
         if (t >= from && t < to && (status === 'PAID' || status === 'PARTIALLY_REFUNDED' || status === 'REFUNDED')) {
-          paid.push({ createdAt: t, amountFen, refundedFen, method });
+          paid.push({ createdAt: t, amountFen, refundedFen, method, provider });
         }
         store.orders.insert({
           id: `PD${i}`,
@@ -79,13 +84,20 @@ describe('day summary (SQLite aggregates) = per-row computation', () => {
           closedAt: null,
           userPaying: false,
           message: null,
+          provider,
         });
       });
       const date = `${y}-${String(m + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-      expect(summarize(store, date, null, 'alipay')).toEqual(reference(paid, date));
-      expect(summarize(store, date).byMethod.map((m) => m.method)).toEqual(['code', 'link', 'qr']);
+      expect(summarize(store, date)).toEqual(reference(paid, date));
+      expect(summarize(store, date).byMethod.map((m) => `${m.provider}/${m.method}`)).toEqual([
+        'alipay/code',
+        'alipay/link',
+        'alipay/qr',
+        'wechat/code',
+        'wechat/qr',
+      ]);
       // An empty day: zeros, not nulls.
-      expect(summarize(store, '2020-01-01', null, 'alipay')).toEqual(reference([], '2020-01-01'));
+      expect(summarize(store, '2020-01-01')).toEqual(reference([], '2020-01-01'));
     } finally {
       store.close();
     }

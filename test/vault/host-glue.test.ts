@@ -36,7 +36,7 @@ describe('host glue', () => {
     expect(fs.existsSync(files.alipayPublicKey)).toBe(false);
     const dto = keysSettingsDto(keys.status(), 'file');
     expect(dto.alipay.appPrivateKey.configured && dto.alipay.alipayPublicKey.configured).toBe(true);
-    expect(Object.keys(dto)).toEqual(['alipay', 'vault']);
+    expect(Object.keys(dto)).toEqual(['alipay', 'wechat', 'vault']);
     expect(Object.keys(dto.alipay)).toEqual(['appPrivateKey', 'alipayPublicKey']);
     expect(Object.keys(dto.vault)).toEqual(['backend', 'warnings']);
     expect(JSON.stringify(dto)).not.toContain('BEGIN');

@@ -7,6 +7,7 @@ import type { ConsoleConfig } from '../console-host';
 import type { Logger } from '../kernel';
 import type { KeysSettings } from '../keys/host-glue';
 import type { KeyService } from '../keys/key-service';
+import type { WechatKeyStore } from '../keys/wechat-keys';
 import type { PaymentCore, PaymentCoreConfig } from '../payments/api';
 import type { NotifyEndpoint } from '../tunnel/notify-endpoint';
 import type { Vault } from '../vault/types';
@@ -30,6 +31,18 @@ export interface EmulatorHandle {
     appPrivateKey: string;
     alipayPublicKey: string;
     control: string;
+    /** The WeChat Pay v3 side of the same emulator (absent: WeChat Pay is not offered in demo). */
+    wechat?: {
+      baseUrl: string;
+      mchid: string;
+      appid: string;
+      merchantPrivateKey: string;
+      merchantSerialNo: string;
+      apiV3Key: string;
+      wechatpayPublicKey: string;
+      wechatpayPublicKeyId: string;
+      control: string;
+    };
   };
   url: string;
   close(): Promise<void>;
@@ -56,6 +69,8 @@ export interface RuntimeState {
   disabledReason: string | null;
   /** What the running core was built from. */
   running: RunningConfig;
+  /** Each provider's readiness when the core was last (re)considered (console/providers.ts). */
+  providers: StatusDto['providers'];
   core: PaymentCore | null;
   emulator: EmulatorHandle | null;
   endpoint: NotifyEndpoint | null;
@@ -73,6 +88,8 @@ export interface Runtime {
   /** Read by handlers; changed only through the methods below. */
   readonly state: Readonly<RuntimeState>;
   readonly keys: KeyService | null;
+  /** WeChat Pay's keys in the same vault (null when the vault is unusable). */
+  readonly wechatKeys: WechatKeyStore | null;
   readonly vault: Vault | null;
   readonly vaultProblem: string | null;
   /** The start-up override of the environment (command line / environment variable), if any. */
@@ -87,7 +104,10 @@ export interface Runtime {
   requireCore(): PaymentCore;
   /** New orders and refunds need a sound database (cancel, queries and settings stay available). */
   requireSoundDatabase(): void;
-  /** A 收款链接 order gets its short URL while the notify endpoint is reachable. */
+  /**
+   * What an order shows besides the stored facts: a 收款链接's short URL while the notify endpoint is
+   * reachable, and in demo the emulator's page where a simulated buyer pays (customerUrl).
+   */
   withLink<T extends OrderDto>(dto: T): T;
   /** The database is damaged: payments are disabled at once, the cashier is told, and it is logged. */
   markCorrupt(detail: string, source: string): void;

@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import type { ConsoleEvents, Environment, EventName, OrderDto, StatusDto } from '../../shared/contract';
 import type { ConsoleConfig } from '../console-host';
 import { Emitter, systemClock, type Logger } from '../kernel';
-import { KeyError } from '../keys/key-errors';
 import { keysSettingsDto } from '../keys/host-glue';
-import type { PaymentCore, PaymentCoreConfig } from '../payments/api';
-import type { AlipayConfig } from '../providers/alipay';
+import { createWechatKeyStore, type WechatKeyStore } from '../keys/wechat-keys';
+import type { PaymentCore, PaymentCoreConfig, PaymentProvider } from '../payments/api';
 import { defaultProviderRegistry } from '../providers/registry';
 import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST, type NotifyEndpointState } from '../tunnel/notify-endpoint';
 import { createProbeEndpoint, type ProbeEndpoint } from '../tunnel/probe';
@@ -25,11 +24,12 @@ import { toOrderDto, toRefundDto } from './dto';
 import { ConsoleError, KEYS_MISSING_MESSAGE } from './errors';
 import { createManagerPin } from './manager-pin';
 import { latePaymentWarnings, SellerIdWatch } from './payment-warnings';
+import { demoPlan, realPlan, type ProviderPlan, type ProviderReadiness } from './providers';
 import { loadSettings, saveSettings, type Settings } from './settings';
 import { createShortLinks, type ShortLinks } from './short-links';
 import { GATEWAYS, type ConsoleDeps, type Runtime, type RuntimeState } from './runtime-types';
 
-import { buildStatus, type RunningConfig } from './status';
+import { buildStatus, KEYS_RESTART_NOTE, type RunningConfig } from './status';
 import { openConsoleVault } from './vault-setup';
 
 export { GATEWAYS, type ConsoleDeps, type EmulatorHandle, type Runtime, type RuntimeState } from './runtime-types';
@@ -47,15 +47,22 @@ export interface CoreInputs {
   logger: Logger;
 }
 
-/** The one place the payment core is constructed: its configuration from the provider and the runtime. */
-export function buildPaymentCore(createCore: ConsoleDeps['createPaymentCore'], alipay: AlipayConfig, inputs: CoreInputs): PaymentCore {
+/**
+ * The one place the payment core is constructed: its configuration from the ready providers and the
+ * runtime. Alipay, when ready, comes first and so carries orders that name no provider.
+ */
+export function buildPaymentCore(createCore: ConsoleDeps['createPaymentCore'], plan: Omit<ProviderPlan, 'readiness'>, inputs: CoreInputs): PaymentCore {
   const t = inputs.tuning;
+  const registry = defaultProviderRegistry();
+  const deps = { logger: inputs.logger, clock: systemClock };
+  // The providers this core hosts, built through the registry from their settings and keys.
+  const providers: PaymentProvider[] = [
+    ...(plan.alipay ? [registry.build('alipay', { ...plan.alipay, environment: inputs.running.environment }, deps)] : []),
+    ...(plan.wechat ? [registry.build('wechat', { ...plan.wechat, environment: inputs.running.environment }, deps)] : []),
+  ];
   const coreConfig: PaymentCoreConfig = {
     dbPath: join(inputs.dataDir, DB_FILE),
-    // The providers this core hosts, built through the registry from their settings and keys.
-    providers: [
-      defaultProviderRegistry().build('alipay', { ...alipay, environment: inputs.running.environment }, { logger: inputs.logger, clock: systemClock }),
-    ],
+    providers,
     adoptUnknownOrders: inputs.adoptUnknownOrders,
     // poll only until the endpoint says otherwise (the tunnel may still be connecting)
     notify: { port: inputs.notifyPort, publicUrl: null, routes: inputs.routes },
@@ -87,6 +94,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
   const environmentOverride: Environment | null = config.environment ?? null;
 
   const { vault, keys, vaultProblem, migrationProblems } = openConsoleVault(config, logger);
+  const wechatKeys: WechatKeyStore | null = vault && keys ? createWechatKeyStore({ vault, logger }) : null;
   const managerPin = createManagerPin({ vault, vaultProblem, ...(config.now ? { now: config.now } : {}) });
 
   /*
@@ -95,7 +103,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
    */
   const keyStatus = keys?.status();
   const keysStored = keyStatus
-    ? keyStatus.appPrivateKey.configured || keyStatus.alipayPublicKey.configured
+    ? keyStatus.appPrivateKey.configured || keyStatus.alipayPublicKey.configured || Object.values(wechatKeys?.status() ?? {}).some((k) => k.configured)
     : ['vault.json', 'vault.safestorage.json'].some((f) => existsSync(join(dataDir, f)));
   const realOrders = dbFacts.scopes.some((s) => s.environment === 'sandbox' || s.environment === 'production');
   /** The environment a valid settings.json named at start-up (null: missing or unusable). */
@@ -110,8 +118,10 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     running: {
       environment: environmentOverride ?? loaded.settings.environment,
       alipay: { ...loaded.settings.alipay },
+      wechat: { ...loaded.settings.wechat },
       orderExpiryMinutes: loaded.settings.orderExpiryMinutes,
     },
+    providers: [],
     core: null,
     emulator: null,
     endpoint: null,
@@ -130,35 +140,40 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
 
   /* ── the provider: the emulator (demo) or the vault's keys ── */
 
-  /** Demo: the embedded emulator (started once) and its generated app. */
-  const demoProviderConfig = async (): Promise<AlipayConfig> => {
+  /** Demo: the embedded emulator (started once): its Alipay app and its WeChat Pay merchant. */
+  const demoProviders = async (): Promise<ProviderPlan> => {
     state.emulator ??= await deps.startEmulator({
       port: 0,
       stateDir: join(dataDir, 'emulator'),
       ...(config.emulatorTimeScale !== undefined ? { timeScale: config.emulatorTimeScale } : {}),
     });
-    const c = state.emulator.credentials;
-    return { appId: c.appId, sellerId: c.sellerId, privateKey: c.appPrivateKey, alipayPublicKey: c.alipayPublicKey, gateway: c.gateway };
+    const plan = demoPlan(state.emulator);
+    state.providers = plan.readiness;
+    return plan;
   };
 
-  /** The AlipayConfig for a real provider from the vault, or null with disabledReason set. */
-  const realProviderConfig = (mode: 'sandbox' | 'production'): AlipayConfig | null => {
-    if (!keys) {
-      state.disabledReason = vaultProblem ?? KEYS_MISSING_MESSAGE;
+  /**
+   * Sandbox / production: each provider from its settings and the vault's keys. Returns the plan when at
+   * least one provider is ready, else null with disabledReason set (Alipay's reason first, as before).
+   */
+  const realProviders = (mode: 'sandbox' | 'production'): ProviderPlan | null => {
+    const plan = realPlan({
+      environment: mode,
+      keys,
+      wechatKeys,
+      vaultProblem,
+      alipayAccount: state.running.alipay,
+      wechatAccount: state.running.wechat,
+      alipayGateway: gatewayFor(mode),
+      ...(config.wechatBase !== undefined ? { wechatBase: config.wechatBase } : {}),
+    });
+    state.providers = plan.readiness;
+    if (!plan.alipay && !plan.wechat) {
+      state.disabledReason = plan.readiness.find((p) => p.reason !== null)?.reason ?? KEYS_MISSING_MESSAGE;
       return null;
     }
-    if (!state.running.alipay.appId) {
-      state.disabledReason = KEYS_MISSING_MESSAGE;
-      return null;
-    }
-    try {
-      const alipay = keys.alipayConfig({ appId: state.running.alipay.appId, sellerId: state.running.alipay.sellerId, gateway: gatewayFor(mode) });
-      state.disabledReason = null;
-      return alipay;
-    } catch (err) {
-      state.disabledReason = err instanceof KeyError && err.code === 'KEYS_MISSING' ? KEYS_MISSING_MESSAGE : errorText(err);
-      return null;
-    }
+    state.disabledReason = null;
+    return plan;
   };
 
   /* ── the notify endpoint (loopback / localtunnel / custom / none) ── */
@@ -169,9 +184,12 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     return o ? { payUrl: o.payUrl, awaiting: o.status === 'AWAITING_PAYMENT' } : null;
   });
   const withLink = <T extends OrderDto>(dto: T): T => {
+    const customerUrl = demoCustomerUrl(dto, state.running.environment === 'demo' && !dto.foreign ? (state.emulator?.url ?? null) : null);
     const current = state.endpoint?.current();
-    if (dto.method !== 'link' || dto.status !== 'AWAITING_PAYMENT' || !dto.payUrl || !current?.url || current.reachability !== 'reachable') return dto;
-    return { ...dto, shortUrl: shortLinks.urlFor(dto.id, current.url) };
+    if (dto.method !== 'link' || dto.status !== 'AWAITING_PAYMENT' || !dto.payUrl || !current?.url || current.reachability !== 'reachable') {
+      return { ...dto, customerUrl };
+    }
+    return { ...dto, customerUrl, shortUrl: shortLinks.urlFor(dto.id, current.url) };
   };
 
   /** Start the endpoint for the running notify settings; its URL becomes what new orders get. */
@@ -217,10 +235,10 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
 
   /* ── the payment core ── */
   const sellerWatch = new SellerIdWatch();
-  const startCore = async (alipay: AlipayConfig): Promise<void> => {
+  const startCore = async (plan: ProviderPlan): Promise<void> => {
     let c: PaymentCore | null = null;
     try {
-      c = buildPaymentCore(deps.createPaymentCore, alipay, {
+      c = buildPaymentCore(deps.createPaymentCore, plan, {
         dataDir,
         running: state.running,
         // Orders from before environments were recorded belong to the environment the saved settings name.
@@ -257,6 +275,18 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     return { ...current, url: current.url === null ? null : state.core.notifyUrl() };
   };
 
+  /** Readiness as the cashier sees it: a provider the running core does not host is not ready, with the reason. */
+  const providersView = (): ProviderReadiness => {
+    const blocked = state.databaseProblem ?? state.settingsBlocked;
+    const hosted = state.core?.providers() ?? [];
+    return state.providers.map((p) => {
+      if (blocked) return { id: p.id, ready: false, reason: blocked };
+      if (hosted.includes(p.id)) return { id: p.id, ready: true, reason: null };
+      if (p.ready) return { id: p.id, ready: false, reason: state.core ? KEYS_RESTART_NOTE : (state.disabledReason ?? KEYS_MISSING_MESSAGE) };
+      return { ...p };
+    });
+  };
+
   function status(): StatusDto {
     return buildStatus({
       running: state.running,
@@ -264,6 +294,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
       emulatorUrl: state.emulator?.url ?? null,
       notify: notifyState(),
       lastNotificationAt: state.core?.lastNotification()?.at ?? null,
+      ...(state.providers.length > 0 ? { providers: providersView() } : {}),
       settings: state.settings,
       environmentOverride,
       settingsProblem: state.settingsProblem,
@@ -291,11 +322,11 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
       return;
     }
     if (state.running.environment === 'demo') {
-      await startCore(await demoProviderConfig());
+      await startCore(await demoProviders());
       logger.info('payment core enabled', { environment: 'demo' });
       return;
     }
-    const wanted = realProviderConfig(state.running.environment);
+    const wanted = realProviders(state.running.environment);
     if (!wanted) return;
     await startCore(wanted);
     logger.info('payment core enabled after key import', { environment: state.running.environment });
@@ -337,23 +368,24 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     }
     if (state.core === null) {
       state.running.alipay = { ...next.alipay };
+      state.running.wechat = { ...next.wechat };
       await enableIfReady();
     }
   };
 
-  /* ── start: the provider, then the core ── */
-  let alipay: AlipayConfig | null = null;
+  /* ── start: the providers, then the core ── */
+  let plan: ProviderPlan | null = null;
   if (state.settingsBlocked) {
     logger.warn('payments disabled: settings missing or unusable in a data dir with sandbox/production data', { dataDir });
   } else if (state.running.environment === 'demo') {
-    alipay = await demoProviderConfig();
+    plan = await demoProviders();
   } else {
-    alipay = realProviderConfig(state.running.environment);
-    if (!alipay) logger.warn('payment core disabled', { environment: state.running.environment });
+    plan = realProviders(state.running.environment);
+    if (!plan) logger.warn('payment core disabled', { environment: state.running.environment });
   }
-  if (alipay) {
+  if (plan) {
     try {
-      await startCore(alipay);
+      await startCore(plan);
     } catch (err) {
       await state.emulator?.close().catch(() => undefined);
       throw err;
@@ -374,6 +406,7 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     logger,
     state,
     keys,
+    wechatKeys,
     vault,
     vaultProblem,
     environmentOverride,
@@ -384,11 +417,15 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     emit,
     status,
     keysForSettings() {
-      if (!keys || !vault) {
+      if (!keys || !vault || !wechatKeys) {
         const none = { configured: false, fingerprint: null };
-        return { alipay: { appPrivateKey: none, alipayPublicKey: { ...none } }, vault: { backend: null, warnings: vaultProblem ? [vaultProblem] : [] } };
+        return {
+          alipay: { appPrivateKey: none, alipayPublicKey: { ...none } },
+          wechat: { merchantPrivateKey: { ...none }, apiV3Key: { ...none }, wechatpayPublicKey: { ...none }, merchantCertificate: { ...none } },
+          vault: { backend: null, warnings: vaultProblem ? [vaultProblem] : [] },
+        };
       }
-      return keysSettingsDto(keys.status(), vault.backend().kind);
+      return keysSettingsDto(keys.status(), vault.backend().kind, wechatKeys.status());
     },
     requireCore() {
       if (!state.core) {
@@ -429,6 +466,17 @@ function settingsRequiredMessage(dataDir: string): string {
   );
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/**
+ * Demo only (`emulatorUrl` given): where a simulated buyer pays the order on the embedded emulator. Alipay's
+ * QR / pay link already is such a page; a WeChat Pay `weixin://wxpay/bizpayurl?pr=T` is opened as the
+ * emulator's `/wxpay/bizpayurl?pr=T` (docs/emulator.md "WeChat Pay"). null otherwise.
+ */
+export function demoCustomerUrl(dto: Pick<OrderDto, 'provider' | 'qrCode' | 'payUrl'>, emulatorUrl: string | null): string | null {
+  if (!emulatorUrl) return null;
+  if (dto.provider === 'wechat') {
+    const m = dto.qrCode ? /^weixin:\/\/wxpay\/bizpayurl\?pr=([A-Za-z0-9]+)$/.exec(dto.qrCode) : null;
+    return m ? `${emulatorUrl}/wxpay/bizpayurl?pr=${m[1]}` : null;
+  }
+  const url = dto.qrCode ?? dto.payUrl;
+  return url && url.startsWith(`${emulatorUrl}/`) ? url : null;
 }

@@ -4,8 +4,8 @@
  * `settings.json.corrupt-<time>` the first time new settings are saved over it.
  *
  * The file names the environment (demo / sandbox / production) and groups each provider's account
- * fields under the provider's id (`alipay: { appId, sellerId }`), so another provider's group can be
- * added beside it. A file of the earlier flat shape (`providerMode`, `appId`, `sellerId` at the top) is
+ * fields under the provider's id (`alipay: { appId, sellerId }`, `wechat: { mchId, appId,
+ * merchantSerialNo, publicKeyId }`); a file without a group gets that group empty. A file of the earlier flat shape (`providerMode`, `appId`, `sellerId` at the top) is
  * read, converted, and written in the grouped shape by the next save; a file mixing both shapes is
  * refused like any unusable file (README "Settings file").
  *
@@ -25,7 +25,6 @@ import {
   type SettingsDto,
   type VaultDto,
   type WechatSettingsDto,
-  WECHAT_KEY_FIELDS,
 } from '../../shared/contract';
 import { formatFen } from '../../shared/money';
 import { DEFAULT_TUNNEL_HOST } from '../tunnel/notify-endpoint';
@@ -36,6 +35,19 @@ const alipaySettings = z.object({
   appId: z.string().max(32).default(''),
   sellerId: z.string().max(32).default(''),
 });
+
+/**
+ * WeChat Pay's account (outside demo): 商户号, the AppID bound to it, the merchant API certificate's serial
+ * and the WeChat Pay public key's id. A file written before WeChat Pay was wired has no group: empty.
+ * Formats are checked when they are saved (handlers/settings.ts); here only their size.
+ */
+const wechatSettings = z.object({
+  mchId: z.string().max(32).default(''),
+  appId: z.string().max(32).default(''),
+  merchantSerialNo: z.string().max(64).default(''),
+  publicKeyId: z.string().max(96).default(''),
+});
+export type WechatAccountSettings = z.output<typeof wechatSettings>;
 
 /** Fields every shape of the file shares. */
 const commonFields = {
@@ -56,6 +68,7 @@ const commonFields = {
 const settingsObject = z.object({
   environment: z.enum(ENVIRONMENTS).default('demo'),
   alipay: alipaySettings.default({ appId: '', sellerId: '' }),
+  wechat: wechatSettings.default({ mchId: '', appId: '', merchantSerialNo: '', publicKeyId: '' }),
   ...commonFields,
 });
 
@@ -81,7 +94,7 @@ const legacySettingsSchema = legacySettingsObject.transform(({ providerMode, app
 
 /** Keys only the earlier flat shape has, and keys only the current shape has. */
 const LEGACY_KEYS = ['providerMode', 'appId', 'sellerId'] as const;
-const CURRENT_KEYS = ['environment', 'alipay'] as const;
+const CURRENT_KEYS = ['environment', 'alipay', 'wechat'] as const;
 
 export function defaultNotifyMode(environment: Environment): NotifyMode {
   return environment === 'demo' ? 'loopback' : 'localtunnel';
@@ -168,18 +181,14 @@ export function keyPaths(dataDir: string): { appPrivateKey: string; alipayPublic
 }
 
 /** The settings as the renderer sees them: each provider's group with its key status; never key material. */
-export function toSettingsDto(settings: Settings, keys: { alipay: AlipaySettingsDto['keys']; vault: VaultDto }): SettingsDto {
+export function toSettingsDto(
+  settings: Settings,
+  keys: { alipay: AlipaySettingsDto['keys']; wechat: WechatSettingsDto['keys']; vault: VaultDto },
+): SettingsDto {
   return {
     environment: settings.environment,
     alipay: { appId: settings.alipay.appId, sellerId: settings.alipay.sellerId, keys: keys.alipay },
-    // WeChat Pay's group is not stored yet: empty until the console keeps its settings and keys.
-    wechat: {
-      mchId: '',
-      appId: '',
-      merchantSerialNo: '',
-      publicKeyId: '',
-      keys: Object.fromEntries(WECHAT_KEY_FIELDS.map((f) => [f, { configured: false, fingerprint: null }])) as WechatSettingsDto['keys'],
-    },
+    wechat: { ...settings.wechat, keys: keys.wechat },
     notifyMode: settings.notifyMode,
     customNotifyUrl: settings.customNotifyUrl,
     orderExpiryMinutes: settings.orderExpiryMinutes,

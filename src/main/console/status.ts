@@ -14,6 +14,8 @@ export interface RunningConfig {
   environment: Environment;
   /** The Alipay account the core was built with (outside demo; demo uses the emulator's). */
   alipay: { appId: string; sellerId: string };
+  /** The WeChat Pay account the core was built with (outside demo). */
+  wechat: { mchId: string; appId: string; merchantSerialNo: string; publicKeyId: string };
   orderExpiryMinutes: number;
 }
 
@@ -34,7 +36,7 @@ export interface StatusFacts {
   keysChanged?: boolean;
   /** Key problems everyone must see (unusable vault, old key files not migrated) — bilingual; the vault backend's own warnings are shown in Settings only. */
   keyWarnings?: string[];
-  /** Each provider's readiness in the running environment (default: Alipay as the core, WeChat Pay not yet wired). */
+  /** Each provider's readiness in the running environment (default: Alipay as the core, WeChat Pay not hosted). */
   providers?: StatusDto['providers'];
   /** From the payments: orders paid after a cancel, notifications refused for their seller id (bilingual). */
   paymentWarnings?: string[];
@@ -55,6 +57,14 @@ export function pendingRestart(facts: Pick<StatusFacts, 'running' | 'settings' |
   if (running.orderExpiryMinutes !== settings.orderExpiryMinutes) return true;
   // app id / seller id only matter for a real provider (demo mode uses the emulator's).
   if (running.environment !== 'demo' && (running.alipay.appId !== settings.alipay.appId || running.alipay.sellerId !== settings.alipay.sellerId)) {
+    return true;
+  }
+  const w = settings.wechat;
+  const r = running.wechat;
+  if (
+    running.environment !== 'demo' &&
+    (r.mchId !== w.mchId || r.appId !== w.appId || r.merchantSerialNo !== w.merchantSerialNo || r.publicKeyId !== w.publicKeyId)
+  ) {
     return true;
   }
   return false;
@@ -88,7 +98,7 @@ export function buildStatus(facts: StatusFacts): StatusDto {
     lastNotificationAt: facts.lastNotificationAt,
     providers: facts.providers ?? [
       { id: 'alipay', ready: facts.disabledReason === null, reason: facts.disabledReason },
-      { id: 'wechat', ready: false, reason: '微信支付尚未接入本控制台 / WeChat Pay is not wired into this console yet' },
+      { id: 'wechat', ready: false, reason: '微信支付未启用 / WeChat Pay is not enabled' },
     ],
     warnings,
   };

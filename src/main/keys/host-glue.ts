@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AlipaySettingsDto, VaultDto } from '../../shared/contract';
+import type { AlipaySettingsDto, VaultDto, WechatSettingsDto } from '../../shared/contract';
 import type { Logger } from '../kernel';
 import { createRedactingLogger } from '../kernel';
 import { createFileVault } from '../vault/file-vault';
@@ -29,16 +29,21 @@ export function openHostVault(options: VaultHostOptions): Vault {
   return createFileVault({ dir: options.dataDir, ...(options.env ? { env: options.env } : {}) });
 }
 
-/** The key status SettingsDto shows: Alipay's keys in its group, and the vault's backend and warnings. */
+/** The key status SettingsDto shows: each provider's keys in its group, and the vault's backend and warnings. */
 export interface KeysSettings {
   alipay: AlipaySettingsDto['keys'];
+  wechat: WechatSettingsDto['keys'];
   vault: VaultDto;
 }
 
+const NONE = { configured: false, fingerprint: null } as const;
+const NO_WECHAT_KEYS: WechatSettingsDto['keys'] = { merchantPrivateKey: NONE, apiV3Key: NONE, wechatpayPublicKey: NONE, merchantCertificate: NONE };
+
 /** Configured + fingerprint only (never `appPublicKeyPem` nor any other key text). */
-export function keysSettingsDto(status: KeyStatus, backend: VaultDto['backend']): KeysSettings {
+export function keysSettingsDto(status: KeyStatus, backend: VaultDto['backend'], wechat: WechatSettingsDto['keys'] = NO_WECHAT_KEYS): KeysSettings {
   return {
     alipay: { appPrivateKey: { ...status.appPrivateKey }, alipayPublicKey: { ...status.alipayPublicKey } },
+    wechat,
     vault: { backend, warnings: [...status.warnings] },
   };
 }

@@ -13,6 +13,8 @@ export * from '../domain';
 
 export interface ListOrdersQuery {
   status?: OrderStatus;
+  /** one provider's orders only (its id, e.g. 'wechat') */
+  provider?: ProviderId;
   /** createdAt range, epoch ms, [from, to). */
   from?: number;
   to?: number;

@@ -115,6 +115,7 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
       const limit = Math.max(1, Math.min(Math.trunc(query.limit ?? 50), 200));
       const rows = store.orders.list({
         status: query.status,
+        provider: query.provider,
         from: query.from,
         to: query.to,
         search: query.q?.trim() ? parseOrderSearch(query.q) : undefined,
@@ -138,7 +139,7 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
     },
     events: (orderId) => store.events.byOrder(orderId),
     // 今日 adds up this environment's money only (demo payments are not takings).
-    summary: (date: string): DaySummary => summarize(store, date, environment, defaultProvider.id),
+    summary: (date: string): DaySummary => summarize(store, date, environment),
     notifyUrl,
     localNotifyBase: () => server?.baseUrl ?? null,
     tunnelLocal: () => server?.tunnel ?? null,

@@ -17,7 +17,7 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
  * Day summary by LOCAL calendar day (the shop's day, the machine's time zone): paid orders created that
  * day (PAID, PARTIALLY_REFUNDED, REFUNDED), gross, refunded and net in fen, and 24 local hours.
  */
-export function summarize(store: Store, date: string, environment: OrderEnvironment | null = null, provider = 'default'): DaySummary {
+export function summarize(store: Store, date: string, environment: OrderEnvironment | null = null): DaySummary {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new PaymentError('DATE_INVALID', '日期格式应为 YYYY-MM-DD / Date must be YYYY-MM-DD');
   const y = Number(m[1]);
@@ -37,14 +37,14 @@ export function summarize(store: Store, date: string, environment: OrderEnvironm
   // day without a DST change, whatever the UTC offset); a DST day takes the per-row path below.
   let uniform = to - from === 24 * 3_600_000;
   for (let h = 1; uniform && h < 24; h++) uniform = new Date(y, mo, d, h).getTime() === from + h * 3_600_000;
-  const methods = ORDER_METHODS.map((method) => ({ method, count: 0, grossFen: 0, refundedFen: 0 }));
   if (uniform) {
-    // One read transaction: 24 hours × 3 methods, each an index-only range of the covering index
-    // orders_summary (migration 0006) — every paid row of the day is read once, nothing is sorted.
-    store.db.transaction(() => {
-      for (const m of methods) {
+    // One read transaction: 24 hours × provider × method, each an index-only range of the covering index
+    // orders_summary (migration 0008) — every paid row of the day is read once, nothing is sorted.
+    const methods = store.db.transaction(() => {
+      const rows = totalsRows(store.orders.paidProviders(environment));
+      for (const m of rows) {
         for (const h of hourly) {
-          const t = store.orders.paidTotalsOfMethod(m.method, from + h.hour * 3_600_000, from + (h.hour + 1) * 3_600_000, environment);
+          const t = store.orders.paidTotals(m.provider, m.method, from + h.hour * 3_600_000, from + (h.hour + 1) * 3_600_000, environment);
           h.count += t.count;
           h.netFen += t.grossFen - t.refundedFen;
           m.count += t.count;
@@ -52,15 +52,17 @@ export function summarize(store: Store, date: string, environment: OrderEnvironm
           m.refundedFen += t.refundedFen;
         }
       }
+      return rows;
     })();
     const count = methods.reduce((n, m) => n + m.count, 0);
     grossFen = methods.reduce((n, m) => n + m.grossFen, 0);
     refundedFen = methods.reduce((n, m) => n + m.refundedFen, 0);
-    return { date, count, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods, provider) };
+    return { date, count, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods) };
   }
-  const rows = store.db.transaction(() => {
-    for (const m of methods) Object.assign(m, store.orders.paidTotalsOfMethod(m.method, from, to, environment));
-    return store.orders.paidBetween(from, to, environment);
+  const { methods, rows } = store.db.transaction(() => {
+    const all = totalsRows(store.orders.paidProviders(environment));
+    for (const m of all) Object.assign(m, store.orders.paidTotals(m.provider, m.method, from, to, environment));
+    return { methods: all, rows: store.orders.paidBetween(from, to, environment) };
   })();
   for (const r of rows) {
     grossFen += r.amountFen;
@@ -71,15 +73,19 @@ export function summarize(store: Store, date: string, environment: OrderEnvironm
       h.netFen += r.amountFen - r.refundedFen;
     }
   }
-  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods, provider) };
+  return { date, count: rows.length, grossFen, refundedFen, netFen: grossFen - refundedFen, hourly, byMethod: methodTotals(methods) };
 }
 
 const ORDER_METHODS: readonly MethodTotals['method'][] = ['code', 'link', 'qr'];
 
-/**
- * The totals are per method, answered from an index without the provider; they are labelled with the
- * core's default provider, which is exact while one provider is hosted.
- */
-function methodTotals(rows: { method: MethodTotals['method']; count: number; grossFen: number; refundedFen: number }[], provider: string): MethodTotals[] {
-  return rows.filter((r) => r.count > 0).map((r) => ({ provider, ...r, netFen: r.grossFen - r.refundedFen }));
+type TotalsRow = { provider: string; method: MethodTotals['method']; count: number; grossFen: number; refundedFen: number };
+
+/** One empty row per provider and method, providers sorted, methods in ORDER_METHODS order. */
+function totalsRows(providers: readonly string[]): TotalsRow[] {
+  return providers.flatMap((provider) => ORDER_METHODS.map((method) => ({ provider, method, count: 0, grossFen: 0, refundedFen: 0 })));
+}
+
+/** The rows with sales, each labelled with the provider that carried its orders. */
+function methodTotals(rows: TotalsRow[]): MethodTotals[] {
+  return rows.filter((r) => r.count > 0).map((r) => ({ ...r, netFen: r.grossFen - r.refundedFen }));
 }

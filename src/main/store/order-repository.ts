@@ -31,12 +31,24 @@ export interface OrderRow {
 
 /** demo = the embedded emulator; 'unknown' = created before environments were recorded. */
 /**
- * 今日's sums of one environment and method over [from, to) (parameters in that order), answered from the
- * covering index orders_summary (migration 0006). Exported so a test can check its query plan.
+ * 今日's sums of one environment, provider and method over [from, to) (parameters in that order), answered
+ * from the covering index orders_summary (migration 0008). Exported so a test can check its query plan.
  */
-export const PAID_TOTALS_OF_METHOD_SQL = `SELECT count(*) AS count, coalesce(sum(amount_fen), 0) AS grossFen, coalesce(sum(refunded_fen), 0) AS refundedFen
+export const PAID_TOTALS_SQL = `SELECT count(*) AS count, coalesce(sum(amount_fen), 0) AS grossFen, coalesce(sum(refunded_fen), 0) AS refundedFen
   FROM orders
-  WHERE environment = ? AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED') AND method = ? AND created_at >= ? AND created_at < ?`;
+  WHERE environment = ? AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED') AND provider = ? AND method = ? AND created_at >= ? AND created_at < ?`;
+
+/**
+ * The providers with paid (or since refunded) orders in one environment and status: a skip-scan of
+ * orders_summary, one index seek per distinct provider (a handful), whatever the number of orders.
+ */
+export const PAID_PROVIDERS_SQL = `WITH RECURSIVE p(provider) AS (
+    SELECT (SELECT min(provider) FROM orders WHERE environment = @environment AND status = @status)
+    UNION ALL
+    SELECT (SELECT min(provider) FROM orders WHERE environment = @environment AND status = @status AND provider > p.provider)
+      FROM p WHERE p.provider IS NOT NULL
+  )
+  SELECT provider FROM p WHERE provider IS NOT NULL`;
 
 /** Every value of orders.environment (migration 0005). */
 export const ORDER_ENVIRONMENTS = ['demo', 'sandbox', 'production', 'unknown'] as const;
@@ -60,6 +72,8 @@ export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'method' | 'amountFen' | 
 
 export interface OrderListFilter {
   status?: OrderStatus;
+  /** One provider's orders: the index orders_provider_created (migration 0008) keeps it a range walk. */
+  provider?: string;
   from?: number;
   to?: number;
   /** Order-number prefix: a range scan on the primary key. */
@@ -145,7 +159,8 @@ export class OrderRepository {
   private readonly insertStmt: Statement;
   private readonly getStmt: Statement<[string], RawOrder>;
   private readonly updateStmts = new Map<string, Statement>();
-  private paidOfMethodStmt: Statement | null = null;
+  private paidTotalsStmt: Statement | null = null;
+  private paidProvidersStmt: Statement | null = null;
   private tradeHolderStmt: Statement<{ provider: string; tradeNo: string; tail4: string; exceptId: string }, { id: string }> | null = null;
 
   constructor(private readonly db: Database) {
@@ -220,6 +235,10 @@ export class OrderRepository {
       where.push(`${c('status')} = @status`);
       params.status = filter.status;
     }
+    if (filter.provider) {
+      where.push(`${c('provider')} = @provider`);
+      params.provider = filter.provider;
+    }
     if (filter.from !== undefined) {
       where.push(`${c('created_at')} >= @from`);
       params.from = filter.from;
@@ -290,10 +309,27 @@ export class OrderRepository {
   }
 
   /**
-   * Count and sums of paid (or since refunded) orders of one method created in [from, to): 今日's split by
-   * method, answered from the covering index orders_summary (migration 0006) without reading the table.
+   * The providers that have paid (or since refunded) orders in `environment` (every environment: null),
+   * sorted: the rows 今日 splits by. Index-only (PAID_PROVIDERS_SQL).
    */
-  paidTotalsOfMethod(
+  paidProviders(environment: OrderEnvironment | null = null): string[] {
+    this.paidProvidersStmt ??= this.db.prepare(PAID_PROVIDERS_SQL);
+    const found = new Set<string>();
+    for (const env of environment === null ? ORDER_ENVIRONMENTS : [environment]) {
+      for (const status of ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const) {
+        for (const r of this.paidProvidersStmt.all({ environment: env, status }) as { provider: string }[]) found.add(r.provider);
+      }
+    }
+    return [...found].sort();
+  }
+
+  /**
+   * Count and sums of one provider's paid (or since refunded) orders of one method created in [from, to):
+   * 今日's split by provider and method, answered from the covering index orders_summary (migration 0008)
+   * without reading the table.
+   */
+  paidTotals(
+    provider: string,
     method: OrderMethod,
     from: number,
     to: number,
@@ -303,17 +339,15 @@ export class OrderRepository {
       // Every environment: the sum of each one's index range (the index leads with the environment).
       const sum = { count: 0, grossFen: 0, refundedFen: 0 };
       for (const env of ORDER_ENVIRONMENTS) {
-        const t = this.paidTotalsOfMethod(method, from, to, env);
+        const t = this.paidTotals(provider, method, from, to, env);
         sum.count += t.count;
         sum.grossFen += t.grossFen;
         sum.refundedFen += t.refundedFen;
       }
       return sum;
     }
-    if (!this.paidOfMethodStmt) {
-      this.paidOfMethodStmt = this.db.prepare(PAID_TOTALS_OF_METHOD_SQL);
-    }
-    return this.paidOfMethodStmt.get(environment, method, from, to) as { count: number; grossFen: number; refundedFen: number };
+    this.paidTotalsStmt ??= this.db.prepare(PAID_TOTALS_SQL);
+    return this.paidTotalsStmt.get(environment, provider, method, from, to) as { count: number; grossFen: number; refundedFen: number };
   }
 
   /** Paid (or since refunded) orders created in [from, to) (of one environment, if given): the day summary. */

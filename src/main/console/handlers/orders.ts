@@ -1,5 +1,6 @@
 /** orders.* and summary.today: sales, cancels and refunds on the running payment core. */
 import { classifyAuthCode, type AuthCodeProvider } from '../../../shared/auth-code';
+import type { QrChoiceDto } from '../../../shared/contract';
 import { parseYuan } from '../../../shared/money';
 import { localDate, toOrderDetailDto, toOrderDto, toSummaryDto } from '../dto';
 import { ConsoleError } from '../errors';
@@ -23,6 +24,53 @@ function routeAuthCode(authCode: string): AuthCodeProvider {
   return verdict.provider;
 }
 
+/** A QR or link sale for a provider the running core does not host is refused before anything is stored. */
+function providerNotReady(provider: AuthCodeProvider): ConsoleError {
+  const n = PROVIDER_NAMES[provider];
+  return new ConsoleError(
+    'PROVIDER_NOT_CONFIGURED',
+    `${n.zh}尚未设置或未启用，无法收款；请改用${n.other.zh}，或在「设置」中完成${n.zh}的设置 / ${n.en} is not set up or not enabled, so it cannot take this payment; use ${n.other.en}, or finish ${n.en}'s set-up in Settings`,
+  );
+}
+
+/**
+ * Which provider carries the sale: the 付款码's prefix for `code` (a different `provider` is refused),
+ * the cashier's choice for `qr` (none: the core's first provider), Alipay only for `link`. 双码 ('dual')
+ * is refused here until the paired sale is built.
+ */
+function chooseProvider(input: {
+  method: 'qr' | 'code' | 'link';
+  authCode?: string | undefined;
+  provider?: QrChoiceDto | undefined;
+}): AuthCodeProvider | undefined {
+  if (input.provider === 'dual') {
+    throw new ConsoleError(
+      'DUAL_NOT_AVAILABLE',
+      '双码收款（支付宝和微信两个收款码）在此版本中尚不可用；请选择支付宝或微信 / Dual QR (an Alipay and a WeChat Pay QR side by side) is not available in this version; choose Alipay or WeChat Pay',
+    );
+  }
+  if (input.method === 'code') {
+    // Routed by its prefix before anything else: an unknown shape never reaches the core or the guard.
+    const routed = routeAuthCode(input.authCode ?? '');
+    if (input.provider !== undefined && input.provider !== routed) {
+      const code = PROVIDER_NAMES[routed];
+      const chosen = PROVIDER_NAMES[input.provider];
+      throw new ConsoleError(
+        'PROVIDER_MISMATCH',
+        `这是${code.zh}付款码，与所选的${chosen.zh}不符；未收款 / This is a ${code.en} payment code, not ${chosen.en} as chosen; nothing was charged`,
+      );
+    }
+    return routed;
+  }
+  if (input.method === 'link' && input.provider === 'wechat') {
+    throw new ConsoleError(
+      'METHOD_NOT_SUPPORTED',
+      '微信支付没有收款链接：请用微信扫码收款或付款码 / WeChat Pay has no payment link: use a WeChat Pay QR code or payment code instead',
+    );
+  }
+  return input.provider;
+}
+
 /** A 付款码 of a provider the running core does not host is refused before anything is stored. */
 function providerNotConfigured(provider: AuthCodeProvider): ConsoleError {
   const n = PROVIDER_NAMES[provider];
@@ -40,12 +88,13 @@ export function orderHandlers(rt: Runtime): Handlers<OrderChannel> {
       if (input.method === 'code' && !input.authCode) {
         throw new ConsoleError('INVALID_INPUT', "请扫描顾客的付款码 / Scan the customer's payment code (authCode is required)");
       }
-      // Routed by its prefix before anything else: an unknown shape never reaches the core or the guard.
-      const provider = input.method === 'code' && input.authCode ? routeAuthCode(input.authCode) : undefined;
+      const provider = chooseProvider(input);
       checkMaxPerSale(amountFen, rt.state.settings);
       rt.requireSoundDatabase();
       const c = rt.requireCore();
-      if (provider !== undefined && !c.providers().includes(provider)) throw providerNotConfigured(provider);
+      if (provider !== undefined && !c.providers().includes(provider)) {
+        throw input.method === 'code' ? providerNotConfigured(provider) : providerNotReady(provider);
+      }
       const settle = input.method === 'code' && input.authCode ? codeGuard.begin(input.authCode) : null;
       let order;
       try {
@@ -72,7 +121,7 @@ export function orderHandlers(rt: Runtime): Handlers<OrderChannel> {
       return rt.withLink(toOrderDetailDto(order, c.events(id)));
     },
     'orders.list': async (query) => {
-      const page = rt.requireCore().listOrders(query);
+      const page = rt.requireCore().listOrders(query); // status, provider, dates, search: payments/core.ts
       return { items: page.items.map((o) => rt.withLink(toOrderDto(o))), nextCursor: page.nextCursor };
     },
     'orders.cancel': async ({ id }) => toOrderDto(await rt.requireCore().cancelOrder(id)),

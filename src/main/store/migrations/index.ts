@@ -6,12 +6,22 @@ import { migration0004 } from './0004-notifications';
 import { migration0005 } from './0005-order-environment';
 import { migration0006 } from './0006-order-search';
 import { migration0007 } from './0007-notification-provider';
+import { migration0008 } from './0008-order-provider-indexes';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit a released migration, add a new file. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+];
 
 /** The schema version this build expects. */
 export const LATEST_VERSION = MIGRATIONS.length;
