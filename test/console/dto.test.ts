@@ -28,6 +28,7 @@ function order(patch: Partial<Order> = {}): Order {
     appId: '2021000000000001',
     provider: 'alipay',
     foreign: false,
+    pairedWith: null,
     ...patch,
   };
 }

@@ -98,11 +98,27 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         appId: provider.accountId,
         provider: input.provider ?? provider.id,
         foreign: false,
+        pairedWith: null,
       };
       orders.set(id, order);
       record(id, 'user', 'created', { amountFen: input.amountFen });
       emit('order.updated', copy(order));
       return copy(order);
+    },
+    // 双码: two orders created as createOrder would, linked both ways (the real rules live in payments/pairs.ts).
+    async createPair(input) {
+      const make = (provider: string) =>
+        core.createOrder({ amountFen: input.amountFen, method: 'qr', provider, ...(input.subject !== undefined ? { subject: input.subject } : {}) });
+      const a = await make(input.providers[0]);
+      const b = await make(input.providers[1]);
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const o = orders.get(x.id);
+        if (o) o.pairedWith = y.id;
+      }
+      return [copy(orders.get(a.id) ?? a), copy(orders.get(b.id) ?? b)];
     },
     getOrder: (id) => {
       const o = orders.get(id);

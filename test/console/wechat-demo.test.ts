@@ -155,11 +155,11 @@ describe('WeChat Pay in demo mode, through the console', () => {
     expect(swept.events.some((e) => e.source === 'sweep')).toBe(true);
   }, 30_000);
 
-  it('refuses a WeChat pay link, 双码 (not built yet) and a 付款码 that disagrees with the chosen provider, bilingually, storing nothing', async () => {
+  it('refuses a WeChat pay link, a 双码 pay link and a 付款码 that disagrees with the chosen provider, bilingually, storing nothing', async () => {
     const d = await demo();
     const tries: [Record<string, unknown>, string][] = [
       [{ amount: '1.00', method: 'link', provider: 'wechat' }, 'METHOD_NOT_SUPPORTED'],
-      [{ amount: '1.00', method: 'qr', provider: 'dual' }, 'DUAL_NOT_AVAILABLE'],
+      [{ amount: '1.00', method: 'link', provider: 'dual' }, 'DUAL_NOT_AVAILABLE'],
       [{ amount: '1.00', method: 'code', authCode: '100000000000000001', provider: 'alipay' }, 'PROVIDER_MISMATCH'],
       [{ amount: '1.00', method: 'code', authCode: '281000000000000001', provider: 'wechat' }, 'PROVIDER_MISMATCH'],
     ];

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/main/store/migrations';
+import { PAIRED_PAID_SINCE_SQL } from '../../src/main/store/order-repository';
 
 function tables(db: BetterSqlite3.Database): string[] {
   return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
@@ -113,15 +114,33 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('migration 8 (order_provider_indexes) applies alone over existing orders: 今日 and the provider filter get their indexes, no row changes', () => {
+  it('migration 8 (order_pair) applies alone: existing orders are not paired; the link is checked and indexed for the sweep', () => {
     const db = new BetterSqlite3(':memory:');
     migrate(db, 7);
+    db.prepare(`INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at) VALUES ('old', 'qr', 'PAID', 1000, 's', 1, 1)`).run();
+    migrate(db, 8);
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(db.prepare("SELECT paired_with AS pairedWith FROM orders WHERE id = 'old'").get()).toEqual({ pairedWith: null });
+    const insert = db.prepare(
+      `INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at, paired_with) VALUES (?, 'qr', 'PAID', 100, 's', 2, 2, ?)`,
+    );
+    expect(() => insert.run('a', 'b')).not.toThrow();
+    expect(() => insert.run('c', '')).toThrow(/CHECK/);
+    // The start-up sweep's query reads the partial index and sorts nothing.
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${PAIRED_PAID_SINCE_SQL}`).all(0, 10) as { detail: string }[];
+    expect(plan.map((p) => p.detail)).toEqual([expect.stringMatching(/orders_paired/)]);
+    db.close();
+  });
+
+  it('migration 9 (order_provider_indexes) applies alone over existing orders: 今日 and the provider filter get their indexes, no row changes', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, 8);
     db.prepare(
       `INSERT INTO orders (id, method, status, amount_fen, subject, created_at, updated_at, environment, app_id, provider)
        VALUES ('a', 'qr', 'PAID', 100, 's', 1, 1, 'demo', 'x', 'wechat')`,
     ).run();
-    migrate(db, 8);
-    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    migrate(db, 9);
+    expect(db.pragma('user_version', { simple: true })).toBe(9);
     const cols = (name: string): string[] => (db.prepare(`PRAGMA index_info(${name})`).all() as { name: string }[]).map((c) => c.name);
     expect(cols('orders_summary')).toEqual(['environment', 'status', 'provider', 'method', 'created_at', 'amount_fen', 'refunded_fen']);
     expect(cols('orders_provider_created')).toEqual(['provider', 'created_at', 'id']);

@@ -26,6 +26,7 @@ export function orderRow(id: string, patch: Partial<OrderRow> = {}): OrderRow {
     environment: 'demo',
     appId: 'app',
     provider: 'alipay',
+    pairedWith: null,
     ...patch,
   };
 }

@@ -56,6 +56,8 @@ export function toOrderDto(order: Order): OrderDto {
     environment: order.environment,
     appId: order.appId,
     foreign: order.foreign,
+    // 双码 only: an ordinary order leaves it out (absent = null in the contract).
+    ...(order.pairedWith ? { pairedWith: order.pairedWith } : {}),
   };
 }
 

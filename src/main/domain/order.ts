@@ -67,6 +67,8 @@ export interface Order {
   provider: ProviderId;
   /** True when it belongs to another environment or app than this core's: shown, never touched. */
   foreign: boolean;
+  /** 双码: the other order of the same sale (the other provider's QR); null for an ordinary order. */
+  pairedWith: string | null;
 }
 
 export interface OrderEvent {

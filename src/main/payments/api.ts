@@ -87,6 +87,13 @@ export interface PaymentCore {
     /** Which hosted provider carries it (default: the first of PaymentCoreConfig.providers). */
     provider?: ProviderId;
   }): Promise<Order>;
+  /**
+   * 双码: one sale, a QR of each of two providers, as two linked orders (`pairedWith`) for one amount and
+   * subject. Resolves with both (in the order of `providers`) once both QRs are issued; if either cannot
+   * be created, the other is closed and it rejects (PAIR_CREATE_FAILED). The first paid wins and the
+   * other is closed; if both are paid, the later is refunded in full automatically (payments/pairs.ts).
+   */
+  createPair(input: { amountFen: number; subject?: string; expiryMs?: number; providers: readonly [ProviderId, ProviderId] }): Promise<[Order, Order]>;
   /** The ids of the providers this core hosts, the default (new orders' carrier) first. Read-only. */
   providers(): ProviderId[];
   getOrder(id: string): Order | null;

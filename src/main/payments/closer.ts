@@ -6,10 +6,12 @@ import { applyTradeFactsTx } from './reconcile';
 /** How a close/cancel attempt ended. `open` = still AWAITING_PAYMENT (outcome unknown, retry later). */
 export type CloseOutcome = 'closed' | 'paid' | 'open';
 
-interface CloseReason {
+export interface CloseReason {
   source: EventSource;
   kind: string;
   message: string;
+  /** More for the close event's payload (e.g. which order of a 双码 pair was paid). */
+  extra?: Record<string, unknown>;
 }
 
 /** The adapter of an order this core owns (closer callers only reach owned orders). */
@@ -48,7 +50,7 @@ function outcomeOf(ctx: Context, orderId: string): CloseOutcome {
 export async function closeTrade(ctx: Context, orderId: string, why: CloseReason): Promise<CloseOutcome> {
   const r = await providerOfOrder(ctx, orderId).close(orderId);
   if (r.kind === 'ok') {
-    ctx.ledger.run((ch) => ctx.ledger.closedTx(ch, orderId, why.source, why.kind, why.message, { local: false }));
+    ctx.ledger.run((ch) => ctx.ledger.closedTx(ch, orderId, why.source, why.kind, why.message, { local: false, ...why.extra }));
     return outcomeOf(ctx, orderId);
   }
   if (r.kind === 'business' && r.failure === 'NOT_FOUND') return voidUnscanned(ctx, orderId, why);
@@ -75,6 +77,7 @@ async function voidUnscanned(ctx: Context, orderId: string, why: CloseReason): P
   const action = c.kind === 'ok' ? c.value.action : null;
   ctx.ledger.run((ch) =>
     ctx.ledger.closedTx(ch, orderId, why.source, why.kind, why.message, {
+      ...why.extra,
       local: action === null,
       voided,
       ...(action ? { action } : {}),

@@ -18,6 +18,7 @@ import { Ledger } from './ledger';
 import { decodeCursor, encodeCursor, summarize } from './queries';
 import { parseOrderSearch } from './search';
 import { OrderService } from './orders';
+import { PairService } from './pairs';
 import { RefundService } from './refunds';
 import { Tracker } from './tracker';
 
@@ -81,6 +82,9 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
     onSeen: (seen) => stream.emit('notification.received', seen),
   });
   const orders = new OrderService(ctx, tracker);
+  const pairs = new PairService(ctx, refunds, tracker);
+  // 双码: whatever made an order of a pair paid (notification, poll, sweep, late watch), settle its pair.
+  stream.on('order.updated', (order) => pairs.onOrderUpdated(order));
   const background = new Set<Promise<unknown>>();
   const spawn = (p: Promise<unknown>, what: string) => {
     const q = p
@@ -108,6 +112,11 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
       ensureOpen();
       if (!started) throw new PaymentError('NOT_STARTED', '支付服务尚未启动 / Payment service not started');
       return op(orders.create(input));
+    },
+    async createPair(input) {
+      ensureOpen();
+      if (!started) throw new PaymentError('NOT_STARTED', '支付服务尚未启动 / Payment service not started');
+      return op(pairs.create(input));
     },
     providers: () => [...providers.keys()],
     getOrder: (id) => ledger.getOrder(id),
@@ -176,6 +185,7 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
       // The sweep runs in the background: start() must not wait on a slow or unreachable gateway.
       spawn(tracker.sweep(), 'order sweep');
       spawn(refunds.sweep(), 'refund sweep');
+      spawn(pairs.sweep(), '双码 pair sweep');
     },
     async close() {
       if (closed) return;
@@ -183,6 +193,7 @@ export function createPaymentCore(config: PaymentCoreConfig): PaymentCore {
       await server?.close();
       await Promise.allSettled([...inFlight]);
       await tracker.stopAll();
+      await pairs.stopAll();
       await refunds.stopAll();
       await Promise.allSettled([...background]);
       store.close();

@@ -14,7 +14,7 @@ import { applyTradeFactsTx } from './reconcile';
  */
 
 /** Longest trade expiry PayDesk sends (15 days): no closed order is watched longer than this + margin. */
-const MAX_PROVIDER_EXPIRY_MS = 15 * 86_400_000;
+export const MAX_PROVIDER_EXPIRY_MS = 15 * 86_400_000;
 
 /**
  * When the provider stops accepting payment for this order: its creation plus the expiry PayDesk sent

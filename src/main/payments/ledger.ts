@@ -64,6 +64,7 @@ export class Ledger {
       appId: row.appId,
       provider: row.provider,
       foreign: this.owns === null || !this.owns(row),
+      pairedWith: row.pairedWith,
     };
   }
 

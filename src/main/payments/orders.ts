@@ -5,6 +5,7 @@ import { cancelTrade, closeTrade } from './closer';
 import { sleep } from '../kernel';
 import { foreignOrderError, MESSAGES, owns, type Context } from './context';
 import { maskAuthCode, newOrderId } from './ids';
+import type { Changes } from './ledger';
 import { applyTradeFactsTx } from './reconcile';
 import type { Tracker } from './tracker';
 
@@ -42,6 +43,67 @@ export function validateCreate(input: CreateOrderInput): { subject: string } {
   return { subject };
 }
 
+/**
+ * Inside a transaction: a new AWAITING_PAYMENT order row and its `created` event, committed BEFORE the
+ * provider is called. `pairedWith` links a 双码 order to the other order of its sale.
+ */
+export function insertOrderTx(
+  ctx: Context,
+  ch: Changes,
+  o: {
+    id: string;
+    method: OrderMethod;
+    amountFen: number;
+    subject: string;
+    notifyUrl: string | null;
+    now: number;
+    expiryMs: number;
+    provider: PaymentProvider;
+    authCode?: string | undefined;
+    pairedWith?: string;
+  },
+): void {
+  ctx.store.orders.insert({
+    id: o.id,
+    method: o.method,
+    status: 'AWAITING_PAYMENT',
+    amountFen: o.amountFen,
+    refundedFen: 0,
+    subject: o.subject,
+    qrCode: null,
+    payUrl: null,
+    tradeNo: null,
+    buyerLogonId: null,
+    notifyUrl: o.notifyUrl,
+    createdAt: o.now,
+    updatedAt: o.now,
+    paidAt: null,
+    expiresAt: o.now + o.expiryMs,
+    closedAt: null,
+    userPaying: false,
+    message: null,
+    environment: o.provider.environment,
+    appId: o.provider.accountId,
+    provider: o.provider.id,
+    pairedWith: o.pairedWith ?? null,
+  });
+  // The 付款码 is a bearer credential: only a masked form reaches the database.
+  ctx.store.events.append(
+    o.id,
+    'user',
+    'created',
+    {
+      method: o.method,
+      amountFen: o.amountFen,
+      notifyUrl: o.notifyUrl,
+      ...(o.authCode ? { authCode: maskAuthCode(o.authCode) } : {}),
+      ...(o.pairedWith ? { pairedWith: o.pairedWith } : {}),
+    },
+    o.now,
+  );
+  ch.orders.add(o.id);
+}
+
 /** Order creation and cashier cancellation. */
 export class OrderService {
   constructor(
@@ -75,45 +137,9 @@ export class OrderService {
     const id = newOrderId(now);
     const expiryMs = input.method === 'code' ? ctx.settings.barcodeMaxWaitMs : (input.expiryMs ?? ctx.settings.orderExpiryMs);
     const notifyUrl = ctx.notifyUrl(provider.id);
-    ctx.ledger.run((ch) => {
-      ctx.store.orders.insert({
-        id,
-        method: input.method,
-        status: 'AWAITING_PAYMENT',
-        amountFen: input.amountFen,
-        refundedFen: 0,
-        subject,
-        qrCode: null,
-        payUrl: null,
-        tradeNo: null,
-        buyerLogonId: null,
-        notifyUrl,
-        createdAt: now,
-        updatedAt: now,
-        paidAt: null,
-        expiresAt: now + expiryMs,
-        closedAt: null,
-        userPaying: false,
-        message: null,
-        environment: provider.environment,
-        appId: provider.accountId,
-        provider: provider.id,
-      });
-      // The 付款码 is a bearer credential: only a masked form reaches the database.
-      ctx.store.events.append(
-        id,
-        'user',
-        'created',
-        {
-          method: input.method,
-          amountFen: input.amountFen,
-          notifyUrl,
-          ...(input.authCode ? { authCode: maskAuthCode(input.authCode) } : {}),
-        },
-        now,
-      );
-      ch.orders.add(id);
-    });
+    ctx.ledger.run((ch) =>
+      insertOrderTx(ctx, ch, { id, method: input.method, amountFen: input.amountFen, subject, notifyUrl, now, expiryMs, provider, authCode: input.authCode }),
+    );
     const trade: CreateTradeInput = {
       outTradeNo: id,
       amountFen: input.amountFen,
@@ -161,14 +187,21 @@ export class OrderService {
       throw new PaymentError('ORDER_NOT_WAITING', '订单不在等待支付状态，无法取消 / Only a waiting order can be cancelled');
     }
     const why = { source: 'user' as const, kind: 'cancelled', message: MESSAGES.cancelledByCashier };
-    const outcome = row.method === 'code' ? await cancelTrade(this.ctx, id, why) : await closeTrade(this.ctx, id, why);
-    if (outcome === 'open') {
+    // 双码: cancelling one QR of a waiting sale cancels the other too (one sale, one decision).
+    const partner = row.pairedWith ? this.ctx.store.orders.get(row.pairedWith) : null;
+    const others = partner && partner.status === 'AWAITING_PAYMENT' && owns(this.ctx, partner) ? [partner] : [];
+    const [outcome, ...otherOutcomes] = await Promise.all([
+      row.method === 'code' ? cancelTrade(this.ctx, id, why) : closeTrade(this.ctx, id, why),
+      ...others.map((o) => closeTrade(this.ctx, o.id, { ...why, extra: { pairOf: id } })),
+    ]);
+    // A closed order whose QR / link / 付款码 could still be paid stays watched (late-watch.ts).
+    for (const o of others) this.tracker.track(o.id);
+    if (outcome === 'open' || otherOutcomes.includes('open')) {
       throw new PaymentError(
         'PROVIDER_UNAVAILABLE',
         '暂时无法联系支付机构，订单仍在等待，请稍后重试 / The payment provider is unreachable; the order is still waiting, try again',
       );
     }
-    // A closed order whose QR / link / 付款码 could still be paid stays watched (late-watch.ts).
     this.tracker.track(id);
     return this.get(id);
   }

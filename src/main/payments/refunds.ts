@@ -3,7 +3,7 @@ import { PaymentError, type EventSource, type Refund, type RefundAuthorization }
 import { sleep } from '../kernel';
 import { foreignOrderError, owns, providerFor, type Context } from './context';
 import { newRefundId } from './ids';
-import { toRefund } from './ledger';
+import { toRefund, type Changes } from './ledger';
 
 /** A refund query answered "no such trade" (bilingual; shown on the refund while it waits). */
 export const REFUND_TRADE_NOT_FOUND =
@@ -42,47 +42,99 @@ export class RefundService {
     const id = newRefundId(now);
     // Check-and-insert in ONE synchronous transaction: better-sqlite3 runs it to completion before any
     // other JavaScript, so two concurrent refund() calls cannot both pass the check.
-    const previous = ctx.ledger.run((ch) => {
-      const o = ctx.store.orders.get(input.orderId);
-      if (!o) throw new PaymentError('ORDER_NOT_FOUND', `订单不存在 / Order not found: ${input.orderId}`);
-      if (!owns(ctx, o)) throw foreignOrderError(o);
-      if (o.status !== 'PAID' && o.status !== 'PARTIALLY_REFUNDED') {
-        throw new PaymentError('ORDER_NOT_REFUNDABLE', '只有已支付的订单可以退款 / Only a paid order can be refunded');
-      }
-      const t = ctx.store.refunds.totals(o.id);
-      if (t.inflightFen > 0) {
-        throw new PaymentError('REFUND_IN_PROGRESS', '上一笔退款尚未完成，请稍后再试 / The previous refund is still being processed, try again shortly');
-      }
-      const refundable = o.amountFen - t.succeededFen - t.inflightFen;
-      if (input.amountFen > refundable) {
-        throw new PaymentError(
-          'REFUND_EXCEEDS',
-          `退款金额超过可退金额 ${formatFen(refundable)} 元 / Refund exceeds the refundable amount ${formatFen(refundable)}`,
-        );
-      }
-      ctx.store.refunds.insert({
-        id,
-        orderId: o.id,
-        amountFen: input.amountFen,
-        reason,
-        status: 'PENDING',
-        createdAt: now,
-        updatedAt: now,
-        settledAt: null,
-        attempts: 0,
-        message: null,
-      });
-      // Who authorised it (never the PIN itself): 'manager_pin' when the console checked the manager PIN.
-      const authorization = input.authorization ?? 'none';
-      ctx.store.events.append(o.id, 'user', 'refund_requested', { refundId: id, amountFen: input.amountFen, reason, authorization }, now);
-      ch.refunds.add(id);
-      ch.orders.add(o.id);
-      return t.lastActivityAt;
-    });
+    const previous = ctx.ledger.run((ch) =>
+      this.reserveTx(ch, { id, orderId: input.orderId, amountFen: input.amountFen, reason, now, authorization: input.authorization ?? 'none' }),
+    );
     if (previous !== null) this.noteActivity(input.orderId, previous);
     await this.send(id, 'user');
     if (this.status(id) === 'UNKNOWN') await this.resolve(id, 'user', 2);
     return this.get(id);
+  }
+
+  /**
+   * A refund PayDesk makes on its own (a 双码 duplicate payment), under a refund number fixed by the
+   * caller: the whole rest of the order. Reserved at most once: when a refund with this number exists
+   * already, nothing is reserved or sent again (a restart, a duplicate notice, a second trigger); an
+   * unresolved one is settled by the usual resolution (query, same-number resend, the sweep).
+   * `alsoTx` runs in the reservation's transaction (the timeline events). Returns null when nothing was
+   * reserved now: it existed already, or nothing is left to refund. Throws the usual refusals
+   * (ORDER_FOREIGN, ORDER_NOT_REFUNDABLE, REFUND_IN_PROGRESS).
+   */
+  async refundOnce(input: { orderId: string; refundId: string; reason: string; alsoTx: (ch: Changes, amountFen: number) => void }): Promise<Refund | null> {
+    const { ctx } = this;
+    const now = ctx.clock.now();
+    const reserved = ctx.ledger.run((ch) => {
+      if (ctx.store.refunds.get(input.refundId)) return null;
+      const o = ctx.store.orders.get(input.orderId);
+      if (!o) throw new PaymentError('ORDER_NOT_FOUND', `订单不存在 / Order not found: ${input.orderId}`);
+      const rest = o.amountFen - ctx.store.refunds.totals(o.id).succeededFen;
+      if (o.status === 'REFUNDED' || rest <= 0) return null;
+      const previous = this.reserveTx(ch, {
+        id: input.refundId,
+        orderId: o.id,
+        amountFen: rest,
+        reason: input.reason,
+        now,
+        authorization: 'automatic',
+        source: 'system',
+      });
+      input.alsoTx(ch, rest);
+      return { previous };
+    });
+    if (!reserved) return null;
+    if (reserved.previous !== null) this.noteActivity(input.orderId, reserved.previous);
+    await this.send(input.refundId, 'system');
+    if (this.status(input.refundId) === 'UNKNOWN') await this.resolve(input.refundId, 'system', 2);
+    return this.get(input.refundId);
+  }
+
+  /** Inside a transaction: the checks of a new refund, then its PENDING row and refund_requested event. Returns the last refund activity. */
+  private reserveTx(
+    ch: Changes,
+    r: { id: string; orderId: string; amountFen: number; reason: string | null; now: number; authorization: string; source?: EventSource },
+  ): number | null {
+    const { ctx } = this;
+    const o = ctx.store.orders.get(r.orderId);
+    if (!o) throw new PaymentError('ORDER_NOT_FOUND', `订单不存在 / Order not found: ${r.orderId}`);
+    if (!owns(ctx, o)) throw foreignOrderError(o);
+    if (o.status !== 'PAID' && o.status !== 'PARTIALLY_REFUNDED') {
+      throw new PaymentError('ORDER_NOT_REFUNDABLE', '只有已支付的订单可以退款 / Only a paid order can be refunded');
+    }
+    const t = ctx.store.refunds.totals(o.id);
+    if (t.inflightFen > 0) {
+      throw new PaymentError('REFUND_IN_PROGRESS', '上一笔退款尚未完成，请稍后再试 / The previous refund is still being processed, try again shortly');
+    }
+    const refundable = o.amountFen - t.succeededFen - t.inflightFen;
+    if (r.amountFen > refundable) {
+      throw new PaymentError(
+        'REFUND_EXCEEDS',
+        `退款金额超过可退金额 ${formatFen(refundable)} 元 / Refund exceeds the refundable amount ${formatFen(refundable)}`,
+      );
+    }
+    ctx.store.refunds.insert({
+      id: r.id,
+      orderId: o.id,
+      amountFen: r.amountFen,
+      reason: r.reason,
+      status: 'PENDING',
+      createdAt: r.now,
+      updatedAt: r.now,
+      settledAt: null,
+      attempts: 0,
+      message: null,
+    });
+    // Who authorised it (never the PIN itself): 'manager_pin' when the console checked the manager PIN,
+    // 'automatic' for a refund PayDesk made on its own.
+    ctx.store.events.append(
+      o.id,
+      r.source ?? 'user',
+      'refund_requested',
+      { refundId: r.id, amountFen: r.amountFen, reason: r.reason, authorization: r.authorization },
+      r.now,
+    );
+    ch.refunds.add(r.id);
+    ch.orders.add(o.id);
+    return t.lastActivityAt;
   }
 
   /** Resolve every PENDING/UNKNOWN refund (start-up sweep; PENDING = crashed between commit and answer). */

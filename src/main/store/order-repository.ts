@@ -27,6 +27,8 @@ export interface OrderRow {
   appId: string;
   /** 'alipay' */
   provider: string;
+  /** 双码: the other order of the same sale (migration 0008); null for an ordinary order. */
+  pairedWith: string | null;
 }
 
 /** demo = the embedded emulator; 'unknown' = created before environments were recorded. */
@@ -50,6 +52,15 @@ export const PAID_PROVIDERS_SQL = `WITH RECURSIVE p(provider) AS (
   )
   SELECT provider FROM p WHERE provider IS NOT NULL`;
 
+/**
+ * 双码 orders created since ? that are paid or since refunded, at most ? of them: the partial index
+ * orders_paired (migration 0008) reads only the paired rows (named: without statistics SQLite would walk
+ * every order of the window through orders_created instead).
+ * Exported so a test can check its query plan.
+ */
+export const PAIRED_PAID_SINCE_SQL = `SELECT * FROM orders INDEXED BY orders_paired WHERE paired_with IS NOT NULL AND created_at >= ?
+  AND status IN ('PAID', 'PARTIALLY_REFUNDED', 'REFUNDED') ORDER BY created_at, id LIMIT ?`;
+
 /** Every value of orders.environment (migration 0005). */
 export const ORDER_ENVIRONMENTS = ['demo', 'sandbox', 'production', 'unknown'] as const;
 export type OrderEnvironment = (typeof ORDER_ENVIRONMENTS)[number];
@@ -65,10 +76,11 @@ export interface OrderScope {
 }
 
 /** An insert may leave the scope out (tests of the store alone): such a row is 'unknown', i.e. foreign. */
-export type NewOrderRow = Omit<OrderRow, 'environment' | 'appId' | 'provider'> & Partial<Pick<OrderRow, 'environment' | 'appId' | 'provider'>>;
+export type NewOrderRow = Omit<OrderRow, 'environment' | 'appId' | 'provider' | 'pairedWith'> &
+  Partial<Pick<OrderRow, 'environment' | 'appId' | 'provider' | 'pairedWith'>>;
 
 /** Columns that may change after creation (status changes go through the transition logic). */
-export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'method' | 'amountFen' | 'subject' | 'createdAt' | 'environment' | 'appId' | 'provider'>>;
+export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'method' | 'amountFen' | 'subject' | 'createdAt' | 'environment' | 'appId' | 'provider' | 'pairedWith'>>;
 
 export interface OrderListFilter {
   status?: OrderStatus;
@@ -110,6 +122,7 @@ interface RawOrder {
   environment: string;
   app_id: string;
   provider: string;
+  paired_with: string | null;
 }
 
 const COLUMNS: Record<keyof OrderPatch, string> = {
@@ -151,6 +164,7 @@ function toRow(r: RawOrder): OrderRow {
     environment: r.environment as OrderEnvironment,
     appId: r.app_id,
     provider: r.provider,
+    pairedWith: r.paired_with,
   };
 }
 
@@ -167,10 +181,10 @@ export class OrderRepository {
     this.insertStmt = db.prepare(`
       INSERT INTO orders (id, method, status, amount_fen, refunded_fen, subject, qr_code, pay_url, trade_no,
         buyer_logon_id, notify_url, created_at, updated_at, paid_at, expires_at, closed_at, user_paying, message,
-        environment, app_id, provider)
+        environment, app_id, provider, paired_with)
       VALUES (@id, @method, @status, @amountFen, @refundedFen, @subject, @qrCode, @payUrl, @tradeNo,
         @buyerLogonId, @notifyUrl, @createdAt, @updatedAt, @paidAt, @expiresAt, @closedAt, @userPaying, @message,
-        @environment, @appId, @provider)`);
+        @environment, @appId, @provider, @pairedWith)`);
     this.getStmt = db.prepare('SELECT * FROM orders WHERE id = ?');
   }
 
@@ -179,6 +193,7 @@ export class OrderRepository {
       environment: 'unknown',
       appId: '',
       provider: 'alipay',
+      pairedWith: null,
       ...row,
       userPaying: row.userPaying ? 1 : 0,
     });
@@ -290,6 +305,14 @@ export class OrderRepository {
         )
         .all(scope.environment, scope.appId, status, scope.provider ?? null, scope.provider ?? null, limit) as RawOrder[]
     ).map(toRow);
+  }
+
+  /**
+   * 双码 orders created since `from` that are paid (or since refunded), oldest first: the start-up sweep
+   * finishes their pair's work. Read through the partial index orders_paired (migration 0008).
+   */
+  pairedPaidSince(from: number, limit = 5_000): OrderRow[] {
+    return (this.db.prepare(PAIRED_PAID_SINCE_SQL).all(from, limit) as RawOrder[]).map(toRow);
   }
 
   /** How many orders each environment and app holds (start-up: does this data dir hold real money?). */

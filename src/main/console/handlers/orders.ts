@@ -6,6 +6,7 @@ import { localDate, toOrderDetailDto, toOrderDto, toSummaryDto } from '../dto';
 import { ConsoleError } from '../errors';
 import type { Runtime } from '../runtime';
 import { checkMaxPerSale, createDuplicateCodeGuard } from '../sale-guard';
+import { createDualSale } from './dual-qr';
 import type { Handlers } from './types';
 
 type OrderChannel = 'orders.create' | 'orders.get' | 'orders.list' | 'orders.cancel' | 'orders.refund' | 'summary.today';
@@ -36,7 +37,7 @@ function providerNotReady(provider: AuthCodeProvider): ConsoleError {
 /**
  * Which provider carries the sale: the 付款码's prefix for `code` (a different `provider` is refused),
  * the cashier's choice for `qr` (none: the core's first provider), Alipay only for `link`. 双码 ('dual')
- * is refused here until the paired sale is built.
+ * is a QR sale of both providers (createDualSale), refused for the other methods.
  */
 function chooseProvider(input: {
   method: 'qr' | 'code' | 'link';
@@ -44,9 +45,11 @@ function chooseProvider(input: {
   provider?: QrChoiceDto | undefined;
 }): AuthCodeProvider | undefined {
   if (input.provider === 'dual') {
+    // 双码 is a QR sale (createDualSale); a 付款码 or a pay link has no second QR.
+    if (input.method === 'qr') return undefined;
     throw new ConsoleError(
       'DUAL_NOT_AVAILABLE',
-      '双码收款（支付宝和微信两个收款码）在此版本中尚不可用；请选择支付宝或微信 / Dual QR (an Alipay and a WeChat Pay QR side by side) is not available in this version; choose Alipay or WeChat Pay',
+      '双码（支付宝和微信两个收款码）只用于扫码收款；请选择支付宝或微信 / Dual QR (an Alipay and a WeChat Pay QR side by side) is for QR sales only; choose Alipay or WeChat Pay',
     );
   }
   if (input.method === 'code') {
@@ -92,6 +95,7 @@ export function orderHandlers(rt: Runtime): Handlers<OrderChannel> {
       checkMaxPerSale(amountFen, rt.state.settings);
       rt.requireSoundDatabase();
       const c = rt.requireCore();
+      if (input.method === 'qr' && input.provider === 'dual') return createDualSale(rt, c, { amountFen, subject: input.subject });
       if (provider !== undefined && !c.providers().includes(provider)) {
         throw input.method === 'code' ? providerNotConfigured(provider) : providerNotReady(provider);
       }

@@ -6,7 +6,8 @@ import { migration0004 } from './0004-notifications';
 import { migration0005 } from './0005-order-environment';
 import { migration0006 } from './0006-order-search';
 import { migration0007 } from './0007-notification-provider';
-import { migration0008 } from './0008-order-provider-indexes';
+import { migration0008 } from './0008-order-pair';
+import { migration0009 } from './0009-order-provider-indexes';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];
 
 /** The schema version this build expects. */

@@ -10,8 +10,8 @@ import type { Migration } from './types';
  *   first, without a sort and without walking the other providers' orders.
  * Indexes only: no data is rewritten. On an existing million-order database it takes a few seconds once.
  */
-export const migration0008: Migration = {
-  version: 8,
+export const migration0009: Migration = {
+  version: 9,
   name: 'order_provider_indexes',
   up(db) {
     db.exec(`
