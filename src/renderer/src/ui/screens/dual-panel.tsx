@@ -81,7 +81,13 @@ export function DualPanel({ orders, onCancel, cancelling }: { orders: [OrderDto,
                 {t('checkout.scanWith', { provider: name })}
               </div>
               {demo && open && customerUrl && (
-                <Button type="primary" data-testid="simulate-scan" data-provider={o.provider} onClick={() => window.open(customerUrl, '_blank')}>
+                <Button
+                  type="primary"
+                  data-testid="simulate-scan"
+                  data-provider={o.provider}
+                  style={{ background: color, borderColor: color }}
+                  onClick={() => window.open(customerUrl, '_blank')}
+                >
                   {t('checkout.simulate')}
                 </Button>
               )}

@@ -190,7 +190,13 @@ export function OrderPanel({ order, onCancel, onNext, cancelling, other = null }
       )}
       <Space wrap className="pd-gap pd-order-actions">
         {demo && customerUrl && (
-          <Button type="primary" size="large" data-testid="simulate-scan" onClick={() => window.open(customerUrl, '_blank')}>
+          <Button
+            type="primary"
+            size="large"
+            data-testid="simulate-scan"
+            style={order.method === 'qr' ? { background: color, borderColor: color } : undefined}
+            onClick={() => window.open(customerUrl, '_blank')}
+          >
             {t('checkout.simulate')}
           </Button>
         )}
