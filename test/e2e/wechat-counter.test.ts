@@ -3,7 +3,7 @@
  * WeChat Pay emulators) + Chromium. A 微信 QR sale paid on the WeChat emulator's customer page
  * (模拟顾客扫码) turns 已支付 and is announced as 微信收款; a 双码 sale shows both QRs in one panel, is paid
  * on the WeChat side → 已支付 by 微信, the Alipay side 已关闭; the Orders provider filter; 今日's split by
- * provider. Screenshots of the 微信 and 双码 checkout at 1280×800 and 1024×768 go to test-results/screens/.
+ * provider; Settings › 微信支付 and its 测试连接. Screenshots of the 微信 and 双码 checkout at 1280×800 and 1024×768 go to test-results/screens/.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -150,6 +150,20 @@ describe('WeChat Pay at the counter E2E', { timeout: 120_000 }, () => {
     expect(await text(page, `${row} ${tid('provider-count')}`)).toBe('2');
     expect(await text(page, `${row} ${tid('provider-net')}`)).toBe('¥21.14');
     await shotBoth(page, 'wx-06-today-by-provider');
+  });
+
+  it('设置 › 微信支付: its fields and key slots beside Alipay, the no-sandbox note, and its own 测试连接 (the demo emulator answers)', async () => {
+    const { page } = h;
+    await page.click(tid('tab-settings'));
+    await page.locator(tid('wechat-settings')).scrollIntoViewIfNeeded();
+    for (const k of ['merchantPrivateKey', 'apiV3Key', 'wechatpayPublicKey', 'merchantCertificate']) await page.waitForSelector(tid(`wx-key-${k}`));
+    expect(await text(page, tid('wx-no-sandbox'))).toMatch(/^微信支付 API v3 没有沙箱环境/);
+    await page.click(tid('wx-keys-test'));
+    await page.waitForSelector(tid('wx-keys-test-result'));
+    expect(await page.locator(tid('keys-test-result')).count()).toBe(0); // Alipay's own test was not run
+    await page.locator(tid('wx-keys-test-result')).scrollIntoViewIfNeeded();
+    await shotBoth(page, 'wx-07-settings-wechat');
+    expect(await page.getAttribute(tid('wx-keys-test-result'), 'data-ok')).toBe('true');
     expect(h.problems).toEqual([]);
   });
 });

@@ -316,6 +316,7 @@ export const en: Messages = {
       publicKeyId: 'WeChat Pay public key ID',
       merchantSerialNoPlaceholder: '40 hex digits; filled in when the merchant API certificate is imported',
       publicKeyIdPlaceholder: 'PUB_KEY_ID_…',
+      demoAuto: 'Filled in by demo mode',
       noSandbox:
         'WeChat Pay API v3 has no sandbox: the test asks WeChat Pay production about an order that does not exist, with the saved keys (nothing is charged or created); “order does not exist” means signing and verification work.',
     },

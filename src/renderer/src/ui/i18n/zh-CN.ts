@@ -310,6 +310,7 @@ export const zhCN = {
       publicKeyId: '微信支付公钥ID',
       merchantSerialNoPlaceholder: '40 位十六进制；导入商户API证书后自动填入',
       publicKeyIdPlaceholder: 'PUB_KEY_ID_…',
+      demoAuto: '演示模式自动填写',
       noSandbox:
         '微信支付 API v3 没有沙箱环境：测试连接会用保存的密钥向微信支付正式环境查询一个不存在的订单（不扣款、不创建订单），返回“订单不存在”即说明签名和验签都正常。',
     },

@@ -129,7 +129,7 @@ export function SettingsScreen(): React.JSX.Element {
         <Descriptions.Item label={t('settings.keys')}>
           <KeysSection settings={settings} unsaved={unsaved} />
         </Descriptions.Item>
-        <Descriptions.Item label={t('settings.wechatTitle')}>
+        <Descriptions.Item label={t('settings.wechatTitle')} styles={{ label: { verticalAlign: 'top' } }}>
           <div className="pd-wechat-settings" data-testid="wechat-settings">
             {WECHAT_FIELDS.map(({ field, maxLength }) => (
               <Field key={field} label={t(`settings.wechat.${field}`)} htmlFor={`pd-wx-${field}`} error={null} errorId={`wx-${field}-error`}>
@@ -140,7 +140,7 @@ export function SettingsScreen(): React.JSX.Element {
                   className={field === 'mchId' || field === 'appId' ? undefined : 'pd-mono'}
                   placeholder={
                     v.environment === 'demo'
-                      ? t('settings.demoAuto')
+                      ? t('settings.wechat.demoAuto')
                       : field === 'merchantSerialNo'
                         ? t('settings.wechat.merchantSerialNoPlaceholder')
                         : field === 'publicKeyId'
