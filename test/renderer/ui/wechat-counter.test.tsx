@@ -234,6 +234,19 @@ describe('双码', () => {
     expect(screen.getByTestId<HTMLInputElement>('amount-input').value).toBe('');
   });
 
+  it('after a reload the waiting 双码 sale comes back with both QRs (its partner asked for when the list lacks it)', async () => {
+    const fake = scripted();
+    fake.handle('orders.list', (q) => ({
+      ok: true,
+      value: { items: q.status === 'AWAITING_PAYMENT' ? [wechatOrder({ pairedWith: 'PDA1' })] : [], nextCursor: null },
+    }));
+    fake.handle('orders.get', ({ id }) => ({ ok: true, value: { ...alipayOrder({ id, pairedWith: 'PDW1' }), events: [] } }));
+    await ready(fake);
+    await waitFor(() => expect(screen.getAllByTestId('dual-side').map((s) => s.getAttribute('data-order-id'))).toEqual(['PDA1', 'PDW1']));
+    expect(fake.calls.filter((c) => c.channel === 'orders.get').map((c) => c.input)).toEqual([{ id: 'PDA1' }]);
+    expect(screen.getByTestId('checkout-notice').getAttribute('data-key')).toBe('restored');
+  });
+
   it('支付宝 paid → 已支付 by 支付宝; a stale 等待付款 event of the closed side changes nothing', async () => {
     const fake = scripted();
     await dualSale(fake);
