@@ -1,185 +1,98 @@
 /**
- * Benchmark 1 — notify ingest. PayDesk's notify server (record raw → verify → checks → durable commit →
- * `success`) against a baseline written the way the tutorials do it (node:http + alipay-sdk
- * `checkNotifySign(postData)` + one better-sqlite3 UPDATE), same machine, same run, same signed notifications
- * (signed by the emulator's signing code with an "Alipay" key as Alipay's 异步通知说明 describes), driven by
- * the same client: a child process with 16 keep-alive node:http connections on 127.0.0.1. Plus the ceiling:
+ * Benchmark 1 — notify ingest, for Alipay and WeChat Pay, side by side in one run. For each provider, three
+ * servers get the same notifications from the same client (a child process with 16 keep-alive node:http
+ * connections on 127.0.0.1), in the same process as each other:
+ * - PayDesk: one payment core hosting both providers, its real notify server (`/notify/alipay`,
+ *   `/notify/wechat`): record raw → verify (Alipay: RSA2 over the form; WeChat: SHA256withRSA over the
+ *   Wechatpay-* headers + AES-256-GCM decrypt) → checks → durable commit → ack. The seeded orders carry the
+ *   core's environment, account and provider, and every notification must be acknowledged and pay its order,
+ *   or the bench fails instead of printing a figure;
+ * - the tutorial-style baseline (notify-alipay.ts, notify-wechat.ts);
+ * - the ceiling: a bare node:http server that reads each POST body and answers (`success` / 204) with no
+ *   work at all.
+ * Rounds rotate who goes first so drift (thermal, page cache, other tenants) hits all sides equally; each
+ * figure is the median over rounds of per-round rates and ratios. Also for Alipay, as before: the rate of
  * `crypto.verify` with a cached KeyObject over the same canonical strings, one core.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { AlipaySdk } from 'alipay-sdk';
 import BetterSqlite3 from 'better-sqlite3';
 import { generateRsaKeyPair } from '../src/emulator';
-import { canonicalString, signNotifyParams } from '../src/emulator/signing';
 import { createPaymentCore, type PaymentCore } from '../src/main/payments';
 import { AlipayProvider } from '../src/main/providers/alipay';
+import { WechatProvider } from '../src/main/providers/wechat';
+import type { AckRule, Posted } from './load-client';
+import {
+  APP_ID,
+  SELLER_ID,
+  closeServer,
+  listenLocal,
+  makeAlipayRound,
+  seedPaydesk,
+  startAlipayBaseline,
+  type AlipayRound,
+  type RunningServer,
+} from './notify-alipay';
+import { makeWxMerchant, signWxNotices, startWechatBaseline, wxConfig, wxOrders } from './notify-wechat';
 import { median, round, silentLogger, tempDir, type BenchOptions } from './util';
 
-export interface NotifyIngestResult {
+/** One provider's figures (rates are acknowledged notifications per second; latencies per request). */
+export interface ProviderIngestFigures {
   paydeskPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
   baselinePerSec: number;
+  baselineP50Ms: number;
+  baselineP99Ms: number;
+  /** PayDesk / baseline */
   ratio: number;
+  bareHttpPerSec: number;
+  /** PayDesk / bare node:http */
+  fractionOfBareHttp: number;
+}
+
+/** Alipay's figures at the top level (as before), WeChat Pay's under `wechat`. */
+export interface NotifyIngestResult extends ProviderIngestFigures {
   rawVerifyPerSec: number;
   fractionOfRaw: number;
   notificationsPerRound: number;
   rounds: number;
   concurrency: number;
-  /** The baseline's SQLite journal: 'wal' (default here: the stricter comparison) or 'delete' (better-sqlite3's
+  /** The baselines' SQLite journal: 'wal' (default here: the stricter comparison) or 'delete' (better-sqlite3's
    *  default, what many tutorials run; BENCH_BASELINE_JOURNAL=delete). */
   baselineJournal: 'wal' | 'delete';
+  wechat: ProviderIngestFigures;
 }
 
-const APP_ID = '2021000000000001';
-const SELLER_ID = '2088000000000001';
 /**
  * Keep-alive connections of the load client (BENCH_CONCURRENCY overrides; the targets in README's "Performance"
  * are for 16).
  */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
-interface Round {
-  orders: { id: string; amountFen: number }[];
-  bodies: string[];
-  canonical: Buffer[];
-  signatures: Buffer[];
+interface Driven {
+  perSec: number;
+  p50Ms: number;
+  p99Ms: number;
 }
 
-const yuan = (fen: number): string => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-const alipayTime = (ms: number): string => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-
-/** N orders and their TRADE_SUCCESS notifications, signed exactly like the emulator's notifier does. */
-export function makeRound(tag: string, n: number, alipayKey: KeyObject): Round {
-  const orders: Round['orders'] = [];
-  const bodies: string[] = [];
-  const canonical: Buffer[] = [];
-  const signatures: Buffer[] = [];
-  const now = Date.now();
-  for (let i = 0; i < n; i++) {
-    const id = `BENCH${tag}${String(i).padStart(6, '0')}`;
-    const amountFen = 1 + ((i * 7919) % 99_999);
-    const total = yuan(amountFen);
-    orders.push({ id, amountFen });
-    const params: Record<string, string> = {
-      notify_time: alipayTime(now),
-      notify_type: 'trade_status_sync',
-      notify_id: `2026112200222${tag}${i}`,
-      app_id: APP_ID,
-      auth_app_id: APP_ID,
-      charset: 'utf-8',
-      version: '1.0',
-      trade_no: `2026112222001${tag}${String(i).padStart(8, '0')}`,
-      out_trade_no: id,
-      buyer_id: '2088102177846875',
-      buyer_logon_id: 'ali***@example.com',
-      seller_id: SELLER_ID,
-      trade_status: 'TRADE_SUCCESS',
-      total_amount: total,
-      receipt_amount: total,
-      invoice_amount: total,
-      buyer_pay_amount: total,
-      point_amount: '0.00',
-      subject: `PayDesk 收银 #${i}`,
-      gmt_create: alipayTime(now - 60_000),
-      gmt_payment: alipayTime(now),
-      fund_bill_list: JSON.stringify([{ amount: total, fundChannel: 'ALIPAYACCOUNT' }]),
-    };
-    const signed = signNotifyParams(params, alipayKey, 'RSA2');
-    bodies.push(new URLSearchParams(signed).toString());
-    canonical.push(Buffer.from(canonicalString(signed, ['sign', 'sign_type']), 'utf8'));
-    signatures.push(Buffer.from(signed.sign as string, 'base64'));
-  }
-  return { orders, bodies, canonical, signatures };
-}
-
-/** Pre-create AWAITING_PAYMENT orders in PayDesk's schema (a second connection; WAL allows it). */
-export function seedPaydesk(dbPath: string, rounds: Round[]): void {
-  const db = new BetterSqlite3(dbPath);
-  db.pragma('busy_timeout = 5000');
-  const ins =
-    db.prepare(`INSERT INTO orders (id, method, status, amount_fen, refunded_fen, subject, notify_url, created_at, updated_at, expires_at, user_paying,
-      environment, app_id, provider)
-    VALUES (?, 'qr', 'AWAITING_PAYMENT', ?, 0, 'bench', NULL, ?, ?, ?, 0, 'demo', '${APP_ID}', 'alipay')`);
-  const ev = db.prepare("INSERT INTO events (order_id, source, kind, payload, at) VALUES (?, 'user', 'created', '{}', ?)");
-  const now = Date.now();
-  db.transaction(() => {
-    for (const r of rounds)
-      for (const o of r.orders) {
-        ins.run(o.id, o.amountFen, now, now, now + 3600_000);
-        ev.run(o.id, now);
-      }
-  })();
-  db.close();
-}
-
-/** The tutorial-style server: node:http, checkNotifySign, one UPDATE, `success`. */
-async function startBaseline(dbPath: string, alipayPublicKeyPem: string, appPrivateKeyPem: string, rounds: Round[]) {
-  const db = new BetterSqlite3(dbPath);
-  if (process.env.BENCH_BASELINE_JOURNAL !== 'delete') db.pragma('journal_mode = WAL'); // better-sqlite3's README recommends it; the default (rollback journal) is slower
-  db.exec('CREATE TABLE orders (out_trade_no TEXT PRIMARY KEY, total_amount TEXT NOT NULL, status TEXT NOT NULL)');
-  const seed = db.prepare("INSERT INTO orders VALUES (?, ?, 'WAIT_BUYER_PAY')");
-  db.transaction(() => {
-    for (const r of rounds) for (const o of r.orders) seed.run(o.id, yuan(o.amountFen));
-  })();
-  const sdk = new AlipaySdk({
-    appId: APP_ID,
-    privateKey: appPrivateKeyPem,
-    keyType: 'PKCS8',
-    alipayPublicKey: alipayPublicKeyPem,
-    gateway: 'http://127.0.0.1:9/gateway.do',
-  });
-  const update = db.prepare("UPDATE orders SET status = 'PAID' WHERE out_trade_no = ?");
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => (body += d));
-    req.on('end', () => {
-      const postData = Object.fromEntries(new URLSearchParams(body));
-      let ok: boolean;
-      try {
-        ok = sdk.checkNotifySign(postData);
-      } catch {
-        ok = false;
-      }
-      if (ok && (postData.trade_status === 'TRADE_SUCCESS' || postData.trade_status === 'TRADE_FINISHED')) {
-        update.run(postData.out_trade_no);
-      }
-      res.end(ok ? 'success' : 'fail');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/notify/alipay`,
-    paid: () => (db.prepare("SELECT count(*) AS n FROM orders WHERE status = 'PAID'").get() as { n: number }).n,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      db.close();
-    },
-  };
-}
-
-/** Drive `url` with `bodies` from the child client; returns notifications per second. */
-export function drive(child: ChildProcess, url: string, bodiesFile: string, expected: number): Promise<number> {
+/** Drive `url` with the items of `file`; every one must be acknowledged or this throws. */
+export function drive(child: ChildProcess, url: string, file: string, expected: number, ack: AckRule): Promise<Driven> {
   return new Promise((resolve, reject) => {
-    child.once('message', (m: { elapsedMs?: number; ok?: number; other?: number; error?: string }) => {
+    child.once('message', (m: { elapsedMs?: number; ok?: number; other?: number; p50Ms?: number; p99Ms?: number; error?: string }) => {
       if (m.error !== undefined) return reject(new Error(`load client: ${m.error}`));
-      if (m.ok !== expected) return reject(new Error(`expected ${expected} × success, got ${m.ok} (other ${m.other}) from ${url}`));
-      resolve((expected / (m.elapsedMs as number)) * 1000);
+      if (m.ok !== expected) return reject(new Error(`expected ${expected} acknowledged, got ${m.ok} (other ${m.other}) from ${url}`));
+      resolve({ perSec: (expected / (m.elapsedMs as number)) * 1000, p50Ms: m.p50Ms as number, p99Ms: m.p99Ms as number });
     });
-    child.send({ url, bodiesFile, concurrency: CONCURRENCY });
+    child.send({ url, bodiesFile: file, concurrency: CONCURRENCY, ack });
   });
 }
 
 /** crypto.verify with a cached KeyObject over the round's canonical strings, one core. */
-function rawVerifyRate(r: Round, key: KeyObject, minMs: number): number {
+function rawVerifyRate(r: AlipayRound, key: KeyObject, minMs: number): number {
   let n = 0;
   const t0 = performance.now();
   let elapsed = 0;
@@ -193,115 +106,175 @@ function rawVerifyRate(r: Round, key: KeyObject, minMs: number): number {
   return (n / elapsed) * 1000;
 }
 
+/** The ceiling: node:http reading each POST body in full and answering it, no work (WeChat: 204, else `success`). */
+async function startBareHttp(): Promise<RunningServer> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      Buffer.concat(chunks);
+      if (req.url === '/notify/wechat') {
+        res.statusCode = 204;
+        res.end();
+      } else res.end('success');
+    });
+  });
+  const base = await listenLocal(server, '');
+  return { url: base, paid: () => 0, close: () => closeServer(server) };
+}
+
+interface Side {
+  name: 'paydesk' | 'baseline' | 'bare';
+  url: string;
+}
+
+/** Per round: each side once, the order rotated by round. */
+async function oneRound(child: ChildProcess, sides: Side[], file: string, n: number, ack: AckRule, i: number): Promise<Record<Side['name'], Driven>> {
+  const order = sides.map((_, k) => sides[(k + i) % sides.length] as Side);
+  const out: Partial<Record<Side['name'], Driven>> = {};
+  for (const s of order) out[s.name] = await drive(child, s.url, file, n, ack);
+  return out as Record<Side['name'], Driven>;
+}
+
+function summarize(runs: Record<Side['name'], Driven>[]): ProviderIngestFigures {
+  const m = (f: (r: Record<Side['name'], Driven>) => number) => median(runs.map(f));
+  return {
+    paydeskPerSec: Math.round(m((r) => r.paydesk.perSec)),
+    p50Ms: round(m((r) => r.paydesk.p50Ms)),
+    p99Ms: round(m((r) => r.paydesk.p99Ms)),
+    baselinePerSec: Math.round(m((r) => r.baseline.perSec)),
+    baselineP50Ms: round(m((r) => r.baseline.p50Ms)),
+    baselineP99Ms: round(m((r) => r.baseline.p99Ms)),
+    ratio: round(m((r) => r.paydesk.perSec / r.baseline.perSec)),
+    bareHttpPerSec: Math.round(m((r) => r.bare.perSec)),
+    fractionOfBareHttp: round(m((r) => r.paydesk.perSec / r.bare.perSec)),
+  };
+}
+
 export async function benchNotifyIngest(opts: BenchOptions): Promise<NotifyIngestResult> {
   const perRound = opts.quick ? 1500 : 5000;
   const roundsN = opts.quick ? 3 : 5;
+  const warmN = opts.quick ? 1000 : 2000;
   const dir = tempDir('paydesk-bench-notify-');
+  const servers: RunningServer[] = [];
   let core: PaymentCore | null = null;
-  let baseline: Awaited<ReturnType<typeof startBaseline>> | null = null;
   let child: ChildProcess | null = null;
   try {
-    const [alipay, app] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
+    const [alipay, app, wechatpay, merchant] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair(), generateRsaKeyPair(), generateRsaKeyPair()]);
     const alipayPriv = createPrivateKey(alipay.privateKeyPem);
     const alipayPub = createPublicKey(alipay.publicKeyPem);
-    opts.log(`notify: signing ${perRound * roundsN + (opts.quick ? 1000 : 2000)} notifications…`);
-    const warm = makeRound('W', opts.quick ? 1000 : 2000, alipayPriv); // JIT warm-up of both servers and the client, not counted
-    const rounds = Array.from({ length: roundsN }, (_, i) => makeRound(String.fromCharCode(65 + i), perRound, alipayPriv));
+    const wechatpayPriv = createPrivateKey(wechatpay.privateKeyPem);
+    const wx = makeWxMerchant();
+    opts.log(`notify: signing ${perRound * roundsN + warmN} Alipay notifications…`);
+    const aWarm = makeAlipayRound('W', warmN, alipayPriv); // JIT warm-up of the servers and the client, not counted
+    const aRounds = Array.from({ length: roundsN }, (_, i) => makeAlipayRound(String.fromCharCode(65 + i), perRound, alipayPriv));
+    const wWarm = wxOrders('W', warmN);
+    const wRounds = Array.from({ length: roundsN }, (_, i) => wxOrders(String.fromCharCode(65 + i), perRound));
 
+    const dbPath = join(dir.path, 'paydesk.db');
     core = createPaymentCore({
-      dbPath: join(dir.path, 'paydesk.db'),
+      dbPath,
       providers: [
         new AlipayProvider(
-          {
-            appId: APP_ID,
-            sellerId: SELLER_ID,
-            privateKey: app.privateKeyPem,
-            alipayPublicKey: alipay.publicKeyPem,
-            gateway: 'http://127.0.0.1:9/gateway.do', // never called: no order is tracked
-          },
+          { appId: APP_ID, sellerId: SELLER_ID, privateKey: app.privateKeyPem, alipayPublicKey: alipay.publicKeyPem, gateway: 'http://127.0.0.1:9/gateway.do' },
           silentLogger,
         ),
+        new WechatProvider(wxConfig(wx, merchant.privateKeyPem, wechatpay.publicKeyPem), { logger: silentLogger }),
       ],
       notify: { port: 0 },
       logger: silentLogger,
     });
     await core.start(); // empty database: the start-up sweep has nothing to ask
-    seedPaydesk(join(dir.path, 'paydesk.db'), [warm, ...rounds]);
-    baseline = await startBaseline(join(dir.path, 'baseline.db'), alipay.publicKeyPem, app.privateKeyPem, [warm, ...rounds]);
-    const paydeskUrl = core.notifyUrl() as string;
+    const aOrders = [aWarm, ...aRounds].flatMap((r) => r.orders);
+    const wOrders = [wWarm, ...wRounds].flat();
+    seedPaydesk(dbPath, [
+      { scope: { environment: 'demo', appId: APP_ID, provider: 'alipay' }, orders: aOrders },
+      { scope: { environment: 'demo', appId: wx.mchid, provider: 'wechat' }, orders: wOrders },
+    ]);
+    const aBase = await startAlipayBaseline(join(dir.path, 'baseline-alipay.db'), alipay.publicKeyPem, app.privateKeyPem, aOrders);
+    servers.push(aBase);
+    const wBase = await startWechatBaseline(join(dir.path, 'baseline-wechat.db'), wx, merchant.privateKeyPem, wechatpay.publicKeyPem, wOrders);
+    servers.push(wBase);
+    const bare = await startBareHttp();
+    servers.push(bare);
+    const aSides: Side[] = [
+      { name: 'paydesk', url: core.notifyUrl('alipay') as string },
+      { name: 'baseline', url: aBase.url },
+      { name: 'bare', url: `${bare.url}/notify/alipay` },
+    ];
+    const wSides: Side[] = [
+      { name: 'paydesk', url: core.notifyUrl('wechat') as string },
+      { name: 'baseline', url: wBase.url },
+      { name: 'bare', url: `${bare.url}/notify/wechat` },
+    ];
 
     child = fork(join(import.meta.dirname, 'load-client.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const files = [warm, ...rounds].map((r, i) => {
-      const f = join(dir.path, `bodies-${i}.json`);
-      writeFileSync(f, JSON.stringify(r.bodies));
+    let files = 0;
+    const write = (items: Posted[]): string => {
+      const f = join(dir.path, `bodies-${files++}.json`);
+      writeFileSync(f, JSON.stringify(items));
       return f;
-    });
-    // Warm the client itself first (node:http needs ~10k requests to be JIT-warm) against a server that
-    // only answers `success`, so round 1 is not limited by a cold client.
-    const trivial = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.end('success'));
-    });
-    await new Promise<void>((resolve) => trivial.listen(0, '127.0.0.1', resolve));
-    const trivialUrl = `http://127.0.0.1:${(trivial.address() as AddressInfo).port}/`;
-    const clientWarm = join(dir.path, 'client-warm.json');
-    writeFileSync(clientWarm, JSON.stringify(Array.from({ length: opts.quick ? 8000 : 15000 }, (_, i) => warm.bodies[i % warm.bodies.length])));
-    await drive(child, trivialUrl, clientWarm, opts.quick ? 8000 : 15000);
-    await new Promise<void>((resolve) => {
-      trivial.close(() => resolve());
-      trivial.closeAllConnections();
-    });
-    await drive(child, paydeskUrl, files[0] as string, warm.bodies.length);
-    await drive(child, baseline.url, files[0] as string, warm.bodies.length);
+    };
+    // Warm the client itself first (node:http needs ~10k requests to be JIT-warm) against the bare server.
+    const clientWarmN = opts.quick ? 8000 : 15000;
+    await drive(
+      child,
+      `${bare.url}/notify/alipay`,
+      write(Array.from({ length: clientWarmN }, (_, i) => aWarm.bodies[i % warmN] as string)),
+      clientWarmN,
+      'alipay',
+    );
+    await oneRound(child, aSides, write(aWarm.bodies), warmN, 'alipay', 0);
+    await oneRound(child, wSides, write(signWxNotices(wx, wWarm, wechatpayPriv)), warmN, 'wechat', 0);
 
-    const pd: number[] = [];
-    const bl: number[] = [];
-    const ratios: number[] = [];
+    const aRuns: Record<Side['name'], Driven>[] = [];
+    const wRuns: Record<Side['name'], Driven>[] = [];
     const raws: number[] = [];
     const fractions: number[] = [];
     for (let i = 0; i < roundsN; i++) {
-      const r = rounds[i] as Round;
-      const file = files[i + 1] as string;
-      // Alternate who goes first: drift (thermal, page cache, other tenants) hits both sides equally.
-      let p: number;
-      let b: number;
-      if (i % 2 === 0) {
-        p = await drive(child, paydeskUrl, file, perRound);
-        b = await drive(child, baseline.url, file, perRound);
-      } else {
-        b = await drive(child, baseline.url, file, perRound);
-        p = await drive(child, paydeskUrl, file, perRound);
+      // Signed now: a WeChat notice more than 5 minutes old is refused.
+      const wFile = write(signWxNotices(wx, wRounds[i] as typeof wWarm, wechatpayPriv));
+      const aFile = write((aRounds[i] as AlipayRound).bodies);
+      const providersFirst = i % 2 === 0 ? (['alipay', 'wechat'] as const) : (['wechat', 'alipay'] as const);
+      for (const p of providersFirst) {
+        if (p === 'alipay') aRuns.push(await oneRound(child, aSides, aFile, perRound, 'alipay', i));
+        else wRuns.push(await oneRound(child, wSides, wFile, perRound, 'wechat', i));
       }
-      const raw = rawVerifyRate(r, alipayPub, opts.quick ? 200 : 500);
-      pd.push(p);
-      bl.push(b);
-      ratios.push(p / b);
+      const a = aRuns[i] as Record<Side['name'], Driven>;
+      const w = wRuns[i] as Record<Side['name'], Driven>;
+      const raw = rawVerifyRate(aRounds[i] as AlipayRound, alipayPub, opts.quick ? 200 : 500);
       raws.push(raw);
-      fractions.push(p / raw);
-      opts.log(`notify round ${i + 1}/${roundsN}: paydesk ${p.toFixed(0)}/s, baseline ${b.toFixed(0)}/s, raw verify ${raw.toFixed(0)}/s`);
+      fractions.push(a.paydesk.perSec / raw);
+      const f = (d: Driven) => d.perSec.toFixed(0);
+      opts.log(
+        `notify round ${i + 1}/${roundsN}: alipay paydesk ${f(a.paydesk)}/s, baseline ${f(a.baseline)}/s, bare http ${f(a.bare)}/s; ` +
+          `wechat paydesk ${f(w.paydesk)}/s, baseline ${f(w.baseline)}/s, bare http ${f(w.bare)}/s; raw verify ${raw.toFixed(0)}/s`,
+      );
     }
-    // Correctness: every notification was applied by both.
-    const expected = warm.orders.length + perRound * roundsN;
-    const check = new BetterSqlite3(join(dir.path, 'paydesk.db'), { readonly: true });
-    const paidPaydesk = (check.prepare("SELECT count(*) AS n FROM orders WHERE status = 'PAID'").get() as { n: number }).n;
+    // Correctness: every notification paid its order, in PayDesk and in the baselines.
+    const expected = warmN + perRound * roundsN;
+    const check = new BetterSqlite3(dbPath, { readonly: true });
+    const paid = (provider: string) =>
+      (check.prepare("SELECT count(*) AS n FROM orders WHERE status = 'PAID' AND provider = ?").get(provider) as { n: number }).n;
+    const [paidA, paidW] = [paid('alipay'), paid('wechat')];
     check.close();
-    if (paidPaydesk !== expected) throw new Error(`paydesk paid ${paidPaydesk} of ${expected}`);
-    if (baseline.paid() !== expected) throw new Error(`baseline paid ${baseline.paid()} of ${expected}`);
+    if (paidA !== expected || paidW !== expected) throw new Error(`paydesk paid ${paidA} Alipay and ${paidW} WeChat orders of ${expected} each`);
+    if (aBase.paid() !== expected) throw new Error(`alipay baseline paid ${aBase.paid()} of ${expected}`);
+    if (wBase.paid() !== expected) throw new Error(`wechat baseline paid ${wBase.paid()} of ${expected}`);
     return {
-      paydeskPerSec: Math.round(median(pd)),
-      baselinePerSec: Math.round(median(bl)),
-      ratio: round(median(ratios)),
+      ...summarize(aRuns),
       rawVerifyPerSec: Math.round(median(raws)),
       fractionOfRaw: round(median(fractions)),
       notificationsPerRound: perRound,
       rounds: roundsN,
       concurrency: CONCURRENCY,
       baselineJournal: process.env.BENCH_BASELINE_JOURNAL === 'delete' ? 'delete' : 'wal',
+      wechat: summarize(wRuns),
     };
   } finally {
     child?.kill();
     await core?.close();
-    await baseline?.close();
+    for (const s of servers) await s.close();
     dir.remove();
   }
 }

@@ -34,15 +34,12 @@ function writeLog(level: string, message: string, fields?: Record<string, unknow
   process.stderr.write(`${JSON.stringify({ t: new Date().toISOString(), level, msg: message, ...fields })}\n`);
 }
 
-/** The emulator's JSON line as before (flat strings); its WeChat side is reached through `control` + '/wechat'. */
-function emulatorLine(credentials: EmulatorHandle['credentials']): Record<string, string> {
-  return Object.fromEntries(Object.entries(credentials).filter((e): e is [string, string] => typeof e[1] === 'string'));
-}
-
 /** The emulator is loaded lazily: production mode never needs it (nor its key generation). */
 async function loadEmulator(options: { port: number; stateDir?: string; timeScale?: number }): Promise<EmulatorHandle> {
   const { startEmulator } = await import('../emulator/index');
-  return startEmulator(options);
+  const emulator = await startEmulator(options);
+  // Its credentials (the JSON line) keep the WeChat Pay side nested; the runtime reads it as `wechat`.
+  return { ...emulator, wechat: emulator.credentials.wechat };
 }
 
 async function loadCoreFactory(): Promise<ConsoleDeps['createPaymentCore']> {
@@ -100,7 +97,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
       return {
         environment: running.environment,
         notifyUrl: core?.notifyUrl() ?? null,
-        emulator: emulator ? emulatorLine(emulator.credentials) : null,
+        emulator: emulator ? { ...emulator.credentials } : null,
       };
     },
     close: () => rt.close(),

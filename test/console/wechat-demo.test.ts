@@ -14,7 +14,8 @@ import { makeTempDir, memoryLogger, waitFor } from '../support';
 const cleanups = cleanupStack();
 afterEach(() => cleanups.run());
 
-const BILINGUAL = /^[^/]*[\u4e00-\u9fff][^/]* \/ .*[A-Za-z]{3}/;
+/** Chinese first, then " / " (or "）/ " after a closing bracket) and the English. */
+const BILINGUAL = /^[^/]*[\u4e00-\u9fff][^/]*\/ .*[A-Za-z]{3}/;
 
 interface Demo {
   host: ConsoleHost;

@@ -4,7 +4,7 @@
  * Sandbox / production: a provider is ready when its settings and its keys in the vault are complete;
  * WeChat Pay v3 has no sandbox, so in sandbox it is never ready. The core starts with whichever are ready.
  */
-import type { Environment, ProviderIdDto, StatusDto } from '../../shared/contract';
+import type { Environment, OrderDto, ProviderIdDto, StatusDto } from '../../shared/contract';
 import { KeyError } from '../keys/key-errors';
 import type { KeyService } from '../keys/key-service';
 import type { WechatKeyStore } from '../keys/wechat-keys';
@@ -52,7 +52,7 @@ export function wechatMissingMessage(missing: readonly string[]): string {
 export function demoPlan(emulator: EmulatorHandle): ProviderPlan {
   const c = emulator.credentials;
   const alipay: AlipayConfig = { appId: c.appId, sellerId: c.sellerId, privateKey: c.appPrivateKey, alipayPublicKey: c.alipayPublicKey, gateway: c.gateway };
-  const w = c.wechat;
+  const w = emulator.wechat;
   const wechat: WechatSettings | null = w
     ? {
         environment: 'demo',
@@ -159,4 +159,19 @@ function realWechat(input: RealPlanInput): Built<WechatSettings> {
 /** The providers of a plan in the order the core hosts them (the first carries orders that name none). */
 export function hostedIds(plan: ProviderPlan): ProviderIdDto[] {
   return [...(plan.alipay ? (['alipay'] as const) : []), ...(plan.wechat ? (['wechat'] as const) : [])];
+}
+
+/**
+ * Demo only (`emulatorUrl` given): where a simulated buyer pays the order on the embedded emulator. Alipay's
+ * QR / pay link already is such a page; a WeChat Pay `weixin://wxpay/bizpayurl?pr=T` is opened as the
+ * emulator's `/wxpay/bizpayurl?pr=T` (docs/emulator.md "WeChat Pay"). null otherwise.
+ */
+export function demoCustomerUrl(dto: Pick<OrderDto, 'provider' | 'qrCode' | 'payUrl'>, emulatorUrl: string | null): string | null {
+  if (!emulatorUrl) return null;
+  if (dto.provider === 'wechat') {
+    const m = dto.qrCode ? /^weixin:\/\/wxpay\/bizpayurl\?pr=([A-Za-z0-9]+)$/.exec(dto.qrCode) : null;
+    return m ? `${emulatorUrl}/wxpay/bizpayurl?pr=${m[1]}` : null;
+  }
+  const url = dto.qrCode ?? dto.payUrl;
+  return url && url.startsWith(`${emulatorUrl}/`) ? url : null;
 }

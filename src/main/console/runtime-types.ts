@@ -31,18 +31,18 @@ export interface EmulatorHandle {
     appPrivateKey: string;
     alipayPublicKey: string;
     control: string;
-    /** The WeChat Pay v3 side of the same emulator (absent: WeChat Pay is not offered in demo). */
-    wechat?: {
-      baseUrl: string;
-      mchid: string;
-      appid: string;
-      merchantPrivateKey: string;
-      merchantSerialNo: string;
-      apiV3Key: string;
-      wechatpayPublicKey: string;
-      wechatpayPublicKeyId: string;
-      control: string;
-    };
+  };
+  /** The WeChat Pay v3 side of the same emulator (absent: WeChat Pay is not offered in demo). */
+  wechat?: {
+    baseUrl: string;
+    mchid: string;
+    appid: string;
+    merchantPrivateKey: string;
+    merchantSerialNo: string;
+    apiV3Key: string;
+    wechatpayPublicKey: string;
+    wechatpayPublicKeyId: string;
+    control: string;
   };
   url: string;
   close(): Promise<void>;

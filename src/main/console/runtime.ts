@@ -1,8 +1,9 @@
 /**
  * The console runtime: everything the channel handlers act on, with its lifecycle. It reads the
- * settings, opens the key vault, picks the provider (demo = the embedded emulator; sandbox/production =
- * the vault's keys), builds the payment core and its notify endpoint (loopback, localtunnel, custom URL
- * or none; swapped live), and serialises the changes that restart any of them.
+ * settings, opens the key vault, picks the providers (demo = the embedded emulator's Alipay app and
+ * WeChat Pay merchant; sandbox/production = each provider whose settings and vault keys are complete:
+ * providers.ts), builds the payment core and its notify endpoint (loopback, localtunnel, custom URL or
+ * none; swapped live), and serialises the changes that restart any of them.
  *
  * Its mutable facts live in one explicit `RuntimeState`; handlers read it and change it only through
  * the runtime's methods (applySettings, enableIfReady, markCorrupt). Its types: runtime-types.ts.
@@ -24,7 +25,7 @@ import { toOrderDto, toRefundDto } from './dto';
 import { ConsoleError, KEYS_MISSING_MESSAGE } from './errors';
 import { createManagerPin } from './manager-pin';
 import { latePaymentWarnings, SellerIdWatch } from './payment-warnings';
-import { demoPlan, realPlan, type ProviderPlan, type ProviderReadiness } from './providers';
+import { demoCustomerUrl, demoPlan, realPlan, type ProviderPlan, type ProviderReadiness } from './providers';
 import { loadSettings, saveSettings, type Settings } from './settings';
 import { createShortLinks, type ShortLinks } from './short-links';
 import { GATEWAYS, type ConsoleDeps, type Runtime, type RuntimeState } from './runtime-types';
@@ -464,19 +465,4 @@ function settingsRequiredMessage(dataDir: string): string {
     `payments and refunds stay disabled rather than guessing demo mode, and nothing was changed. Fix the file, or confirm the ` +
     `environment, app id and seller id in Settings and save`
   );
-}
-
-/**
- * Demo only (`emulatorUrl` given): where a simulated buyer pays the order on the embedded emulator. Alipay's
- * QR / pay link already is such a page; a WeChat Pay `weixin://wxpay/bizpayurl?pr=T` is opened as the
- * emulator's `/wxpay/bizpayurl?pr=T` (docs/emulator.md "WeChat Pay"). null otherwise.
- */
-export function demoCustomerUrl(dto: Pick<OrderDto, 'provider' | 'qrCode' | 'payUrl'>, emulatorUrl: string | null): string | null {
-  if (!emulatorUrl) return null;
-  if (dto.provider === 'wechat') {
-    const m = dto.qrCode ? /^weixin:\/\/wxpay\/bizpayurl\?pr=([A-Za-z0-9]+)$/.exec(dto.qrCode) : null;
-    return m ? `${emulatorUrl}/wxpay/bizpayurl?pr=${m[1]}` : null;
-  }
-  const url = dto.qrCode ?? dto.payUrl;
-  return url && url.startsWith(`${emulatorUrl}/`) ? url : null;
 }

@@ -39,7 +39,7 @@ export function summarize(store: Store, date: string, environment: OrderEnvironm
   for (let h = 1; uniform && h < 24; h++) uniform = new Date(y, mo, d, h).getTime() === from + h * 3_600_000;
   if (uniform) {
     // One read transaction: 24 hours × provider × method, each an index-only range of the covering index
-    // orders_summary (migration 0008) — every paid row of the day is read once, nothing is sorted.
+    // orders_summary (migration 0009) — every paid row of the day is read once, nothing is sorted.
     const methods = store.db.transaction(() => {
       const rows = totalsRows(store.orders.paidProviders(environment));
       for (const m of rows) {

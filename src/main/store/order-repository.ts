@@ -34,7 +34,7 @@ export interface OrderRow {
 /** demo = the embedded emulator; 'unknown' = created before environments were recorded. */
 /**
  * 今日's sums of one environment, provider and method over [from, to) (parameters in that order), answered
- * from the covering index orders_summary (migration 0008). Exported so a test can check its query plan.
+ * from the covering index orders_summary (migration 0009). Exported so a test can check its query plan.
  */
 export const PAID_TOTALS_SQL = `SELECT count(*) AS count, coalesce(sum(amount_fen), 0) AS grossFen, coalesce(sum(refunded_fen), 0) AS refundedFen
   FROM orders
@@ -84,7 +84,7 @@ export type OrderPatch = Partial<Omit<OrderRow, 'id' | 'method' | 'amountFen' | 
 
 export interface OrderListFilter {
   status?: OrderStatus;
-  /** One provider's orders: the index orders_provider_created (migration 0008) keeps it a range walk. */
+  /** One provider's orders: the index orders_provider_created (migration 0009) keeps it a range walk. */
   provider?: string;
   from?: number;
   to?: number;
@@ -348,7 +348,7 @@ export class OrderRepository {
 
   /**
    * Count and sums of one provider's paid (or since refunded) orders of one method created in [from, to):
-   * 今日's split by provider and method, answered from the covering index orders_summary (migration 0008)
+   * 今日's split by provider and method, answered from the covering index orders_summary (migration 0009)
    * without reading the table.
    */
   paidTotals(

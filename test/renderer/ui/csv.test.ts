@@ -34,10 +34,13 @@ describe('CSV export', () => {
   });
 
   it('a whole file: BOM, CRLF, the trade number as text, the subject defused', () => {
-    const csv = ordersCsv([order], ['时间', '订单号', '交易号', '金额', '已退款', '方式', '状态', '商品'], (o) => orderRow(o, '已支付', '扫码收款'));
+    const csv = ordersCsv([order], ['时间', '订单号', '交易号', '金额', '已退款', '渠道', '方式', '状态', '商品'], (o) =>
+      orderRow(o, '已支付', '扫码收款', '支付宝'),
+    );
     expect(csv.startsWith('\uFEFF时间,订单号,交易号')).toBe(true);
     const line = csv.split('\r\n')[1] ?? '';
-    expect(line).toContain(',PD20261201093000a1b2c3d4e5,="2026120122001400000000001234",12.34,0.00,扫码收款,已支付,');
+    // Each order's provider has its own column (an export mixing 支付宝 and 微信支付 stays readable).
+    expect(line).toContain(',PD20261201093000a1b2c3d4e5,="2026120122001400000000001234",12.34,0.00,支付宝,扫码收款,已支付,');
     expect(line.endsWith(`"'=HYPERLINK(""http://x"",""y"")"`)).toBe(true);
   });
 });

@@ -1,26 +1,34 @@
 /** settings.get / settings.update: validated, PIN-checked, saved, and applied live where they can be. */
 import type { Environment, ParsedInput } from '../../../shared/contract';
 import { validateCustomNotifyUrl } from '../../../shared/notify-urls';
+import { checkPublicKeyId, checkSerialNo } from '../../providers/wechat/keys';
 import { tunnelConfigError } from '../../tunnel/tunnel-manager';
 import { ConsoleError } from '../errors';
 import type { Runtime } from '../runtime';
 import { saleLimitsPatch } from '../sale-guard';
-import { defaultNotifyMode, settingsSchema, toSettingsDto, type Settings } from '../settings';
+import { defaultNotifyMode, settingsSchema, toSettingsDto, type Settings, type WechatAccountSettings } from '../settings';
 import type { Handlers } from './types';
 
 export function settingsHandlers(rt: Runtime): Handlers<'settings.get' | 'settings.update'> {
   return {
     'settings.get': async () => toSettingsDto(rt.state.settings, rt.keysForSettings()),
-    'settings.update': rt.serialized(async ({ pin, alipay, ...patch }: ParsedInput<'settings.update'>) => {
+    'settings.update': rt.serialized(async ({ pin, alipay, wechat, ...patch }: ParsedInput<'settings.update'>) => {
       const settings = rt.state.settings;
       const alipayPatch = stripUndefined(alipay ?? {});
+      // WeChat Pay's account fields are checked (and normalised) before anything else: a bad one changes nothing.
+      const wechatPatch = checkWechatAccount(stripUndefined(wechat ?? {}));
       // Language and voice are the cashier's own preferences (header buttons): no PIN for those alone.
-      const fields = [...Object.keys(stripUndefined(patch)), ...(Object.keys(alipayPatch).length > 0 ? ['alipay'] : [])];
+      const fields = [
+        ...Object.keys(stripUndefined(patch)),
+        ...(Object.keys(alipayPatch).length > 0 ? ['alipay'] : []),
+        ...(Object.keys(wechatPatch).length > 0 ? ['wechat'] : []),
+      ];
       if (fields.some((f) => f !== 'language' && f !== 'voice')) await rt.managerPin.authorize(pin, 'settings');
       const merged = {
         ...settings,
         ...stripUndefined(patch),
         alipay: { ...settings.alipay, ...alipayPatch },
+        wechat: { ...settings.wechat, ...wechatPatch },
         ...saleLimitsPatch(patch, settings),
       };
       // Switching environment without choosing a notify mode: the sensible default for the new one.
@@ -60,6 +68,55 @@ function checkSellerId(next: Settings, environmentOverride: Environment | null):
       '沙箱/正式模式必须填写 PID（卖家支付宝用户 ID，2088 开头），否则支付宝的通知会全部被拒绝 / Sandbox and production need the seller id (PID, starts with 2088); without it every Alipay notification is refused',
     );
   }
+}
+
+/**
+ * WeChat Pay's account fields as saved: trimmed, '' clears a field; otherwise 商户号 is digits, the AppID
+ * letters and digits, the merchant certificate's serial 40 hex digits (stored upper-case) and the WeChat
+ * Pay public key id PUB_KEY_ID_…. A bad field is refused with a bilingual INVALID_INPUT.
+ */
+function checkWechatAccount(patch: Partial<WechatAccountSettings>): Partial<WechatAccountSettings> {
+  const out: Partial<WechatAccountSettings> = {};
+  const refuse = (message: string): never => {
+    throw new ConsoleError('INVALID_INPUT', message);
+  };
+  const checked = (check: (v: string) => string, v: string): string => {
+    try {
+      return check(v);
+    } catch (err) {
+      return refuse(err instanceof Error ? err.message : String(err));
+    }
+  };
+  for (const [field, raw] of Object.entries(patch) as [keyof WechatAccountSettings, string][]) {
+    const v = raw.trim();
+    if (v === '') {
+      out[field] = '';
+      continue;
+    }
+    switch (field) {
+      case 'mchId':
+        if (!/^\d{1,32}$/.test(v))
+          refuse(
+            '微信支付商户号应为纯数字（商户平台右上角可见，通常 10 位） / The WeChat Pay merchant id (mchid) is digits only (shown at the top right of the merchant platform, usually 10)',
+          );
+        out.mchId = v;
+        break;
+      case 'appId':
+        if (!/^[A-Za-z0-9]{1,32}$/.test(v))
+          refuse(
+            '微信支付 AppID 只含字母和数字（通常以 wx 开头，共 18 位） / The WeChat Pay AppID has letters and digits only (usually wx followed by 16 characters)',
+          );
+        out.appId = v;
+        break;
+      case 'merchantSerialNo':
+        out.merchantSerialNo = checked(checkSerialNo, v);
+        break;
+      case 'publicKeyId':
+        out.publicKeyId = checked(checkPublicKeyId, v);
+        break;
+    }
+  }
+  return out;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

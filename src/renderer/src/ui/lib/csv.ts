@@ -27,7 +27,7 @@ export function ordersCsv(orders: OrderDto[], headers: string[], label: (o: Orde
   return `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
-/** Default columns: time, order no, trade no, amount, refunded, method, status, subject. */
-export function orderRow(o: OrderDto, status: string, method: string): string[] {
-  return [formatDateTime(o.createdAt), o.id, o.tradeNo ?? '', o.amount, o.refunded, method, status, o.subject];
+/** Default columns: time, order no, trade no, amount, refunded, provider (支付宝 / 微信支付), method, status, subject. */
+export function orderRow(o: OrderDto, status: string, method: string, provider: string): string[] {
+  return [formatDateTime(o.createdAt), o.id, o.tradeNo ?? '', o.amount, o.refunded, provider, method, status, o.subject];
 }

@@ -72,11 +72,12 @@ export function TodayScreen({ active }: { active: boolean }): React.JSX.Element 
       t('detail.tradeNo'),
       t('orders.amount'),
       t('orders.refunded'),
+      t('today.provider'),
       t('orders.method'),
       t('orders.status'),
       t('detail.subject'),
     ];
-    const csv = ordersCsv(all, headers, (o) => orderRow(o, t(`status.${o.status}`), t(`method.${o.method}`)));
+    const csv = ordersCsv(all, headers, (o) => orderRow(o, t(`status.${o.status}`), t(`method.${o.method}`), providerName(t, o.provider)));
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;
