@@ -81,7 +81,7 @@ describe('console screens E2E', { timeout: 120_000 }, () => {
     expect(h.navigations.length).toBe(before);
     expect(await page.inputValue(tid('amount-input'))).toBe('');
     await waitAttr(page, tid('announcement'), 'data-count', '1');
-    expect(await text(page, tid('announcement'))).toBe('支付宝到账 12.34 元');
+    expect(await text(page, tid('announcement'))).toBe('支付宝收款 12.34 元');
     await shotBoth(page, '05-checkout-paid');
   });
 
@@ -99,7 +99,7 @@ describe('console screens E2E', { timeout: 120_000 }, () => {
     await waitAttr(page, tid('order-status'), 'data-status', 'PAID', 60_000);
     sale.code = await text(page, tid('order-id'));
     await waitAttr(page, tid('announcement'), 'data-count', '2');
-    expect(await text(page, tid('announcement'))).toBe('支付宝到账 8.80 元');
+    expect(await text(page, tid('announcement'))).toBe('支付宝收款 8.80 元');
   });
 
   it('付款码 refused by the buyer’s balance ends in a definite 失败', async () => {

@@ -61,7 +61,7 @@ describe('<ConsoleApp>', () => {
     act(() => fake.emit('order.updated', paid)); // notify
     act(() => fake.emit('order.updated', { ...paid })); // poll
     await waitFor(() => expect(screen.getByTestId('order-status').getAttribute('data-status')).toBe('PAID'));
-    expect(screen.getByTestId('announcement').textContent).toBe('支付宝到账 12.34 元');
+    expect(screen.getByTestId('announcement').textContent).toBe('支付宝收款 12.34 元');
     expect(screen.getByTestId('announcement').getAttribute('data-count')).toBe('1');
     expect(screen.getByTestId<HTMLInputElement>('amount-input').value).toBe('');
   });
@@ -84,7 +84,7 @@ describe('<ConsoleApp>', () => {
     await waitFor(() => expect(screen.getByTestId('order-status').textContent).toBe('用户支付中…'));
     await act(async () => finish(order({ id: 'PD2', method: 'code', amount: '8.80', qrCode: null, status: 'PAID', paidAt: Date.now() })));
     await waitFor(() => expect(screen.getByTestId('order-status').getAttribute('data-status')).toBe('PAID'));
-    expect(screen.getByTestId('announcement').textContent).toBe('支付宝到账 8.80 元');
+    expect(screen.getByTestId('announcement').textContent).toBe('支付宝收款 8.80 元');
   });
 
   it('refuses a bad amount before calling the API', async () => {

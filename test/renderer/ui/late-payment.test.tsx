@@ -80,6 +80,6 @@ describe('an order paid after it was cancelled', () => {
     act(() => announce?.(latePaid()));
     act(() => announce?.(latePaid({ id: 'PD2', latePayment: null, amount: '5.00' })));
     off();
-    expect(heard).toEqual(['注意！已取消的订单收到付款 66.00 元，请核对', '支付宝到账 5.00 元']);
+    expect(heard).toEqual(['注意！已取消的订单收到付款 66.00 元，请核对', '支付宝收款 5.00 元']);
   });
 });

@@ -27,9 +27,9 @@ describe('order provider', () => {
 
   it('in English too, and in the order drawer and at the counter', async () => {
     const fake = createFakeApi();
-    fake.handle('orders.get', () => ({ ok: true, value: orderDetailDto({ id: 'PDW', provider: 'wechat' }) }));
-    renderWithConsole(<OrderDrawer orderId="PDW" onClose={() => undefined} />, { fake, language: 'en' });
-    expect((await screen.findByTestId('detail-provider')).textContent).toBe('wechat');
+    fake.handle('orders.get', () => ({ ok: true, value: orderDetailDto({ id: 'PDT', provider: 'toypay' }) }));
+    renderWithConsole(<OrderDrawer orderId="PDT" onClose={() => undefined} />, { fake, language: 'en' });
+    expect((await screen.findByTestId('detail-provider')).textContent).toBe('toypay');
     cleanup();
 
     renderWithConsole(<OrderPanel order={waitingOrderDto({ provider: 'alipay' })} onCancel={() => undefined} onNext={() => undefined} cancelling={false} />, {

@@ -1,7 +1,7 @@
 import { Alert, Button, Input, Modal, Space } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AlipayKeyFieldDto, SettingsDto } from '../../../../shared/contract';
+import type { AlipayKeyFieldDto, SettingsDto, WechatKeyFieldDto } from '../../../../shared/contract';
 import { KEY_TEXT_MAX } from '../../../../shared/contract';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { usePinPrompt } from './pin-prompt';
@@ -10,13 +10,16 @@ import { usePinPrompt } from './pin-prompt';
 export const MAX_KEY_CHARS = KEY_TEXT_MAX;
 export const MAX_KEY_FILE_BYTES = KEY_TEXT_MAX;
 
+/** A key slot: a provider and one of its key fields (keys.import's variants). */
+export type KeyTarget = { provider: 'alipay'; which: AlipayKeyFieldDto } | { provider: 'wechat'; which: WechatKeyFieldDto };
+
 export interface KeyImportModalProps {
   /** which key is being imported (kept while the dialog closes, so its title does not flicker) */
-  which: AlipayKeyFieldDto;
+  target: KeyTarget;
   open: boolean;
   onClose: () => void;
   /** called with the answered settings (fingerprints only) after a successful import */
-  onImported: (which: AlipayKeyFieldDto, settings: SettingsDto) => void;
+  onImported: (target: KeyTarget, settings: SettingsDto) => void;
 }
 
 /** Reads a chosen file as text (FileReader: works in every renderer, jsdom included). */
@@ -34,7 +37,8 @@ function readText(file: Blob): Promise<string> {
  * and is dropped from this component right after sending — the renderer never keeps key material; the
  * answer carries fingerprints only. A refusal shows the current-language half of main's explanation.
  */
-export function KeyImportModal({ which, open, onClose, onImported }: KeyImportModalProps): React.JSX.Element {
+export function KeyImportModal({ target, open, onClose, onImported }: KeyImportModalProps): React.JSX.Element {
+  const { which } = target;
   const { t } = useTranslation();
   const errorText = useErrorText();
   const { api, reportError } = useConsole();
@@ -55,7 +59,7 @@ export function KeyImportModal({ which, open, onClose, onImported }: KeyImportMo
     if (keyText.length > MAX_KEY_CHARS) return setError(t('settings.importTooLong'));
     setError(null);
     setBusy(true);
-    const pending = pinPrompt.withPin((pin) => api.keysImport({ provider: 'alipay', which, text: keyText, ...(pin ? { pin } : {}) }));
+    const pending = pinPrompt.withPin((pin) => api.keysImport({ ...target, text: keyText, ...(pin ? { pin } : {}) }));
     setText(''); // sent: the key text leaves the renderer's state at once, whatever the answer
     const r = await pending;
     setBusy(false);
@@ -64,7 +68,7 @@ export function KeyImportModal({ which, open, onClose, onImported }: KeyImportMo
       return setError(errorText(r.error));
     }
     setError(null);
-    onImported(which, r.value);
+    onImported(target, r.value);
   };
 
   const pickFile = async (e: React.ChangeEvent<HTMLInputElement>): Promise<void> => {
@@ -105,7 +109,7 @@ export function KeyImportModal({ which, open, onClose, onImported }: KeyImportMo
           </Space>
         }
       >
-        <div data-testid="key-import-modal" data-which={which}>
+        <div data-testid="key-import-modal" data-which={which} data-provider={target.provider}>
           <p className="pd-muted">{t(`settings.importHint.${which}`)}</p>
           <label className="pd-field-label" htmlFor="pd-key-text">
             {t('settings.importPaste')}

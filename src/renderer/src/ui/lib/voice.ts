@@ -1,5 +1,5 @@
 /**
- * "支付宝到账 12.34 元" — exactly once per trade, even when the notification and the poll both report
+ * "支付宝收款 12.34 元" / "微信收款 12.34 元" (the paid order's provider) — exactly once per trade, even when the notification and the poll both report
  * the payment (and whichever of command answer / pushed event comes first). The set lives in this module
  * so every screen shares it.
  */

@@ -1,14 +1,17 @@
 import { Alert, Input, Segmented, Spin } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OrderDto, OrderMethodDto } from '../../../../shared/contract';
+import type { OrderDto, OrderMethodDto, QrChoiceDto } from '../../../../shared/contract';
 import { AmountKeypad } from '../components/amount-keypad';
 import { ConfirmSale } from '../components/confirm-sale';
+import { QrPicker } from '../components/qr-picker';
 import { ScannerInput } from '../components/scanner-input';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { useAnnounce } from '../hooks/use-announce';
 import { checkAmount, yuanToFen } from '../lib/amount';
 import { newerOrder } from '../lib/orders';
+import { choiceStates, effectiveChoice, loadChoice, saveChoice } from '../lib/qr-choice';
+import { DualPanel } from './dual-panel';
 import { OrderPanel } from './order-panel';
 
 /** How long a 付款码 scanned before the amount is kept (the buyer's code refreshes about every minute). */
@@ -22,6 +25,8 @@ export const ESC_AGAIN_MS = 2_000;
  * Counter safety: a scan (recognised by rhythm, see use-scanner) after an amount charges exactly that
  * amount by 付款码; before the amount it is kept for KEPT_CODE_MS; sales above the threshold are confirmed
  * (大写); Esc on a waiting order asks first; a reload brings the waiting order back.
+ * A QR sale uses the picked provider (支付宝 / 微信, remembered) or 双码: both QRs of one sale side by side;
+ * the first paid wins, main closes the other, and the panel follows both orders' events.
  */
 export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?: { code: string; seq: number } | null }): React.JSX.Element {
   const { t } = useTranslation();
@@ -29,6 +34,9 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
   const { api, status, settings, reportError } = useConsole();
   const announce = useAnnounce();
   const [method, setMethod] = useState<OrderMethodDto>('qr');
+  const [wanted, setWanted] = useState<QrChoiceDto>(loadChoice);
+  const choices = choiceStates(status);
+  const choice = effectiveChoice(wanted, choices);
   const [amount, setAmountState] = useState('');
   /** The amount as typed so far, readable before React re-renders (keys replayed in one burst). */
   const amountRef = useRef('');
@@ -42,6 +50,8 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
   const escArmed = useRef<number>(0);
   const [note, setNote] = useState('');
   const [order, setOrder] = useState<OrderDto | null>(null);
+  /** 双码: the other provider's order of the same sale (null for a single QR / link / 付款码). */
+  const [paired, setPaired] = useState<OrderDto | null>(null);
   const [busy, setBusy] = useState<'create' | 'cancel' | null>(null);
   const [error, setError] = useState<{ code: string; text: string } | null>(null);
   /** Bumped to move the focus: to the 付款码 field after the amount, back to the amount after a sale. */
@@ -54,6 +64,7 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
   useEffect(
     () =>
       api.onOrderUpdated((next) => {
+        setPaired((current) => (current?.id === next.id ? newerOrder(current, next) : current));
         setOrder((current) => {
           if (current?.id === next.id) return newerOrder(current, next);
           const pending = pendingCode.current;
@@ -64,17 +75,20 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
     [api],
   );
 
+  /** The sale as the cashier sees it: for 双码 the side that got paid, if any, else the first order. */
+  const sale = paired && order && isPaidish(paired) && !isPaidish(order) ? paired : order;
+
   // A finished sale clears the keypad for the next customer (and is announced once).
-  const paid = order && order.status === 'PAID';
+  const paid = sale && sale.status === 'PAID';
   useEffect(() => {
-    if (!order || !paid) return;
-    announce(order);
+    if (!sale || !paid) return;
+    announce(sale);
     setAmount('');
     setNote('');
     setAmountRound((n) => n + 1); // back to the keypad for the next customer
-  }, [paid, order?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [paid, sale?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const waiting = order?.status === 'AWAITING_PAYMENT';
+  const waiting = sale?.status === 'AWAITING_PAYMENT';
 
   /** Focus where the next key belongs: the 付款码 field while it shows, else the amount. */
   const refocus = (m: OrderMethodDto = method): void => (m === 'code' ? setScanRound((n) => n + 1) : setAmountRound((n) => n + 1));
@@ -119,6 +133,7 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
     const token = ++createToken.current;
     setError(null);
     setOrder(null);
+    setPaired(null);
     setBusy('create');
     pendingCode.current = method === 'code' ? { amount: check.yuan } : null;
     const result = await api.ordersCreate({
@@ -126,6 +141,7 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
       method,
       ...(note.trim() ? { subject: note.trim() } : {}),
       ...(authCode ? { authCode } : {}),
+      ...(method === 'qr' && choice !== 'alipay' ? { provider: choice } : {}), // Alipay: main's default
     });
     // A 付款码 answer can come after its pushed outcome and after the next sale began: then it is stale.
     if (token !== createToken.current) return;
@@ -135,7 +151,9 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
       if (method === 'code') setOrder(null);
       return fail(result.error.code, result.error.message); // focus back: the 付款码 field if it shows, else the amount
     }
-    setOrder((current) => newerOrder(current, result.value));
+    const { paired: other, ...created } = result.value;
+    setOrder((current) => newerOrder(current, created));
+    if (other) setPaired((current) => newerOrder(current, other));
     // A refused 付款码 (wrong code, balance): the cashier scans again right away.
     if (method === 'code' && result.value.status === 'FAILED') refocus();
   };
@@ -167,6 +185,7 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
 
   const next = (): void => {
     setOrder(null);
+    setPaired(null);
     setError(null);
     setNotice(null);
     setAmountRound((n) => n + 1);
@@ -243,7 +262,7 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
       const now = Date.now();
       const open = r.value.items
         .filter((o) => o.status === 'AWAITING_PAYMENT' && (o.expiresAt === null || o.expiresAt > now))
-        .sort((a, b) => b.createdAt - a.createdAt)[0];
+        .sort((a, b) => b.createdAt - a.createdAt || (a.provider === 'alipay' ? -1 : 1))[0];
       if (!open) return;
       setOrder((current) => {
         if (current) return current;
@@ -251,6 +270,12 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
         setNotice({ key: 'restored', text: t('counter.restored') });
         return open;
       });
+      // 双码: its other QR comes back too (from the same list, else asked for).
+      const partnerId = open.pairedWith;
+      if (!partnerId) return;
+      const partner = r.value.items.find((o) => o.id === partnerId);
+      if (partner) setPaired((current) => current ?? partner);
+      else void api.ordersGet({ id: partnerId }).then((g) => live && g.ok && setPaired((current) => current ?? g.value));
     });
     return () => {
       live = false;
@@ -276,6 +301,20 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
             options={(['qr', 'code', 'link'] as const).map((m) => ({ value: m, label: <span data-testid={`method-${m}`}>{t(`method.${m}`)}</span> }))}
           />
         </div>
+        {method === 'qr' && (
+          <QrPicker
+            value={choice}
+            wanted={wanted}
+            states={choices}
+            disabled={busy !== null || waiting}
+            onChange={(c) => {
+              setWanted(c);
+              saveChoice(c);
+              setError(null);
+              refocus('qr');
+            }}
+          />
+        )}
         <AmountKeypad
           value={amount}
           onChange={(v) => {
@@ -365,7 +404,19 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
             <div className="pd-paying-text">{t(method === 'code' ? 'checkout.paying' : 'checkout.creating')}</div>
           </div>
         )}
-        {order && <OrderPanel order={order} onCancel={() => void cancel()} onNext={next} cancelling={busy === 'cancel'} />}
+        {order && sale && paired && waiting ? (
+          <DualPanel orders={[order, paired]} onCancel={() => void cancel()} cancelling={busy === 'cancel'} />
+        ) : (
+          sale && (
+            <OrderPanel
+              order={sale}
+              other={paired && order ? (sale.id === order.id ? paired : order) : null}
+              onCancel={() => void cancel()}
+              onNext={next}
+              cancelling={busy === 'cancel'}
+            />
+          )
+        )}
         {!order && busy !== 'create' && method !== 'code' && (
           <div className="pd-idle" data-testid="checkout-idle">
             <div className="pd-idle-title">{t('checkout.idleTitle')}</div>
@@ -376,6 +427,11 @@ export function CheckoutScreen({ active, scan = null }: { active: boolean; scan?
       </section>
     </div>
   );
+}
+
+/** Paid, whether refunded since or not: the side of a 双码 sale that the customer chose. */
+function isPaidish(o: OrderDto): boolean {
+  return o.status === 'PAID' || o.status === 'PARTIALLY_REFUNDED' || o.status === 'REFUNDED';
 }
 
 /** 2810…0001: enough to recognise the code, not the whole bearer credential. */

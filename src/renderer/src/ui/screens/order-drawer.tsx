@@ -2,7 +2,7 @@ import { Alert, Button, Descriptions, Drawer, Empty, List, Spin, Tag, Timeline }
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderDetailDto, PinStatusDto, RefundDto } from '../../../../shared/contract';
-import { MethodLogo } from '../components/method-logo';
+import { MethodLogo, providerColor } from '../components/method-logo';
 import { OrderStatusTag } from '../components/order-status-tag';
 import { RefundForm, type RefundFailure } from '../components/refund-form';
 import { useConsole, useErrorText } from '../hooks/console-context';
@@ -12,8 +12,17 @@ import { providerName } from '../lib/provider-name';
 
 const REFUND_COLORS: Record<RefundDto['status'], string> = { PENDING: 'processing', UNKNOWN: 'processing', SUCCESS: 'success', FAILED: 'error' };
 
-/** Row → detail: fields, the event timeline (who changed what), refunds and the 退款 form. */
-export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onClose: () => void }): React.JSX.Element {
+/** Row → detail: fields (双码: the paired order, one click away), the event timeline (who changed what), refunds and the 退款 form. */
+export function OrderDrawer({
+  orderId,
+  onClose,
+  onOpen,
+}: {
+  orderId: string | null;
+  onClose: () => void;
+  /** open another order in the drawer (双码: the paired order) */
+  onOpen?: (id: string) => void;
+}): React.JSX.Element {
   const { t } = useTranslation();
   const errorText = useErrorText();
   const { api, reportError } = useConsole();
@@ -100,7 +109,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
       {d && (
         <div data-testid="order-detail" data-order-id={d.id} data-status={d.status}>
           <div className="pd-detail-head">
-            <MethodLogo method={d.method} />
+            <MethodLogo method={d.method} provider={d.provider} />
             <span className="pd-detail-amount" data-testid="detail-amount">
               ¥{d.amount}
             </span>
@@ -137,8 +146,21 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
               </span>
             </Descriptions.Item>
             <Descriptions.Item label={t('orders.method')}>
-              <span data-testid="detail-provider">{providerName(t, d.provider)}</span> · {t(`method.${d.method}`)}
+              <span data-testid="detail-provider" style={{ color: providerColor(d.provider) }}>
+                {providerName(t, d.provider)}
+              </span>{' '}
+              · {t(`method.${d.method}`)}
             </Descriptions.Item>
+            {d.pairedWith && (
+              <Descriptions.Item label={t('detail.pairedWith')}>
+                <span className="pd-mono" data-testid="detail-paired">
+                  {d.pairedWith}
+                </span>{' '}
+                <Button size="small" type="link" data-testid="detail-open-paired" onClick={() => onOpen?.(d.pairedWith ?? '')}>
+                  {t('detail.openPaired')}
+                </Button>
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t('detail.subject')}>{d.subject}</Descriptions.Item>
             <Descriptions.Item label={t('detail.tradeNo')}>
               <span className="pd-mono">{d.tradeNo ?? '—'}</span>

@@ -2,7 +2,7 @@ import { Alert, Button, Input, Result, Space, Spin } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderDto } from '../../../../shared/contract';
-import { MethodLogo } from '../components/method-logo';
+import { MethodLogo, providerColor } from '../components/method-logo';
 import { OrderStatusTag } from '../components/order-status-tag';
 import { QrCode } from '../components/qr-code';
 import { useConsole, useErrorText } from '../hooks/console-context';
@@ -15,10 +15,15 @@ export interface OrderPanelProps {
   onCancel: () => void;
   onNext: () => void;
   cancelling: boolean;
+  /** 双码: the other order of the same sale (shown under a finished sale: 已关闭, or refunded after a race). */
+  other?: OrderDto | null;
 }
 
-/** The order at the counter: big QR / pay link, amount, live state, countdown, cancel, 模拟顾客扫码. */
-export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelProps): React.JSX.Element {
+/**
+ * The order at the counter: big QR in its provider's colour / pay link, amount, live state, countdown,
+ * cancel, 模拟顾客扫码 (the order's customerUrl in demo; else the QR / link itself).
+ */
+export function OrderPanel({ order, onCancel, onNext, cancelling, other = null }: OrderPanelProps): React.JSX.Element {
   const { t } = useTranslation();
   const errorText = useErrorText();
   const { status } = useConsole();
@@ -26,7 +31,9 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
   const now = useNow(waiting && order.expiresAt !== null);
   const [linkAsQr, setLinkAsQr] = useState(false);
   const [copied, setCopied] = useState<'ok' | 'failed' | null>(null);
-  const customerUrl = order.method === 'link' ? order.payUrl : order.qrCode;
+  const customerUrl = order.customerUrl ?? (order.method === 'link' ? order.payUrl : order.qrCode);
+  const provider = providerName(t, order.provider);
+  const color = providerColor(order.provider);
   /** A pay link as a QR: the short redirect URL when the notify endpoint is reachable (a small, easy code). */
   const qrText = order.method === 'link' ? (order.shortUrl ?? order.payUrl) : order.qrCode;
   const demo = status?.environment === 'demo';
@@ -42,9 +49,9 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
 
   const header = (
     <div className="pd-order-head">
-      <MethodLogo method={order.method} />
-      <span className="pd-order-provider" data-testid="order-provider">
-        {providerName(t, order.provider)}
+      <MethodLogo method={order.method} provider={order.provider} />
+      <span className="pd-order-provider" data-testid="order-provider" style={{ color }}>
+        {provider}
       </span>
       <span className="pd-order-method" data-testid="order-method">
         {t(`method.${order.method}`)}
@@ -60,6 +67,14 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
     </div>
   );
 
+  const otherLine = other && (
+    <div className="pd-pair-other" data-testid="pair-other" data-provider={other.provider} data-status={other.status}>
+      <MethodLogo method={other.method} provider={other.provider} size={18} />
+      <span>{t('checkout.pairOther', { provider: providerName(t, other.provider) })}</span>
+      <OrderStatusTag order={other} testId="pair-other-status" />
+    </div>
+  );
+
   if (order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED' || order.status === 'REFUNDED') {
     return (
       <div className="pd-order-panel pd-order-done" data-testid="order-panel" data-order-id={order.id}>
@@ -69,10 +84,15 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
           className="pd-result"
           status="success"
           title={<span className="pd-result-title">{t('checkout.paidTitle')}</span>}
-          subTitle={<span className="pd-result-sub">{t('checkout.paidSub', { amount: order.amount })}</span>}
+          subTitle={
+            <span className="pd-result-sub" data-testid="paid-sub">
+              {t('checkout.paidSub', { amount: order.amount, provider })}
+            </span>
+          }
           extra={
             <Space orientation="vertical" align="center">
               <OrderStatusTag order={order} large />
+              {otherLine}
               <Button type="primary" size="large" data-testid="next-button" onClick={onNext}>
                 {t('checkout.next')} (Esc)
               </Button>
@@ -99,6 +119,7 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
           extra={
             <Space orientation="vertical" align="center">
               <OrderStatusTag order={order} large />
+              {otherLine}
               <Button type="primary" size="large" data-testid="next-button" onClick={onNext}>
                 {t('checkout.next')} (Esc)
               </Button>
@@ -132,8 +153,13 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
         </div>
       )}
       {showQr && qrText && (
-        <div className="pd-qr-wrap">
-          <QrCode text={qrText} size={300} alt={t('method.qr')} />
+        <div className="pd-qr-wrap" data-provider={order.provider} style={order.method === 'qr' ? { borderColor: color } : undefined}>
+          <QrCode text={qrText} size={300} alt={order.method === 'qr' ? t('checkout.scanWith', { provider }) : t('method.qr')} />
+          {order.method === 'qr' && (
+            <div className="pd-qr-caption" data-testid="qr-caption" style={{ background: color }}>
+              {t('checkout.scanWith', { provider })}
+            </div>
+          )}
         </div>
       )}
       {order.method === 'link' &&
@@ -164,7 +190,13 @@ export function OrderPanel({ order, onCancel, onNext, cancelling }: OrderPanelPr
       )}
       <Space wrap className="pd-gap pd-order-actions">
         {demo && customerUrl && (
-          <Button type="primary" size="large" data-testid="simulate-scan" onClick={() => window.open(customerUrl, '_blank')}>
+          <Button
+            type="primary"
+            size="large"
+            data-testid="simulate-scan"
+            style={order.method === 'qr' ? { background: color, borderColor: color } : undefined}
+            onClick={() => window.open(customerUrl, '_blank')}
+          >
             {t('checkout.simulate')}
           </Button>
         )}

@@ -1,8 +1,9 @@
-import { Alert, Button, Empty, Input, Select, Space, Table, type InputRef } from 'antd';
+import { Alert, Button, Empty, Input, Segmented, Select, Space, Table, type InputRef } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OrderDto, OrderStatusDto } from '../../../../shared/contract';
-import { ORDER_STATUSES } from '../../../../shared/contract';
+import type { OrderDto, OrderStatusDto, ProviderIdDto } from '../../../../shared/contract';
+import { ORDER_STATUSES, PROVIDER_IDS } from '../../../../shared/contract';
+import { ProviderLogo, providerColor } from '../components/method-logo';
 import { OrderStatusTag } from '../components/order-status-tag';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { yuanToFen } from '../lib/amount';
@@ -15,6 +16,7 @@ const PAGE = 50;
 
 interface Filters {
   status?: OrderStatusDto;
+  provider?: ProviderIdDto;
   from?: string;
   to?: string;
   q?: string;
@@ -37,6 +39,7 @@ function isEditable(target: EventTarget | null): boolean {
 /** Whether a pushed order belongs in the list under the current filters. */
 function matches(order: OrderDto, f: Filters): boolean {
   if (f.status && order.status !== f.status) return false;
+  if (f.provider && order.provider !== f.provider) return false;
   if (f.q && !matchesSearch(order, f.q)) return false;
   if (f.from && order.createdAt < dayRange(f.from).from) return false;
   if (f.to && order.createdAt >= dayRange(f.to).to) return false;
@@ -44,7 +47,7 @@ function matches(order: OrderDto, f: Filters): boolean {
 }
 
 /**
- * 订单: filters, search, cursor paging ("load more"), live updates, row → detail drawer.
+ * 订单: filters (status, provider 全部 / 支付宝 / 微信, dates), search, cursor paging ("load more"), live updates, row → detail drawer.
  * Keyboard: / focuses the search; ↓ from the search (or anywhere on the list) moves the highlighted row,
  * ↑ ↓ Home End walk it, Enter opens it; the drawer's Esc brings focus back to the same row.
  */
@@ -73,6 +76,7 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
       const result = await api.ordersList({
         limit: PAGE,
         ...(f.status ? { status: f.status } : {}),
+        ...(f.provider ? { provider: f.provider } : {}),
         ...(f.from ? { from: dayRange(f.from).from } : {}),
         ...(f.to ? { to: dayRange(f.to).to } : {}),
         ...(f.q ? { q: f.q } : {}),
@@ -173,6 +177,25 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
           options={[
             { value: 'ALL', label: t('orders.allStatus') },
             ...ORDER_STATUSES.map((s) => ({ value: s, label: <span data-testid={`status-option-${s}`}>{t(`status.${s}`)}</span> })),
+          ]}
+        />
+        <Segmented<ProviderIdDto | 'ALL'>
+          size="large"
+          data-testid="orders-provider-filter"
+          aria-label={t('orders.providerFilter')}
+          value={filters.provider ?? 'ALL'}
+          onChange={(v) => update({ provider: v === 'ALL' ? undefined : v })}
+          options={[
+            { value: 'ALL', label: <span data-testid="provider-filter-ALL">{t('orders.allProviders')}</span> },
+            ...PROVIDER_IDS.map((p) => ({
+              value: p,
+              label: (
+                <span className="pd-qr-choice" data-testid={`provider-filter-${p}`}>
+                  <ProviderLogo provider={p} size={16} />
+                  {providerName(t, p)}
+                </span>
+              ),
+            })),
           ]}
         />
         <Input
@@ -278,10 +301,13 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
             {
               key: 'method',
               title: t('orders.method'),
-              width: 150,
+              width: 170,
               render: (_, o) => (
-                <span data-testid="row-method">
-                  {providerName(t, o.provider)} · {t(`method.${o.method}`)}
+                <span className="pd-row-provider" data-provider={o.provider} style={{ color: providerColor(o.provider) }}>
+                  <ProviderLogo provider={o.provider} size={16} />
+                  <span data-testid="row-method">
+                    {providerName(t, o.provider)} · {t(`method.${o.method}`)}
+                  </span>
                 </span>
               ),
             },
@@ -304,6 +330,7 @@ export function OrdersScreen({ active }: { active: boolean }): React.JSX.Element
       </div>
       <OrderDrawer
         orderId={openId}
+        onOpen={setOpenId}
         onClose={() => {
           setOpenId(null);
           setTimeout(focusList, 0); // back to the same row

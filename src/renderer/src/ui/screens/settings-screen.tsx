@@ -12,7 +12,18 @@ import { isValidCustomUrl, isValidSubdomain, isValidTunnelHost } from '../lib/no
 
 type Draft = CommandInput<'settings.update'>;
 
-/** 设置: environment, the Alipay app/seller id, keys (fingerprints only), notify mode, expiry, voice, language. */
+/** WeChat Pay's account fields (settings.update `wechat`; main checks their formats). */
+const WECHAT_FIELDS = [
+  { field: 'mchId', maxLength: 32 },
+  { field: 'appId', maxLength: 32 },
+  { field: 'merchantSerialNo', maxLength: 64 },
+  { field: 'publicKeyId', maxLength: 96 },
+] as const;
+
+/**
+ * 设置: environment, the Alipay app/seller id and keys, WeChat Pay's merchant ids and keys (fingerprints
+ * only; 测试连接 per provider), notify mode, expiry, voice, language.
+ */
 export function SettingsScreen(): React.JSX.Element {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -45,11 +56,16 @@ export function SettingsScreen(): React.JSX.Element {
       <Alert type="info" title={t('common.loading')} />
     );
   }
-  const v = { ...settings, ...draft, alipay: { ...settings.alipay, ...draft.alipay } } as SettingsDto;
+  const v = { ...settings, ...draft, alipay: { ...settings.alipay, ...draft.alipay }, wechat: { ...settings.wechat, ...draft.wechat } } as SettingsDto;
   const set = (patch: Draft): void => {
     setResult(null);
     // A provider's group is merged field by field: editing the app id keeps a pending seller id.
-    setDraft((d) => ({ ...d, ...patch, ...(patch.alipay ? { alipay: { ...d.alipay, ...patch.alipay } } : {}) }));
+    setDraft((d) => ({
+      ...d,
+      ...patch,
+      ...(patch.alipay ? { alipay: { ...d.alipay, ...patch.alipay } } : {}),
+      ...(patch.wechat ? { wechat: { ...d.wechat, ...patch.wechat } } : {}),
+    }));
   };
 
   const save = async (): Promise<void> => {
@@ -112,6 +128,32 @@ export function SettingsScreen(): React.JSX.Element {
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.keys')}>
           <KeysSection settings={settings} unsaved={unsaved} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('settings.wechatTitle')} styles={{ label: { verticalAlign: 'top' } }}>
+          <div className="pd-wechat-settings" data-testid="wechat-settings">
+            {WECHAT_FIELDS.map(({ field, maxLength }) => (
+              <Field key={field} label={t(`settings.wechat.${field}`)} htmlFor={`pd-wx-${field}`} error={null} errorId={`wx-${field}-error`}>
+                <Input
+                  id={`pd-wx-${field}`}
+                  value={v.wechat[field]}
+                  maxLength={maxLength}
+                  className={field === 'mchId' || field === 'appId' ? undefined : 'pd-mono'}
+                  placeholder={
+                    v.environment === 'demo'
+                      ? t('settings.wechat.demoAuto')
+                      : field === 'merchantSerialNo'
+                        ? t('settings.wechat.merchantSerialNoPlaceholder')
+                        : field === 'publicKeyId'
+                          ? t('settings.wechat.publicKeyIdPlaceholder')
+                          : undefined
+                  }
+                  data-testid={`settings-wx-${field}`}
+                  onChange={(e) => set({ wechat: { [field]: e.target.value } })}
+                />
+              </Field>
+            ))}
+            <KeysSection settings={settings} unsaved={unsaved} provider="wechat" />
+          </div>
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.notifyMode')}>
           <Space orientation="vertical" className="pd-full">
@@ -233,8 +275,8 @@ export function SettingsScreen(): React.JSX.Element {
 function pruneDraft(d: Draft, s: SettingsDto): Draft {
   const rest: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(d)) {
-    if (k === 'alipay') {
-      const group = s.alipay as unknown as Record<string, unknown>;
+    if (k === 'alipay' || k === 'wechat') {
+      const group = s[k] as unknown as Record<string, unknown>;
       const pending = Object.fromEntries(Object.entries(val ?? {}).filter(([f, x]) => group[f] !== x));
       if (Object.keys(pending).length > 0) rest[k] = pending;
     } else if (s[k as keyof SettingsDto] !== val) rest[k] = val;

@@ -7,8 +7,9 @@ import { yuanToFen } from '../lib/amount';
 import { orderRow, ordersCsv } from '../lib/csv';
 import { dayRange, localDate } from '../lib/format';
 import { providerName } from '../lib/provider-name';
+import { ProviderLogo, providerColor } from '../components/method-logo';
 
-/** 今日: 实收 (net of refunds), 收款总额, 退款, 笔数, 客单价, the split by provider and method, an hourly bar chart, another day, CSV export. */
+/** 今日: 实收 (net of refunds), 收款总额, 退款, 笔数, 客单价, the split by provider (支付宝 / 微信), by provider and method, an hourly bar chart, another day, CSV export. */
 export function TodayScreen({ active }: { active: boolean }): React.JSX.Element {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -159,6 +160,43 @@ export function TodayScreen({ active }: { active: boolean }): React.JSX.Element 
               />
             </div>
           </div>
+          <section className="pd-card pd-chart-card">
+            <h3 className="pd-section-title">{t('today.byProvider')}</h3>
+            <Table
+              data-testid="today-by-provider"
+              size="small"
+              pagination={false}
+              rowKey={(p) => p.provider}
+              dataSource={summary.byProvider ?? []}
+              locale={{ emptyText: t('today.noSales') }}
+              onRow={(p) => ({ 'data-testid': 'provider-row', 'data-provider': p.provider }) as React.HTMLAttributes<HTMLElement>}
+              columns={[
+                {
+                  key: 'provider',
+                  title: t('today.provider'),
+                  render: (_, p) => (
+                    <span className="pd-row-provider" style={{ color: providerColor(p.provider) }}>
+                      <ProviderLogo provider={p.provider} size={16} />
+                      <span data-testid="provider-name">{providerName(t, p.provider)}</span>
+                    </span>
+                  ),
+                },
+                { key: 'count', title: t('today.count'), align: 'right', render: (_, p) => <span data-testid="provider-count">{p.count}</span> },
+                { key: 'gross', title: t('today.gross'), align: 'right', render: (_, p) => <span className="pd-money">¥{p.gross}</span> },
+                { key: 'refunded', title: t('today.refunded'), align: 'right', render: (_, p) => <span className="pd-money">¥{p.refunded}</span> },
+                {
+                  key: 'net',
+                  title: t('today.netShort'),
+                  align: 'right',
+                  render: (_, p) => (
+                    <span className="pd-money" data-testid="provider-net">
+                      ¥{p.net}
+                    </span>
+                  ),
+                },
+              ]}
+            />
+          </section>
           <section className="pd-card pd-chart-card">
             <h3 className="pd-section-title">{t('today.byMethod')}</h3>
             <Table
