@@ -42,6 +42,8 @@ function derKeysIn(text: string): string[] {
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let host: ConsoleHost;
 let emulator: Record<string, string>;
+/** The WeChat Pay side of the same emulator: the merchant's API key, the APIv3 key, the platform's public key. */
+let wechat: { merchantPrivateKey: string; apiV3Key: string; wechatpayPublicKey: string; control: string };
 let probes: string[];
 const pushed: unknown[] = [];
 const answers: { channel: string; result: unknown }[] = [];
@@ -71,7 +73,16 @@ beforeAll(async () => {
   );
   emulator = host.info().emulator!;
   expect(emulator.appPrivateKey).toContain('-----BEGIN');
-  probes = [...keyProbes(emulator.appPrivateKey!), ...keyProbes(emulator.alipayPublicKey!)];
+  wechat = (host.info().emulator as unknown as { wechat: typeof wechat }).wechat;
+  expect(wechat.merchantPrivateKey).toContain('-----BEGIN');
+  expect(Buffer.byteLength(wechat.apiV3Key)).toBe(32);
+  probes = [
+    ...keyProbes(emulator.appPrivateKey!),
+    ...keyProbes(emulator.alipayPublicKey!),
+    ...keyProbes(wechat.merchantPrivateKey),
+    ...keyProbes(wechat.wechatpayPublicKey),
+    wechat.apiV3Key,
+  ];
   for (const event of EVENT_NAMES) host.on(event, (payload) => pushed.push(payload));
 }, 60_000);
 
@@ -114,6 +125,27 @@ describe('no contract answer or event carries key material', () => {
     await call('orders.refund', { id: qr.id, amount: '3.00', reason: 'test' });
     await call('orders.create', { amount: '0.50', method: 'code', authCode: '281000000000000001' });
     await call('orders.create', { amount: '1.23', method: 'link' });
+    // WeChat Pay: a QR paid and partly refunded, a 付款码, and a 双码 sale.
+    const wx = await call<{ id: string }>('orders.create', { amount: '8.80', method: 'qr', provider: 'wechat' });
+    const wxPay = await fetch(`${wechat.control}/trades/${encodeURIComponent(wx.id)}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(wxPay.status).toBe(200);
+    await waitFor(
+      () => pushed.some((p) => (p as { id?: string; status?: string }).id === wx.id && (p as { status: string }).status === 'PAID'),
+      'WeChat QR paid',
+      10_000,
+    );
+    await call('orders.refund', { id: wx.id, amount: '1.00' });
+    await call('orders.create', { amount: '0.60', method: 'code', authCode: '100000000000000001' });
+    await call('orders.create', { amount: '2.20', method: 'qr', provider: 'dual' });
+    // 交班: a shift started, read and ended.
+    const shift = await call<{ id: string }>('shift.start', { cashier: '张三' });
+    await call('shift.current', {});
+    await call('shift.end', { id: shift.id });
+    await call('shift.list', {});
     const declined = await host.dispatch('orders.create', { amount: '2.00', method: 'code', authCode: '284000000000000004' });
     answers.push({ channel: 'orders.create', result: declined });
 
@@ -128,6 +160,8 @@ describe('no contract answer or event carries key material', () => {
     if (Object.hasOwn(commands, 'keys.test')) {
       const test = await call<{ ok: boolean }>('keys.test', {});
       expect(test.ok).toBe(true); // the emulator answered ACQ.TRADE_NOT_EXIST, correctly signed
+      const wxTest = await call<{ ok: boolean }>('keys.test', { provider: 'wechat' });
+      expect(wxTest.ok).toBe(true); // ORDER_NOT_EXIST, the answer's signature verified
     }
     // Errors are answers too.
     answers.push({ channel: 'orders.get', result: await host.dispatch('orders.get', { id: 'NOPE' }) });
