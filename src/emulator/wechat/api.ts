@@ -3,7 +3,8 @@
  * response signing. Models: 401 SIGN_ERROR (unsigned) for a missing/malformed Authorization, an unknown
  * mchid or serial_no, a timestamp more than 5 minutes off the real clock, or a bad signature; every other
  * answer (errors included) is signed with Wechatpay-* headers by the current signer (WeChat Pay public key
- * or platform certificate); faults: latency, HTML 500, hang, 500 SYSTEM_ERROR, 429 FREQUENCY_LIMITED (each
+ * or platform certificate); faults: latency, HTML 500, hang, connection reset (no answer at all), 500
+ * SYSTEM_ERROR, 429 FREQUENCY_LIMITED (each
  * with `apply` = processed first: the outcome is unknown to the merchant), tamper (signed, then a byte
  * changed), sign-probe (a `WECHATPAY/SIGNTEST/` signature, 应对签名探测流量), skew (a validly signed answer
  * whose Wechatpay-Timestamp is 10 minutes old).
@@ -140,7 +141,7 @@ export async function handleWxApi(req: http.IncomingMessage, res: http.ServerRes
   const latency = deps.faults.takeLatency(route.op);
   if (latency > 0) await new Promise((r) => setTimeout(r, latency));
   const fault = deps.faults.takeApiFault(route.op);
-  const failing = fault && ['http500', 'hang', 'system-error', 'frequency-limited'].includes(fault.kind);
+  const failing = fault && ['http500', 'hang', 'reset', 'system-error', 'frequency-limited'].includes(fault.kind);
   if (fault && failing && !fault.apply) return answerFault(res, fault.kind, fault.ms, deps);
   const result = await route.run(deps, who.mchid, body, url.searchParams);
   if (fault && failing) {
@@ -152,6 +153,9 @@ export async function handleWxApi(req: http.IncomingMessage, res: http.ServerRes
 
 function answerFault(res: http.ServerResponse, kind: string, ms: number | undefined, deps: WxApiDeps): void {
   if (kind === 'hang') return deps.onHang(res, ms ?? 60_000);
+  // The connection is reset without an answer (a TCP RST from a proxy or a restarted node): the client
+  // sees ECONNRESET / "socket hang up", never a status.
+  if (kind === 'reset') return void res.socket?.resetAndDestroy();
   if (kind === 'http500') {
     return sendRaw(
       res,

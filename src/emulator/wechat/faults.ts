@@ -12,7 +12,7 @@ export const WX_OPERATIONS = ['native', 'codepay', 'query', 'query-id', 'close',
 export type WxOperation = (typeof WX_OPERATIONS)[number];
 
 /** Faults on API answers. */
-export const WX_API_FAULT_KINDS = ['latency', 'http500', 'hang', 'system-error', 'frequency-limited', 'tamper', 'sign-probe', 'skew'] as const;
+export const WX_API_FAULT_KINDS = ['latency', 'http500', 'hang', 'reset', 'system-error', 'frequency-limited', 'tamper', 'sign-probe', 'skew'] as const;
 /** Faults on notifications. */
 export const WX_NOTIFY_FAULT_KINDS = ['notify-drop', 'notify-duplicate', 'notify-reorder'] as const;
 
