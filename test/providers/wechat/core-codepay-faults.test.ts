@@ -35,13 +35,13 @@ describe('WeChat 付款码 through the core', () => {
     expect(await env.pay(o.id)).toBe(409);
   });
 
-  it('never confirmed, and the reverse at the deadline is answered SYSTEM_ERROR twice → reversed again until WeChat has REVOKED it', async () => {
+  it('never confirmed, and the reverse at the deadline is answered SYSTEM_ERROR 4 times (past the inline retries) → reversed again until WeChat has REVOKED it', async () => {
     const env = await wxFaultEnv({ barcode: { pollIntervalMs: 50, maxWaitMs: 500 } });
-    await env.fault({ kind: 'system-error', method: 'reverse', count: 2 });
+    await env.fault({ kind: 'system-error', method: 'reverse', count: 4 });
     const o = await env.core.createOrder({ amountFen: 2500, method: 'code', provider: 'wechat', authCode: CODES.USERPAYING_NEVER });
     await waitFor(async () => (await env.trade(o.id)).state === 'REVOKED', 'reversed at WeChat', 10_000);
     await waitFor(() => env.core.getOrder(o.id)?.status === 'CLOSED', 'closed here', 5000);
-    expect(await env.faults()).toEqual([]); // both SYSTEM_ERROR answers were given: the reverse was sent 3 times
+    expect(await env.faults()).toEqual([]); // every SYSTEM_ERROR answer was given: the reverse was sent 5 times
     expect(await env.pay(o.id)).toBe(409);
     expect(env.core.getOrder(o.id)).toMatchObject({ status: 'CLOSED', tradeNo: null });
   });

@@ -29,6 +29,7 @@ export interface WxDeliveryView {
   eventType: string;
   outTradeNo: string;
   notifyId: string;
+  attempt: number;
   status: number | null;
   accepted: boolean;
 }
