@@ -7,7 +7,9 @@
  * SYSTEM_ERROR, 429 FREQUENCY_LIMITED (each
  * with `apply` = processed first: the outcome is unknown to the merchant), tamper (signed, then a byte
  * changed), sign-probe (a `WECHATPAY/SIGNTEST/` signature, 应对签名探测流量), skew (a validly signed answer
- * whose Wechatpay-Timestamp is 10 minutes old).
+ * whose Wechatpay-Timestamp is 10 minutes old), idle-close (the answer is sent, then the server treats the
+ * kept-alive connection as closed for idleness: the next request the client writes on it is reset unread,
+ * as when a keep-alive socket is reused just as the server's FIN is on its way).
  * Not modelled: the backup domain, rate limits without the fault, Accept / Content-Type header checks.
  */
 import type http from 'node:http';
@@ -118,8 +120,16 @@ function authenticate(req: http.IncomingMessage, raw: string, deps: WxApiDeps): 
   return { mchid: auth.mchid };
 }
 
+/** Connections closed for idleness (idle-close fault): a request arriving on one is reset unread. */
+const idleClosed = new WeakSet<object>();
+
 /** Handle a /v3/* request. */
 export async function handleWxApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: string, deps: WxApiDeps): Promise<void> {
+  if (idleClosed.has(req.socket)) {
+    deps.log(`wechat ${req.method ?? ''} ${url.pathname} on an idle-closed connection: reset, not processed`);
+    req.socket.resetAndDestroy();
+    return;
+  }
   const routes = match(url.pathname);
   const route = routes.find((r) => r.method === req.method);
   if (!route) {
@@ -180,4 +190,5 @@ function answer(res: http.ServerResponse, a: WxAnswer, deps: WxApiDeps, modifier
   if (modifier === 'sign-probe') headers['Wechatpay-Signature'] = `WECHATPAY/SIGNTEST/${randomBytes(256).toString('base64')}`;
   if (text) headers['content-type'] = 'application/json; charset=utf-8';
   sendRaw(res, a.status, sent, headers);
+  if (modifier === 'idle-close' && res.socket) idleClosed.add(res.socket);
 }

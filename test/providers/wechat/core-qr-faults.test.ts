@@ -95,6 +95,21 @@ describe('WeChat QR through the core: notifications', () => {
 });
 
 describe('WeChat QR through the core: no answer from WeChat', () => {
+  it.each([
+    ['http500', false],
+    ['tamper', false],
+    ['system-error', false],
+    ['hang', true],
+    ['reset', true],
+  ])('Native 下单 answered by %s (processed by WeChat: %s) → order FAILED with a bilingual reason, its QR never shown', async (kind, apply) => {
+    const env = await wxFaultEnv({ timeoutMs: 300 });
+    await env.fault({ kind, method: 'native', apply, ms: 1000 });
+    const o = await env.core.createOrder({ amountFen: 100, method: 'qr', provider: 'wechat' });
+    expect(o).toMatchObject({ status: 'FAILED', qrCode: null });
+    expect(o.message).toMatch(/^[^A-Za-z]*[\u4e00-\u9fff].* \/ [A-Z]/);
+    expect(await env.faults()).toEqual([]);
+  });
+
   it('queries answered SYSTEM_ERROR, HTML 500, a connection reset and a hang past the client timeout while polling → converges to PAID', async () => {
     const env = await wxFaultEnv({ ...pollOnly, timeoutMs: 300 });
     const o = await env.core.createOrder({ amountFen: 100, method: 'qr', provider: 'wechat' });

@@ -53,6 +53,20 @@ describe('WeChat refunds through the core: no answer, or no trustworthy answer',
     expect((await env.trade(id)).refunds).toHaveLength(1);
   });
 
+  it('keep-alive: WeChat closed the payment answer’s connection for idleness; the refund written on it is reset unread → UNKNOWN → NOT_FOUND → resent with the same out_refund_no → one refund', async () => {
+    const env = await wxFaultEnv(pollOnly);
+    await env.fault({ kind: 'idle-close', method: 'codepay' });
+    const id = await paidCode(env.core, 1000);
+    expect(await env.faults()).toEqual([]);
+    const r = await env.core.refund({ orderId: id, amountFen: 500 });
+    await waitFor(async () => (await env.trade(id)).refunds.length > 0, 'the refund re-sent on a fresh connection', 5000);
+    expect((await env.trade(id)).refunds).toEqual([expect.objectContaining({ outRefundNo: r.id, refund: 500 })]);
+    expect(env.emuLog.some((l) => l.includes('idle-closed connection'))).toBe(true);
+    await advance(env.emu, 61_000);
+    await waitFor(() => env.core.getOrder(id)?.refunds[0]?.status === 'SUCCESS', 'refund settled', 5000);
+    expect(env.core.getOrder(id)).toMatchObject({ refundedFen: 500 });
+  });
+
   it.each(['system-error', 'http500', 'tamper'])('refund taken by WeChat but answered with %s → UNKNOWN → resolved, one refund only', async (kind) => {
     const env = await wxFaultEnv(pollOnly);
     const id = await paidCode(env.core, 1000);

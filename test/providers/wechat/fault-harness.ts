@@ -36,6 +36,8 @@ export interface WxDeliveryView {
 
 export interface WxFaultEnv {
   emu: RunningEmulator;
+  /** What the emulator logged. */
+  emuLog: readonly string[];
   /** The first core (started). */
   core: PaymentCore;
   /** Another core on the same database (the app started again); the caller closes the previous one first. */
@@ -55,7 +57,14 @@ export async function wxFaultEnv(first: WxCoreOptions = {}, emulator: { timeScal
   const keys = await testKeys();
   const tmp = makeTempDir();
   onTestFinished(() => tmp.cleanup());
-  const emu = await startEmulator({ port: 0, keys, stateDir: join(tmp.dir, 'emu'), timeScale: emulator.timeScale ?? 1 });
+  const emuLog: string[] = [];
+  const emu = await startEmulator({
+    port: 0,
+    keys,
+    stateDir: join(tmp.dir, 'emu'),
+    timeScale: emulator.timeScale ?? 1,
+    log: (m) => emuLog.push(m),
+  });
   onTestFinished(() => emu.close());
   const logger = memoryLogger();
   const registry = defaultProviderRegistry();
@@ -82,6 +91,7 @@ export async function wxFaultEnv(first: WxCoreOptions = {}, emulator: { timeScal
   const enc = encodeURIComponent;
   return {
     emu,
+    emuLog,
     core,
     newCore,
     fault: async (f) => {
