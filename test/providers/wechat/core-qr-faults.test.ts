@@ -7,13 +7,17 @@
  * | -------------------------------------------------------- | --------------------------------------------------------------- |
  * | hang past the client timeout (applied / not)             | core-refund-faults, core-codepay-faults, this file (close, query) |
  * | 5xx / SYSTEM_ERROR / unsigned or tampered answer         | core-refund-faults, core-codepay-faults, this file (polling)    |
- * | connection reset                                         | core-codepay-faults, this file (polling)                        |
+ * | connection reset                                         | core-codepay-faults, this file (polling, 下单)                  |
+ * | keep-alive socket reused as the server closes it idle    | core-refund-faults (idle-close fault)                           |
+ * | create answered by a fault → order FAILED                | this file (Native 下单)                                         |
+ * | notice before the call's own answer                      | core-refund-faults (REFUND.SUCCESS before the refund answer)    |
  * | notification duplicated / dropped / retried late         | this file; core-refund-faults (REFUND.SUCCESS duplicated)       |
  * | out of order (refund notice before the payment notice)   | this file                                                       |
  * | refund PENDING → settled by notice / by query; NOT_FOUND | core-refund-faults                                              |
  * | refund resolved after a restart (same out_refund_no)     | core-refund-faults                                              |
  * | 付款码 USERPAYING → poll → reverse at the deadline       | core-codepay-faults                                             |
- * | late payment after a cancel that could not void          | this file                                                       |
+ * | late payment after a cancel that could not void          | no counterpart (a closed Native trade cannot be paid); this file: |
+ * |                                                          | the close unanswered at cancel and expiry, paid meanwhile → PAID |
  * | start-up sweep after a crash                             | this file                                                       |
  * | poll only (no notify URL)                                | core.test.ts                                                    |
  * | expiry (closed at the provider; paid meanwhile → PAID)   | this file                                                       |

@@ -9,9 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { WECHAT_TEST_AUTH_CODES as CODES } from '../../../src/emulator';
 import type { PaymentCore } from '../../../src/main/payments';
 import { waitFor } from '../../support';
-import { advance } from './helpers';
+import { advance, wxControl } from './helpers';
 import { wxFaultEnv } from './fault-harness';
 
+const wxSettle = (env: Awaited<ReturnType<typeof wxFaultEnv>>, no: string) => wxControl(env.emu, 'POST', `/refunds/${no}/settle`, { status: 'SUCCESS' });
 const pollOnly = { notify: { port: 0, publicUrl: null }, timeoutMs: 300 } as const;
 
 async function paidCode(core: PaymentCore, amountFen: number): Promise<string> {
@@ -65,6 +66,21 @@ describe('WeChat refunds through the core: no answer, or no trustworthy answer',
     await advance(env.emu, 61_000);
     await waitFor(() => env.core.getOrder(id)?.refunds[0]?.status === 'SUCCESS', 'refund settled', 5000);
     expect(env.core.getOrder(id)).toMatchObject({ refundedFen: 500 });
+  });
+
+  it('the REFUND.SUCCESS notice arrives before the refund’s own answer (which then times out) → SUCCESS stays, applied once', async () => {
+    const env = await wxFaultEnv({ timeoutMs: 1000 });
+    const id = await paidCode(env.core, 1000);
+    await env.fault({ kind: 'hang', method: 'refund', apply: true, ms: 3000 });
+    const pending = env.core.refund({ orderId: id, amountFen: 600 });
+    const no = await waitFor(async () => (await env.trade(id)).refunds[0]?.outRefundNo, 'WeChat took the refund', 3000);
+    expect((await wxSettle(env, no)).status).toBe(200); // settled while the answer is still outstanding
+    await waitFor(() => env.core.getOrder(id)?.refunds[0]?.status === 'SUCCESS', 'applied by the notice', 3000);
+    const r = await pending; // the answer never came: the client timed out after the notice
+    expect(r).toMatchObject({ id: no, status: 'SUCCESS' });
+    expect(env.core.getOrder(id)).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedFen: 600, refunds: [expect.objectContaining({ status: 'SUCCESS' })] });
+    expect(env.core.events(id).filter((e) => e.kind === 'refund_succeeded')).toEqual([expect.objectContaining({ source: 'notify' })]);
+    expect((await env.trade(id)).refunds).toHaveLength(1);
   });
 
   it.each(['system-error', 'http500', 'tamper'])('refund taken by WeChat but answered with %s → UNKNOWN → resolved, one refund only', async (kind) => {
