@@ -46,6 +46,20 @@ describe('WeChat 付款码 through the core', () => {
     expect(env.core.getOrder(o.id)).toMatchObject({ status: 'CLOSED', tradeNo: null });
   });
 
+  it('the cashier cancels while the buyer is entering the password → reversed: CLOSED here, REVOKED at WeChat', async () => {
+    const env = await wxFaultEnv({ barcode: { pollIntervalMs: 50, maxWaitMs: 5000 } });
+    let id = '';
+    const off = env.core.on('order.updated', (x) => {
+      if (x.userPaying) id = x.id;
+    });
+    const pending = env.core.createOrder({ amountFen: 2500, method: 'code', provider: 'wechat', authCode: CODES.USERPAYING_NEVER });
+    await waitFor(() => id !== '', 'user paying', 3000);
+    off();
+    expect(await env.core.cancelOrder(id)).toMatchObject({ status: 'CLOSED' });
+    expect((await pending).status).toBe('CLOSED');
+    expect((await env.trade(id)).state).toBe('REVOKED');
+  });
+
   it('the payment request processed by WeChat, its answer lost (hang past the 300 ms client timeout) → the query finds it PAID', async () => {
     const env = await wxFaultEnv({ timeoutMs: 300 });
     await env.fault({ kind: 'hang', method: 'codepay', apply: true, ms: 1500 });
