@@ -3,10 +3,13 @@
  * response signing. Models: 401 SIGN_ERROR (unsigned) for a missing/malformed Authorization, an unknown
  * mchid or serial_no, a timestamp more than 5 minutes off the real clock, or a bad signature; every other
  * answer (errors included) is signed with Wechatpay-* headers by the current signer (WeChat Pay public key
- * or platform certificate); faults: latency, HTML 500, hang, 500 SYSTEM_ERROR, 429 FREQUENCY_LIMITED (each
+ * or platform certificate); faults: latency, HTML 500, hang, connection reset (no answer at all), 500
+ * SYSTEM_ERROR, 429 FREQUENCY_LIMITED (each
  * with `apply` = processed first: the outcome is unknown to the merchant), tamper (signed, then a byte
  * changed), sign-probe (a `WECHATPAY/SIGNTEST/` signature, 应对签名探测流量), skew (a validly signed answer
- * whose Wechatpay-Timestamp is 10 minutes old).
+ * whose Wechatpay-Timestamp is 10 minutes old), idle-close (the answer is sent, then the server treats the
+ * kept-alive connection as closed for idleness: the next request the client writes on it is reset unread,
+ * as when a keep-alive socket is reused just as the server's FIN is on its way).
  * Not modelled: the backup domain, rate limits without the fault, Accept / Content-Type header checks.
  */
 import type http from 'node:http';
@@ -117,8 +120,16 @@ function authenticate(req: http.IncomingMessage, raw: string, deps: WxApiDeps): 
   return { mchid: auth.mchid };
 }
 
+/** Connections closed for idleness (idle-close fault): a request arriving on one is reset unread. */
+const idleClosed = new WeakSet<object>();
+
 /** Handle a /v3/* request. */
 export async function handleWxApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: string, deps: WxApiDeps): Promise<void> {
+  if (idleClosed.has(req.socket)) {
+    deps.log(`wechat ${req.method ?? ''} ${url.pathname} on an idle-closed connection: reset, not processed`);
+    req.socket.resetAndDestroy();
+    return;
+  }
   const routes = match(url.pathname);
   const route = routes.find((r) => r.method === req.method);
   if (!route) {
@@ -140,7 +151,7 @@ export async function handleWxApi(req: http.IncomingMessage, res: http.ServerRes
   const latency = deps.faults.takeLatency(route.op);
   if (latency > 0) await new Promise((r) => setTimeout(r, latency));
   const fault = deps.faults.takeApiFault(route.op);
-  const failing = fault && ['http500', 'hang', 'system-error', 'frequency-limited'].includes(fault.kind);
+  const failing = fault && ['http500', 'hang', 'reset', 'system-error', 'frequency-limited'].includes(fault.kind);
   if (fault && failing && !fault.apply) return answerFault(res, fault.kind, fault.ms, deps);
   const result = await route.run(deps, who.mchid, body, url.searchParams);
   if (fault && failing) {
@@ -152,6 +163,9 @@ export async function handleWxApi(req: http.IncomingMessage, res: http.ServerRes
 
 function answerFault(res: http.ServerResponse, kind: string, ms: number | undefined, deps: WxApiDeps): void {
   if (kind === 'hang') return deps.onHang(res, ms ?? 60_000);
+  // The connection is reset without an answer (a TCP RST from a proxy or a restarted node): the client
+  // sees ECONNRESET / "socket hang up", never a status.
+  if (kind === 'reset') return void res.socket?.resetAndDestroy();
   if (kind === 'http500') {
     return sendRaw(
       res,
@@ -176,4 +190,5 @@ function answer(res: http.ServerResponse, a: WxAnswer, deps: WxApiDeps, modifier
   if (modifier === 'sign-probe') headers['Wechatpay-Signature'] = `WECHATPAY/SIGNTEST/${randomBytes(256).toString('base64')}`;
   if (text) headers['content-type'] = 'application/json; charset=utf-8';
   sendRaw(res, a.status, sent, headers);
+  if (modifier === 'idle-close' && res.socket) idleClosed.add(res.socket);
 }

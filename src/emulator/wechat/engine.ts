@@ -3,8 +3,10 @@
  * Models: a Native order exists (NOTPAY) as soon as it is created; after time_expire it can no longer be
  * paid but stays NOTPAY until the merchant closes it (Native下单: 支付结束时间); a buyer who declines in the
  * app leaves it NOTPAY; 付款码 USERPAYING until the buyer enters the password (or never); reverse (撤销)
- * closes an unpaid 付款码 order and refunds a paid one (REVOKED); refunds are asynchronous: PROCESSING,
- * then SUCCESS after 1 emulated minute unless settled CLOSED / ABNORMAL first (control API).
+ * closes an unpaid 付款码 order and refunds a paid one (REVOKED). A USERPAYING order is reversed at once: the
+ * v3 撤销 docs list no refusal while the buyer is paying (the 500 SYSTEM_ERROR fault is the documented
+ * "call again" answer). Refunds are asynchronous: PROCESSING, then SUCCESS after 1 emulated minute unless
+ * settled CLOSED / ABNORMAL first (control API).
  * Not modelled: discounts (promotion_detail), partial payment by several funds, refunds of orders older
  * than a year, the 50-refunds-per-order limit's exact error text.
  */

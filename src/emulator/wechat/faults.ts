@@ -1,7 +1,8 @@
 /**
  * Fault injection for the WeChat Pay side (docs/emulator.md "WeChat Pay → Faults"): the same shape as the
  * Alipay faults (`{kind, method?, count?, ms?, apply?}`), with WeChat's failure modes. `method` is an
- * operation name (WX_OPERATIONS). The list itself is the shared FaultList.
+ * operation name (WX_OPERATIONS). The list itself is the shared FaultList. `reset` and `idle-close` act on the
+ * connection: no answer at all (TCP RST), or the answer then the next request on that kept-alive socket reset.
  * Not modelled: faults on the control API or the buyer page.
  */
 import { z } from 'zod';
@@ -12,7 +13,18 @@ export const WX_OPERATIONS = ['native', 'codepay', 'query', 'query-id', 'close',
 export type WxOperation = (typeof WX_OPERATIONS)[number];
 
 /** Faults on API answers. */
-export const WX_API_FAULT_KINDS = ['latency', 'http500', 'hang', 'system-error', 'frequency-limited', 'tamper', 'sign-probe', 'skew'] as const;
+export const WX_API_FAULT_KINDS = [
+  'latency',
+  'http500',
+  'hang',
+  'reset',
+  'idle-close',
+  'system-error',
+  'frequency-limited',
+  'tamper',
+  'sign-probe',
+  'skew',
+] as const;
 /** Faults on notifications. */
 export const WX_NOTIFY_FAULT_KINDS = ['notify-drop', 'notify-duplicate', 'notify-reorder'] as const;
 

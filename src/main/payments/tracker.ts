@@ -1,5 +1,5 @@
 import type { EventSource } from './api';
-import { cancelTrade, closeTrade } from './closer';
+import { cancelTrade, closeTrade, type CloseOutcome } from './closer';
 import { MESSAGES, owns, providerFor, type Context } from './context';
 import { closedInWindow, inLateWatch, lateCheck, lateWatchUntil } from './late-watch';
 import { applyTradeFactsTx } from './reconcile';
@@ -135,13 +135,15 @@ export class Tracker {
       if (ctx.busy.has(orderId)) return true;
       const why = { source: 'system' as const, kind: 'expired', message: MESSAGES.expired };
       ctx.busy.add(orderId);
+      let outcome: CloseOutcome;
       try {
-        const outcome =
-          row.method === 'code' ? await cancelTrade(ctx, orderId, { ...why, message: MESSAGES.barcodeTimeout }) : await closeTrade(ctx, orderId, why);
-        return outcome === 'open' || inLateWatch(ctx.store.orders.get(orderId), ctx.settings, ctx.clock.now());
+        outcome = row.method === 'code' ? await cancelTrade(ctx, orderId, { ...why, message: MESSAGES.barcodeTimeout }) : await closeTrade(ctx, orderId, why);
       } finally {
         ctx.busy.delete(orderId);
       }
+      if (outcome !== 'open') return inLateWatch(ctx.store.orders.get(orderId), ctx.settings, ctx.clock.now());
+      // The close / cancel went unanswered: the buyer may have paid meanwhile, so ask as a poll would
+      // (otherwise a provider failing only its close would hide the payment until the close is answered).
     }
     const q = await providerFor(ctx, row).query(orderId);
     if (q.kind === 'ok') {
