@@ -25,6 +25,7 @@ export default defineConfig({
           name: 'jsdom',
           environment: 'jsdom',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/renderer/dom-timeouts.ts'],
           // A whole console renders per test: seconds on a 2-core CI machine running both projects at once.
           // Waits inside the tests stay bounded by their own (shorter) timeouts.
           testTimeout: 30_000,
