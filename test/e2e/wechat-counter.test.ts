@@ -38,6 +38,9 @@ async function allInView(page: Page, selector: string): Promise<void> {
   await page.setViewportSize(SIZES[0]);
 }
 
+/** Every toast box: the 收款成功 toast (and any antd message shown meanwhile). */
+const TOASTS = `${tid('paid-toast-box')}, ${tid('paid-toast')}, [class*="ant-message-notice"]`;
+
 /** Every match covers no visible control (tab, button, field, link) at each window size. */
 async function coversNoControl(page: Page, selector: string): Promise<void> {
   for (const size of SIZES) {
@@ -126,7 +129,7 @@ describe('WeChat Pay at the counter E2E', { timeout: 120_000 }, () => {
     expect(await text(page, tid('announcement'))).toBe('微信收款 12.34 元');
     // The 收款成功 toast (5 s) covers no tab, button or field, at 1280 and 1024 px.
     await page.waitForSelector(tid('paid-toast'));
-    await coversNoControl(page, `${tid('paid-toast-box')}, ${tid('paid-toast')}`);
+    await coversNoControl(page, TOASTS);
     // The status bar's notify line names both providers' paths, whole, at 1024 px too.
     await page.setViewportSize(SIZES[1]);
     expect(await text(page, tid('notify-url'))).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/notify\/\{alipay,wechat\}$/);
@@ -179,7 +182,7 @@ describe('WeChat Pay at the counter E2E', { timeout: 120_000 }, () => {
     for (const m of await page.locator(tid('row-method')).allTextContents()) expect(m).toBe('微信 · 扫码收款');
     // The search box shows its whole hint; a 收款成功 toast still up covers none of the filters.
     await placeholderFits(page, `${tid('orders-search')} input`);
-    await coversNoControl(page, `${tid('paid-toast-box')}, ${tid('paid-toast')}`);
+    await coversNoControl(page, TOASTS);
     await shotBoth(page, 'wx-05-orders-wechat');
     await page.click(tid('provider-filter-alipay'));
     await waitCount(page, tid('order-row'), 1);
