@@ -232,7 +232,14 @@ export interface StatusDto {
   emulatorUrl: string | null;
   notify: {
     mode: NotifyMode;
+    /** The notify URL of the first hosted provider (Alipay's when it is hosted); null = none (poll only). */
     url: string | null;
+    /**
+     * Every hosted provider's notify URL, one per provider, all on the same base (e.g.
+     * `http://127.0.0.1:P/notify/alipay`, `…/notify/wechat`); empty when `url` is null. Absent (an older
+     * main) = just `url`.
+     */
+    urls?: { provider: string; url: string }[];
     reachability: 'reachable' | 'unreachable' | 'unknown' | 'disabled';
     detail: string | null;
   };

@@ -84,6 +84,13 @@ describe('WeChat Pay in demo mode, through the console', () => {
       { id: 'alipay', ready: true, reason: null },
       { id: 'wechat', ready: true, reason: null },
     ]);
+    // The notify line names both hosted providers' notify URLs on the one loopback base.
+    const base = /^(http:\/\/127\.0\.0\.1:\d+)\/notify\/alipay$/.exec(status.notify.url ?? '')?.[1];
+    expect(base).toBeDefined();
+    expect(status.notify.urls).toEqual([
+      { provider: 'alipay', url: `${base}/notify/alipay` },
+      { provider: 'wechat', url: `${base}/notify/wechat` },
+    ]);
 
     const order = await ok(d.host.dispatch('orders.create', { amount: '12.34', method: 'qr', provider: 'wechat' }));
     expect(order).toMatchObject({ provider: 'wechat', method: 'qr', status: 'AWAITING_PAYMENT', amount: '12.34', environment: 'demo' });

@@ -38,6 +38,52 @@ async function allInView(page: Page, selector: string): Promise<void> {
   await page.setViewportSize(SIZES[0]);
 }
 
+/** Every toast box: the 收款成功 toast (and any antd message shown meanwhile). */
+const TOASTS = `${tid('paid-toast-box')}, ${tid('paid-toast')}, [class*="ant-message-notice"]`;
+
+/** Every match covers no visible control (tab, button, field, link) at each window size. */
+async function coversNoControl(page: Page, selector: string): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    const hits = await page.evaluate<string[]>(`(() => {
+      const boxes = [...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => e.getBoundingClientRect());
+      const controls = [...document.querySelectorAll('button, [role="tab"], input, select, textarea, a, .ant-select')].filter((c) => {
+        const r = c.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && getComputedStyle(c).visibility !== 'hidden';
+      });
+      const out = [];
+      for (const b of boxes) {
+        if (b.width === 0) continue;
+        for (const c of controls) {
+          const r = c.getBoundingClientRect();
+          if (b.left < r.right && r.left < b.right && b.top < r.bottom && r.top < b.bottom) out.push(c.textContent.trim() || c.tagName);
+        }
+      }
+      return out;
+    })()`);
+    expect(hits, `${selector} covers controls at ${size.width}×${size.height}`).toEqual([]);
+  }
+  await page.setViewportSize(SIZES[0]);
+}
+
+/** An input's placeholder is shown whole (not cut with an ellipsis) at each window size. */
+async function placeholderFits(page: Page, selector: string): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    const m = await page.evaluate<{ text: string; need: number; room: number }>(`(() => {
+      const input = document.querySelector(${JSON.stringify(selector)});
+      const style = getComputedStyle(input);
+      const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = style.font;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { text: input.placeholder, need: ctx.measureText(input.placeholder).width, room };
+    })()`);
+    expect(m.need, `"${m.text}" fits at ${size.width}×${size.height} (${m.room} px)`).toBeLessThanOrEqual(m.room);
+  }
+  await page.setViewportSize(SIZES[0]);
+}
 /** One attribute of every match, in page order. */
 async function attrs(page: Page, selector: string, attr: string): Promise<(string | null)[]> {
   return Promise.all((await page.locator(selector).all()).map((l) => l.getAttribute(attr)));
@@ -81,6 +127,16 @@ describe('WeChat Pay at the counter E2E', { timeout: 120_000 }, () => {
     expect(await text(page, tid('paid-sub'))).toBe('微信到账 12.34 元');
     await waitAttr(page, tid('announcement'), 'data-count', '1');
     expect(await text(page, tid('announcement'))).toBe('微信收款 12.34 元');
+    // The 收款成功 toast (5 s) covers no tab, button or field, at 1280 and 1024 px.
+    await page.waitForSelector(tid('paid-toast'));
+    await coversNoControl(page, TOASTS);
+    // The status bar's notify line names both providers' paths, whole, at 1024 px too.
+    await page.setViewportSize(SIZES[1]);
+    expect(await text(page, tid('notify-url'))).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/notify\/\{alipay,wechat\}$/);
+    expect(await page.evaluate(`(() => { const e = document.querySelector('[data-testid="notify-url"]'); return e.scrollWidth <= e.clientWidth; })()`)).toBe(
+      true,
+    );
+    await page.setViewportSize(SIZES[0]);
     await shotBoth(page, 'wx-02-checkout-wechat-paid');
   });
 
@@ -124,6 +180,9 @@ describe('WeChat Pay at the counter E2E', { timeout: 120_000 }, () => {
     await waitCount(page, tid('order-row'), 2);
     expect((await attrs(page, tid('order-row'), 'data-order-id')).sort()).toEqual([sale.wechat, sale.dual].sort());
     for (const m of await page.locator(tid('row-method')).allTextContents()) expect(m).toBe('微信 · 扫码收款');
+    // The search box shows its whole hint; a 收款成功 toast still up covers none of the filters.
+    await placeholderFits(page, `${tid('orders-search')} input`);
+    await coversNoControl(page, TOASTS);
     await shotBoth(page, 'wx-05-orders-wechat');
     await page.click(tid('provider-filter-alipay'));
     await waitCount(page, tid('order-row'), 1);

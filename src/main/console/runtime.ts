@@ -17,7 +17,7 @@ import { keysSettingsDto } from '../keys/host-glue';
 import { createWechatKeyStore, type WechatKeyStore } from '../keys/wechat-keys';
 import type { PaymentCore, PaymentCoreConfig, PaymentProvider } from '../payments/api';
 import { defaultProviderRegistry } from '../providers/registry';
-import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST, type NotifyEndpointState } from '../tunnel/notify-endpoint';
+import { createNotifyEndpoint, DEFAULT_TUNNEL_HOST } from '../tunnel/notify-endpoint';
 import { createProbeEndpoint, type ProbeEndpoint } from '../tunnel/probe';
 import { DB_FILE, inspectDatabase, secureDataDir } from './data-dir';
 import { corruptMessage, scheduleBackgroundCheck } from './db-integrity';
@@ -30,7 +30,7 @@ import { loadSettings, saveSettings, type Settings } from './settings';
 import { createShortLinks, type ShortLinks } from './short-links';
 import { GATEWAYS, type ConsoleDeps, type Runtime, type RuntimeState } from './runtime-types';
 
-import { buildStatus, KEYS_RESTART_NOTE, type RunningConfig } from './status';
+import { buildStatus, KEYS_RESTART_NOTE, type RunningConfig, type StatusFacts } from './status';
 import { openConsoleVault } from './vault-setup';
 
 export { GATEWAYS, type ConsoleDeps, type EmulatorHandle, type Runtime, type RuntimeState } from './runtime-types';
@@ -269,11 +269,17 @@ export async function createRuntime(config: ConsoleConfig, deps: ConsoleDeps): P
     startEndpoint(c);
   };
 
-  /** The endpoint's state with the full notify_url new orders get (base + the core's notify path). */
-  const notifyState = (): NotifyEndpointState | null => {
+  /** The endpoint's state with the full notify_urls new orders get (base + each hosted provider's notify path). */
+  const notifyState = (): StatusFacts['notify'] => {
     const current = state.endpoint?.current();
     if (!state.core || !current) return null;
-    return { ...current, url: current.url === null ? null : state.core.notifyUrl() };
+    if (current.url === null) return { ...current, url: null, hosted: [] };
+    const core = state.core;
+    const hosted = core.providers().flatMap((provider) => {
+      const url = core.notifyUrl(provider);
+      return url === null ? [] : [{ provider, url }];
+    });
+    return { ...current, url: hosted[0]?.url ?? core.notifyUrl(), hosted };
   };
 
   /** Readiness as the cashier sees it: a provider the running core does not host is not ready, with the reason. */

@@ -24,8 +24,11 @@ export interface StatusFacts {
   /** null when the core is enabled, else why it is not (bilingual). */
   disabledReason: string | null;
   emulatorUrl: string | null;
-  /** The live notify endpoint (loopback / tunnel / custom / none); null while the core is not running. */
-  notify: NotifyEndpointState | null;
+  /**
+   * The live notify endpoint (loopback / tunnel / custom / none) with `url` the first hosted provider's
+   * notify URL and `hosted` every hosted provider's (absent: Alipay alone); null while the core is not running.
+   */
+  notify: (NotifyEndpointState & { hosted?: { provider: string; url: string }[] }) | null;
   lastNotificationAt: number | null;
   /** Persisted settings now (may differ from `running`). */
   settings: Settings;
@@ -92,6 +95,7 @@ export function buildStatus(facts: StatusFacts): StatusDto {
     notify: {
       mode: facts.settings.notifyMode,
       url: notify.url,
+      urls: notify.url === null ? [] : (facts.notify?.hosted ?? [{ provider: 'alipay', url: notify.url }]),
       reachability: notify.reachability,
       detail: notify.detail,
     },
@@ -127,7 +131,7 @@ function notifyView(facts: StatusFacts): NotifyView {
         detail: '不接收通知，仅靠查询确认支付 / No notifications: payments are confirmed by polling',
         warning: null,
       };
-    case 'loopback':
+    case 'loopback': {
       if (running.environment === 'demo') {
         return {
           url: notify.url,
@@ -136,12 +140,14 @@ function notifyView(facts: StatusFacts): NotifyView {
           warning: null,
         };
       }
+      const [zh, en] = providerNames(notify.hosted?.map((h) => h.provider) ?? ['alipay']);
       return {
         url: notify.url,
         reachability: 'unreachable',
-        detail: '本机通知地址，支付宝无法访问 / Loopback notify URL: Alipay cannot reach it',
-        warning: `支付宝无法访问本机通知地址（请在设置中改用内网穿透或自定义地址），${POLLING_ZH} / Alipay cannot reach the loopback notify URL (switch to localtunnel or a custom URL in Settings): ${POLLING_EN}`,
+        detail: `本机通知地址，${zh}无法访问 / Loopback notify URL: ${en} cannot reach it`,
+        warning: `${zh}无法访问本机通知地址（请在设置中改用内网穿透或自定义地址），${POLLING_ZH} / ${en} cannot reach the loopback notify URL (switch to localtunnel or a custom URL in Settings): ${POLLING_EN}`,
       };
+    }
     case 'localtunnel':
     case 'custom': {
       const name = notify.mode === 'localtunnel' ? ['内网穿透', 'The tunnel'] : ['自定义通知地址', 'The custom notify URL'];
@@ -149,4 +155,14 @@ function notifyView(facts: StatusFacts): NotifyView {
       return { url: notify.url, reachability: notify.reachability, detail: notify.detail, warning };
     }
   }
+}
+
+const PROVIDER_NAMES: Record<string, [string, string]> = { alipay: ['支付宝', 'Alipay'], wechat: ['微信支付', 'WeChat Pay'] };
+
+/** The hosted providers as a warning names them (支付宝和微信支付 / Alipay and WeChat Pay); none or an unknown one: 支付机构. */
+export function providerNames(ids: readonly string[]): [string, string] {
+  const names = ids.map((id) => PROVIDER_NAMES[id]);
+  if (names.length === 0 || names.some((n) => n === undefined)) return ['支付机构', 'The payment provider'];
+  const known = names as [string, string][];
+  return [known.map((n) => n[0]).join('和'), known.map((n) => n[1]).join(' and ')];
 }

@@ -6,10 +6,10 @@
  *   be created, the one that was created is closed and the error is returned (nothing stays payable);
  * - the first paid wins: when one becomes paid (notification, poll or sweep) the other is closed at once
  *   with its provider (closer.ts; a closed order stays under the late watch), event `pair.closed`;
- * - both paid (a race, or a late payment after the close): the one paid later (paid time, then order
- *   id) is refunded in full through the refund path, under a refund number derived from its order id
- *   so it is reserved at most once whatever happens (restart, duplicate notice); event
- *   `pair.duplicate_refunded` on both orders, in the reservation's transaction;
+ * - both paid (a race, or a late payment after the close): the one paid after PayDesk closed it, else
+ *   the one paid later (paid time, then order id), is refunded in full through the refund path, under a
+ *   refund number derived from its order id so it is reserved at most once whatever happens (restart,
+ *   duplicate notice); event `pair.duplicate_refunded` on both orders, in the reservation's transaction;
  * - the start-up sweep re-runs these rules for every paid paired order still inside the late-watch window.
  */
 import type { OrderRow } from '../store';
@@ -28,6 +28,9 @@ export const PAIR_REFUND_REASON = '双码重复支付自动退款 / 双码 dupli
 
 const PAID_STATES: ReadonlySet<string> = new Set(['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED']);
 
+/** Events of an order paid after PayDesk had closed it (ledger.ts). */
+const LATE_PAID_KINDS: ReadonlySet<string> = new Set(['paid_after_close', 'paid_after_cancel']);
+
 type Row = Pick<OrderRow, 'id' | 'status' | 'paidAt'>;
 
 /** The refund number of a pair's automatic refund: one per order, so it can only ever be reserved once. */
@@ -35,8 +38,16 @@ export function pairRefundId(orderId: string): string {
   return `RD${orderId}`.slice(0, 64);
 }
 
-/** Of two paid orders, the one to refund: paid later; the same paid time → the greater order id. */
-export function duplicateOf<T extends Row>(a: T, b: T): { keep: T; refund: T } {
+/**
+ * Of two paid orders, the one to refund. An order paid after PayDesk had closed it (a late payment of
+ * the QR the other one's payment voided) is the duplicate whatever the times say: the provider's paid
+ * times have whole-second precision and come from two different clocks, so a late payment can carry
+ * the same or even an earlier time than the payment that won. Otherwise (both paid while open, or both
+ * late): paid later; the same paid time → the greater order id.
+ */
+export function duplicateOf<T extends Row>(a: T, b: T, paidLate: (row: T) => boolean = () => false): { keep: T; refund: T } {
+  const lateA = paidLate(a);
+  if (lateA !== paidLate(b)) return lateA ? { keep: b, refund: a } : { keep: a, refund: b };
   const pa = a.paidAt ?? Number.MAX_SAFE_INTEGER;
   const pb = b.paidAt ?? Number.MAX_SAFE_INTEGER;
   const aLater = pa > pb || (pa === pb && a.id > b.id);
@@ -238,7 +249,8 @@ export class PairService {
   /** Both paid: refund the later one in full, once. Returns true when it must be tried again later. */
   private async refundDuplicate(a: OrderRow, b: OrderRow): Promise<boolean> {
     const { ctx } = this;
-    const { keep, refund } = duplicateOf(a, b);
+    const late = (row: OrderRow): boolean => ctx.store.events.byOrder(row.id).some((e) => LATE_PAID_KINDS.has(e.kind));
+    const { keep, refund } = duplicateOf(a, b, late);
     const refundId = pairRefundId(refund.id);
     try {
       const r = await this.refunds.refundOnce({

@@ -190,12 +190,12 @@ describe('双码: a crash in between is finished by the start-up sweep', () => {
     return sale;
   }
 
-  /** What the crashed core had committed: the order PAID as its notification said (its paid time given). */
-  function markPaid(t: DualSetup, id: string, paidAt: number): void {
+  /** What the crashed core had committed: the order PAID as its notification said (its paid time given), or paid after its close. */
+  function markPaid(t: DualSetup, id: string, paidAt: number, kind: 'paid' | 'paid_after_close' = 'paid'): void {
     const db = new BetterSqlite3(t.dbPath);
     try {
       db.prepare(`UPDATE orders SET status = 'PAID', paid_at = ?, updated_at = ? WHERE id = ?`).run(paidAt, paidAt, id);
-      db.prepare(`INSERT INTO events (order_id, source, kind, payload, at) VALUES (?, 'notify', 'paid', '{}', ?)`).run(id, paidAt);
+      db.prepare(`INSERT INTO events (order_id, source, kind, payload, at) VALUES (?, 'notify', ?, '{}', ?)`).run(id, kind, paidAt);
     } finally {
       db.close();
     }
@@ -219,6 +219,21 @@ describe('双码: a crash in between is finished by the start-up sweep', () => {
         expect.objectContaining({ payload: expect.objectContaining({ kept: wx.id, refunded: ali.id }) }),
       ]);
     }
+  });
+
+  it('the closed QR paid late with a paid time no later than the winner (whole seconds, two clocks) → the late one is refunded, the winner kept', async () => {
+    const t = await dualSetup();
+    const [ali, wx] = await crashedSale(t);
+    expect(await t.payWechat(wx.id)).toBe(200);
+    expect(await t.payAlipay(ali.id)).toBe(200);
+    const second = Math.floor(Date.now() / 1000) * 1000 - 2000;
+    markPaid(t, wx.id, second + 1000); // WeChat won while both were open
+    markPaid(t, ali.id, second, 'paid_after_close'); // Alipay's clock says a second earlier, yet it was paid after its close
+    const core = await t.open();
+    await t.pairSweepDone(1);
+    await waitFor(() => core.getOrder(ali.id)?.status === 'REFUNDED', 'the late Alipay payment refunded', 5000);
+    expect(core.getOrder(wx.id)).toMatchObject({ status: 'PAID', refunds: [] });
+    expect(await providerRefunds(t, ali, wx)).toEqual([{ order: ali.id, no: pairRefundId(ali.id), fen: 500 }]);
   });
 
   it('one PAID, the other still awaiting → the sweep closes the other at its provider', async () => {

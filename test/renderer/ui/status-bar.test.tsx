@@ -101,3 +101,42 @@ describe('<StatusBar> notify state', () => {
     await waitFor(() => expect(screen.getByTestId('notify-state').textContent).toBe('通知：隧道离线，轮询确认中'));
   });
 });
+
+describe('<StatusBar> notify URLs of every hosted provider', () => {
+  const P = 'http://127.0.0.1:40001';
+  const BOTH: StatusDto['notify'] = {
+    mode: 'loopback',
+    url: `${P}/notify/alipay`,
+    urls: [
+      { provider: 'alipay', url: `${P}/notify/alipay` },
+      { provider: 'wechat', url: `${P}/notify/wechat` },
+    ],
+    reachability: 'reachable',
+    detail: null,
+  };
+
+  it('Alipay and WeChat Pay on one base → the base once, both paths in braces', () => {
+    const el = bar(BOTH);
+    expect(screen.getByTestId('notify-url').textContent).toBe(`${P}/notify/{alipay,wechat}`);
+    expect(el.textContent).toBe(`通知：本机回环 ${P}/notify/{alipay,wechat} ✓可达`);
+    expect(el.getAttribute('title')).toContain(`${P}/notify/{alipay,wechat}`);
+  });
+
+  it('WeChat Pay alone → its own URL; different bases → each URL; no list (an older main) → url', () => {
+    bar({ ...BOTH, url: `${P}/notify/wechat`, urls: [{ provider: 'wechat', url: `${P}/notify/wechat` }] });
+    expect(screen.getByTestId('notify-url').textContent).toBe(`${P}/notify/wechat`);
+    cleanup();
+    bar({
+      ...BOTH,
+      urls: [
+        { provider: 'alipay', url: 'https://a.example/n/alipay' },
+        { provider: 'wechat', url: 'https://b.example/n/wechat' },
+      ],
+    });
+    expect(screen.getByTestId('notify-url').textContent).toBe('https://a.example/n/alipay · https://b.example/n/wechat');
+    cleanup();
+    const { urls: _omit, ...old } = BOTH;
+    bar(old);
+    expect(screen.getByTestId('notify-url').textContent).toBe(`${P}/notify/alipay`);
+  });
+});

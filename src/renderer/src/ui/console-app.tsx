@@ -232,6 +232,9 @@ function dialogOpen(): boolean {
   return wraps || document.querySelector('.ant-drawer-open') !== null;
 }
 
+/** How long the 收款成功 toast stays. */
+const PAID_TOAST_MS = 5_000;
+
 /**
  * Announces every payment once (whichever screen is open): voice, a toast, and a live region.
  * After a reload a payment that arrives is announced the same way (the waiting order is restored on 收款).
@@ -239,25 +242,21 @@ function dialogOpen(): boolean {
 function PaidAnnouncer({ api }: { api: ConsoleApi }): React.JSX.Element {
   const { t } = useTranslation();
   const announce = useAnnounce();
-  const { message } = AntApp.useApp();
   const [last, setLast] = useState<{ text: string; count: number }>({ text: '', count: 0 });
+  const [toast, setToast] = useState<{ orderId: string; amount: string; count: number } | null>(null);
   useEffect(
     () =>
       onAnnounce((text, orderId, amount) => {
         setLast((l) => ({ text, count: l.count + 1 }));
-        // a compact toast at the top centre: over the header's middle only, never over the amount or a button
-        void message.success({
-          key: `paid-${orderId}`,
-          content: (
-            <span data-testid="paid-toast" data-order-id={orderId}>
-              {t('counter.paidToast', { amount })}
-            </span>
-          ),
-          duration: 5,
-        });
+        setToast((prev) => ({ orderId, amount, count: (prev?.count ?? 0) + 1 }));
       }),
-    [message, t],
+    [],
   );
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), PAID_TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [toast]);
   useEffect(
     () =>
       api.onOrderUpdated((o) => {
@@ -266,8 +265,19 @@ function PaidAnnouncer({ api }: { api: ConsoleApi }): React.JSX.Element {
     [api, announce],
   );
   return (
-    <div className="pd-sr-only" aria-live="assertive" data-testid="announcement" data-count={last.count}>
-      {last.text}
-    </div>
+    <>
+      <div className="pd-sr-only" aria-live="assertive" data-testid="announcement" data-count={last.count}>
+        {last.text}
+      </div>
+      {/* A compact toast at the top right, just under the header: over no tab, button or field (the live region above speaks it). */}
+      {toast && (
+        <div className="pd-paid-toast" aria-hidden="true" data-testid="paid-toast-box">
+          <span className="pd-paid-toast-icon">✓</span>
+          <span data-testid="paid-toast" data-order-id={toast.orderId}>
+            {t('counter.paidToast', { amount: toast.amount })}
+          </span>
+        </div>
+      )}
+    </>
   );
 }

@@ -6,7 +6,10 @@ export type NotifyKind = 'loopback' | 'connecting' | 'online' | 'offline' | 'cus
 
 export interface NotifyView {
   kind: NotifyKind;
-  /** the public (or loopback) notify URL, when there is one */
+  /**
+   * The public (or loopback) notify URL(s), when there is one: each hosted provider's, written short
+   * when they share a base (`http://127.0.0.1:P/notify/{alipay,wechat}`).
+   */
   url: string | null;
   /** shown after the URL: ✓可达 / ✗不可达 / 检测中 — only when there is a URL */
   reach: StatusDto['notify']['reachability'] | null;
@@ -21,7 +24,8 @@ const BADGE = { reachable: 'success', unreachable: 'error', unknown: 'processing
  * arrived) → offline (no URL, unreachable, `detail` says why; polling keeps confirming payments).
  */
 export function describeNotify(notify: StatusDto['notify']): NotifyView {
-  const { mode, url, reachability } = notify;
+  const { mode, reachability } = notify;
+  const url = notifyUrlsText(notify);
   if (mode === 'none') return { kind: 'none', url: null, reach: null, badge: 'warning' };
   if (reachability === 'disabled') return { kind: 'disabled', url: null, reach: null, badge: 'warning' };
   const withUrl = (kind: NotifyKind): NotifyView => ({ kind, url, reach: reachability, badge: BADGE[reachability] });
@@ -36,6 +40,24 @@ export function describeNotify(notify: StatusDto['notify']): NotifyView {
     case 'custom':
       return url ? withUrl('custom') : { kind: 'customInvalid', url: null, reach: null, badge: 'error' };
   }
+}
+
+/**
+ * Every hosted provider's notify URL as one short text: the shared base once, the last path segments in
+ * braces (`…/notify/{alipay,wechat}`); URLs that do not share a base are listed with ` · `. Without
+ * `urls` (an older main), just `url`.
+ */
+export function notifyUrlsText(notify: Pick<StatusDto['notify'], 'url' | 'urls'>): string | null {
+  const urls = notify.urls?.length ? notify.urls.map((u) => u.url) : notify.url ? [notify.url] : [];
+  if (urls.length <= 1) return urls[0] ?? null;
+  const cut = (u: string): [string, string] => {
+    const i = u.lastIndexOf('/');
+    return [u.slice(0, i + 1), u.slice(i + 1)];
+  };
+  const [base] = cut(urls[0] ?? '');
+  const tails = urls.map(cut);
+  if (tails.every(([b, tail]) => b === base && tail !== '')) return `${base}{${tails.map(([, tail]) => tail).join(',')}}`;
+  return urls.join(' · ');
 }
 
 /** localtunnel subdomains as main checks them ('' = a random one). */

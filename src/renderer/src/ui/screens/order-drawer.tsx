@@ -1,5 +1,6 @@
 import { Alert, Button, Descriptions, Drawer, Empty, List, Spin, Tag, Timeline } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { OrderDetailDto, PinStatusDto, RefundDto } from '../../../../shared/contract';
 import { MethodLogo, providerColor } from '../components/method-logo';
@@ -8,6 +9,7 @@ import { RefundForm, type RefundFailure } from '../components/refund-form';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { formatDateTime } from '../lib/format';
 import { isRefundable } from '../lib/orders';
+import { tableLabel } from '../lib/i18n-table';
 import { providerName } from '../lib/provider-name';
 
 const REFUND_COLORS: Record<RefundDto['status'], string> = { PENDING: 'processing', UNKNOWN: 'processing', SUCCESS: 'success', FAILED: 'error' };
@@ -122,7 +124,10 @@ export function OrderDrawer({
               showIcon
               className="pd-gap"
               data-testid="late-payment"
-              title={t(d.latePayment === 'after_cancel' ? 'detail.lateAfterCancel' : 'detail.lateAfterClose', { amount: d.refundable })}
+              title={t(d.latePayment === 'after_cancel' ? 'detail.lateAfterCancel' : 'detail.lateAfterClose', {
+                amount: d.refundable,
+                provider: providerName(t, d.provider),
+              })}
               action={
                 <Button
                   danger
@@ -162,8 +167,10 @@ export function OrderDrawer({
               </Descriptions.Item>
             )}
             <Descriptions.Item label={t('detail.subject')}>{d.subject}</Descriptions.Item>
-            <Descriptions.Item label={t('detail.tradeNo')}>
-              <span className="pd-mono">{d.tradeNo ?? '—'}</span>
+            <Descriptions.Item label={tableLabel(t, 'detail.tradeNoBy', d.provider) ?? t('detail.tradeNo')}>
+              <span className="pd-mono" data-testid="detail-trade-no">
+                {d.tradeNo ?? '—'}
+              </span>
             </Descriptions.Item>
             <Descriptions.Item label={t('detail.buyer')}>{d.buyerLogonId ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('detail.createdAt')}>{formatDateTime(d.createdAt)}</Descriptions.Item>
@@ -213,8 +220,8 @@ export function OrderDrawer({
               key: e.id,
               content: (
                 <div data-testid="timeline-event" data-source={e.source}>
-                  <Tag>{t(`detail.source.${e.source}`)}</Tag>
-                  <span data-kind={e.kind}>{t(`detail.kind.${e.kind}`, { defaultValue: e.kind })}</span>{' '}
+                  <Tag>{sourceLabel(t, e.source, d.provider)}</Tag>
+                  <span data-kind={e.kind}>{tableLabel(t, 'detail.kind', e.kind) ?? e.kind}</span>{' '}
                   {e.payload['authorization'] === 'manager_pin' && (
                     <Tag color="gold" data-testid="event-pin">
                       {t('pin.authorized')}
@@ -229,6 +236,12 @@ export function OrderDrawer({
       )}
     </Drawer>
   );
+}
+
+/** Who changed the order: a notification is named by the order's provider (支付宝通知 / 微信支付通知), else generic. */
+function sourceLabel(t: TFunction, source: string, provider: string): string {
+  if (source === 'notify') return tableLabel(t, 'detail.notifyBy', provider) ?? t('detail.source.notify');
+  return tableLabel(t, 'detail.source', source) ?? source;
 }
 
 function isEditable(target: EventTarget | null): boolean {
