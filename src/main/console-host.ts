@@ -40,6 +40,8 @@ export interface ConsoleConfig {
     barcodePollMs?: number;
     barcodeMaxWaitMs?: number;
     refundMinGapMs?: number;
+    /** How long the customer display shows 支付成功 before idle (default 8 s). */
+    displayPaidHoldMs?: number;
     /** Start the full database check this long after start-up (default 1 s: the first screen comes first). */
     integrityCheckDelayMs?: number;
   };

@@ -9,6 +9,8 @@ import { commands, type Channel, type CommandOutput, type ParsedInput, type Resu
 import type { ConsoleConfig, ConsoleHost } from './console-host';
 import { corruptMessage, isCorruptionError, quickCheckInWorker } from './console/db-integrity';
 import { invalidInput, toErrorInfo } from './console/errors';
+import { createCustomerDisplay } from './console/customer-display';
+import { displayHandlers } from './console/handlers/display';
 import { keyHandlers } from './console/handlers/keys';
 import { orderHandlers } from './console/handlers/orders';
 import { pinHandlers } from './console/handlers/pin';
@@ -62,6 +64,15 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     checkDatabase: overrides.checkDatabase ?? quickCheckInWorker,
   });
 
+  // 客显: main keeps what the customer display shows, from the orders as they change.
+  const display = createCustomerDisplay({
+    shopName: () => rt.state.settings.shopName,
+    ...(config.tuning?.displayPaidHoldMs !== undefined ? { paidHoldMs: config.tuning.displayPaidHoldMs } : {}),
+    onChange: (state) => rt.emit('display.updated', state),
+  });
+  rt.on('order.updated', (order) => display.order(order));
+  rt.on('status.changed', () => display.refresh());
+
   const handlers: Handlers<Channel> = {
     ...orderHandlers(rt),
     ...settingsHandlers(rt),
@@ -69,6 +80,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     ...pinHandlers(rt),
     ...statusHandlers(rt),
     ...shiftHandlers(rt),
+    ...displayHandlers(display),
   };
 
   return {
@@ -102,6 +114,9 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
         emulator: emulator ? { ...emulator.credentials } : null,
       };
     },
-    close: () => rt.close(),
+    close: () => {
+      display.close();
+      return rt.close();
+    },
   };
 }

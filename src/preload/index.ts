@@ -47,9 +47,12 @@ const api = {
   shiftStart: command('shift.start'),
   shiftEnd: command('shift.end'),
   shiftList: command('shift.list'),
+  displayGet: command('display.get'),
+  displayOpen: command('display.open'),
   onOrderUpdated: subscribe('order.updated'),
   onRefundUpdated: subscribe('refund.updated'),
   onStatusChanged: subscribe('status.changed'),
+  onDisplayUpdated: subscribe('display.updated'),
 } satisfies ConsoleApi;
 
 contextBridge.exposeInMainWorld('paydesk', api);

@@ -195,6 +195,8 @@ export interface SettingsDto {
   confirmAbove: string;
   /** Counter safety: the largest sale (yuan) main accepts. */
   maxPerSale: string;
+  /** The shop's name on the customer display's idle screen (1–32 characters). */
+  shopName: string;
   vault: VaultDto;
 }
 
@@ -334,6 +336,44 @@ const shiftCommands = {
   },
 } as const;
 
+/* ── 客显 (customer display): what the customer-facing screen shows; main owns it (docs/architecture.md, "Customer display") ── */
+
+/** The shop name as typed; trimmed and checked in main (1–32 characters, no control characters), bilingual errors. */
+export const SHOP_NAME_MAX = 32;
+
+/** One QR on the customer display: the provider that carries it and the text to encode. */
+export interface DisplayQrDto {
+  provider: string;
+  qrCode: string;
+}
+
+/**
+ * What the customer display shows: idle (the shop name), a sale awaiting payment (the amount and, for a
+ * QR sale, its QR — two for 双码; none for a 付款码 sale), paid (held a few seconds, then idle).
+ */
+export type DisplayStateDto =
+  | { kind: 'idle'; shopName: string }
+  | { kind: 'awaiting'; shopName: string; amount: string; method: OrderMethodDto; qrs: DisplayQrDto[]; expiresAt: number | null; userPaying: boolean }
+  | { kind: 'paid'; shopName: string; amount: string; provider: string };
+
+/** display.open's answer: the browser host's display URL (with the display-only token) to open in a new window; null when the host opened the window itself (Electron). */
+export interface DisplayOpenDto {
+  url: string | null;
+}
+
+const displayCommands = {
+  /** The customer display's state now (the only command the display's own capability may send). */
+  'display.get': {
+    input: z.strictObject({}),
+    output: null as unknown as DisplayStateDto,
+  },
+  /** 打开客显: Electron opens the display window (on a second screen when there is one); the browser host answers the display page's URL. */
+  'display.open': {
+    input: z.strictObject({}),
+    output: null as unknown as DisplayOpenDto,
+  },
+} as const;
+
 /** channel → { input schema, output type }. Output types are carried by a phantom value. */
 export const commands = {
   'orders.create': {
@@ -425,6 +465,8 @@ export const commands = {
       /** yuan strings, parsed strictly by main */
       confirmAbove: yuan.optional(),
       maxPerSale: yuan.optional(),
+      /** the customer display's shop name (checked in main: 1–SHOP_NAME_MAX characters) */
+      shopName: z.string().max(256).optional(),
       /** the manager PIN (needed once one is set, except for a patch of language/voice only) */
       pin: pin.optional(),
     }),
@@ -478,6 +520,7 @@ export const commands = {
     output: null as unknown as StatusDto,
   },
   ...shiftCommands,
+  ...displayCommands,
 } as const;
 
 export type Channel = keyof typeof commands;
@@ -492,9 +535,14 @@ export interface ConsoleEvents {
   'order.updated': OrderDto;
   'refund.updated': RefundDto;
   'status.changed': StatusDto;
+  /** The customer display's new state. */
+  'display.updated': DisplayStateDto;
 }
 export type EventName = keyof ConsoleEvents;
-export const EVENT_NAMES: EventName[] = ['order.updated', 'refund.updated', 'status.changed'];
+export const EVENT_NAMES: EventName[] = ['order.updated', 'refund.updated', 'status.changed', 'display.updated'];
+/** What the customer display may use: its own state and nothing else (the web bridge's display token, the display window's IPC). */
+export const DISPLAY_CHANNELS: readonly Channel[] = ['display.get'];
+export const DISPLAY_EVENTS: readonly EventName[] = ['display.updated'];
 
 /* ── Results ──────────────────────────────────────────────────────────────────────────────────── */
 

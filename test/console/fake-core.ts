@@ -118,6 +118,11 @@ export function createFakeCore(config: PaymentCoreConfig): FakeCore {
         const o = orders.get(x.id);
         if (o) o.pairedWith = y.id;
       }
+      // The real core stores both legs linked and emits them again once their QRs are issued.
+      for (const x of [a, b]) {
+        const o = orders.get(x.id);
+        if (o) emit('order.updated', copy(o));
+      }
       return [copy(orders.get(a.id) ?? a), copy(orders.get(b.id) ?? b)];
     },
     getOrder: (id) => {

@@ -14,6 +14,8 @@ export const serveLineSchema = z.strictObject({
   url: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/),
   api: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/api$/),
   token: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  /** 客显: the display page with the display-only token */
+  displayUrl: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/\?view=display#token=[A-Za-z0-9_-]{43}$/),
   notifyUrl: z
     .string()
     .regex(/^http:\/\/127\.0\.0\.1:\d+\/notify\/alipay$/)

@@ -74,6 +74,8 @@ export class FakeBrowserWindow extends Emitter {
   show = vi.fn();
   focus = vi.fn();
   restore = vi.fn();
+  setFullScreen = vi.fn();
+  setBounds = vi.fn();
   constructor(readonly options: { webPreferences?: Record<string, unknown> } & Record<string, unknown>) {
     super();
     FakeBrowserWindow.instances.push(this);
@@ -90,6 +92,39 @@ export class FakeBrowserWindow extends Emitter {
     this.webContents.destroyed = true;
     this.emit('closed');
   }
+}
+
+export interface FakeDisplay {
+  id: number;
+  bounds: { x: number; y: number; width: number; height: number };
+  workArea: { x: number; y: number; width: number; height: number };
+}
+
+/** electron.screen: the displays attached (the first is the primary); unplugging emits display-removed. */
+class FakeScreen extends Emitter {
+  displays: FakeDisplay[] = [];
+  getAllDisplays = vi.fn(() => [...this.displays]);
+  getPrimaryDisplay = vi.fn(() => {
+    const primary = this.displays[0];
+    if (!primary) throw new Error('no display');
+    return primary;
+  });
+  removeListener(event: string, _fn: Listener): this {
+    // enough for the glue: the tests only check that nothing fires after close
+    this.removed.push(event);
+    return this;
+  }
+  removed: string[] = [];
+  /** Unplug a display the way Electron reports it. */
+  unplug(id: number): void {
+    const d = this.displays.find((x) => x.id === id);
+    this.displays = this.displays.filter((x) => x.id !== id);
+    if (d) this.emit('display-removed', {}, d);
+  }
+}
+export const screen = new FakeScreen();
+export function display(id: number, x: number, width = 1920, height = 1080): FakeDisplay {
+  return { id, bounds: { x, y: 0, width, height }, workArea: { x, y: 0, width, height: height - 40 } };
 }
 
 type InvokeHandler = (event: unknown, raw: unknown) => Promise<unknown>;
@@ -154,6 +189,7 @@ export function rendererListenerCount(channel: string): number {
 export const electron = {
   app,
   BrowserWindow: FakeBrowserWindow,
+  screen,
   ipcMain,
   ipcRenderer,
   contextBridge: { exposeInMainWorld: vi.fn() },
@@ -180,6 +216,9 @@ export function resetFakeElectron(): void {
   app.requestSingleInstanceLock.mockImplementation(() => true);
   app.whenReady.mockImplementation(async () => {});
   app.removeAllListeners();
+  screen.removeAllListeners();
+  screen.displays = [display(1, 0)];
+  screen.removed = [];
 }
 
 /** A fake ConsoleHost: dispatch echoes, events can be emitted, listeners are counted. */

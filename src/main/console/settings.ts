@@ -19,6 +19,7 @@ import {
   ENVIRONMENTS,
   LANGUAGES,
   NOTIFY_MODES,
+  SHOP_NAME_MAX,
   type AlipaySettingsDto,
   type Environment,
   type NotifyMode,
@@ -62,6 +63,8 @@ const commonFields = {
   tunnelSubdomain: z.string().max(63).default(''),
   /** counter safety: scanner timing, confirmation threshold, maximum per sale (sale-guard.ts) */
   ...saleLimitFields,
+  /** the customer display's idle screen (客显) */
+  shopName: z.string().min(1).max(SHOP_NAME_MAX).default('PayDesk'),
 };
 
 /** What settings.json holds. Unknown keys are dropped (a newer version may add some). */
@@ -199,6 +202,7 @@ export function toSettingsDto(
     scanMaxGapMs: settings.scanMaxGapMs,
     confirmAbove: formatFen(settings.confirmAboveFen),
     maxPerSale: formatFen(settings.maxPerSaleFen),
+    shopName: settings.shopName,
     vault: keys.vault,
   };
 }

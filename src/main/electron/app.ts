@@ -11,6 +11,7 @@ import { errorMessage, stderrLogger, type Logger } from '../kernel';
 import { installMenu } from './menu';
 import { loopbackDevServer, originOf } from './policy';
 import { useElectronSqliteBinding } from './sqlite-binding';
+import { createDisplayWindows } from './display-window';
 import { createMainWindow } from './window';
 
 export interface StartAppOptions {
@@ -138,7 +139,10 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp | null
     log,
   });
   win = main.win;
-  registerIpc(running, main.win, { appUrl: main.appUrl, log });
+  // 客显: the customer display window; it closes with the cashier window (which quits the app).
+  const display = createDisplayWindows({ outDir: opts.outDir, devServerUrl, appUrl: main.appUrl, devTools, log });
+  main.win.once('closed', () => display.close());
+  registerIpc(running, main.win, { appUrl: main.appUrl, log, display });
   main.load().catch((err: unknown) => log.error(`could not load 无法加载 ${main.appUrl}`, { error: errorMessage(err) }));
   return { host: running, window: () => win };
 }

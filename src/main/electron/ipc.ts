@@ -6,7 +6,7 @@
  * to the window with `webContents.send`.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { CHANNELS, EVENT_NAMES, type Channel, type ErrorInfo, type Result } from '../../shared/contract';
+import { CHANNELS, DISPLAY_CHANNELS, DISPLAY_EVENTS, EVENT_NAMES, type Channel, type ErrorInfo, type Result } from '../../shared/contract';
 import type { ConsoleHost } from '../console-host';
 import { errorMessage, stderrLogger, type Logger } from '../kernel';
 import { isAppUrl } from './policy';
@@ -21,10 +21,18 @@ export const INTERNAL: ErrorInfo = {
   message: '内部错误，请重试或查看日志 / Internal error, please retry or check the log',
 };
 
+/** What the customer display window is told when it asks for anything but its own state. */
+export const DISPLAY_ONLY: ErrorInfo = {
+  code: 'DISPLAY_ONLY',
+  message: '拒绝访问：客显窗口只能读取客显内容 / Forbidden: the customer display window can only read what it shows',
+};
+
 export interface IpcOptions {
   /** The URL our window loads (see window.ts `rendererUrl`). */
   appUrl: string;
   log?: Logger;
+  /** 客显: the display window (display.get and display.updated only) and 打开客显 (display-window.ts). */
+  display?: { window(): BrowserWindow | null; open(): void };
 }
 
 /**
@@ -48,9 +56,22 @@ export function registerIpc(host: ConsoleHost, win: BrowserWindow, opts: IpcOpti
   const log = opts.log ?? stderrLogger;
 
   async function handle(channel: Channel, event: IpcMainInvokeEvent, raw: unknown): Promise<Result<unknown>> {
+    // The customer display's window: its own state and nothing else (it shares the preload, not the rights).
+    const displayWin = opts.display?.window() ?? null;
+    if (displayWin && isTrustedSender(event, displayWin, opts.appUrl)) {
+      if (!DISPLAY_CHANNELS.includes(channel)) {
+        log.warn(`IPC ${channel} rejected 已拒绝: the customer display may only read its state`);
+        return { ok: false, error: DISPLAY_ONLY };
+      }
+      return host.dispatch(channel, raw).catch(() => ({ ok: false as const, error: INTERNAL }));
+    }
     if (!isTrustedSender(event, win, opts.appUrl)) {
       log.warn(`IPC ${channel} rejected 已拒绝: foreign sender ${(event.senderFrame?.url ?? '(no frame)').slice(0, 200)}`);
       return { ok: false, error: FORBIDDEN };
+    }
+    if (channel === 'display.open' && opts.display) {
+      opts.display.open();
+      return { ok: true, value: { url: null } };
     }
     try {
       return await host.dispatch(channel, raw);
@@ -67,8 +88,9 @@ export function registerIpc(host: ConsoleHost, win: BrowserWindow, opts: IpcOpti
 
   const unsubscribers = EVENT_NAMES.map((name) =>
     host.on(name, (payload) => {
-      if (win.isDestroyed() || win.webContents.isDestroyed()) return;
-      win.webContents.send(name, payload);
+      if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(name, payload);
+      const displayWin = DISPLAY_EVENTS.includes(name) ? opts.display?.window() : null;
+      if (displayWin && !displayWin.isDestroyed() && !displayWin.webContents.isDestroyed()) displayWin.webContents.send(name, payload);
     }),
   );
 

@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     url: bridge.url,
     api: bridge.api,
     token: bridge.token,
+    displayUrl: bridge.displayUrl,
     notifyUrl: info.notifyUrl,
   };
   // The emulator's generated demo keys are printed like `npm run emulator` does (tests pay through its

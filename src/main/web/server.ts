@@ -6,10 +6,12 @@
  *                        them through a fetch() stream, so the header can go with it)
  * Every API call needs the token in an `Authorization: Bearer` header: the page gets it from the URL
  * fragment (`/#token=…`, which no browser sends to any server) and never as a cookie (see security.ts).
+ * A second token, the customer display's (客显), may only read the display's state: `display.get` and the
+ * `display.updated` events; anything else it asks is refused with 403 DISPLAY_ONLY.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { commands, EVENT_NAMES, type Channel, type ErrorInfo, type Result } from '../../shared/contract';
+import { commands, DISPLAY_CHANNELS, DISPLAY_EVENTS, EVENT_NAMES, type Channel, type ErrorInfo, type EventName, type Result } from '../../shared/contract';
 import type { ConsoleHost } from '../console-host';
 import type { Logger } from '../kernel';
 import { expireCookies, isAllowedHost, isAllowedOrigin, isAuthorized, newToken, staleTokenCookies } from './security';
@@ -23,6 +25,8 @@ export interface WebBridgeOptions {
   port?: number;
   /** Default: 256 random bits. */
   token?: string;
+  /** The customer display's token (display.get and the display.updated events only). Default: 256 random bits. */
+  displayToken?: string;
   logger?: Logger;
   /** SSE keep-alive comment interval (default 15 s). */
   keepAliveMs?: number;
@@ -40,6 +44,10 @@ export interface WebBridge {
   /** http://127.0.0.1:PORT/api */
   api: string;
   token: string;
+  /** The customer display's capability: it may read the display's state and nothing else. */
+  displayToken: string;
+  /** http://127.0.0.1:PORT/?view=display#token=<displayToken> — what 打开客显 opens. */
+  displayUrl: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +56,9 @@ const DEFAULT_BODY_LIMIT = 64 * 1024;
 export const REOPEN_MESSAGE =
   '访问令牌无效或已过期（PayDesk 每次启动都会换新令牌）：请从启动时打印的链接（…/#token=…）重新打开 / ' +
   'The access token is missing or expired (PayDesk makes a new one at every start): reopen the URL it printed at start-up (…/#token=…)';
+/** What the display token is told when it asks for anything but the display's state. */
+export const DISPLAY_ONLY_MESSAGE =
+  '拒绝访问：客显令牌只能读取客显内容，不能执行收银操作 / Forbidden: the customer display token can only read what the display shows, not run any command';
 const JSON_HEADERS = {
   'Content-Type': 'application/json; charset=utf-8',
   'Cache-Control': 'no-store',
@@ -58,12 +69,15 @@ const JSON_HEADERS = {
 export async function startWebBridge(options: WebBridgeOptions): Promise<WebBridge> {
   const site = await openStaticSite(options.staticDir);
   const token = options.token ?? newToken();
+  const displayToken = options.displayToken ?? newToken();
+  if (displayToken === token) throw new Error('the display token must differ from the console token');
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const logger = options.logger;
   const host = options.host;
   const streams = new Set<ServerResponse>();
   let port = 0;
+  let displayUrl = '';
 
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
@@ -119,9 +133,15 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       sendJson(res, 403, failure('FORBIDDEN_ORIGIN', '拒绝访问：来源无效 / Forbidden: cross-origin request'));
       return;
     }
-    if (!isAuthorized(req, token)) {
+    // The console token may do everything; the display token only what the customer display needs.
+    const scope = isAuthorized(req, token) ? 'console' : isAuthorized(req, displayToken) ? 'display' : null;
+    if (scope === null) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       sendJson(res, 401, failure('UNAUTHORIZED', REOPEN_MESSAGE));
+      return;
+    }
+    if (scope === 'display' && name !== 'events' && !(DISPLAY_CHANNELS as readonly string[]).includes(name)) {
+      sendJson(res, 403, failure('DISPLAY_ONLY', DISPLAY_ONLY_MESSAGE));
       return;
     }
     if (name === 'events') {
@@ -130,7 +150,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
         sendJson(res, 405, failure('METHOD_NOT_ALLOWED', '仅支持 GET / Use GET'));
         return;
       }
-      openEventStream(req, res);
+      openEventStream(req, res, scope === 'display' ? DISPLAY_EVENTS : EVENT_NAMES);
       return;
     }
     if (!Object.hasOwn(commands, name)) {
@@ -161,11 +181,17 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       sendJson(res, 400, failure('INVALID_JSON', '请求不是有效的 JSON / The request body is not valid JSON'));
       return;
     }
+    if (name === 'display.open') {
+      // 打开客显 in a browser: the page opens this URL in a new window (the display token, never the console's).
+      const parsed = commands['display.open'].input.safeParse(input);
+      sendJson(res, 200, parsed.success ? { ok: true, value: { url: displayUrl } } : failure('INVALID_INPUT', '输入无效 / Invalid input'));
+      return;
+    }
     const result = await host.dispatch(name as Channel, input);
     sendJson(res, 200, result);
   }
 
-  function openEventStream(req: IncomingMessage, res: ServerResponse): void {
+  function openEventStream(req: IncomingMessage, res: ServerResponse, events: readonly EventName[]): void {
     req.socket.setTimeout(0);
     req.socket.setKeepAlive(true);
     res.writeHead(200, {
@@ -177,7 +203,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     });
     res.write('retry: 2000\n: connected\n\n');
     streams.add(res);
-    const unsubscribe = EVENT_NAMES.map((event) =>
+    const unsubscribe = events.map((event) =>
       host.on(event, (payload) => {
         res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
       }),
@@ -201,6 +227,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   });
   port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
+  displayUrl = `${base}/?view=display#token=${displayToken}`;
 
   let closing: Promise<void> | null = null;
   return {
@@ -208,6 +235,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     url: `${base}/#token=${token}`,
     api: `${base}/api`,
     token,
+    displayToken,
+    displayUrl,
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         for (const stream of streams) stream.end();

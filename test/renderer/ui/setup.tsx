@@ -83,6 +83,7 @@ export const SETTINGS: SettingsDto = {
   scanMaxGapMs: 60,
   confirmAbove: '500.00',
   maxPerSale: '5000.00',
+  shopName: 'PayDesk',
   vault: { backend: 'file', warnings: [] },
 };
 

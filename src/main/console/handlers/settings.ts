@@ -1,5 +1,5 @@
 /** settings.get / settings.update: validated, PIN-checked, saved, and applied live where they can be. */
-import type { Environment, ParsedInput } from '../../../shared/contract';
+import { SHOP_NAME_MAX, type Environment, type ParsedInput } from '../../../shared/contract';
 import { validateCustomNotifyUrl } from '../../../shared/notify-urls';
 import { checkPublicKeyId, checkSerialNo } from '../../providers/wechat/keys';
 import { tunnelConfigError } from '../../tunnel/tunnel-manager';
@@ -12,8 +12,9 @@ import type { Handlers } from './types';
 export function settingsHandlers(rt: Runtime): Handlers<'settings.get' | 'settings.update'> {
   return {
     'settings.get': async () => toSettingsDto(rt.state.settings, rt.keysForSettings()),
-    'settings.update': rt.serialized(async ({ pin, alipay, wechat, ...patch }: ParsedInput<'settings.update'>) => {
+    'settings.update': rt.serialized(async ({ pin, alipay, wechat, ...raw }: ParsedInput<'settings.update'>) => {
       const settings = rt.state.settings;
+      const patch = { ...raw, ...(raw.shopName !== undefined ? { shopName: checkShopName(raw.shopName) } : {}) };
       const alipayPatch = stripUndefined(alipay ?? {});
       // WeChat Pay's account fields are checked (and normalised) before anything else: a bad one changes nothing.
       const wechatPatch = checkWechatAccount(stripUndefined(wechat ?? {}));
@@ -45,6 +46,20 @@ export function settingsHandlers(rt: Runtime): Handlers<'settings.get' | 'settin
       return toSettingsDto(rt.state.settings, rt.keysForSettings());
     }),
   };
+}
+
+/** The customer display's shop name: trimmed, 1–SHOP_NAME_MAX characters, no control characters (bilingual INVALID_INPUT). */
+export function checkShopName(raw: string): string {
+  const v = raw.trim();
+  const length = v.length;
+  // eslint-disable-next-line no-control-regex
+  if (length < 1 || length > SHOP_NAME_MAX || /[\u0000-\u001f\u007f]/.test(v)) {
+    throw new ConsoleError(
+      'INVALID_INPUT',
+      `店名须为 1–${SHOP_NAME_MAX} 个字符，且不含控制字符 / The shop name must be 1–${SHOP_NAME_MAX} characters with no control characters`,
+    );
+  }
+  return v;
 }
 
 /** Custom mode needs a valid custom URL; the tunnel server and subdomain must be usable. */

@@ -390,5 +390,12 @@ export const en: Messages = {
     limitInvalid: 'Enter an amount such as 500 or 500.00',
     limitOrder: 'The confirmation threshold must not exceed the maximum',
   },
+  display: {
+    title: 'Customer display',
+    shopName: 'Shop name',
+    open: 'Open customer display',
+    hint: 'The customer-facing screen: the amount, the QR code(s) and payment success; the shop name when idle',
+    shopNameEmpty: 'The shop name cannot be empty',
+  },
   common: { yuan: '¥{{amount}}', error: 'Something went wrong', loading: 'Loading…', close: 'Close', refresh: 'Refresh' },
 };

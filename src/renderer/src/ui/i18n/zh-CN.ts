@@ -384,6 +384,13 @@ export const zhCN = {
     limitInvalid: '请输入如 500 或 500.00 的金额',
     limitOrder: '确认金额不能高于单笔上限',
   },
+  display: {
+    title: '客显',
+    shopName: '店名',
+    open: '打开客显',
+    hint: '客显（副屏）面向顾客：显示金额、收款码和支付成功；空闲时显示店名',
+    shopNameEmpty: '店名不能为空',
+  },
   common: { yuan: '¥{{amount}}', error: '出错了', loading: '加载中…', close: '关闭', refresh: '刷新' },
 };
 export type Messages = typeof zhCN;

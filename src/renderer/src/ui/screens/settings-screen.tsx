@@ -5,6 +5,7 @@ import type { CommandInput, SettingsDto } from '../../../../shared/contract';
 import { ENVIRONMENTS, LANGUAGES, NOTIFY_MODES } from '../../../../shared/contract';
 import { KeysSection } from '../components/keys-section';
 import { CounterSafetySettings, counterSafetyInvalid } from '../components/counter-safety-settings';
+import { CustomerDisplaySettings } from '../components/customer-display-settings';
 import { ManagerPinSection } from '../components/manager-pin-section';
 import { usePinPrompt } from '../components/pin-prompt';
 import { useConsole, useErrorText } from '../hooks/console-context';
@@ -87,7 +88,7 @@ export function SettingsScreen(): React.JSX.Element {
     tunnelHost: v.notifyMode === 'localtunnel' && !isValidTunnelHost(v.tunnelHost),
     tunnelSubdomain: v.notifyMode === 'localtunnel' && !isValidSubdomain(v.tunnelSubdomain),
   };
-  const hasInvalid = Object.values(invalid).some(Boolean) || Object.values(counterSafetyInvalid(v)).some(Boolean);
+  const hasInvalid = v.shopName.trim() === '' || Object.values(invalid).some(Boolean) || Object.values(counterSafetyInvalid(v)).some(Boolean);
   const unsaved = Object.keys(draft).length > 0;
 
   return (
@@ -240,6 +241,9 @@ export function SettingsScreen(): React.JSX.Element {
         </Descriptions.Item>
         <Descriptions.Item label={t('counter.settingsTitle')}>
           <CounterSafetySettings value={v} onChange={set} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('display.title')}>
+          <CustomerDisplaySettings shopName={v.shopName} onChange={set} />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.voice')}>
           <Switch checked={v.voice} data-testid="settings-voice" onChange={(on) => set({ voice: on })} />
