@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isTunnelSubdomain, TUNNEL_SUBDOMAIN_MESSAGE } from './notify-urls';
+import { PAPER_WIDTHS, type PaperWidth } from './receipt';
 
 /* ── DTOs (what the renderer sees; never any secret) ─────────────────────────────────────────── */
 
@@ -196,6 +197,15 @@ export interface SettingsDto {
   /** Counter safety: the largest sale (yuan) main accepts. */
   maxPerSale: string;
   vault: VaultDto;
+  /** Receipts (小票): the shop name printed on top, the roll width, and printing after each payment and refund. */
+  receipt: ReceiptSettingsDto;
+}
+
+/* ── Receipts (小票) ── */
+export interface ReceiptSettingsDto {
+  shopName: string;
+  paperWidth: PaperWidth;
+  autoPrint: boolean;
 }
 
 /** keys.import: the most key text accepted (a 4096-bit PKCS#1 PEM is ≈ 3.3 KB). */
@@ -418,6 +428,14 @@ export const commands = {
       /** yuan strings, parsed strictly by main */
       confirmAbove: yuan.optional(),
       maxPerSale: yuan.optional(),
+      /** Receipts (小票); the shop name's content is checked in main (bilingual errors) */
+      receipt: z
+        .strictObject({
+          shopName: z.string().max(200).optional(),
+          paperWidth: z.enum(PAPER_WIDTHS).optional(),
+          autoPrint: z.boolean().optional(),
+        })
+        .optional(),
       /** the manager PIN (needed once one is set, except for a patch of language/voice only) */
       pin: pin.optional(),
     }),
