@@ -194,3 +194,37 @@ export function buildReceipt(order: OrderDto, opts: ReceiptOptions): Receipt {
     qrText: order.id,
   };
 }
+
+/* ── Printing in Electron (window.paydeskPrinter; absent in the browser host) ── */
+
+/** The two IPC channels of the receipt printer, beside the contract's (src/main/electron/receipt-print.ts). */
+export const RECEIPT_PRINT_CHANNEL = 'receipt.print';
+export const RECEIPT_PDF_CHANNEL = 'receipt.pdf';
+
+/** One receipt to print or save: its full HTML page (built by the renderer from ReceiptView), its paper and size. */
+export interface ReceiptJob {
+  html: string;
+  paperWidth: PaperWidth;
+  /** the rendered receipt's height, so the page ends where the receipt does */
+  heightMm: number;
+  /** the file name's stem for a PDF (the order number and kind) */
+  name: string;
+}
+
+export interface ReceiptPrintOptions {
+  /** print without the system dialog (auto-print) */
+  silent: boolean;
+  /** a printer by name; default: the system's default printer */
+  deviceName?: string;
+}
+
+/** Error codes the printer answers with; every message is bilingual and NO_PRINTER / PRINT_FAILED offer the PDF. */
+export type ReceiptErrorCode = 'NO_PRINTER' | 'PRINT_FAILED' | 'PRINT_CANCELLED' | 'PDF_FAILED' | 'INVALID_INPUT' | 'FORBIDDEN';
+
+export type ReceiptResult<T> = { ok: true; value: T } | { ok: false; error: { code: ReceiptErrorCode; message: string } };
+
+export interface PrinterBridge {
+  printReceipt(job: ReceiptJob, options: ReceiptPrintOptions): Promise<ReceiptResult<{ deviceName: string }>>;
+  /** ask: a save dialog (starting in the data directory's receipts/ folder); else straight into that folder */
+  saveReceiptPdf(job: ReceiptJob, options: { ask: boolean }): Promise<ReceiptResult<{ path: string } | null>>;
+}
