@@ -388,5 +388,22 @@ export const en: Messages = {
     limitInvalid: 'Enter an amount such as 500 or 500.00',
     limitOrder: 'The confirmation threshold must not exceed the maximum',
   },
+  /* ── Receipts (小票) ── */
+  receipt: {
+    print: 'Print receipt',
+    reprint: 'Reprint receipt',
+    savePdf: 'Save as PDF',
+    printed: 'Receipt printed',
+    savedPdf: 'Receipt saved: {{path}}',
+    printFailed: 'The receipt was not printed',
+    settingsTitle: 'Receipts',
+    shopName: 'Shop name (printed at the top)',
+    paperWidth: 'Paper width',
+    autoPrint: 'Print after every payment and refund',
+    autoPrintHelp: 'The desktop app prints straight to the default printer; the browser shows its print dialog.',
+    testPage: 'Print a test page',
+    save: 'Save receipt settings',
+    saved: 'Receipt settings saved',
+  },
   common: { yuan: '¥{{amount}}', error: 'Something went wrong', loading: 'Loading…', close: 'Close', refresh: 'Refresh' },
 };

@@ -382,6 +382,23 @@ export const zhCN = {
     limitInvalid: '请输入如 500 或 500.00 的金额',
     limitOrder: '确认金额不能高于单笔上限',
   },
+  /* ── Receipts (小票) ── */
+  receipt: {
+    print: '打印小票',
+    reprint: '重打小票',
+    savePdf: '保存为 PDF',
+    printed: '小票已打印',
+    savedPdf: '小票已保存：{{path}}',
+    printFailed: '小票没有打印',
+    settingsTitle: '小票',
+    shopName: '店名（打印在小票顶部）',
+    paperWidth: '纸宽',
+    autoPrint: '收款和退款后自动打印',
+    autoPrintHelp: '桌面版直接打印到默认打印机；浏览器版会弹出浏览器的打印对话框。',
+    testPage: '打印测试页',
+    save: '保存小票设置',
+    saved: '小票设置已保存',
+  },
   common: { yuan: '¥{{amount}}', error: '出错了', loading: '加载中…', close: '关闭', refresh: '刷新' },
 };
 export type Messages = typeof zhCN;

@@ -6,6 +6,7 @@ import { ENVIRONMENTS, LANGUAGES, NOTIFY_MODES } from '../../../../shared/contra
 import { KeysSection } from '../components/keys-section';
 import { CounterSafetySettings, counterSafetyInvalid } from '../components/counter-safety-settings';
 import { ManagerPinSection } from '../components/manager-pin-section';
+import { ReceiptSettingsSection } from '../receipt/receipt-settings';
 import { usePinPrompt } from '../components/pin-prompt';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { isValidCustomUrl, isValidSubdomain, isValidTunnelHost } from '../lib/notify';
@@ -265,6 +266,7 @@ export function SettingsScreen(): React.JSX.Element {
         </Button>
         {result && <Alert type={result.ok ? 'success' : 'error'} showIcon title={<span data-testid="settings-result">{result.text}</span>} />}
       </Space>
+      <ReceiptSettingsSection />
       <ManagerPinSection />
       {pinPrompt.element}
     </div>
