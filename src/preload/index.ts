@@ -10,6 +10,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Channel, CommandInput, CommandOutput, ConsoleApi, ConsoleEvents, EventName, Result } from '../shared/contract';
+import type { PrinterBridge, ReceiptResult } from '../shared/receipt';
 
 /** A method that sends one fixed channel (the channel is a literal here, not a renderer argument). */
 function command<C extends Channel>(channel: C): (input: CommandInput<C>) => Promise<Result<CommandOutput<C>>> {
@@ -56,3 +57,10 @@ const api = {
 } satisfies ConsoleApi;
 
 contextBridge.exposeInMainWorld('paydesk', api);
+
+/* ── Receipts (小票): the OS printer and PDF, Electron only (the channel names are literals: no runtime import) ── */
+const printer = {
+  printReceipt: (job, options) => ipcRenderer.invoke('receipt.print', job, options) as Promise<ReceiptResult<{ deviceName: string }>>,
+  saveReceiptPdf: (job, options) => ipcRenderer.invoke('receipt.pdf', job, options) as Promise<ReceiptResult<{ path: string } | null>>,
+} satisfies PrinterBridge;
+contextBridge.exposeInMainWorld('paydeskPrinter', printer);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isTunnelSubdomain, TUNNEL_SUBDOMAIN_MESSAGE } from './notify-urls';
+import { PAPER_WIDTHS, type PaperWidth } from './receipt';
 
 /* ── DTOs (what the renderer sees; never any secret) ─────────────────────────────────────────── */
 
@@ -198,6 +199,15 @@ export interface SettingsDto {
   /** The shop's name on the customer display's idle screen (1–32 characters). */
   shopName: string;
   vault: VaultDto;
+  /** Receipts (小票): the shop name printed on top, the roll width, and printing after each payment and refund. */
+  receipt: ReceiptSettingsDto;
+}
+
+/* ── Receipts (小票) ── */
+export interface ReceiptSettingsDto {
+  shopName: string;
+  paperWidth: PaperWidth;
+  autoPrint: boolean;
 }
 
 /** keys.import: the most key text accepted (a 4096-bit PKCS#1 PEM is ≈ 3.3 KB). */
@@ -467,6 +477,14 @@ export const commands = {
       maxPerSale: yuan.optional(),
       /** the customer display's shop name (checked in main: 1–SHOP_NAME_MAX characters) */
       shopName: z.string().max(256).optional(),
+      /** Receipts (小票); the shop name's content is checked in main (bilingual errors) */
+      receipt: z
+        .strictObject({
+          shopName: z.string().max(200).optional(),
+          paperWidth: z.enum(PAPER_WIDTHS).optional(),
+          autoPrint: z.boolean().optional(),
+        })
+        .optional(),
       /** the manager PIN (needed once one is set, except for a patch of language/voice only) */
       pin: pin.optional(),
     }),

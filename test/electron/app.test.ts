@@ -4,6 +4,7 @@ import { app, electron, FakeBrowserWindow, fakeHost, ipcHandlers, resetFakeElect
 import { environmentFrom, PROVIDER_FLAG_DEPRECATED, startApp } from '../../src/main/electron/app';
 import type { Logger } from '../../src/main/kernel';
 import { CHANNELS } from '../../src/shared/contract';
+import { RECEIPT_PDF_CHANNEL, RECEIPT_PRINT_CHANNEL } from '../../src/shared/receipt';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electron);
 
@@ -37,7 +38,8 @@ describe('startApp', () => {
     });
     const win = only(FakeBrowserWindow.instances);
     expect(running?.window()).toBe(win);
-    expect(new Set(ipcHandlers.keys())).toEqual(new Set(CHANNELS));
+    // the contract's channels and the two receipt channels (receipt-print.ts)
+    expect(new Set(ipcHandlers.keys())).toEqual(new Set([...CHANNELS, RECEIPT_PRINT_CHANNEL, RECEIPT_PDF_CHANNEL]));
     expect(win.loadFile).toHaveBeenCalledWith(resolve('out/renderer/index.html'));
     expect(electron.Menu.setApplicationMenu).toHaveBeenCalled();
     expect(win.options.webPreferences?.['devTools']).toBe(false);

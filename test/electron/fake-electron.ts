@@ -62,6 +62,15 @@ export class FakeWebContents extends Emitter {
   isDestroyed(): boolean {
     return this.destroyed;
   }
+  /** Receipts: the OS printers (none by default, like a machine without one), print and printToPDF. */
+  printers: { name: string; displayName: string; description: string; options: Record<string, string> }[] = [];
+  getPrintersAsync = vi.fn(async () => this.printers);
+  /** How print's callback answers: (success, failureReason). */
+  printOutcome: [boolean, string] = [true, ''];
+  print = vi.fn((_options: Record<string, unknown>, callback: (success: boolean, reason: string) => void) => {
+    setTimeout(() => callback(...this.printOutcome), 1);
+  });
+  printToPDF = vi.fn(async (_options: Record<string, unknown>) => Buffer.from('%PDF-1.4 fake receipt\n%%EOF\n'));
 }
 
 export class FakeBrowserWindow extends Emitter {
@@ -85,6 +94,9 @@ export class FakeBrowserWindow extends Emitter {
   }
   isMinimized(): boolean {
     return this.minimized;
+  }
+  destroy(): void {
+    this.close();
   }
   /** Simulate the user closing the window. */
   close(): void {
@@ -194,7 +206,10 @@ export const electron = {
   ipcRenderer,
   contextBridge: { exposeInMainWorld: vi.fn() },
   shell: { openExternal: vi.fn(async (_url: string) => {}) },
-  dialog: { showErrorBox: vi.fn() },
+  dialog: {
+    showErrorBox: vi.fn(),
+    showSaveDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({ canceled: true })),
+  },
   /** Reversible "encryption" — enough for the glue tests; the vault's own tests cover the real logic. */
   safeStorage: {
     isEncryptionAvailable: vi.fn(() => true),

@@ -9,10 +9,10 @@ let exposed: Record<string, unknown>;
 
 beforeAll(async () => {
   await import('../../src/preload/index');
-  expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
-  const [key, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [string, Record<string, unknown>];
-  expect(key).toBe('paydesk');
-  exposed = api;
+  // window.paydesk (the contract) and window.paydeskPrinter (receipts, receipt-print.test.ts)
+  const calls = electron.contextBridge.exposeInMainWorld.mock.calls as [string, Record<string, unknown>][];
+  expect(calls.map(([key]) => key)).toEqual(['paydesk', 'paydeskPrinter']);
+  exposed = calls[0]![1];
 });
 
 function method(name: string): (arg: unknown) => unknown {
@@ -71,5 +71,20 @@ describe('preload', () => {
     expect(a).not.toHaveBeenCalled();
     expect(b).toHaveBeenCalledTimes(1);
     offB();
+  });
+});
+
+describe('preload: receipts (window.paydeskPrinter)', () => {
+  it('exposes only printReceipt and saveReceiptPdf, each invoking its own receipt channel with the job and options', async () => {
+    const calls = electron.contextBridge.exposeInMainWorld.mock.calls as [string, Record<string, (...a: unknown[]) => Promise<unknown>>][];
+    const printer = calls[1]![1];
+    expect(Object.keys(printer).sort()).toEqual(['printReceipt', 'saveReceiptPdf']);
+    electron.ipcRenderer.invoke.mockClear();
+    await printer['printReceipt']!({ name: 'a' }, { silent: true });
+    await printer['saveReceiptPdf']!({ name: 'a' }, { ask: false });
+    expect(electron.ipcRenderer.invoke.mock.calls).toEqual([
+      ['receipt.print', { name: 'a' }, { silent: true }],
+      ['receipt.pdf', { name: 'a' }, { ask: false }],
+    ]);
   });
 });

@@ -28,6 +28,7 @@ import {
   type WechatSettingsDto,
 } from '../../shared/contract';
 import { formatFen } from '../../shared/money';
+import { PAPER_WIDTHS } from '../../shared/receipt';
 import { DEFAULT_TUNNEL_HOST } from '../tunnel/notify-endpoint';
 import { saleLimitFields } from './sale-guard';
 
@@ -49,6 +50,14 @@ const wechatSettings = z.object({
   publicKeyId: z.string().max(96).default(''),
 });
 export type WechatAccountSettings = z.output<typeof wechatSettings>;
+
+/** Receipts (小票): a file written before receipts existed gets the defaults (no shop name, 58 mm, no auto-print). */
+const receiptSettings = z.object({
+  shopName: z.string().max(64).default(''),
+  paperWidth: z.enum(PAPER_WIDTHS).default('58mm'),
+  autoPrint: z.boolean().default(false),
+});
+export type ReceiptSettings = z.output<typeof receiptSettings>;
 
 /** Fields every shape of the file shares. */
 const commonFields = {
@@ -72,6 +81,7 @@ const settingsObject = z.object({
   environment: z.enum(ENVIRONMENTS).default('demo'),
   alipay: alipaySettings.default({ appId: '', sellerId: '' }),
   wechat: wechatSettings.default({ mchId: '', appId: '', merchantSerialNo: '', publicKeyId: '' }),
+  receipt: receiptSettings.default({ shopName: '', paperWidth: '58mm', autoPrint: false }),
   ...commonFields,
 });
 
@@ -204,6 +214,7 @@ export function toSettingsDto(
     maxPerSale: formatFen(settings.maxPerSaleFen),
     shopName: settings.shopName,
     vault: keys.vault,
+    receipt: { ...settings.receipt },
   };
 }
 

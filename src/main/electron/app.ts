@@ -3,10 +3,12 @@
  * is testable with a fake host), open the window, wire IPC, and close the console before quitting
  * (so the tracker, notify server, emulator and database shut down cleanly).
  */
+import { join } from 'node:path';
 import { app, dialog, safeStorage, type BrowserWindow } from 'electron';
 import { ENVIRONMENTS, type Environment } from '../../shared/contract';
 import type { ConsoleConfig, ConsoleHost } from '../console-host';
-import { registerIpc } from './ipc';
+import { isTrustedSender, registerIpc } from './ipc';
+import { receiptPrinter, registerReceiptIpc } from './receipt-print';
 import { errorMessage, stderrLogger, type Logger } from '../kernel';
 import { installMenu } from './menu';
 import { loopbackDevServer, originOf } from './policy';
@@ -143,6 +145,10 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp | null
   const display = createDisplayWindows({ outDir: opts.outDir, devServerUrl, appUrl: main.appUrl, devTools, log });
   main.win.once('closed', () => display.close());
   registerIpc(running, main.win, { appUrl: main.appUrl, log, display });
+  // Receipts (小票): the OS printer and PDFs in <userData>/receipts, for the console window only.
+  const printer = receiptPrinter({ receiptsDir: join(config.dataDir, 'receipts'), parent: () => win, log });
+  const disposeReceipts = registerReceiptIpc(printer, (event) => isTrustedSender(event, main.win, main.appUrl));
+  main.win.on('closed', disposeReceipts);
   main.load().catch((err: unknown) => log.error(`could not load 无法加载 ${main.appUrl}`, { error: errorMessage(err) }));
   return { host: running, window: () => win };
 }

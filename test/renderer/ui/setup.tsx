@@ -85,11 +85,12 @@ export const SETTINGS: SettingsDto = {
   maxPerSale: '5000.00',
   shopName: 'PayDesk',
   vault: { backend: 'file', warnings: [] },
+  receipt: { shopName: '街角咖啡', paperWidth: '58mm', autoPrint: false },
 };
 
 /** What a fake main answers to settings.update: the patch applied, a provider group field by field. */
 export function patchedSettings(settings: SettingsDto, input: CommandInput<'settings.update'>): SettingsDto {
-  const { pin: _pin, alipay, wechat, confirmAbove, maxPerSale, ...rest } = input;
+  const { pin: _pin, alipay, wechat, receipt, confirmAbove, maxPerSale, ...rest } = input;
   return {
     ...settings,
     ...rest,
@@ -97,6 +98,11 @@ export function patchedSettings(settings: SettingsDto, input: CommandInput<'sett
     ...(maxPerSale !== undefined ? { maxPerSale } : {}),
     alipay: { ...settings.alipay, ...alipay },
     wechat: { ...settings.wechat, ...wechat },
+    receipt: {
+      shopName: receipt?.shopName ?? settings.receipt.shopName,
+      paperWidth: receipt?.paperWidth ?? settings.receipt.paperWidth,
+      autoPrint: receipt?.autoPrint ?? settings.receipt.autoPrint,
+    },
   };
 }
 

@@ -6,23 +6,26 @@ import { tunnelConfigError } from '../../tunnel/tunnel-manager';
 import { ConsoleError } from '../errors';
 import type { Runtime } from '../runtime';
 import { saleLimitsPatch } from '../sale-guard';
-import { defaultNotifyMode, settingsSchema, toSettingsDto, type Settings, type WechatAccountSettings } from '../settings';
+import { defaultNotifyMode, settingsSchema, toSettingsDto, type ReceiptSettings, type Settings, type WechatAccountSettings } from '../settings';
+import { textColumns } from '../../../shared/receipt';
 import type { Handlers } from './types';
 
 export function settingsHandlers(rt: Runtime): Handlers<'settings.get' | 'settings.update'> {
   return {
     'settings.get': async () => toSettingsDto(rt.state.settings, rt.keysForSettings()),
-    'settings.update': rt.serialized(async ({ pin, alipay, wechat, ...raw }: ParsedInput<'settings.update'>) => {
+    'settings.update': rt.serialized(async ({ pin, alipay, wechat, receipt, ...raw }: ParsedInput<'settings.update'>) => {
       const settings = rt.state.settings;
       const patch = { ...raw, ...(raw.shopName !== undefined ? { shopName: checkShopName(raw.shopName) } : {}) };
       const alipayPatch = stripUndefined(alipay ?? {});
       // WeChat Pay's account fields are checked (and normalised) before anything else: a bad one changes nothing.
       const wechatPatch = checkWechatAccount(stripUndefined(wechat ?? {}));
+      const receiptPatch = checkReceipt(stripUndefined(receipt ?? {}));
       // Language and voice are the cashier's own preferences (header buttons): no PIN for those alone.
       const fields = [
         ...Object.keys(stripUndefined(patch)),
         ...(Object.keys(alipayPatch).length > 0 ? ['alipay'] : []),
         ...(Object.keys(wechatPatch).length > 0 ? ['wechat'] : []),
+        ...(Object.keys(receiptPatch).length > 0 ? ['receipt'] : []),
       ];
       if (fields.some((f) => f !== 'language' && f !== 'voice')) await rt.managerPin.authorize(pin, 'settings');
       const merged = {
@@ -30,6 +33,7 @@ export function settingsHandlers(rt: Runtime): Handlers<'settings.get' | 'settin
         ...stripUndefined(patch),
         alipay: { ...settings.alipay, ...alipayPatch },
         wechat: { ...settings.wechat, ...wechatPatch },
+        receipt: { ...settings.receipt, ...receiptPatch },
         ...saleLimitsPatch(patch, settings),
       };
       // Switching environment without choosing a notify mode: the sensible default for the new one.
@@ -136,4 +140,25 @@ function checkWechatAccount(patch: Partial<WechatAccountSettings>): Partial<Wech
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/* ── Receipts (小票) ── */
+
+/** The longest shop name: two lines of the 58 mm roll's title (docs/architecture.md, "Receipts (小票)"). */
+export const SHOP_NAME_MAX_COLUMNS = 40;
+
+/** The receipt group as saved: the shop name trimmed, printable, at most SHOP_NAME_MAX_COLUMNS columns (CJK = 2). */
+function checkReceipt(patch: Partial<ReceiptSettings>): Partial<ReceiptSettings> {
+  if (patch.shopName === undefined) return patch;
+  const shopName = patch.shopName.trim();
+  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(shopName)) {
+    throw new ConsoleError('INVALID_INPUT', '店名不能包含换行或控制字符 / The shop name must not contain line breaks or control characters');
+  }
+  if (textColumns(shopName) > SHOP_NAME_MAX_COLUMNS) {
+    throw new ConsoleError(
+      'INVALID_INPUT',
+      `店名太长：最多 ${SHOP_NAME_MAX_COLUMNS / 2} 个汉字或 ${SHOP_NAME_MAX_COLUMNS} 个字母 / The shop name is too long: at most ${SHOP_NAME_MAX_COLUMNS / 2} Chinese characters or ${SHOP_NAME_MAX_COLUMNS} letters`,
+    );
+  }
+  return { ...patch, shopName };
 }

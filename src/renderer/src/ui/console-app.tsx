@@ -17,6 +17,7 @@ import { CheckoutScreen } from './screens/checkout-screen';
 import { OrdersScreen } from './screens/orders-screen';
 import { SettingsScreen } from './screens/settings-screen';
 import { TodayScreen } from './screens/today-screen';
+import { AutoPrint } from './receipt/use-receipt';
 import './console.css';
 
 const TABS = ['checkout', 'orders', 'today', 'settings'] as const;
@@ -203,6 +204,7 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
                 <SettingsScreen />
               </div>
               <PaidAnnouncer api={api} />
+              <AutoPrint />
             </>
           )}
         </main>

@@ -397,5 +397,22 @@ export const en: Messages = {
     hint: 'The customer-facing screen: the amount, the QR code(s) and payment success; the shop name when idle',
     shopNameEmpty: 'The shop name cannot be empty',
   },
+  /* ── Receipts (小票) ── */
+  receipt: {
+    print: 'Print receipt',
+    reprint: 'Reprint receipt',
+    savePdf: 'Save as PDF',
+    printed: 'Receipt printed',
+    savedPdf: 'Receipt saved: {{path}}',
+    printFailed: 'The receipt was not printed',
+    settingsTitle: 'Receipts',
+    shopName: "Shop name on receipts (printed at the top; empty: the customer display's shop name)",
+    paperWidth: 'Paper width',
+    autoPrint: 'Print after every payment and refund',
+    autoPrintHelp: 'The desktop app prints straight to the default printer; the browser shows its print dialog.',
+    testPage: 'Print a test page',
+    save: 'Save receipt settings',
+    saved: 'Receipt settings saved',
+  },
   common: { yuan: '¥{{amount}}', error: 'Something went wrong', loading: 'Loading…', close: 'Close', refresh: 'Refresh' },
 };

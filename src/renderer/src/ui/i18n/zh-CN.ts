@@ -391,6 +391,23 @@ export const zhCN = {
     hint: '客显（副屏）面向顾客：显示金额、收款码和支付成功；空闲时显示店名',
     shopNameEmpty: '店名不能为空',
   },
+  /* ── Receipts (小票) ── */
+  receipt: {
+    print: '打印小票',
+    reprint: '重打小票',
+    savePdf: '保存为 PDF',
+    printed: '小票已打印',
+    savedPdf: '小票已保存：{{path}}',
+    printFailed: '小票没有打印',
+    settingsTitle: '小票',
+    shopName: '小票店名（打印在顶部；留空则用客显的店名）',
+    paperWidth: '纸宽',
+    autoPrint: '收款和退款后自动打印',
+    autoPrintHelp: '桌面版直接打印到默认打印机；浏览器版会弹出浏览器的打印对话框。',
+    testPage: '打印测试页',
+    save: '保存小票设置',
+    saved: '小票设置已保存',
+  },
   common: { yuan: '¥{{amount}}', error: '出错了', loading: '加载中…', close: '关闭', refresh: '刷新' },
 };
 export type Messages = typeof zhCN;

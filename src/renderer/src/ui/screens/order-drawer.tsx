@@ -7,6 +7,7 @@ import { MethodLogo, providerColor } from '../components/method-logo';
 import { OrderStatusTag } from '../components/order-status-tag';
 import { RefundForm, type RefundFailure } from '../components/refund-form';
 import { useConsole, useErrorText } from '../hooks/console-context';
+import { ReceiptButtons } from '../receipt/receipt-buttons';
 import { formatDateTime } from '../lib/format';
 import { isRefundable } from '../lib/orders';
 import { tableLabel } from '../lib/i18n-table';
@@ -184,6 +185,7 @@ export function OrderDrawer({
             </Descriptions.Item>
             {d.message && <Descriptions.Item label={t('detail.message')}>{errorText(d.message)}</Descriptions.Item>}
           </Descriptions>
+          <ReceiptButtons order={d} />
 
           <h3 className="pd-section-title">{t('detail.refunds')}</h3>
           {d.refunds.length === 0 ? (

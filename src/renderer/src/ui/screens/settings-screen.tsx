@@ -7,6 +7,7 @@ import { KeysSection } from '../components/keys-section';
 import { CounterSafetySettings, counterSafetyInvalid } from '../components/counter-safety-settings';
 import { CustomerDisplaySettings } from '../components/customer-display-settings';
 import { ManagerPinSection } from '../components/manager-pin-section';
+import { ReceiptSettingsSection } from '../receipt/receipt-settings';
 import { usePinPrompt } from '../components/pin-prompt';
 import { useConsole, useErrorText } from '../hooks/console-context';
 import { isValidCustomUrl, isValidSubdomain, isValidTunnelHost } from '../lib/notify';
@@ -269,6 +270,7 @@ export function SettingsScreen(): React.JSX.Element {
         </Button>
         {result && <Alert type={result.ok ? 'success' : 'error'} showIcon title={<span data-testid="settings-result">{result.text}</span>} />}
       </Space>
+      <ReceiptSettingsSection />
       <ManagerPinSection />
       {pinPrompt.element}
     </div>
