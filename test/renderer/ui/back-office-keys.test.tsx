@@ -72,7 +72,7 @@ describe('order list by keyboard', () => {
 });
 
 describe('refund by keyboard, with the manager PIN', () => {
-  const ORDER = { id: 'PD1', refundable: '10.00' };
+  const ORDER = { id: 'PD1', refundable: '10.00', provider: 'alipay' };
 
   it('Enter → confirmation with the PIN field focused; Enter refunds with the PIN; a wrong PIN stays there', async () => {
     const onRefund = vi

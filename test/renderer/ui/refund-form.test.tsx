@@ -5,7 +5,7 @@ import { renderWithConsole } from './setup';
 
 afterEach(cleanup);
 
-const ORDER = { id: 'PD1', refundable: '10.00' };
+const ORDER = { id: 'PD1', refundable: '10.00', provider: 'alipay' };
 
 function setAmount(value: string): void {
   fireEvent.change(screen.getByTestId('refund-amount-input'), { target: { value } });
@@ -53,6 +53,13 @@ describe('<RefundForm> (退款)', () => {
     await waitFor(() => expect(onRefund).toHaveBeenCalledWith('2.00', '顾客退货'));
   });
 
+  it('names the provider the money goes back to: 微信 for a WeChat Pay order', () => {
+    renderWithConsole(<RefundForm order={{ ...ORDER, provider: 'wechat' }} onRefund={vi.fn()} />);
+    setAmount('2');
+    fireEvent.click(screen.getByTestId('refund-button'));
+    expect(screen.getByTestId('refund-confirm-text').textContent).toBe('将退还顾客 ¥2.00（原路退回微信）。退款后订单将显示为「部分退款」，剩余可退 ¥8.00。');
+  });
+
   it('announces a full refund as 已退款; "back" returns to the form', () => {
     renderWithConsole(<RefundForm order={ORDER} onRefund={vi.fn()} />);
     fireEvent.click(screen.getByTestId('refund-button'));
@@ -71,7 +78,7 @@ describe('<RefundForm> (退款)', () => {
 
   it('has nothing to refund when the rest is 0.00', () => {
     const onRefund = vi.fn();
-    renderWithConsole(<RefundForm order={{ id: 'PD1', refundable: '0.00' }} onRefund={onRefund} />);
+    renderWithConsole(<RefundForm order={{ ...ORDER, refundable: '0.00' }} onRefund={onRefund} />);
     fireEvent.click(screen.getByTestId('refund-button'));
     expect(screen.getByTestId('refund-error').textContent).toContain('此订单没有可退金额');
   });

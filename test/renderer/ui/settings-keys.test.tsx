@@ -236,7 +236,7 @@ describe('Settings › 支付通知方式', () => {
     expect(screen.getByTestId('notify-explain').textContent).toMatch(/^通知直接发到本机/);
     expect(screen.queryByTestId('tunnel-fields')).toBeNull();
     pick('localtunnel');
-    expect(screen.getByTestId('notify-explain').textContent).toMatch(/^通过 localtunnel 公网隧道接收支付宝通知/);
+    expect(screen.getByTestId('notify-explain').textContent).toMatch(/^通过 localtunnel 公网隧道接收支付通知/);
     expect(screen.getByTestId<HTMLInputElement>('settings-tunnel-host').value).toBe('https://localtunnel.me');
     expect(screen.getByTestId<HTMLInputElement>('settings-tunnel-subdomain').value).toBe('');
     expect(screen.queryByTestId('settings-custom-url')).toBeNull();

@@ -5,13 +5,14 @@ import type { OrderDto, PinStatusDto } from '../../../../shared/contract';
 import { formatFen } from '../../../../shared/money';
 import { localMessage } from '../i18n';
 import { checkAmount, yuanToFen } from '../lib/amount';
+import { providerName } from '../lib/provider-name';
 import { PIN_RETRY_CODES, PinInput } from './pin-prompt';
 
 /** Why a refund was refused: a bilingual message, with main's code when there is one (PIN_WRONG…). */
 export type RefundFailure = string | { code: string; message: string };
 
 export interface RefundFormProps {
-  order: Pick<OrderDto, 'id' | 'refundable'>;
+  order: Pick<OrderDto, 'id' | 'refundable' | 'provider'>;
   /** Sends the refund (with the manager PIN when one was asked for); resolves with the failure or null on success. */
   onRefund: (amount: string, reason: string | undefined, pin?: string) => Promise<RefundFailure | null>;
   /** The manager PIN's state (pin.status): when set, refunds above its threshold ask for it in the confirmation. */
@@ -166,6 +167,7 @@ export function RefundForm({ order, onRefund, pin }: RefundFormProps): React.JSX
               <span data-testid="refund-confirm-text">
                 {t('refund.confirmText', {
                   amount: checked?.ok ? checked.yuan : amount,
+                  provider: providerName(t, order.provider),
                   rest: formatFen(Math.max(0, restFen)),
                   status: t(restFen <= 0 ? 'status.REFUNDED' : 'status.PARTIALLY_REFUNDED'),
                 })}

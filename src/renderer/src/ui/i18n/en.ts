@@ -175,7 +175,7 @@ export const en: Messages = {
     reasonPlaceholder: 'e.g. returned goods',
     submit: 'Refund…',
     confirmTitle: 'Confirm the refund',
-    confirmText: 'The customer gets ¥{{amount}} back to Alipay. The order will then be “{{status}}”, with ¥{{rest}} left refundable.',
+    confirmText: 'The customer gets ¥{{amount}} back to {{provider}}. The order will then be “{{status}}”, with ¥{{rest}} left refundable.',
     confirm: 'Confirm refund',
     back: 'Go back',
     exceeds: 'The refund cannot exceed the refundable ¥{{max}}',
@@ -215,7 +215,7 @@ export const en: Messages = {
     },
     orders: {
       search: 'Go to the search box',
-      runSearch: 'Search: order number, Alipay trade number, amount (12.34) or the last 4+ characters',
+      runSearch: 'Search: order number, trade number, amount (12.34) or the last 4+ characters',
       toList: 'From the search box to the order list',
       move: 'Move in the list (loads more at the end)',
       open: 'Open the highlighted order',
@@ -326,7 +326,7 @@ export const en: Messages = {
     notify: { loopback: 'Loopback (demo)', localtunnel: 'Public tunnel (localtunnel)', custom: 'Custom URL', none: 'None (polling only)' },
     notifyExplain: {
       loopback: 'Notifications go straight to this PC; only the built-in demo emulator can use it.',
-      localtunnel: 'Alipay notifications arrive through a localtunnel public tunnel; when it is down, payments are confirmed by polling.',
+      localtunnel: 'Payment notifications arrive through a localtunnel public tunnel; when it is down, payments are confirmed by polling.',
       custom: 'Notifications go to your own public URL (a domain or reverse proxy forwarding to this PC’s notify server).',
       none: 'No notifications: payments are confirmed by polling only, a little slower.',
     },

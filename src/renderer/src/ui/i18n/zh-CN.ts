@@ -170,7 +170,7 @@ export const zhCN = {
     reasonPlaceholder: '如：顾客退货',
     submit: '退款…',
     confirmTitle: '确认退款',
-    confirmText: '将退还顾客 ¥{{amount}}（原路退回支付宝）。退款后订单将显示为「{{status}}」，剩余可退 ¥{{rest}}。',
+    confirmText: '将退还顾客 ¥{{amount}}（原路退回{{provider}}）。退款后订单将显示为「{{status}}」，剩余可退 ¥{{rest}}。',
     confirm: '确认退款',
     back: '返回修改',
     exceeds: '退款金额不能超过可退金额 ¥{{max}}',
@@ -210,7 +210,7 @@ export const zhCN = {
     },
     orders: {
       search: '跳到搜索框',
-      runSearch: '搜索：订单号、支付宝交易号、金额（12.34）或后 4 位以上',
+      runSearch: '搜索：订单号、交易号、金额（12.34）或后 4 位以上',
       toList: '从搜索框到订单列表',
       move: '在列表中移动（到底自动加载更多）',
       open: '打开选中的订单',
@@ -320,7 +320,7 @@ export const zhCN = {
     notify: { loopback: '本机回环（演示）', localtunnel: '公网隧道 localtunnel', custom: '自定义地址', none: '不接收通知（仅轮询）' },
     notifyExplain: {
       loopback: '通知直接发到本机，只适用于演示模式的内置模拟器。',
-      localtunnel: '通过 localtunnel 公网隧道接收支付宝通知；隧道不通时自动改为轮询确认。',
+      localtunnel: '通过 localtunnel 公网隧道接收支付通知；隧道不通时自动改为轮询确认。',
       custom: '通知发到您自己的公网地址（域名或反向代理转发到本机通知服务）。',
       none: '不接收通知，只靠主动查询确认付款，到账显示会稍慢。',
     },
