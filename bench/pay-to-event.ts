@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../src/emulator';
 import { createConsole } from '../src/main/console';
 import type { ConsoleHost } from '../src/main/console-host';
+import { wechatDemoSettings } from '../src/main/console/providers';
 import { systemClock } from '../src/main/kernel';
 import { createPaymentCore, type PaymentCore } from '../src/main/payments';
 import { defaultProviderRegistry } from '../src/main/providers/registry';
@@ -96,17 +97,7 @@ export async function benchPayToEvent(
         // The console's core, with the WeChat Pay adapter for the embedded emulator's merchant added.
         createPaymentCore: (config) => {
           const w = (emu as RunningEmulator).credentials.wechat;
-          const settings = {
-            environment: 'demo',
-            baseUrl: w.baseUrl,
-            mchid: w.mchid,
-            appid: w.appid,
-            merchantSerialNo: w.merchantSerialNo,
-            merchantPrivateKey: w.merchantPrivateKey,
-            apiV3Key: w.apiV3Key,
-            wechatpayPublicKeyId: w.wechatpayPublicKeyId,
-            wechatpayPublicKey: w.wechatpayPublicKey,
-          };
+          const settings = wechatDemoSettings(w);
           const wechat = defaultProviderRegistry().build('wechat', settings, { logger: silentLogger, clock: systemClock });
           return (core = createPaymentCore({ ...config, providers: [...config.providers, wechat] }));
         },

@@ -86,21 +86,21 @@ export function toSummaryDto(summary: DaySummary): SummaryDto {
     net: formatFen(summary.netFen),
     average: formatFen(averageFen(summary.netFen, summary.count)),
     hourly: summary.hourly.map((h) => ({ hour: h.hour, count: h.count, net: formatFen(h.netFen) })),
-    byMethod: summary.byMethod.map((m) => ({
-      provider: m.provider,
-      method: m.method,
-      count: m.count,
-      gross: formatFen(m.grossFen),
-      refunded: formatFen(m.refundedFen),
-      net: formatFen(m.netFen),
-    })),
-    byProvider: byProvider(summary.byMethod).map((p) => ({
-      provider: p.provider,
-      count: p.count,
-      gross: formatFen(p.grossFen),
-      refunded: formatFen(p.refundedFen),
-      net: formatFen(p.netFen),
-    })),
+    ...splitDto(summary.byMethod),
+  };
+}
+
+/** The split by provider and method, and by provider alone, as yuan strings (今日 and 交班 alike). */
+export function splitDto(rows: readonly MethodRow[]): Pick<SummaryDto, 'byMethod' | 'byProvider'> {
+  const money = (r: { count: number; grossFen: number; refundedFen: number; netFen: number }) => ({
+    count: r.count,
+    gross: formatFen(r.grossFen),
+    refunded: formatFen(r.refundedFen),
+    net: formatFen(r.netFen),
+  });
+  return {
+    byMethod: rows.map((m) => ({ provider: m.provider, method: m.method, ...money(m) })),
+    byProvider: byProvider(rows).map((p) => ({ provider: p.provider, ...money(p) })),
   };
 }
 

@@ -48,24 +48,26 @@ export function wechatMissingMessage(missing: readonly string[]): string {
   return `微信支付尚未设置完整（缺少：${zh}），暂不能用微信收款；请在「设置 → 微信支付」中填写并导入密钥 / WeChat Pay is not fully set up (missing: ${en}): it cannot take payments until they are filled in and imported in Settings → WeChat Pay`;
 }
 
+/** The WeChat Pay adapter's settings for the embedded emulator's merchant (demo). */
+export function wechatDemoSettings(w: NonNullable<EmulatorHandle['wechat']>): WechatSettings {
+  return {
+    environment: 'demo',
+    baseUrl: w.baseUrl,
+    mchid: w.mchid,
+    appid: w.appid,
+    merchantSerialNo: w.merchantSerialNo,
+    merchantPrivateKey: w.merchantPrivateKey,
+    apiV3Key: w.apiV3Key,
+    wechatpayPublicKeyId: w.wechatpayPublicKeyId,
+    wechatpayPublicKey: w.wechatpayPublicKey,
+  };
+}
+
 /** Demo: both providers from the embedded emulator. */
 export function demoPlan(emulator: EmulatorHandle): ProviderPlan {
   const c = emulator.credentials;
   const alipay: AlipayConfig = { appId: c.appId, sellerId: c.sellerId, privateKey: c.appPrivateKey, alipayPublicKey: c.alipayPublicKey, gateway: c.gateway };
-  const w = emulator.wechat;
-  const wechat: WechatSettings | null = w
-    ? {
-        environment: 'demo',
-        baseUrl: w.baseUrl,
-        mchid: w.mchid,
-        appid: w.appid,
-        merchantSerialNo: w.merchantSerialNo,
-        merchantPrivateKey: w.merchantPrivateKey,
-        apiV3Key: w.apiV3Key,
-        wechatpayPublicKeyId: w.wechatpayPublicKeyId,
-        wechatpayPublicKey: w.wechatpayPublicKey,
-      }
-    : null;
+  const wechat: WechatSettings | null = emulator.wechat ? wechatDemoSettings(emulator.wechat) : null;
   return {
     alipay,
     wechat,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { onTestFinished } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
+import { wechatDemoSettings } from '../../../src/main/console/providers';
 import { systemClock } from '../../../src/main/kernel';
 import { createPaymentCore, type PaymentCore, type PaymentCoreConfig } from '../../../src/main/payments';
 import { defaultProviderRegistry } from '../../../src/main/providers/registry';
@@ -47,15 +48,7 @@ export function settingsFor(emu: RunningEmulator) {
       timeoutMs: 1500,
     },
     wechat: {
-      environment: 'demo',
-      baseUrl: w.baseUrl,
-      mchid: w.mchid,
-      appid: w.appid,
-      merchantSerialNo: w.merchantSerialNo,
-      merchantPrivateKey: w.merchantPrivateKey,
-      apiV3Key: w.apiV3Key,
-      wechatpayPublicKeyId: w.wechatpayPublicKeyId,
-      wechatpayPublicKey: w.wechatpayPublicKey,
+      ...wechatDemoSettings(w),
       timeoutMs: 1500,
     },
   };

@@ -7,7 +7,7 @@ import { checkCashierName } from '../../../shared/cashier';
 import type { ShiftDto } from '../../../shared/contract';
 import { formatFen } from '../../../shared/money';
 import type { Shift } from '../../payments/api';
-import { byProvider } from '../dto';
+import { splitDto } from '../dto';
 import { ConsoleError } from '../errors';
 import type { Runtime } from '../runtime';
 import type { Handlers } from './types';
@@ -36,21 +36,7 @@ export function toShiftDto(shift: Shift): ShiftDto {
       gross: formatFen(t.grossFen),
       refunded: formatFen(t.refundedFen),
       net: formatFen(t.netFen),
-      byMethod: t.byMethod.map((m) => ({
-        provider: m.provider,
-        method: m.method,
-        count: m.count,
-        gross: formatFen(m.grossFen),
-        refunded: formatFen(m.refundedFen),
-        net: formatFen(m.netFen),
-      })),
-      byProvider: byProvider(t.byMethod).map((p) => ({
-        provider: p.provider,
-        count: p.count,
-        gross: formatFen(p.grossFen),
-        refunded: formatFen(p.refundedFen),
-        net: formatFen(p.netFen),
-      })),
+      ...splitDto(t.byMethod),
     },
   };
 }
