@@ -3,7 +3,7 @@
  * WeChat Pay emulators) + Chromium. A 微信 QR sale paid on the WeChat emulator's customer page
  * (模拟顾客扫码) turns 已支付 and is announced as 微信收款; a 双码 sale shows both QRs in one panel, is paid
  * on the WeChat side → 已支付 by 微信, the Alipay side 已关闭; the Orders provider filter; 今日's split by
- * provider; Settings › 微信支付 and its 测试连接. Screenshots of the 微信 and 双码 checkout at 1280×800 and 1024×768 go to test-results/screens/.
+ * provider; a 微信 refund from the drawer (in flight until WeChat Pay settles it, then 部分退款); Settings › 微信支付 and its 测试连接. Screenshots of the 微信 and 双码 checkout at 1280×800 and 1024×768 go to test-results/screens/.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -209,6 +209,35 @@ describe('WeChat Pay at the counter E2E', { timeout: 120_000 }, () => {
     expect(await text(page, `${row} ${tid('provider-count')}`)).toBe('2');
     expect(await text(page, `${row} ${tid('provider-net')}`)).toBe('¥21.14');
     await shotBoth(page, 'wx-06-today-by-provider');
+  });
+
+  it('退款 of the 微信 order from its drawer: 原路退回微信, 处理中 until WeChat Pay settles it, then 部分退款 by its REFUND.SUCCESS notice', async () => {
+    const { page } = h;
+    const control = h.line.emulator?.wechat?.control ?? '';
+    expect(control).toMatch(/\/wechat$/);
+    await page.click(tid('tab-orders'));
+    await page.click(`${tid('order-row')}[data-order-id="${sale.wechat}"]`);
+    await waitAttr(page, tid('order-detail'), 'data-order-id', sale.wechat);
+    await page.fill(tid('refund-amount-input'), '2');
+    await page.click(tid('refund-button'));
+    expect(await text(page, tid('refund-confirm-text'))).toBe('将退还顾客 ¥2.00（原路退回微信）。退款后订单将显示为「部分退款」，剩余可退 ¥10.34。');
+    await page.click(tid('refund-confirm'));
+    // WeChat Pay takes the refund (PROCESSING): the order keeps it in flight until WeChat settles it.
+    await waitCount(page, `${tid('refund-row')}[data-status="PENDING"]`, 1);
+    const trade = (await (await fetch(`${control}/trades/${encodeURIComponent(sale.wechat)}`)).json()) as {
+      refunds: { outRefundNo: string; status: string }[];
+    };
+    expect(trade.refunds.map((r) => r.status)).toEqual(['PROCESSING']);
+    const settled = await fetch(`${control}/refunds/${encodeURIComponent(trade.refunds[0]?.outRefundNo ?? '')}/settle`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'SUCCESS' }),
+    });
+    expect(settled.status).toBe(200);
+    await waitAttr(page, tid('order-detail'), 'data-status', 'PARTIALLY_REFUNDED');
+    expect(await text(page, tid('detail-status'))).toBe('部分退款');
+    await waitCount(page, `${tid('refund-row')}[data-status="SUCCESS"]`, 1);
+    await page.keyboard.press('Escape');
   });
 
   it('设置 › 微信支付: its fields and key slots beside Alipay, the no-sandbox note, and its own 测试连接 (the demo emulator answers)', async () => {
