@@ -133,7 +133,7 @@ describe('shortcut sheet', () => {
     const rows = within(sheet).getAllByTestId('shortcut-row');
     expect(rows).toHaveLength(SHORTCUTS.reduce((n, s) => n + s.keys.length, 0));
     const text = sheet.textContent ?? '';
-    for (const k of ['F1 / ?', 'Alt+1 … Alt+4', '0–9 .', 'Backspace', 'Ctrl+Enter', 'Esc', 'Esc Esc', '付款码 + Enter', '↑ ↓ Home End PgUp PgDn', 'R'])
+    for (const k of ['F1 / ?', 'Alt+1 … Alt+5', '0–9 .', 'Backspace', 'Ctrl+Enter', 'Esc', 'Esc Esc', '付款码 + Enter', '↑ ↓ Home End PgUp PgDn', 'R'])
       expect(text).toContain(k);
     expect(text).toContain('2 秒内连按两次 Esc 取消订单');
     expect(text).toContain('确认页：确认退款（需要时先输入店长密码）');

@@ -3,7 +3,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
-import type { ConsoleApi, ErrorInfo, Language, SettingsDto, StatusDto } from '../../../shared/contract';
+import type { ConsoleApi, ErrorInfo, Language, SettingsDto, ShiftDto, StatusDto } from '../../../shared/contract';
 import { link } from '../api/link';
 import { ShortcutSheet } from './components/shortcut-sheet';
 import { AttentionBanner, StatusBar } from './components/status-bar';
@@ -17,14 +17,16 @@ import { CheckoutScreen } from './screens/checkout-screen';
 import { OrdersScreen } from './screens/orders-screen';
 import { SettingsScreen } from './screens/settings-screen';
 import { TodayScreen } from './screens/today-screen';
+import { ShiftScreen } from './screens/shift-screen';
+import { DutyBadge } from './components/duty-badge';
 import { AutoPrint } from './receipt/use-receipt';
 import './console.css';
 
-const TABS = ['checkout', 'orders', 'today', 'settings'] as const;
+const TABS = ['checkout', 'orders', 'today', 'shift', 'settings'] as const;
 type TabKey = (typeof TABS)[number];
 
 /**
- * The counter console: 收款 / 订单 / 今日 / 设置 with a status bar. `data-app-state` is `loading` until
+ * The counter console: 收款 / 订单 / 今日 / 交班 / 设置 with a status bar. `data-app-state` is `loading` until
  * status.get answered, then `ready` (tests wait on it), or `error` when the service cannot be reached.
  */
 export function ConsoleApp({ api, initialLanguage }: { api: ConsoleApi; initialLanguage?: Language }): React.JSX.Element {
@@ -56,6 +58,7 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
   const [failure, setFailure] = useState<string | null>(null);
   const [online, setOnline] = useState(true);
   const [tab, setTab] = useState<TabKey>('checkout');
+  const [duty, setDuty] = useState<ShiftDto | null | undefined>(undefined);
   // The browser host's connection (event stream, refused token); always 'up' inside Electron.
   const linkState = useSyncExternalStore(link.subscribe, link.get);
   const connected = online && linkState === 'up';
@@ -91,12 +94,12 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
     return () => clearInterval(timer);
   }, [api, connected]);
 
-  // Alt+1..4 switch screens.
+  // Alt+1..5 switch screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const i = ['1', '2', '3', '4'].indexOf(e.key);
-      const tabKey = TABS[i >= 0 ? i : ['Digit1', 'Digit2', 'Digit3', 'Digit4'].indexOf(e.code)];
+      const i = ['1', '2', '3', '4', '5'].indexOf(e.key);
+      const tabKey = TABS[i >= 0 ? i : ['Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5'].indexOf(e.code)];
       if (tabKey) {
         e.preventDefault();
         setTab(tabKey);
@@ -158,6 +161,7 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
             }))}
           />
           <div className="pd-header-actions">
+            {status && <DutyBadge api={api} duty={duty} onDuty={setDuty} onOpen={() => setTab('shift')} />}
             {settings && (
               <Button data-testid="voice-toggle" data-voice={settings.voice ? 'on' : 'off'} onClick={toggleVoice}>
                 <SpeakerIcon on={settings.voice} /> {t(settings.voice ? 'app.voiceOn' : 'app.voiceOff')}
@@ -199,6 +203,9 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
               </div>
               <div hidden={tab !== 'today'}>
                 <TodayScreen active={tab === 'today'} />
+              </div>
+              <div hidden={tab !== 'shift'}>
+                <ShiftScreen active={tab === 'shift'} onDuty={setDuty} />
               </div>
               <div hidden={tab !== 'settings'}>
                 <SettingsScreen />

@@ -8,7 +8,7 @@ export const SHORTCUTS: { section: string; keys: [string, string][] }[] = [
     section: 'global',
     keys: [
       ['F1 / ?', 'help'],
-      ['Alt+1 … Alt+4', 'tabs'],
+      ['Alt+1 … Alt+5', 'tabs'],
     ],
   },
   {

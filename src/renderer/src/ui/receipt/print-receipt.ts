@@ -16,7 +16,7 @@ export type PrintOutcome =
   | { ok: true; how: 'cancelled' }
   | { ok: false; code: string; message: string; offerPdf: boolean };
 
-const PAGE_CSS = 'html,body{margin:0;padding:0;background:#fff}';
+export const PAGE_CSS = 'html,body{margin:0;padding:0;background:#fff}';
 const PX_PER_MM = 96 / 25.4;
 
 /** The receipt as static markup (the same component the screen shows). */
@@ -25,7 +25,7 @@ export function receiptMarkup(receipt: Receipt): string {
 }
 
 /** The receipt's height in mm as laid out in this document (a floor for a detached or unlaid-out document). */
-function measureMm(doc: Document, markup: string): number {
+export function measureMm(doc: Document, markup: string): number {
   const probe = doc.createElement('div');
   probe.style.cssText = 'position:absolute;left:-10000px;top:0;visibility:hidden';
   probe.innerHTML = markup;
@@ -60,6 +60,11 @@ function toReceipt(req: PrintRequest): Receipt {
 
 /** The browser host's print view: the receipt over everything (print media shows only it), then the browser's dialog. */
 export function openPrintView(receipt: Receipt, win: Window = window): void {
+  openMarkupPrintView(receiptMarkup(receipt), win);
+}
+
+/** The print view for any slip's markup (a receipt, a 交班小票). */
+export function openMarkupPrintView(markup: string, win: Window = window): void {
   const doc = win.document;
   doc.getElementById('pd-print-view')?.remove();
   const view = doc.createElement('div');
@@ -68,7 +73,7 @@ export function openPrintView(receipt: Receipt, win: Window = window): void {
   view.innerHTML =
     `<style>#pd-print-view{position:fixed;inset:0;z-index:10000;background:#fff;overflow:auto;padding:8mm 0}` +
     `@media print{body>*:not(#pd-print-view){display:none!important}#pd-print-view{position:static;padding:0;overflow:visible}}</style>` +
-    receiptMarkup(receipt);
+    markup;
   doc.body.appendChild(view);
   const close = (): void => view.remove();
   win.addEventListener('afterprint', close, { once: true });

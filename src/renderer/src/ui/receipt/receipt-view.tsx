@@ -9,7 +9,7 @@ import QRCode from 'qrcode';
 import { PAPER, type Receipt } from '../../../../shared/receipt';
 
 /** The receipt's own CSS, scoped to .pd-receipt, plus @page for its paper. */
-export function receiptCss(receipt: Receipt): string {
+export function receiptCss(receipt: Pick<Receipt, 'paperWidth'>): string {
   const paper = PAPER[receipt.paperWidth];
   return `
 @page { size: ${receipt.paperWidth.replace('mm', '')}mm auto; margin: 0; }
