@@ -437,6 +437,7 @@ export const en: Messages = {
     nextCashier: 'Next cashier (optional)',
     nextPlaceholder: 'Starts their shift at once',
     print: 'Print shift slip',
+    openNow: 'on duty now',
   },
   common: { yuan: '¥{{amount}}', error: 'Something went wrong', loading: 'Loading…', close: 'Close', refresh: 'Refresh' },
 };

@@ -431,6 +431,7 @@ export const zhCN = {
     nextCashier: '下一班收银员（可不填）',
     nextPlaceholder: '填写后立即为他开班',
     print: '打印交班小票',
+    openNow: '当班中',
   },
   common: { yuan: '¥{{amount}}', error: '出错了', loading: '加载中…', close: '关闭', refresh: '刷新' },
 };

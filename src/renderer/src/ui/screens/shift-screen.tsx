@@ -178,7 +178,11 @@ export function ShiftScreen({ active, onDuty }: { active: boolean; onDuty?: (shi
         }}
         columns={[
           { title: t('shift.cashier'), dataIndex: 'cashier' },
-          { title: t('shift.period'), key: 'period', render: (_, s) => shiftPeriod(s) },
+          {
+            title: t('shift.period'),
+            key: 'period',
+            render: (_, s) => (s.endedAt === null ? `${formatDateTime(s.startedAt)} – ${t('shift.openNow')}` : shiftPeriod(s)),
+          },
           { title: t('shift.handedTo'), key: 'to', render: (_, s) => s.handedTo ?? '—' },
           { title: t('today.count'), key: 'count', align: 'right', render: (_, s) => s.totals.count },
           { title: t('today.netShort'), key: 'net', align: 'right', render: (_, s) => <span data-testid="shift-row-net">¥{s.totals.net}</span> },
