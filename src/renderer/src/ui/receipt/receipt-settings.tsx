@@ -84,7 +84,7 @@ export function ReceiptSettingsSection(): React.JSX.Element | null {
           ))}
         </Radio.Group>
       </div>
-      <div className="pd-field">
+      <div className="pd-field pd-gap">
         <Space>
           <Switch checked={v.autoPrint} data-testid="receipt-auto-print" onChange={(on) => set({ autoPrint: on })} />
           <span>{t('receipt.autoPrint')}</span>
