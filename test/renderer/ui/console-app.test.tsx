@@ -30,7 +30,7 @@ async function ready(fake: FakeApi): Promise<HTMLElement> {
 }
 
 describe('<ConsoleApp>', () => {
-  it('gets ready in Chinese with the four screens and the status bar', async () => {
+  it('gets ready in Chinese with its screens and the status bar', async () => {
     const fake = scripted();
     await ready(fake);
     expect(screen.getByTestId('tab-checkout').textContent).toBe('收款');
