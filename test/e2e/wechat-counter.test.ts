@@ -222,8 +222,12 @@ describe('WeChat Pay at the counter E2E', { timeout: 120_000 }, () => {
     await page.click(tid('refund-button'));
     expect(await text(page, tid('refund-confirm-text'))).toBe('将退还顾客 ¥2.00（原路退回微信）。退款后订单将显示为「部分退款」，剩余可退 ¥10.34。');
     await page.click(tid('refund-confirm'));
-    // WeChat Pay takes the refund (PROCESSING): the order keeps it in flight until WeChat settles it.
-    await waitCount(page, `${tid('refund-row')}[data-status="PENDING"]`, 1);
+    // WeChat Pay takes the refund (PROCESSING): the order keeps it in flight until WeChat settles it. In
+    // flight is PENDING at first and UNKNOWN once the inline queries have found it still processing (about
+    // two seconds later); the cashier sees 处理中 for both.
+    const inFlight = `${tid('refund-row')}[data-status="PENDING"], ${tid('refund-row')}[data-status="UNKNOWN"]`;
+    await waitCount(page, inFlight, 1);
+    expect(await text(page, `${tid('refund-row')} ${tid('refund-status')}`)).toBe('处理中');
     const trade = (await (await fetch(`${control}/trades/${encodeURIComponent(sale.wechat)}`)).json()) as {
       refunds: { outRefundNo: string; status: string }[];
     };
