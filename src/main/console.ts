@@ -10,6 +10,7 @@ import type { ConsoleConfig, ConsoleHost } from './console-host';
 import { corruptMessage, isCorruptionError, quickCheckInWorker } from './console/db-integrity';
 import { invalidInput, toErrorInfo } from './console/errors';
 import { createCustomerDisplay } from './console/customer-display';
+import { loadDisplayPicture } from './console/display-picture';
 import { displayHandlers } from './console/handlers/display';
 import { keyHandlers } from './console/handlers/keys';
 import { orderHandlers } from './console/handlers/orders';
@@ -65,8 +66,14 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
   });
 
   // 客显: main keeps what the customer display shows, from the orders as they change.
+  // Its idle picture: one file in the data directory, checked again at every start.
+  const loadedPicture = loadDisplayPicture(config.dataDir);
+  if (loadedPicture.problem) rt.logger.warn('customer display picture ignored', { problem: loadedPicture.problem });
+  let picture = loadedPicture.picture;
+  const pictureSlot = { get: () => picture, set: (p: typeof picture) => (picture = p) };
   const display = createCustomerDisplay({
     shopName: () => rt.state.settings.shopName,
+    pictureId: () => picture?.id ?? null,
     ...(config.tuning?.displayPaidHoldMs !== undefined ? { paidHoldMs: config.tuning.displayPaidHoldMs } : {}),
     onChange: (state) => rt.emit('display.updated', state),
   });
@@ -80,7 +87,7 @@ export async function createConsole(config: ConsoleConfig, overrides: Partial<Co
     ...pinHandlers(rt),
     ...statusHandlers(rt),
     ...shiftHandlers(rt),
-    ...displayHandlers(display),
+    ...displayHandlers(rt, display, pictureSlot, config.dataDir),
   };
 
   return {

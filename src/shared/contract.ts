@@ -358,13 +358,35 @@ export interface DisplayQrDto {
 }
 
 /**
- * What the customer display shows: idle (the shop name), a sale awaiting payment (the amount and, for a
+ * What the customer display shows: idle (the shop name and, when one is set, the picture `pictureId` names:
+ * fetch it with display.picture), a sale awaiting payment (the amount and, for a
  * QR sale, its QR — two for 双码; none for a 付款码 sale), paid (held a few seconds, then idle).
  */
 export type DisplayStateDto =
-  | { kind: 'idle'; shopName: string }
+  | { kind: 'idle'; shopName: string; pictureId: string | null }
   | { kind: 'awaiting'; shopName: string; amount: string; method: OrderMethodDto; qrs: DisplayQrDto[]; expiresAt: number | null; userPaying: boolean }
   | { kind: 'paid'; shopName: string; amount: string; provider: string };
+
+/** The idle picture's formats: raster only (an SVG could carry script), sniffed from the bytes in main. */
+export const DISPLAY_PICTURE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
+export type DisplayPictureType = (typeof DISPLAY_PICTURE_TYPES)[number];
+/** The idle picture's largest file (bytes) and sides (px); a picture over these is refused in words. */
+export const DISPLAY_PICTURE_MAX_BYTES = 2 * 1024 * 1024;
+export const DISPLAY_PICTURE_MIN_SIDE = 32;
+export const DISPLAY_PICTURE_MAX_SIDE = 8192;
+/** The most pixels (width × height) a picture may decode to: 16 MP, about 64 MB decoded in the display's renderer. */
+export const DISPLAY_PICTURE_MAX_PIXELS = 16 * 1024 * 1024;
+
+/** The customer display's idle picture, as stored in main: `id` is its content hash (it changes when the picture does). */
+export interface DisplayPictureDto {
+  id: string;
+  type: DisplayPictureType;
+  width: number;
+  height: number;
+  bytes: number;
+  /** data:<type>;base64,… — shown as an <img> (the page's policy allows data: images, nothing else from outside). */
+  dataUrl: string;
+}
 
 /** display.open's answer: the browser host's display URL (with the display-only token) to open in a new window; null when the host opened the window itself (Electron). */
 export interface DisplayOpenDto {
@@ -376,6 +398,31 @@ const displayCommands = {
   'display.get': {
     input: z.strictObject({}),
     output: null as unknown as DisplayStateDto,
+  },
+  /** The idle picture, or null when none is set (the display's capability may send this too). */
+  'display.picture': {
+    input: z.strictObject({}),
+    output: null as unknown as DisplayPictureDto | null,
+  },
+  /**
+   * 设置待机图片: a PNG, JPEG or WebP file as base64 (at most DISPLAY_PICTURE_MAX_BYTES decoded). Main sniffs
+   * the format from the bytes, reads the size from the header and checks the file is whole; a bad picture
+   * is refused in words and the old one stays. Manager PIN as for settings.
+   */
+  'display.setPicture': {
+    input: z.strictObject({
+      image: z
+        .string()
+        .max(Math.ceil(DISPLAY_PICTURE_MAX_BYTES / 3) * 4 + 4)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是 base64 / not base64'),
+      pin: pin.optional(),
+    }),
+    output: null as unknown as DisplayPictureDto,
+  },
+  /** 移除待机图片: back to the shop name alone. Manager PIN as for settings. */
+  'display.clearPicture': {
+    input: z.strictObject({ pin: pin.optional() }),
+    output: null as unknown as { cleared: boolean },
   },
   /** 打开客显: Electron opens the display window (on a second screen when there is one); the browser host answers the display page's URL. */
   'display.open': {
@@ -559,7 +606,7 @@ export interface ConsoleEvents {
 export type EventName = keyof ConsoleEvents;
 export const EVENT_NAMES: EventName[] = ['order.updated', 'refund.updated', 'status.changed', 'display.updated'];
 /** What the customer display may use: its own state and nothing else (the web bridge's display token, the display window's IPC). */
-export const DISPLAY_CHANNELS: readonly Channel[] = ['display.get'];
+export const DISPLAY_CHANNELS: readonly Channel[] = ['display.get', 'display.picture'];
 export const DISPLAY_EVENTS: readonly EventName[] = ['display.updated'];
 
 /* ── Results ──────────────────────────────────────────────────────────────────────────────────── */

@@ -36,7 +36,7 @@ const display = (c: FakeConsole): Promise<DisplayStateDto> => ok(c.host.dispatch
 describe('customer display state in main', () => {
   it('QR sale: idle → awaiting with its QR → 支付成功 with the amount → idle after the hold', async () => {
     const { c, seen } = await start();
-    expect(await display(c)).toEqual({ kind: 'idle', shopName: 'PayDesk' });
+    expect(await display(c)).toEqual({ kind: 'idle', shopName: 'PayDesk', pictureId: null });
     const order = await ok(c.host.dispatch('orders.create', { amount: '12.34', method: 'qr' }));
     expect(await display(c)).toMatchObject({
       kind: 'awaiting',
@@ -77,7 +77,7 @@ describe('customer display state in main', () => {
     await ok(c.host.dispatch('orders.cancel', { id: first.id }));
     expect(await display(c)).toMatchObject({ kind: 'awaiting', amount: '2.00' });
     await ok(c.host.dispatch('orders.cancel', { id: second.id }));
-    expect(await display(c)).toEqual({ kind: 'idle', shopName: 'PayDesk' });
+    expect(await display(c)).toEqual({ kind: 'idle', shopName: 'PayDesk', pictureId: null });
   });
 
   it('a 收款链接 sale is not shown (the buyer pays on their own phone)', async () => {
@@ -91,8 +91,8 @@ describe('customer display state in main', () => {
     const { c, seen } = await start();
     const settings = await ok(c.host.dispatch('settings.update', { shopName: '  老王便利店  ' }));
     expect(settings.shopName).toBe('老王便利店');
-    expect(await display(c)).toEqual({ kind: 'idle', shopName: '老王便利店' });
-    expect(seen.at(-1)).toEqual({ kind: 'idle', shopName: '老王便利店' });
+    expect(await display(c)).toEqual({ kind: 'idle', shopName: '老王便利店', pictureId: null });
+    expect(seen.at(-1)).toEqual({ kind: 'idle', shopName: '老王便利店', pictureId: null });
     for (const bad of ['', '   ', 'x'.repeat(33), '店\u0007名']) {
       const r = await c.host.dispatch('settings.update', { shopName: bad });
       expect(r, JSON.stringify(bad)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(BILINGUAL) } });
@@ -102,7 +102,7 @@ describe('customer display state in main', () => {
     await c.host.close();
     running = [];
     const again = await start();
-    expect(await display(again.c)).toEqual({ kind: 'idle', shopName: '老王便利店' });
+    expect(await display(again.c)).toEqual({ kind: 'idle', shopName: '老王便利店', pictureId: null });
   });
 
   it('display.open is a host action: the console alone answers DISPLAY_UNAVAILABLE (bilingual)', async () => {
@@ -173,7 +173,7 @@ describe('customer display state machine', () => {
     d.order(order({ status: 'PAID', paidAt: Date.now() - 3_600_000 }));
     d.order(order({ method: 'code', status: 'PAID', paidAt: Date.now() - 3_600_000 }));
     expect(seen).toEqual([]);
-    expect(d.state()).toEqual({ kind: 'idle', shopName: '小店' });
+    expect(d.state()).toEqual({ kind: 'idle', shopName: '小店', pictureId: null });
     // a paid order told again (e.g. a refund in flight) is not a second 支付成功
     const sale = order({ qrCode: 'q1' });
     d.order(sale);

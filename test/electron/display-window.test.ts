@@ -92,15 +92,17 @@ describe('IPC of the display window', () => {
     expect(dispatch).not.toHaveBeenCalled();
   });
 
-  it('the display window may read display.get only; any command from it is refused and never dispatched', async () => {
+  it('the display window may read display.get and display.picture only; any command from it is refused and never dispatched', async () => {
     const { main, d, dispatch } = setup();
     await invoke('display.open', main.webContents, topFrame(APP_URL), {});
     const w = lastWindow();
     const frame = topFrame(`${APP_URL}?view=display`);
     expect(await invoke('display.get', w.webContents, frame, {})).toMatchObject({ ok: true });
     expect(dispatch).toHaveBeenCalledWith('display.get', {});
+    expect(await invoke('display.picture', w.webContents, frame, {})).toMatchObject({ ok: true });
+    expect(dispatch).toHaveBeenCalledWith('display.picture', {});
     dispatch.mockClear();
-    for (const channel of ['orders.create', 'orders.refund', 'settings.update', 'display.open', 'pin.set']) {
+    for (const channel of ['orders.create', 'orders.refund', 'settings.update', 'display.open', 'pin.set', 'display.setPicture', 'display.clearPicture']) {
       expect(await invoke(channel, w.webContents, frame, { amount: '1.00', method: 'qr' })).toEqual({ ok: false, error: DISPLAY_ONLY });
     }
     expect(dispatch).not.toHaveBeenCalled();
@@ -111,7 +113,7 @@ describe('IPC of the display window', () => {
     const { main, emit } = setup();
     return invoke('display.open', main.webContents, topFrame(APP_URL), {}).then(() => {
       const w = lastWindow();
-      const state: DisplayStateDto = { kind: 'idle', shopName: 'PayDesk' };
+      const state: DisplayStateDto = { kind: 'idle', shopName: 'PayDesk', pictureId: null };
       emit('display.updated', state);
       emit('order.updated', { id: 'T1', status: 'PAID' } as OrderDto);
       expect(w.webContents.send.mock.calls).toEqual([['display.updated', state]]);

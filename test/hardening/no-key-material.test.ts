@@ -147,6 +147,7 @@ describe('no contract answer or event carries key material', () => {
     await call('shift.end', { id: shift.id });
     await call('shift.list', {});
     await call('display.get', {});
+    await call('display.picture', {});
     const declined = await host.dispatch('orders.create', { amount: '2.00', method: 'code', authCode: '284000000000000004' });
     answers.push({ channel: 'orders.create', result: declined });
 

@@ -2,7 +2,7 @@
  * 客显 (the customer display): main owns what the customer-facing screen shows, so it follows the counter
  * live and survives a reload of either page (docs/architecture.md, "Customer display"). It listens to the
  * orders as they change and keeps one DisplayStateDto:
- *   idle      the shop name;
+ *   idle      the shop name and the idle picture's id (display-picture.ts), if one is set;
  *   awaiting  a QR sale's amount and QR (two for 双码, linked by `pairedWith`), or a 付款码 sale's amount
  *             while the buyer confirms (USERPAYING) — no QR;
  *   paid      支付成功 with the amount and provider, held `paidHoldMs`, then idle;
@@ -14,6 +14,8 @@ import type { DisplayQrDto, DisplayStateDto, OrderDto } from '../../shared/contr
 
 export interface CustomerDisplayOptions {
   shopName: () => string;
+  /** The idle picture's id (its content hash), or null when none is set. */
+  pictureId?: () => string | null;
   /** How long 支付成功 stays before idle (default 8 s). */
   paidHoldMs?: number;
   /** Told every new state. */
@@ -24,7 +26,7 @@ export interface CustomerDisplay {
   state(): DisplayStateDto;
   /** An order as it changed (the core's order.updated). */
   order(order: OrderDto): void;
-  /** Settings may have changed: a new shop name is published at once. */
+  /** Settings may have changed: a new shop name or idle picture is published at once. */
   refresh(): void;
   close(): void;
 }
@@ -58,7 +60,7 @@ export function createCustomerDisplay(options: CustomerDisplayOptions): Customer
     const shopName = options.shopName();
     if (paid) return { kind: 'paid', shopName, ...paid };
     const first = sale[0];
-    if (!first) return { kind: 'idle', shopName };
+    if (!first) return { kind: 'idle', shopName, pictureId: options.pictureId?.() ?? null };
     const qrs: DisplayQrDto[] =
       first.method === 'qr'
         ? sale
@@ -78,10 +80,11 @@ export function createCustomerDisplay(options: CustomerDisplayOptions): Customer
     };
   }
 
-  let lastShop = options.shopName();
+  const idleLook = (): string => JSON.stringify([options.shopName(), options.pictureId?.() ?? null]);
+  let lastLook = idleLook();
   const publish = (): void => {
     const next = current();
-    lastShop = next.shopName;
+    lastLook = idleLook();
     options.onChange(next);
   };
   const stopTimer = (): void => {
@@ -150,7 +153,7 @@ export function createCustomerDisplay(options: CustomerDisplayOptions): Customer
       }
     },
     refresh() {
-      if (options.shopName() !== lastShop) publish();
+      if (idleLook() !== lastLook) publish();
     },
     close: stopTimer,
   };

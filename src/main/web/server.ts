@@ -11,7 +11,17 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { commands, DISPLAY_CHANNELS, DISPLAY_EVENTS, EVENT_NAMES, type Channel, type ErrorInfo, type EventName, type Result } from '../../shared/contract';
+import {
+  commands,
+  DISPLAY_CHANNELS,
+  DISPLAY_EVENTS,
+  DISPLAY_PICTURE_MAX_BYTES,
+  EVENT_NAMES,
+  type Channel,
+  type ErrorInfo,
+  type EventName,
+  type Result,
+} from '../../shared/contract';
 import type { ConsoleHost } from '../console-host';
 import type { Logger } from '../kernel';
 import { expireCookies, isAllowedHost, isAllowedOrigin, isAuthorized, newToken, staleTokenCookies } from './security';
@@ -52,6 +62,8 @@ export interface WebBridge {
 }
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;
+/** display.setPicture: the largest picture as base64, and room for the rest of the JSON. */
+const PICTURE_BODY_LIMIT = Math.ceil(DISPLAY_PICTURE_MAX_BYTES / 3) * 4 + 1024;
 /** What a request without a valid token is told (a new token comes with every start). */
 export const REOPEN_MESSAGE =
   '访问令牌无效或已过期（PayDesk 每次启动都会换新令牌）：请从启动时打印的链接（…/#token=…）重新打开 / ' +
@@ -168,9 +180,11 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       sendJson(res, 415, failure('UNSUPPORTED_MEDIA_TYPE', '请求须为 JSON / Send application/json'));
       return;
     }
-    const body = await readBody(req, bodyLimit);
+    // The customer display's idle picture is the one command that carries a file (as base64).
+    const limit = name === 'display.setPicture' ? Math.max(bodyLimit, PICTURE_BODY_LIMIT) : bodyLimit;
+    const body = await readBody(req, limit);
     if (body === TOO_LARGE) {
-      sendJson(res, 413, failure('BODY_TOO_LARGE', `请求过大（上限 ${bodyLimit} 字节） / Request body over ${bodyLimit} bytes`));
+      sendJson(res, 413, failure('BODY_TOO_LARGE', `请求过大（上限 ${limit} 字节） / Request body over ${limit} bytes`));
       req.resume();
       return;
     }
