@@ -1,26 +1,34 @@
 /**
  * 客显 page (jsdom): idle (shop name, 欢迎光临), a QR sale (amount, the QR in the provider's colour with
- * 请使用支付宝扫码), 双码 (both QRs), a 付款码 sale (no QR, 请在手机上确认付款), 支付成功 — following
+ * 请使用支付宝扫码), the idle picture (fetched once per id), 双码 (both QRs), a 付款码 sale (no QR, 请在手机上确认付款), 支付成功 — following
  * display.updated, starting from display.get; nothing on it can be clicked. Chromium side by side with the
  * counter: test/e2e/customer-display.test.ts.
  */
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DisplayPage, type DisplayApi } from '../../../src/renderer/src/display/display-page';
-import type { DisplayStateDto } from '../../../src/shared/contract';
+import type { DisplayPictureDto, DisplayStateDto } from '../../../src/shared/contract';
 import { installBrowserStubs } from './setup';
 
 installBrowserStubs();
 afterEach(cleanup);
 
-function fakeDisplayApi(initial: DisplayStateDto): DisplayApi & { push(s: DisplayStateDto): void; gets: number } {
+function fakeDisplayApi(
+  initial: DisplayStateDto,
+): DisplayApi & { push(s: DisplayStateDto): void; gets: number; pictures: number; picture: DisplayPictureDto | null } {
   const listeners = new Set<(s: DisplayStateDto) => void>();
   let current = initial;
   const api = {
     gets: 0,
+    pictures: 0,
+    picture: null as DisplayPictureDto | null,
     displayGet: async () => {
       api.gets += 1;
       return { ok: true as const, value: current };
+    },
+    displayPicture: async () => {
+      api.pictures += 1;
+      return { ok: true as const, value: api.picture };
     },
     onDisplayUpdated: (l: (s: DisplayStateDto) => void) => {
       listeners.add(l);
@@ -36,7 +44,7 @@ function fakeDisplayApi(initial: DisplayStateDto): DisplayApi & { push(s: Displa
 
 describe('customer display page', () => {
   it('idle: the shop name and 欢迎光临 from display.get; no buttons or inputs', async () => {
-    const api = fakeDisplayApi({ kind: 'idle', shopName: '老王便利店' });
+    const api = fakeDisplayApi({ kind: 'idle', shopName: '老王便利店', pictureId: null });
     const { container } = render(<DisplayPage api={api} />);
     await waitFor(() => expect(screen.getByTestId('display-shop-name').textContent).toBe('老王便利店'));
     expect(screen.getByTestId('display-idle').textContent).toContain('欢迎光临');
@@ -45,7 +53,7 @@ describe('customer display page', () => {
   });
 
   it('follows display.updated: a QR sale, then 双码, then 支付成功 with the amount', async () => {
-    const api = fakeDisplayApi({ kind: 'idle', shopName: '小店' });
+    const api = fakeDisplayApi({ kind: 'idle', shopName: '小店', pictureId: null });
     render(<DisplayPage api={api} />);
     await waitFor(() => expect(screen.getByTestId('display-idle')).toBeTruthy());
     act(() =>
@@ -91,6 +99,37 @@ describe('customer display page', () => {
     expect(screen.queryByTestId('display-qr')).toBeNull();
   });
 
+  it('idle picture: shown above the shop name, fetched once per picture id, kept through a sale, gone when cleared or undecodable', async () => {
+    const pic = (id: string): DisplayPictureDto => ({ id, type: 'image/png', width: 64, height: 64, bytes: 68, dataUrl: `data:image/png;base64,${id}` });
+    const api = fakeDisplayApi({ kind: 'idle', shopName: '小店', pictureId: 'p1' });
+    api.picture = pic('p1');
+    render(<DisplayPage api={api} refreshMs={20} />);
+    await waitFor(() => expect(screen.getByTestId('display-picture').getAttribute('src')).toBe('data:image/png;base64,p1'));
+    expect(screen.getByTestId('display-shop-name').textContent).toBe('小店');
+    // the state is re-read every 20 ms: the picture is not fetched again for the same id
+    await waitFor(() => expect(api.gets).toBeGreaterThan(3));
+    expect(api.pictures).toBe(1);
+    // a sale, then idle again: the picture is back at once, not fetched again
+    act(() => api.push({ kind: 'paid', shopName: '小店', amount: '1.00', provider: 'alipay' }));
+    expect(screen.queryByTestId('display-picture')).toBeNull();
+    act(() => api.push({ kind: 'idle', shopName: '小店', pictureId: 'p1' }));
+    expect(screen.getByTestId('display-picture')).toBeTruthy();
+    expect(api.pictures).toBe(1);
+    // a new picture: fetched
+    api.picture = pic('p2');
+    act(() => api.push({ kind: 'idle', shopName: '小店', pictureId: 'p2' }));
+    await waitFor(() => expect(screen.getByTestId('display-picture').getAttribute('data-picture-id')).toBe('p2'));
+    expect(api.pictures).toBe(2);
+    // pixels the browser cannot decode: the shop name alone, no broken image
+    fireEvent.error(screen.getByTestId('display-picture'));
+    expect(screen.queryByTestId('display-picture')).toBeNull();
+    expect(screen.getByTestId('display-shop-name').textContent).toBe('小店');
+    // cleared
+    api.picture = null;
+    act(() => api.push({ kind: 'idle', shopName: '小店', pictureId: null }));
+    expect(screen.queryByTestId('display-picture')).toBeNull();
+  });
+
   it('付款码: the amount and 请在手机上确认付款, no QR', async () => {
     const api = fakeDisplayApi({ kind: 'awaiting', shopName: '小店', amount: '9.90', method: 'code', qrs: [], expiresAt: null, userPaying: true });
     render(<DisplayPage api={api} />);
@@ -100,7 +139,7 @@ describe('customer display page', () => {
   });
 
   it('re-reads display.get on its own (an event missed while the stream reconnected is caught up)', async () => {
-    const api = fakeDisplayApi({ kind: 'idle', shopName: '小店' });
+    const api = fakeDisplayApi({ kind: 'idle', shopName: '小店', pictureId: null });
     render(<DisplayPage api={api} refreshMs={30} />);
     await waitFor(() => expect(screen.getByTestId('display-idle')).toBeTruthy());
     // the state changes in main without an event reaching this page

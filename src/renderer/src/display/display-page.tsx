@@ -1,18 +1,19 @@
 /**
  * 客显: the customer-facing page (`?view=display`), in the same bundle as the counter. It shows what main
- * keeps for it (display.get, then display.updated): idle (the shop name, 欢迎光临), a sale awaiting payment
+ * keeps for it (display.get, then display.updated): idle (the merchant's picture if one is set, the shop
+ * name, 欢迎光临), a sale awaiting payment
  * (the amount huge, the QR(s) large in the provider's colour, or 付款码 guidance), 支付成功 with the amount.
  * Chinese first, English small beneath; no buttons and no cursor (a customer only looks at it). It uses
- * only display.get and onDisplayUpdated: the capability it is given allows nothing else.
+ * only display.get, display.picture and onDisplayUpdated: the capability it is given allows nothing else.
  */
-import { useEffect, useState } from 'react';
-import type { ConsoleApi, DisplayQrDto, DisplayStateDto } from '../../../shared/contract';
+import { useEffect, useRef, useState } from 'react';
+import type { ConsoleApi, DisplayPictureDto, DisplayQrDto, DisplayStateDto } from '../../../shared/contract';
 import { providerColor, ProviderLogo } from '../ui/components/method-logo';
 import { QrCode } from '../ui/components/qr-code';
 import './display.css';
 
 /** What the display needs of the API (and all the display capability allows). */
-export type DisplayApi = Pick<ConsoleApi, 'displayGet' | 'onDisplayUpdated'>;
+export type DisplayApi = Pick<ConsoleApi, 'displayGet' | 'displayPicture' | 'onDisplayUpdated'>;
 
 /** Re-read the state this often too: an event missed while the stream reconnected is caught up. */
 const REFRESH_MS = 5_000;
@@ -51,9 +52,11 @@ export function DisplayPage({ api, refreshMs = REFRESH_MS }: { api: DisplayApi; 
     };
   }, [api, refreshMs]);
 
+  const picture = useIdlePicture(api, state?.kind === 'idle' ? state.pictureId : undefined);
+
   return (
     <main className="pd-display" data-testid="customer-display" data-display-state={state?.kind ?? 'loading'}>
-      {state === null ? <Idle shopName="" /> : <Screen state={state} />}
+      {state === null ? <Idle shopName="" picture={null} /> : <Screen state={state} picture={picture} />}
       {offline && (
         <div className="pd-display-offline" data-testid="display-offline">
           客显未连接收银台 · Not connected to the counter
@@ -63,10 +66,33 @@ export function DisplayPage({ api, refreshMs = REFRESH_MS }: { api: DisplayApi; 
   );
 }
 
-function Screen({ state }: { state: DisplayStateDto }): React.JSX.Element {
+/**
+ * The idle picture `pictureId` names, fetched once per id (display.picture) and kept while the display
+ * shows a sale, so idle returns with it at once. undefined = not idle now: keep what we have.
+ */
+function useIdlePicture(api: DisplayApi, pictureId: string | null | undefined): DisplayPictureDto | null {
+  const [picture, setPicture] = useState<DisplayPictureDto | null>(null);
+  const asked = useRef<string | null>(null);
+  useEffect(() => {
+    if (pictureId === undefined || pictureId === asked.current) return;
+    asked.current = pictureId;
+    if (pictureId === null) {
+      setPicture(null);
+      return;
+    }
+    void api.displayPicture({}).then((r) => {
+      // Unanswered (counter away): ask again at the next state for this id.
+      if (!r.ok) asked.current = null;
+      else if (asked.current === pictureId) setPicture(r.value);
+    });
+  }, [api, pictureId]);
+  return picture;
+}
+
+function Screen({ state, picture }: { state: DisplayStateDto; picture: DisplayPictureDto | null }): React.JSX.Element {
   switch (state.kind) {
     case 'idle':
-      return <Idle shopName={state.shopName} />;
+      return <Idle shopName={state.shopName} picture={picture} />;
     case 'awaiting':
       return (
         <section className="pd-display-awaiting">
@@ -112,9 +138,22 @@ function Screen({ state }: { state: DisplayStateDto }): React.JSX.Element {
   }
 }
 
-function Idle({ shopName }: { shopName: string }): React.JSX.Element {
+function Idle({ shopName, picture }: { shopName: string; picture: DisplayPictureDto | null }): React.JSX.Element {
+  // A picture whose pixels the browser cannot decode is left out: the shop name alone, never a broken image.
+  const [broken, setBroken] = useState<string | null>(null);
+  const show = picture !== null && broken !== picture.id;
   return (
-    <section className="pd-display-idle" data-testid="display-idle">
+    <section className={`pd-display-idle${show ? ' pd-display-idle-with-picture' : ''}`} data-testid="display-idle">
+      {show && (
+        <img
+          className="pd-display-picture"
+          src={picture.dataUrl}
+          alt=""
+          data-testid="display-picture"
+          data-picture-id={picture.id}
+          onError={() => setBroken(picture.id)}
+        />
+      )}
       <div className="pd-display-idle-name" data-testid="display-shop-name">
         {shopName}
       </div>

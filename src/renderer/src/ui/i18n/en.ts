@@ -396,6 +396,16 @@ export const en: Messages = {
     open: 'Open customer display',
     hint: 'The customer-facing screen: the amount, the QR code(s) and payment success; the shop name when idle',
     shopNameEmpty: 'The shop name cannot be empty',
+    picture: 'Idle picture',
+    pictureNone: 'None (the shop name only)',
+    pictureChoose: 'Choose picture…',
+    pictureReplace: 'Replace picture…',
+    pictureRemove: 'Remove picture',
+    pictureHint: 'Optional: shown above the shop name while the display is idle. PNG, JPEG or WebP, at most {{mb}} MB; applies at once',
+    pictureSaved: 'Idle picture updated: the display shows it when idle',
+    pictureRemoved: 'Idle picture removed',
+    pictureTooLarge: 'The picture is over {{mb}} MB: make it smaller and choose it again',
+    pictureUnreadable: 'This file cannot be read: choose another',
   },
   /* ── Receipts (小票) ── */
   receipt: {

@@ -390,6 +390,16 @@ export const zhCN = {
     open: '打开客显',
     hint: '客显（副屏）面向顾客：显示金额、收款码和支付成功；空闲时显示店名',
     shopNameEmpty: '店名不能为空',
+    picture: '待机图片',
+    pictureNone: '未设置（只显示店名）',
+    pictureChoose: '选择图片…',
+    pictureReplace: '更换图片…',
+    pictureRemove: '移除图片',
+    pictureHint: '可选：客显空闲时显示在店名上方。PNG、JPEG 或 WebP，不超过 {{mb}} MB；选择后立即生效',
+    pictureSaved: '待机图片已更新，客显空闲时显示',
+    pictureRemoved: '待机图片已移除',
+    pictureTooLarge: '图片过大（上限 {{mb}} MB），请缩小后再选',
+    pictureUnreadable: '无法读取这个文件，请换一个文件',
   },
   /* ── Receipts (小票) ── */
   receipt: {

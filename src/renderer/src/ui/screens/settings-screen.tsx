@@ -244,7 +244,7 @@ export function SettingsScreen(): React.JSX.Element {
           <CounterSafetySettings value={v} onChange={set} />
         </Descriptions.Item>
         <Descriptions.Item label={t('display.title')}>
-          <CustomerDisplaySettings shopName={v.shopName} onChange={set} />
+          <CustomerDisplaySettings shopName={v.shopName} onChange={set} withPin={pinPrompt.withPin} />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.voice')}>
           <Switch checked={v.voice} data-testid="settings-voice" onChange={(on) => set({ voice: on })} />
