@@ -91,7 +91,7 @@ describe('back office by keyboard (Chromium)', { timeout: 180_000 }, () => {
 
   it('设置: a manager PIN set from the keyboard', async () => {
     const { page } = h;
-    await press('Alt+4');
+    await press('Alt+5');
     await page.waitForSelector(`${tid('manager-pin-section')}[data-pin-set="no"]`);
     await page.waitForSelector(tid('pin-not-set'));
     await page.focus(tid('pin-next'));
@@ -154,7 +154,7 @@ describe('back office by keyboard (Chromium)', { timeout: 180_000 }, () => {
     await press('F1');
     await page.waitForSelector(tid('shortcut-sheet'));
     const sheet = await text(page, tid('shortcut-sheet'));
-    for (const k of ['F1 / ?', 'Alt+1 … Alt+4', 'Backspace', '付款码 + Enter', '↑ ↓ Home End PgUp PgDn']) expect(sheet).toContain(k);
+    for (const k of ['F1 / ?', 'Alt+1 … Alt+5', 'Backspace', '付款码 + Enter', '↑ ↓ Home End PgUp PgDn']) expect(sheet).toContain(k);
     await shotBoth(page, '27-shortcut-sheet');
     await press('Escape');
     await page.waitForSelector(tid('shortcut-sheet'), { state: 'detached' });

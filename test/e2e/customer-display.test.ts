@@ -2,13 +2,15 @@
  * 客显 E2E (README, "Customer display (客显)"): the browser host in demo mode + Chromium, the counter page
  * and the customer display page (its own display-only token) side by side in one browser. A sale at the
  * counter shows on the display; a reload of the counter mid-sale leaves the display on the sale; paid
- * through 模拟顾客扫码 → 支付成功 with the amount, then idle; a 双码 sale shows both QRs, then the paid side.
- * Screenshots of the display (idle, awaiting single and 双码, paid) at 1280×800 go to test-results/screens/.
+ * through 模拟顾客扫码 → 支付成功 with the amount, then idle; a 双码 sale shows both QRs, then the paid side;
+ * Settings › 客显 › 待机图片 refuses an SVG and takes a JPEG poster, which the idle display shows.
+ * Screenshots of the display (idle, awaiting single and 双码, paid, idle with the picture) and of the
+ * picture setting at 1280×800 go to test-results/screens/.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { harnessForFile, openConsole, SHOTS, text, tid, waitAttr, waitCount, type Harness } from './screens-helpers';
+import { harnessForFile, openConsole, SHOTS, text, tid, waitAttr, waitCount, waitText, type Harness } from './screens-helpers';
 
 let h: Harness;
 let display: Page;
@@ -106,5 +108,71 @@ describe('customer display E2E', { timeout: 120_000 }, () => {
     await waitAttr(display, tid('customer-display'), 'data-display-state', 'paid');
     expect(await display.textContent(tid('display-paid'))).toContain('微信支付');
     await page.click(tid('qr-choice-alipay'));
+  });
+
+  it('设置 › 客显 › 待机图片: an SVG is refused in words; a JPEG poster shows on the idle display above the shop name; 移除 takes it away', async () => {
+    const { page } = h;
+    await waitAttr(display, tid('customer-display'), 'data-display-state', 'idle', 20_000);
+    await page.click(tid('tab-settings'));
+    await page.locator(tid('display-picture-setting')).scrollIntoViewIfNeeded();
+    await page.waitForSelector(tid('display-picture-none'));
+
+    // an SVG (a document that can carry script) named like a picture: refused by main, nothing changes
+    await page.setInputFiles(tid('display-picture-input'), {
+      name: 'poster.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/></svg>'),
+    });
+    await waitText(page, tid('display-picture-error'), '待机图片须为 PNG、JPEG 或 WebP 图片（不支持 SVG、GIF 等）');
+    expect(await page.locator(tid('display-picture-thumb')).count()).toBe(0);
+    expect(await display.locator(tid('display-picture')).count()).toBe(0);
+
+    // a poster drawn and encoded as JPEG by Chromium's own encoder
+    const dataUrl = await page.evaluate(`(() => {
+      const c = document.createElement('canvas');
+      c.width = 1280;
+      c.height = 720;
+      const g = c.getContext('2d');
+      const grad = g.createLinearGradient(0, 0, 1280, 720);
+      grad.addColorStop(0, '#fff1b8');
+      grad.addColorStop(1, '#ffd591');
+      g.fillStyle = grad;
+      g.fillRect(0, 0, 1280, 720);
+      g.fillStyle = '#d4380d';
+      g.font = 'bold 150px "Noto Sans CJK SC", sans-serif';
+      g.textAlign = 'center';
+      g.fillText('新品上市', 640, 330);
+      g.fillStyle = '#873800';
+      g.font = '72px "Noto Sans CJK SC", sans-serif';
+      g.fillText('鲜榨橙汁 第二杯半价', 640, 500);
+      return c.toDataURL('image/jpeg', 0.85);
+    })()`);
+    const jpeg = Buffer.from(String(dataUrl).split(',')[1] ?? '', 'base64');
+    await page.setInputFiles(tid('display-picture-input'), { name: 'poster.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await page.waitForSelector(tid('display-picture-thumb'));
+    expect(await text(page, tid('display-picture-saved'))).toBe('待机图片已更新，客显空闲时显示');
+    expect(await text(page, tid('display-picture-info'))).toBe(`1280×720 · ${Math.round(jpeg.length / 1024)} KB`);
+    await page.screenshot({ path: join(SHOTS, 'settings-display-picture-1280x800.png') });
+
+    // the display, idle, shows it above the shop name, whole and inside the screen
+    await display.waitForSelector(tid('display-picture'));
+    const id = await page.getAttribute(tid('display-picture-setting'), 'data-picture-id');
+    expect(await display.getAttribute(tid('display-picture'), 'data-picture-id')).toBe(id);
+    expect(await display.evaluate(`document.querySelector('[data-testid="display-picture"]').naturalWidth`)).toBe(1280);
+    const pic = await display.locator(tid('display-picture')).boundingBox();
+    const name = await display.locator(tid('display-shop-name')).boundingBox();
+    expect(pic && name && pic.y + pic.height <= name.y).toBe(true);
+    expect(pic && name && pic.x >= 0 && pic.x + pic.width <= 1280 && name.y + name.height <= 800).toBe(true);
+    await shot('idle-picture');
+
+    // a reload of the display keeps it (main holds it)
+    await display.reload();
+    await display.waitForSelector(tid('display-picture'));
+
+    await page.click(tid('display-picture-remove'));
+    await page.waitForSelector(tid('display-picture-none'));
+    await display.waitForSelector(tid('display-picture'), { state: 'detached' });
+    expect(await text(display, tid('display-shop-name'))).toBe('PayDesk');
+    expect(h.problems).toEqual([]);
   });
 });

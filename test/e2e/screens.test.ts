@@ -315,7 +315,7 @@ describe('console screens E2E', { timeout: 120_000 }, () => {
     expect(await text(page, tid('notify-state'))).toMatch(/^通知：本机回环 http:\/\/127\.0\.0\.1:\d+\S* ✓可达$/);
   });
 
-  it('switches to English and back (Alt+1..4 switch screens)', async () => {
+  it('switches to English and back (Alt+1..5 switch screens)', async () => {
     const { page } = h;
     await page.click(tid('lang-switch'));
     await page.waitForSelector('[data-lang="en"]');
