@@ -7,6 +7,7 @@ import { useConsole, useErrorText } from '../hooks/console-context';
 import { formatDateTime } from '../lib/format';
 import { ShiftTotals } from './shift-totals';
 import { printShiftSlip } from '../receipt/shift-slip';
+import { useReloadOnOrders } from '../hooks/use-reload-on-orders';
 
 /**
  * 交班: the cashier on duty and the open shift's live totals (refreshed on every order update), 开始当班,
@@ -56,15 +57,7 @@ export function ShiftScreen({ active, onDuty }: { active: boolean; onDuty?: (shi
   }, [active, load]);
 
   // Live: a payment or refund changes the open shift's totals.
-  useEffect(() => {
-    if (!active) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = api.onOrderUpdated(() => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void load(), 300);
-    });
-    return () => (off(), clearTimeout(timer));
-  }, [active, api, load]);
+  useReloadOnOrders(active, load);
 
   const start = async (): Promise<void> => {
     if (starting) return;

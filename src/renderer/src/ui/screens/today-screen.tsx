@@ -8,6 +8,7 @@ import { orderRow, ordersCsv } from '../lib/csv';
 import { dayRange, localDate } from '../lib/format';
 import { providerName } from '../lib/provider-name';
 import { ProviderLogo, providerColor } from '../components/method-logo';
+import { useReloadOnOrders } from '../hooks/use-reload-on-orders';
 
 /** 今日: 实收 (net of refunds), 收款总额, 退款, 笔数, 客单价, the split by provider (支付宝 / 微信), by provider and method, an hourly bar chart, another day, CSV export. */
 export function TodayScreen({ active }: { active: boolean }): React.JSX.Element {
@@ -40,15 +41,7 @@ export function TodayScreen({ active }: { active: boolean }): React.JSX.Element 
   }, [active, date, load]);
 
   // Live: a payment or refund changes the day's figures.
-  useEffect(() => {
-    if (!active) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = api.onOrderUpdated(() => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void load(), 300);
-    });
-    return () => (off(), clearTimeout(timer));
-  }, [active, api, load]);
+  useReloadOnOrders(active, load);
 
   const exportCsv = async (): Promise<void> => {
     setExporting(t('today.exporting'));
