@@ -130,6 +130,23 @@ describe('customer display page', () => {
     expect(screen.queryByTestId('display-picture')).toBeNull();
   });
 
+  it('idle picture: a fetch that fails (the counter away) is tried again until it answers', async () => {
+    const api = fakeDisplayApi({ kind: 'idle', shopName: '小店', pictureId: 'p1' });
+    api.picture = { id: 'p1', type: 'image/png', width: 64, height: 64, bytes: 68, dataUrl: 'data:image/png;base64,p1' };
+    const answer = api.displayPicture;
+    let failures = 2;
+    api.displayPicture = async (input) => {
+      if (failures-- > 0) {
+        api.pictures += 1;
+        return { ok: false, error: { code: 'UNREACHABLE', message: '无法连接 / unreachable' } };
+      }
+      return answer(input);
+    };
+    render(<DisplayPage api={api} refreshMs={20} />);
+    await waitFor(() => expect(screen.getByTestId('display-picture').getAttribute('data-picture-id')).toBe('p1'));
+    expect(api.pictures).toBe(3);
+  });
+
   it('付款码: the amount and 请在手机上确认付款, no QR', async () => {
     const api = fakeDisplayApi({ kind: 'awaiting', shopName: '小店', amount: '9.90', method: 'code', qrs: [], expiresAt: null, userPaying: true });
     render(<DisplayPage api={api} />);

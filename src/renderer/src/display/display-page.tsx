@@ -52,7 +52,7 @@ export function DisplayPage({ api, refreshMs = REFRESH_MS }: { api: DisplayApi; 
     };
   }, [api, refreshMs]);
 
-  const picture = useIdlePicture(api, state?.kind === 'idle' ? state.pictureId : undefined);
+  const picture = useIdlePicture(api, state?.kind === 'idle' ? state.pictureId : undefined, refreshMs);
 
   return (
     <main className="pd-display" data-testid="customer-display" data-display-state={state?.kind ?? 'loading'}>
@@ -68,10 +68,12 @@ export function DisplayPage({ api, refreshMs = REFRESH_MS }: { api: DisplayApi; 
 
 /**
  * The idle picture `pictureId` names, fetched once per id (display.picture) and kept while the display
- * shows a sale, so idle returns with it at once. undefined = not idle now: keep what we have.
+ * shows a sale, so idle returns with it at once. undefined = not idle now: keep what we have. A fetch that
+ * fails (the counter away) is tried again after `retryMs`.
  */
-function useIdlePicture(api: DisplayApi, pictureId: string | null | undefined): DisplayPictureDto | null {
+function useIdlePicture(api: DisplayApi, pictureId: string | null | undefined, retryMs: number): DisplayPictureDto | null {
   const [picture, setPicture] = useState<DisplayPictureDto | null>(null);
+  const [attempt, setAttempt] = useState(0);
   const asked = useRef<string | null>(null);
   useEffect(() => {
     if (pictureId === undefined || pictureId === asked.current) return;
@@ -80,12 +82,18 @@ function useIdlePicture(api: DisplayApi, pictureId: string | null | undefined): 
       setPicture(null);
       return;
     }
+    let retry: ReturnType<typeof setTimeout> | undefined;
     void api.displayPicture({}).then((r) => {
-      // Unanswered (counter away): ask again at the next state for this id.
-      if (!r.ok) asked.current = null;
-      else if (asked.current === pictureId) setPicture(r.value);
+      if (asked.current !== pictureId) return;
+      if (r.ok) {
+        setPicture(r.value);
+      } else {
+        asked.current = null;
+        retry = setTimeout(() => setAttempt((n) => n + 1), retryMs);
+      }
     });
-  }, [api, pictureId]);
+    return () => clearTimeout(retry);
+  }, [api, pictureId, retryMs, attempt]);
   return picture;
 }
 
