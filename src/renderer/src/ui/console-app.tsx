@@ -58,6 +58,11 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
   const [failure, setFailure] = useState<string | null>(null);
   const [online, setOnline] = useState(true);
   const [tab, setTab] = useState<TabKey>('checkout');
+  // The back-office screens mount on their first visit and stay mounted (their state survives a switch):
+  // mounting all five at start made 收款 wait about a second for screens nobody was looking at.
+  const [visited, setVisited] = useState<ReadonlySet<TabKey>>(() => new Set<TabKey>(['checkout']));
+  useEffect(() => setVisited((v) => (v.has(tab) ? v : new Set([...v, tab]))), [tab]);
+  const mounted = (k: TabKey): boolean => k === tab || visited.has(k);
   const [duty, setDuty] = useState<ShiftDto | null | undefined>(undefined);
   // The browser host's connection (event stream, refused token); always 'up' inside Electron.
   const linkState = useSyncExternalStore(link.subscribe, link.get);
@@ -198,18 +203,10 @@ function Shell({ api }: { api: ConsoleApi }): React.JSX.Element {
               <div hidden={tab !== 'checkout'}>
                 <CheckoutScreen active={tab === 'checkout'} scan={scan} />
               </div>
-              <div hidden={tab !== 'orders'}>
-                <OrdersScreen active={tab === 'orders'} />
-              </div>
-              <div hidden={tab !== 'today'}>
-                <TodayScreen active={tab === 'today'} />
-              </div>
-              <div hidden={tab !== 'shift'}>
-                <ShiftScreen active={tab === 'shift'} onDuty={setDuty} />
-              </div>
-              <div hidden={tab !== 'settings'}>
-                <SettingsScreen />
-              </div>
+              <div hidden={tab !== 'orders'}>{mounted('orders') && <OrdersScreen active={tab === 'orders'} />}</div>
+              <div hidden={tab !== 'today'}>{mounted('today') && <TodayScreen active={tab === 'today'} />}</div>
+              <div hidden={tab !== 'shift'}>{mounted('shift') && <ShiftScreen active={tab === 'shift'} onDuty={setDuty} />}</div>
+              <div hidden={tab !== 'settings'}>{mounted('settings') && <SettingsScreen />}</div>
               <PaidAnnouncer api={api} />
               <AutoPrint />
             </>
