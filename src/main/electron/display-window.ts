@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { BrowserWindow, screen, type Display } from 'electron';
 import { errorMessage, stderrLogger, type Logger } from '../kernel';
-import { hardenSession, hardenWebContents, preloadPath } from './window';
+import { hardenSession, hardenWebContents, lockedWebPreferences } from './window';
 
 export interface DisplayWindowOptions {
   outDir: string;
@@ -81,19 +81,7 @@ export function createDisplayWindows(opts: DisplayWindowOptions): DisplayWindows
       show: false,
       autoHideMenuBar: true,
       backgroundColor: '#f5f7fa',
-      webPreferences: {
-        preload: preloadPath(opts.outDir),
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        nodeIntegrationInWorker: false,
-        nodeIntegrationInSubFrames: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        webviewTag: false,
-        devTools: opts.devTools,
-        spellcheck: false,
-      },
+      webPreferences: lockedWebPreferences(opts.outDir, opts.devTools),
     });
     win = w;
     w.once('ready-to-show', () => w.show());

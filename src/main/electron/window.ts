@@ -37,6 +37,27 @@ export function preloadPath(outDir: string): string {
 }
 
 /** The renderer's URL: the dev server, or `file://…/out/renderer/index.html`. */
+/**
+ * The web preferences of every PayDesk window (the cashier's and the customer display's): the preload
+ * only, context isolation, the sandbox, no Node anywhere, no webview. One definition so the windows
+ * cannot drift apart.
+ */
+export function lockedWebPreferences(outDir: string, devTools: boolean): Electron.WebPreferences {
+  return {
+    preload: preloadPath(outDir),
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    devTools,
+    spellcheck: false,
+  };
+}
+
 export function rendererUrl(outDir: string, devServerUrl?: string): string {
   return devServerUrl ? new URL(devServerUrl).href : pathToFileURL(join(outDir, '../renderer/index.html')).href;
 }
@@ -52,19 +73,7 @@ export function createMainWindow(opts: WindowOptions): MainWindow {
     minHeight: 640,
     title: 'PayDesk 收银台',
     show: false,
-    webPreferences: {
-      preload: preloadPath(opts.outDir),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      devTools: opts.devTools,
-      spellcheck: false,
-    },
+    webPreferences: lockedWebPreferences(opts.outDir, opts.devTools),
   });
   win.once('ready-to-show', () => win.show());
   hardenWebContents(win.webContents, appUrl, opts.externalOrigins ?? (() => []), log);
