@@ -6,8 +6,8 @@ import { OrderStatusTag } from '../components/order-status-tag';
 import { QrCode } from '../components/qr-code';
 import { useConsole } from '../hooks/console-context';
 import { useNow } from '../hooks/use-now';
-import { formatCountdown } from '../lib/format';
 import { providerName } from '../lib/provider-name';
+import { OrderStateSide } from './order-panel';
 
 /** 双码's QR side: smaller than a single QR so both fit side by side at 1024×768. */
 export const DUAL_QR_SIZE = 240;
@@ -40,14 +40,7 @@ export function DualPanel({ orders, onCancel, cancelling }: { orders: [OrderDto,
         <div className="pd-order-amount" data-testid="order-amount">
           ¥{first.amount}
         </div>
-        <div className="pd-order-state-side">
-          <OrderStatusTag order={first} large />
-          {left !== null && (
-            <span className="pd-countdown" data-testid="countdown">
-              {left > 0 ? t('checkout.expiresIn', { time: formatCountdown(left) }) : t('checkout.expired')}
-            </span>
-          )}
-        </div>
+        <OrderStateSide order={first} left={left} />
       </div>
       <div className="pd-dual-title">{t('checkout.dualTitle')}</div>
       <div className="pd-dual-qrs">

@@ -137,14 +137,7 @@ export function OrderPanel({ order, onCancel, onNext, cancelling, other = null }
       {header}
       <div className="pd-order-state">
         {amount}
-        <div className="pd-order-state-side">
-          <OrderStatusTag order={order} large />
-          {left !== null && (
-            <span className="pd-countdown" data-testid="countdown">
-              {left > 0 ? t('checkout.expiresIn', { time: formatCountdown(left) }) : t('checkout.expired')}
-            </span>
-          )}
-        </div>
+        <OrderStateSide order={order} left={left} />
       </div>
       {order.method === 'code' && (
         <div className="pd-paying" data-testid="code-waiting">
@@ -205,6 +198,21 @@ export function OrderPanel({ order, onCancel, onNext, cancelling, other = null }
         </Button>
       </Space>
       {demo && customerUrl && <div className="pd-demo-hint">{t('checkout.demoHint')}</div>}
+    </div>
+  );
+}
+
+/** The order's status and, while it can still be paid, the time left (one order, or a 双码 pair's first). */
+export function OrderStateSide({ order, left }: { order: OrderDto; left: number | null }): React.JSX.Element {
+  const { t } = useTranslation();
+  return (
+    <div className="pd-order-state-side">
+      <OrderStatusTag order={order} large />
+      {left !== null && (
+        <span className="pd-countdown" data-testid="countdown">
+          {left > 0 ? t('checkout.expiresIn', { time: formatCountdown(left) }) : t('checkout.expired')}
+        </span>
+      )}
     </div>
   );
 }
